@@ -1,0 +1,34 @@
+// swift-tools-version: 6.0
+// LeadDB: an embedded lead database. No package dependencies: the toolchain and the system's SQLite.
+import PackageDescription
+
+let package = Package(
+    name: "LeadDB",
+    products: [
+        .library(name: "LeadDB", targets: ["LeadDB"]),
+        .executable(name: "leads", targets: ["leads"]),
+    ],
+    targets: [
+        // The system's SQLite (libsqlite3-dev), wrapped once, at the bottom.
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // The thin SQLite layer and the migration runner.
+        .target(name: "LeadSQLite", dependencies: ["CSQLite"]),
+        // The domain: the embedded SQL (Migrations/, Schema/) and the typed API.
+        .target(name: "LeadDB", dependencies: ["LeadSQLite"], plugins: ["EmbedSQL"]),
+        // The interactive shell, as a library so tests can drive it.
+        .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),
+        .executableTarget(name: "leads", dependencies: ["LeadsShell"]),
+
+        // Build-time embedding of Migrations/ and Schema/ into the LeadDB module.
+        .executableTarget(name: "embed-sql", path: "Sources/embed-sql"),
+        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
+
+        .testTarget(name: "LeadSQLiteTests", dependencies: ["LeadSQLite"]),
+        .testTarget(name: "LeadDBTests", dependencies: ["LeadDB", "LeadSQLite"]),
+        .testTarget(name: "LeadsShellTests", dependencies: ["LeadsShell", "LeadDB", "LeadSQLite"]),
+    ]
+)

@@ -1,0 +1,280 @@
+import CSQLite
+import Foundation
+
+/// A connection to a SQLite database file (or `:memory:`).
+///
+/// Connections made here use WAL, `synchronous=NORMAL`, a busy timeout and `foreign_keys=ON`. The rules
+/// of LeadDB do not depend on those settings: a plain connection gets the same behaviour.
+///
+///     let db = try Database(path: "leads.db")
+///     try db.execute("INSERT INTO lead_intake(email) VALUES (?)", ["ada@example.com"])
+///     let count: Int = try db.scalar("SELECT count(*) FROM leads") ?? 0
+///
+/// A `Database` is not thread-safe: use it from one thread (or one actor) at a time.
+/// See <https://sqlite.org/c3ref/sqlite3.html>.
+public final class Database {
+    /// How to open the file.
+    public enum Mode: Sendable {
+        /// Read and write, creating the file when missing.
+        case readWriteCreate
+        /// Read and write an existing file.
+        case readWrite
+        /// Read only: every write fails with `SQLITE_READONLY`.
+        case readOnly
+    }
+
+    let handle: OpaquePointer
+    /// The path the connection was opened with.
+    public let path: String
+    /// The milliseconds a statement waits for a lock held by another connection before `SQLITE_BUSY`.
+    public let busyTimeout: Int32
+    private var cache: [String: Statement] = [:]
+    private var savepointCounter = 0
+
+    /// Opens a connection. `path` may be `:memory:` for a private in-memory database.
+    public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Int32 = 5_000) throws {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        switch mode {
+        case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        }
+        var pointer: OpaquePointer?
+        let code = sqlite3_open_v2(path, &pointer, flags, nil)
+        guard let pointer else {
+            throw SQLiteError(code: code, message: "cannot open \(path): out of memory")
+        }
+        guard code == SQLITE_OK else {
+            // A failed open still allocates a handle that must be closed.
+            let message = String(cString: sqlite3_errmsg(pointer))
+            sqlite3_close_v2(pointer)
+            throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
+        }
+        self.handle = pointer
+        self.path = path
+        self.busyTimeout = busyTimeout
+        sqlite3_extended_result_codes(pointer, 1)
+        sqlite3_busy_timeout(pointer, busyTimeout)
+        do {
+            try configure(readOnly: mode == .readOnly)
+        } catch {
+            cache.removeAll()
+            sqlite3_close_v2(pointer)
+            throw error
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    private func configure(readOnly: Bool) throws {
+        try execute("PRAGMA foreign_keys = ON")
+        if readOnly { return }
+        // Touch the schema first: a file that is not a database fails here with a clear error.
+        _ = try scalar("SELECT count(*) FROM sqlite_schema", as: Int.self)
+        if path != ":memory:" && !path.isEmpty {
+            try execute("PRAGMA journal_mode = WAL")
+        }
+        try execute("PRAGMA synchronous = NORMAL")
+    }
+
+    // MARK: - Running SQL
+
+    /// Runs one statement with positional arguments, stepping it to completion.
+    ///
+    ///     try db.execute("UPDATE leads SET stage = ? WHERE id = ?", ["contacted", 7])
+    public func execute(_ sql: String, _ arguments: [any DatabaseValueConvertible] = []) throws {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// Runs one statement and returns all its rows.
+    public func query(_ sql: String, _ arguments: [any DatabaseValueConvertible] = []) throws -> [Row] {
+        var rows: [Row] = []
+        try forEachRow(sql, arguments) { rows.append($0) }
+        return rows
+    }
+
+    /// Runs one statement and calls `body` for each row, without collecting them.
+    public func forEachRow(_ sql: String, _ arguments: [any DatabaseValueConvertible] = [], _ body: (Row) throws -> Void) throws {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() { try body(statement.row()) }
+    }
+
+    /// The first column of the first row, or nil when there is no row or the value is NULL.
+    ///
+    ///     let n = try db.scalar("SELECT count(*) FROM leads", as: Int.self)
+    public func scalar<T: DatabaseValueConvertible>(_ sql: String, _ arguments: [any DatabaseValueConvertible] = [], as type: T.Type = T.self) throws -> T? {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        guard try statement.step(), statement.columnNames.count > 0 else { return nil }
+        let value = statement.value(at: 0)
+        if value.isNull { return nil }
+        guard let typed = T.fromDatabaseValue(value) else {
+            throw RowDecodingError(column: statement.columnNames[0], reason: "cannot read \(value.typeName) as \(T.self)")
+        }
+        return typed
+    }
+
+    /// Runs a script of several statements through the prepare tail (never split on `;`: trigger bodies
+    /// contain `;`). A failing statement's error carries its SQL and its 1-based line in the script.
+    public func executeScript(_ script: String) throws {
+        try forEachStatement(in: script) { statement, _ in
+            while try statement.step() {}
+        }
+    }
+
+    /// Prepares each statement of a script in turn and hands it to `body` with its 1-based line number.
+    /// Statements are not cached. Errors raised while preparing or inside `body` carry the line.
+    public func forEachStatement(in script: String, _ body: (Statement, Int) throws -> Void) throws {
+        let bytes = Array(script.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let start = Self.skipWhitespaceAndComments(buffer, from: offset)
+                if start >= buffer.count { return }
+                let line = 1 + buffer[0..<start].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                var pointer: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let code = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                    sqlite3_prepare_v3(handle, chars + start, Int32(buffer.count - start), 0, &pointer, &tail)
+                }
+                let consumed = tail.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
+                guard code == SQLITE_OK else {
+                    let text = String(decoding: buffer[start..<max(start, consumed)], as: UTF8.self)
+                    var error = self.error(code: code, sql: text.isEmpty ? nil : text)
+                    error.line = line
+                    throw error
+                }
+                offset = max(consumed, start + 1)
+                guard let pointer else { continue }
+                let statement = Statement(handle: pointer, database: self, sql: String(cString: sqlite3_sql(pointer)))
+                do {
+                    try body(statement, line)
+                } catch var error as SQLiteError {
+                    error.line = line
+                    throw error
+                }
+            }
+        }
+    }
+
+    private static func skipWhitespaceAndComments(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 32 || c == 9 || c == 10 || c == 13 || c == 12 || c == 59 {
+                i += 1
+            } else if c == 45, i + 1 < bytes.count, bytes[i + 1] == 45 {
+                while i < bytes.count, bytes[i] != 10 { i += 1 }
+            } else if c == 47, i + 1 < bytes.count, bytes[i + 1] == 42 {
+                i += 2
+                while i + 1 < bytes.count, !(bytes[i] == 42 && bytes[i + 1] == 47) { i += 1 }
+                i = min(bytes.count, i + 2)
+            } else {
+                break
+            }
+        }
+        return i
+    }
+
+    // MARK: - Statements
+
+    /// Prepares a single statement, not cached. Trailing text after the statement is an error.
+    public func prepare(_ sql: String) throws -> Statement {
+        try makeStatement(sql, flags: 0)
+    }
+
+    /// Returns a cached prepared statement for this SQL (`SQLITE_PREPARE_PERSISTENT`).
+    func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = cache[sql] { return statement }
+        let statement = try makeStatement(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Finalizes every cached statement (needed before the schema changes under them is not required,
+    /// SQLite re-prepares, but this frees memory).
+    public func clearStatementCache() { cache.removeAll() }
+
+    private func makeStatement(_ sql: String, flags: UInt32) throws -> Statement {
+        var pointer: OpaquePointer?
+        var remainder = ""
+        let code = sql.withCString { chars in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(handle, chars, -1, flags, &pointer, &tail)
+            if let tail { remainder = String(cString: tail) }
+            return code
+        }
+        guard code == SQLITE_OK else { throw error(code: code, sql: sql) }
+        guard let pointer else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "no statement to run (empty SQL or only comments)", sql: sql)
+        }
+        let statement = Statement(handle: pointer, database: self, sql: sql)
+        if !remainder.trimmingWhitespace().isEmpty, Self.containsStatement(remainder) {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "several statements given where one was expected: use executeScript", sql: sql)
+        }
+        return statement
+    }
+
+    private static func containsStatement(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { skipWhitespaceAndComments($0, from: 0) < $0.count }
+    }
+
+    // MARK: - State
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE (`sqlite3_changes64`).
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    /// Rows changed since the connection opened.
+    public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
+    /// True while a transaction is open.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    /// True when the connection cannot write (opened read-only).
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
+    /// True when `sql` ends with a complete statement (`sqlite3_complete`), e.g. to know when a
+    /// multi-line entry in the shell is finished. See <https://sqlite.org/c3ref/complete.html>.
+    public static func isComplete(_ sql: String) -> Bool { sqlite3_complete(sql) != 0 }
+
+    /// The version of the SQLite library in use, e.g. `3.40.1`.
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+
+    /// A handle that can interrupt this connection's running statement from another thread.
+    /// It must not be used after the `Database` is released.
+    public var interruptHandle: InterruptHandle { InterruptHandle(handle: handle) }
+
+    /// Interrupts the statement running on this connection (`sqlite3_interrupt`); it fails with
+    /// `SQLITE_INTERRUPT`. See <https://sqlite.org/c3ref/interrupt.html>.
+    public func interrupt() { sqlite3_interrupt(handle) }
+
+    func error(code: Int32, sql: String?) -> SQLiteError {
+        let extended = sqlite3_extended_errcode(handle)
+        let message = String(cString: sqlite3_errmsg(handle))
+        let offset = sqlite3_error_offset(handle)
+        return SQLiteError(
+            code: extended != 0 && (extended & 0xFF) == (code & 0xFF) ? extended : code,
+            message: message, sql: sql, offset: offset >= 0 ? Int(offset) : nil)
+    }
+
+    func nextSavepointName() -> String {
+        savepointCounter += 1
+        return "leaddb_sp_\(savepointCounter)"
+    }
+}
+
+/// Interrupts a connection from any thread (`sqlite3_interrupt`), e.g. from a Ctrl-C handler.
+public struct InterruptHandle: @unchecked Sendable {
+    let handle: OpaquePointer
+    public func interrupt() { sqlite3_interrupt(handle) }
+}

@@ -1,0 +1,70 @@
+/// One versioned migration: the text of `Migrations/NNNN_name.sql`.
+public struct Migration: Sendable, Hashable {
+    /// The number the file name starts with: `0003_scoring.sql` is version 3.
+    public let version: Int
+    /// The file name, e.g. `0003_scoring.sql`.
+    public let fileName: String
+    /// The SQL text.
+    public let sql: String
+    /// SHA-256 of the text with line endings normalised to LF, so a checkout with CRLF endings matches.
+    public let checksum: String
+
+    /// Makes a migration from its file name (`NNNN_name.sql`) and text.
+    public init(fileName: String, sql: String) throws {
+        guard let version = Self.version(of: fileName) else {
+            throw MigrationError.invalidFileName(fileName)
+        }
+        self.version = version
+        self.fileName = fileName
+        self.sql = sql
+        self.checksum = Self.checksum(sql)
+    }
+
+    /// The checksum of a text: SHA-256 of its LF-normalised UTF-8 bytes.
+    public static func checksum(_ text: String) -> String {
+        SHA256.hex(Array(text.replacingCRLF().utf8))
+    }
+
+    static func version(of fileName: String) -> Int? {
+        let parts = fileName.split(separator: "_", maxSplits: 1)
+        guard parts.count == 2, parts[0].count >= 4, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber),
+            fileName.hasSuffix(".sql"), parts[1].count > 4
+        else { return nil }
+        return Int(parts[0])
+    }
+}
+
+/// A re-creatable file of views and triggers: `Schema/name.sql`.
+public struct SchemaFile: Sendable, Hashable {
+    public let fileName: String
+    public let sql: String
+    public let checksum: String
+
+    public init(fileName: String, sql: String) {
+        self.fileName = fileName
+        self.sql = sql
+        self.checksum = Migration.checksum(sql)
+    }
+}
+
+extension String {
+    func replacingCRLF() -> String {
+        guard contains("\r") else { return self }
+        var out = String.UnicodeScalarView()
+        var previousCR = false
+        for scalar in unicodeScalars {
+            if scalar == "\r" {
+                out.append("\n")
+                previousCR = true
+                continue
+            }
+            if scalar == "\n" && previousCR {
+                previousCR = false
+                continue
+            }
+            previousCR = false
+            out.append(scalar)
+        }
+        return String(out)
+    }
+}

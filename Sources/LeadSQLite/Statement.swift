@@ -1,0 +1,108 @@
+import CSQLite
+import Foundation
+
+/// A prepared statement. It owns its `sqlite3_stmt` and finalizes it when released.
+///
+/// Statements come from ``Database/prepare(_:)`` or the connection's cache; callers usually go through
+/// ``Database/execute(_:_:)`` and ``Database/query(_:_:)`` instead.
+/// See <https://sqlite.org/c3ref/stmt.html>.
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let database: Database
+    /// The statement's SQL, as written.
+    public let sql: String
+    /// The names of the result columns.
+    public let columnNames: [String]
+    /// True when the statement cannot change the database (`sqlite3_stmt_readonly`).
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    init(handle: OpaquePointer, database: Database, sql: String) {
+        self.handle = handle
+        self.database = database
+        self.sql = sql
+        let count = Int(sqlite3_column_count(handle))
+        self.columnNames = (0..<count).map { String(cString: sqlite3_column_name(handle, Int32($0))) }
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Binds values to the `?` parameters, in order. A wrong count is an error, not a silent NULL.
+    public func bind(_ arguments: [any DatabaseValueConvertible]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard expected == arguments.count else {
+            throw SQLiteError(
+                code: SQLITE_RANGE,
+                message: "wrong number of arguments: the statement expects \(expected), got \(arguments.count)",
+                sql: sql)
+        }
+        for (index, argument) in arguments.enumerated() {
+            try bind(argument.databaseValue, at: Int32(index + 1))
+        }
+    }
+
+    /// Binds values to named parameters (`:name`, `@name` or `$name`; give the name with its prefix).
+    public func bind(named arguments: [String: any DatabaseValueConvertible]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (name, value) in arguments {
+            let index = sqlite3_bind_parameter_index(handle, name)
+            guard index > 0 else {
+                throw SQLiteError(code: SQLITE_RANGE, message: "no parameter named \(name)", sql: sql)
+            }
+            try bind(value.databaseValue, at: index)
+        }
+    }
+
+    private func bind(_ value: DatabaseValue, at index: Int32) throws {
+        let code: Int32
+        switch value {
+        case .null: code = sqlite3_bind_null(handle, index)
+        case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
+        case .real(let v): code = sqlite3_bind_double(handle, index, v)
+        case .text(let v): code = sqlite3_bind_text(handle, index, v, -1, csqlite_transient())
+        case .blob(let v):
+            code = v.withUnsafeBytes { bytes in
+                // A zero-length blob still binds as a blob, never as NULL.
+                sqlite3_bind_blob64(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(bytes.count), csqlite_transient())
+            }
+        }
+        guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
+    }
+
+    /// Steps once. Returns true when a row is available, false when done; any other outcome throws.
+    @discardableResult
+    public func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code:
+            let error = database.error(code: code, sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Reads the current row's column at `index`.
+    public func value(at index: Int32) -> DatabaseValue {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, index))
+        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, index)))
+        default:
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return .blob(Data()) }
+            return .blob(Data(bytes: bytes, count: count))
+        }
+    }
+
+    /// The current row as a ``Row``.
+    public func row() -> Row {
+        Row(columns: columnNames, values: (0..<Int32(columnNames.count)).map(value(at:)))
+    }
+
+    /// Resets the statement so it can run again; keeps the bindings.
+    public func reset() { sqlite3_reset(handle) }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import LeadSQLite
+
+/// A dot-command: its name, usage line, one-line help, and handler. The shell dispatches from
+/// `DotCommand.all`; `.help` prints from it.
+struct DotCommand: Sendable {
+    let name: String
+    let arguments: String
+    let summary: String
+    /// Accepted argument counts.
+    let arity: ClosedRange<Int>
+    let run: @Sendable (Shell, [String]) throws -> Void
+
+    var usage: String { "." + name + (arguments.isEmpty ? "" : " " + arguments) }
+
+    static let all: [DotCommand] = [
+        DotCommand(name: "help", arguments: "[COMMAND]", summary: "list commands, or show one command's usage", arity: 0...1) { shell, args in
+            if let name = args.first {
+                let key = name.hasPrefix(".") ? String(name.dropFirst()) : name
+                guard let command = all.first(where: { $0.name == key }) else {
+                    throw UsageError(argument: 0, message: "no command .\(key)")
+                }
+                shell.out.write("\(command.usage)\n    \(command.summary)\n")
+                return
+            }
+            let width = all.map(\.usage.count).max() ?? 0
+            var text = "Type SQL ending with ; or one of these commands:\n"
+            for command in all { text += "  " + pad(command.usage, width) + "  " + command.summary + "\n" }
+            shell.out.write(text)
+        },
+        DotCommand(name: "tables", arguments: "[PATTERN]", summary: "list tables and views, optionally matching a LIKE pattern", arity: 0...1) { shell, args in
+            let rows = try shell.db.query(
+                """
+                SELECT name FROM sqlite_schema
+                WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name LIKE ?
+                ORDER BY name
+                """, [args.first ?? "%"])
+            let names = rows.compactMap { String.fromDatabaseValue($0[0]) }
+            shell.out.write(columns(names))
+        },
+        DotCommand(name: "schema", arguments: "[NAME]", summary: "show the CREATE statements, or those of one table, view or trigger", arity: 0...1) { shell, args in
+            let rows: [Row]
+            if let name = args.first {
+                rows = try shell.db.query(
+                    """
+                    SELECT sql FROM sqlite_schema
+                    WHERE sql IS NOT NULL AND (name LIKE ?1 OR (tbl_name LIKE ?1 AND type IN ('index', 'trigger')))
+                    ORDER BY tbl_name = ?1 DESC, type = 'table' DESC, type = 'view' DESC, name
+                    """, [name])
+                guard !rows.isEmpty else { throw UsageError(argument: 0, message: "no table, view, index or trigger named \(name)") }
+            } else {
+                rows = try shell.db.query(
+                    "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC, type = 'view' DESC, name")
+            }
+            shell.out.write(rows.compactMap { String.fromDatabaseValue($0[0]).map { $0 + ";\n" } }.joined())
+        },
+        DotCommand(name: "mode", arguments: "[MODE]", summary: "show or set the output mode (table, box, list, csv, tsv, json, jsonl, line, markdown)", arity: 0...1) { shell, args in
+            guard let name = args.first else {
+                var text = "current output mode: \(shell.mode.name)\n"
+                for mode in OutputMode.all { text += "  " + pad(mode.name, 9) + "  " + mode.summary + "\n" }
+                shell.out.write(text)
+                return
+            }
+            guard let mode = OutputMode.named(name) else {
+                throw UsageError(argument: 0, message: "unknown mode \(name); choose one of: \(OutputMode.all.map(\.name).joined(separator: ", "))")
+            }
+            shell.mode = mode
+            shell.headers = mode.headersByDefault
+        },
+        DotCommand(name: "headers", arguments: "on|off", summary: "show or hide column headers", arity: 1...1) { shell, args in
+            shell.headers = try parseSwitch(args[0], argument: 0)
+        },
+        DotCommand(name: "nullvalue", arguments: "TEXT", summary: "print NULL as TEXT (default: empty, NULL in tables)", arity: 1...1) { shell, args in
+            shell.nullValue = args[0]
+        },
+        DotCommand(name: "bail", arguments: "on|off", summary: "stop at the first error", arity: 1...1) { shell, args in
+            shell.bail = try parseSwitch(args[0], argument: 0)
+        },
+        DotCommand(name: "echo", arguments: "on|off", summary: "print each command before running it", arity: 1...1) { shell, args in
+            shell.echo = try parseSwitch(args[0], argument: 0)
+        },
+        DotCommand(name: "quit", arguments: "", summary: "leave the shell", arity: 0...0) { shell, _ in
+            shell.quitRequested = true
+        },
+        DotCommand(name: "exit", arguments: "", summary: "leave the shell", arity: 0...0) { shell, _ in
+            shell.quitRequested = true
+        },
+    ]
+
+    private static func parseSwitch(_ text: String, argument: Int) throws -> Bool {
+        switch text.lowercased() {
+        case "on", "yes", "true", "1": return true
+        case "off", "no", "false", "0": return false
+        default: throw UsageError(argument: argument, message: "expected on or off, not \(text)")
+        }
+    }
+
+    /// Names in columns, as sqlite3's `.tables` prints them.
+    private static func columns(_ names: [String]) -> String {
+        guard !names.isEmpty else { return "" }
+        let width = names.map(displayWidth).max()! + 2
+        let perLine = max(1, 80 / width)
+        var out = ""
+        for (index, name) in names.enumerated() {
+            let last = index % perLine == perLine - 1 || index == names.count - 1
+            out += last ? name + "\n" : pad(name, width)
+        }
+        return out
+    }
+}
+
+/// A dot-command argument that is wrong: which one and why.
+struct UsageError: Error {
+    /// Index of the offending argument, or nil when the count is wrong.
+    let argument: Int?
+    let message: String
+}
+
+extension Shell {
+    /// Parses and runs a dot-command line. A wrong argument gets a caret under it and the usage line.
+    func runDotCommand(_ line: String) {
+        let (words, offsets) = splitArguments(line)
+        guard let first = words.first else { return }
+        let name = String(first.dropFirst())
+        guard let command = DotCommand.all.first(where: { $0.name == name }) else {
+            fail("unknown command \(first). Type .help for the list.")
+            return
+        }
+        let args = Array(words.dropFirst())
+        guard command.arity.contains(args.count) else {
+            let message = args.count < command.arity.lowerBound ? "missing argument" : "too many arguments"
+            let position = args.count > command.arity.upperBound ? offsets[command.arity.upperBound + 1] : line.count
+            fail("\(message)\n  \(line)\n  \(String(repeating: " ", count: position))^\nUsage: \(command.usage)")
+            return
+        }
+        do {
+            try command.run(self, args)
+        } catch let error as UsageError {
+            var text = error.message
+            if let index = error.argument {
+                text += "\n  \(line)\n  \(String(repeating: " ", count: offsets[index + 1]))^"
+            }
+            fail(text + "\nUsage: \(command.usage)")
+        } catch let error as SQLiteError {
+            report(error, in: line, firstLine: lineNumber)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    /// Splits a command line into words, honouring single and double quotes; returns each word's
+    /// column so errors can point at it.
+    func splitArguments(_ line: String) -> ([String], [Int]) {
+        var words: [String] = []
+        var offsets: [Int] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var column = 0
+        for character in line {
+            defer { column += displayWidth(String(character)) }
+            if let q = quote {
+                if character == q { quote = nil } else { current.append(character) }
+                continue
+            }
+            if character == " " || character == "\t" {
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
+                continue
+            }
+            if !inWord {
+                inWord = true
+                offsets.append(column)
+            }
+            if character == "\"" || character == "'" { quote = character } else { current.append(character) }
+        }
+        if inWord { words.append(current) }
+        return (words, offsets)
+    }
+}

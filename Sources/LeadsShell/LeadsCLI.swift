@@ -1,0 +1,205 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+
+/// The `leads` command line: parses arguments, opens the database, and runs the shell or a
+/// `migrate` command. Exit codes: 0 ok, 1 error, 2 usage.
+public enum LeadsCLI {
+    public static let usage = """
+        Usage: leads [--db PATH] [OPTIONS] [COMMAND]
+
+        LeadDB: an embedded lead database. With no command, opens the interactive shell on the
+        database (./leads.db, or $LEADS_DB, or --db PATH); a new file is set up on first use.
+
+        Commands:
+          migrate            apply pending migrations and refresh the schema (for deploys)
+          migrate status     list applied and pending migrations, with dates
+          migrate plan       show what `leads migrate` would do, changing nothing
+
+        Options:
+          --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
+          -c COMMAND         run COMMAND (SQL or a dot-command) and exit; repeatable
+          --bail             stop at the first error
+          --readonly         open the database read-only
+          -h, --help         show this help
+          --version          show the version
+
+        """
+
+    struct Options {
+        var dbPath: String?
+        var commands: [String] = []
+        var bail = false
+        var readOnly = false
+        var positional: [String] = []
+    }
+
+    /// Runs the command line. `interactive` is true when stdin is a terminal.
+    public static func run(
+        arguments: [String], environment: [String: String], input: LineSource,
+        out: OutputSink, err: OutputSink, interactive: Bool
+    ) -> Int32 {
+        var options = Options()
+        var index = 0
+        func value(_ flag: String) -> String? {
+            index += 1
+            return index < arguments.count ? arguments[index] : nil
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "-h", "--help", "help":
+                out.write(usage)
+                return 0
+            case "--version", "-version":
+                out.write("leads \(LeadDatabase.version) (SQLite \(Database.sqliteVersion))\n")
+                return 0
+            case "--db", "-db":
+                guard let path = value(argument) else { return usageError("--db needs a path", err) }
+                options.dbPath = path
+            case "-c", "--command":
+                guard let command = value(argument) else { return usageError("-c needs a command", err) }
+                options.commands.append(command)
+            case "--bail": options.bail = true
+            case "--readonly": options.readOnly = true
+            default:
+                if argument.hasPrefix("--db=") {
+                    options.dbPath = String(argument.dropFirst(5))
+                } else if argument.hasPrefix("-") {
+                    return usageError("unknown option \(argument)", err)
+                } else {
+                    options.positional.append(argument)
+                }
+            }
+            index += 1
+        }
+        let path = options.dbPath ?? environment["LEADS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "leads.db"
+
+        switch options.positional.first {
+        case nil:
+            return runShell(path: path, options: options, input: input, out: out, err: err, interactive: interactive && options.commands.isEmpty)
+        case "migrate":
+            guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
+            switch options.positional.dropFirst().first {
+            case nil: return migrate(path: path, out: out, err: err)
+            case "status": return migrateStatus(path: path, plan: false, out: out, err: err)
+            case "plan": return migrateStatus(path: path, plan: true, out: out, err: err)
+            case let other?: return usageError("unknown migrate subcommand \(other): use status or plan", err)
+            }
+        case let other?:
+            return usageError("unknown command \(other)", err)
+        }
+    }
+
+    private static func usageError(_ message: String, _ err: OutputSink) -> Int32 {
+        err.write("leads: \(message)\nRun 'leads --help' for usage.\n")
+        return 2
+    }
+
+    private static func failure(_ error: any Error, _ err: OutputSink) -> Int32 {
+        err.write("leads: error: \(message(of: error))\n")
+        return 1
+    }
+
+    static func message(of error: any Error) -> String {
+        if let error = error as? SQLiteError { return error.message }
+        return "\(error)"
+    }
+
+    // MARK: - migrate
+
+    private static func migrate(path: String, out: OutputSink, err: OutputSink) -> Int32 {
+        do {
+            let db = try Database(path: path)
+            let report = try LeadDatabase.migrator().migrate(db)
+            if report.didNothing {
+                let count = try LeadDatabase.migrator().status(db).applied.count
+                out.write("Nothing to do: \(path) is up to date (\(count) migration\(count == 1 ? "" : "s") applied).\n")
+            } else {
+                for migration in report.applied { out.write("Applied \(migration.fileName)\n") }
+                if report.schemaRecreated { out.write("Re-created the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files.\n") }
+            }
+            return 0
+        } catch {
+            return failure(error, err)
+        }
+    }
+
+    private static func migrateStatus(path: String, plan: Bool, out: OutputSink, err: OutputSink) -> Int32 {
+        do {
+            let exists = FileManager.default.fileExists(atPath: path)
+            // Status and plan never create or change the file.
+            let db = try Database(path: exists ? path : ":memory:", mode: exists ? .readOnly : .readWriteCreate)
+            let status = try LeadDatabase.migrator().status(db)
+            var text = ""
+            if !exists { text += "\(path) does not exist yet; `leads migrate` would create it.\n" }
+            if plan {
+                if status.isUpToDate {
+                    text += "Nothing to do: \(path) is up to date.\n"
+                } else {
+                    for migration in status.pending { text += "Would apply \(migration.fileName)\n" }
+                    text += "Would re-create the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files"
+                    text += status.changedSchemaFiles.isEmpty ? ".\n" : " (changed: \(status.changedSchemaFiles.joined(separator: ", "))).\n"
+                }
+            } else {
+                for applied in status.applied {
+                    text += "applied  \(applied.fileName)  \(applied.appliedAt)  \(applied.durationMilliseconds) ms\n"
+                }
+                for migration in status.pending { text += "pending  \(migration.fileName)\n" }
+                text += status.changedSchemaFiles.isEmpty
+                    ? "schema   up to date\n" : "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
+                if !status.isUpToDate { text += "Run `leads migrate` to apply.\n" }
+            }
+            out.write(text)
+            return 0
+        } catch {
+            return failure(error, err)
+        }
+    }
+
+    // MARK: - shell
+
+    private static func runShell(
+        path: String, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool
+    ) -> Int32 {
+        let db: Database
+        do {
+            db = try Database(path: path, mode: options.readOnly ? .readOnly : .readWriteCreate)
+        } catch {
+            return failure(error, err)
+        }
+        var notes: [String] = []
+        do {
+            let isEmpty = (try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0) == 0
+            let migrator = try LeadDatabase.migrator()
+            if isEmpty && !options.readOnly {
+                try migrator.migrate(db)
+                notes.append("Set up a new LeadDB database in \(path).")
+            } else {
+                let status = try migrator.status(db)
+                if !status.isUpToDate {
+                    let count = status.pending.count
+                    let what = count > 0 ? "\(count) pending migration\(count == 1 ? "" : "s")" : "a changed schema"
+                    err.write("warning: \(path) has \(what); run `leads migrate --db \(path)` to apply.\n")
+                }
+            }
+        } catch {
+            err.write("warning: \(message(of: error))\n")
+        }
+        let shell = Shell(db: db, out: out, err: err, interactive: interactive)
+        if options.bail { shell.bail = true }
+        if !options.commands.isEmpty {
+            for command in options.commands {
+                shell.runCommand(command)
+                if shell.hadError && shell.bail { break }
+            }
+            return shell.hadError ? 1 : 0
+        }
+        if interactive {
+            out.write("LeadDB \(LeadDatabase.version) (SQLite \(Database.sqliteVersion)) on \(path)\n")
+            for note in notes { out.write(note + "\n") }
+            out.write("Enter SQL ending with ; or .help for commands, .quit to leave.\n")
+        }
+        return shell.run(input)
+    }
+}

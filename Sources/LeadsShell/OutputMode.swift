@@ -1,0 +1,219 @@
+import LeadSQLite
+
+/// A result to print: column names and rows of values.
+struct ResultSet {
+    let columns: [String]
+    let rows: [[DatabaseValue]]
+}
+
+/// What the renderers need to know besides the result.
+struct RenderOptions {
+    var headers: Bool
+    var nullValue: String
+}
+
+/// An output mode: its name, what it is for, and how it renders a result. Modes are data: `.mode`
+/// lists and selects from `OutputMode.all`, and no printer switches on the mode name.
+struct OutputMode: Sendable {
+    let name: String
+    let summary: String
+    /// Whether this mode prints headers unless told otherwise.
+    let headersByDefault: Bool
+    let render: @Sendable (ResultSet, RenderOptions) -> String
+
+    static let all: [OutputMode] = [
+        OutputMode(name: "table", summary: "aligned columns in an ASCII grid", headersByDefault: true) {
+            renderGrid($0, $1, ascii)
+        },
+        OutputMode(name: "box", summary: "aligned columns in a box-drawing grid", headersByDefault: true) {
+            renderGrid($0, $1, box)
+        },
+        OutputMode(name: "list", summary: "values separated by |", headersByDefault: false) { result, options in
+            var out = ""
+            if options.headers { out += result.columns.joined(separator: "|") + "\n" }
+            for row in result.rows { out += row.map { plain($0, options) }.joined(separator: "|") + "\n" }
+            return out
+        },
+        OutputMode(name: "csv", summary: "comma-separated values (RFC 4180)", headersByDefault: true) { result, options in
+            renderSeparated(result, options, separator: ",")
+        },
+        OutputMode(name: "tsv", summary: "tab-separated values", headersByDefault: true) { result, options in
+            renderSeparated(result, options, separator: "\t")
+        },
+        OutputMode(name: "json", summary: "a JSON array of objects", headersByDefault: true) { result, _ in
+            guard !result.rows.isEmpty else { return "" }
+            return "[" + result.rows.map { jsonObject(result.columns, $0) }.joined(separator: ",\n") + "]\n"
+        },
+        OutputMode(name: "jsonl", summary: "one JSON object per line", headersByDefault: true) { result, _ in
+            result.rows.map { jsonObject(result.columns, $0) + "\n" }.joined()
+        },
+        OutputMode(name: "line", summary: "one value per line: column = value", headersByDefault: true) { result, options in
+            let width = result.columns.map(displayWidth).max() ?? 0
+            return result.rows.map { row in
+                zip(result.columns, row).map { pad($0, width, right: true) + " = " + plain($1, options) + "\n" }.joined()
+            }.joined(separator: "\n")
+        },
+        OutputMode(name: "markdown", summary: "a Markdown table", headersByDefault: true) { result, options in
+            let cells = result.rows.map { $0.map { plain($0, options).replacingOccurrences(of: "|", with: "\\|") } }
+            let widths = columnWidths(result.columns, cells)
+            var out = "| " + zip(result.columns, widths).map { pad($0, $1) }.joined(separator: " | ") + " |\n"
+            out += "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|\n"
+            for row in cells { out += "| " + zip(row, widths).map { pad($0, $1) }.joined(separator: " | ") + " |\n" }
+            return out
+        },
+    ]
+
+    static func named(_ name: String) -> OutputMode? { all.first { $0.name == name.lowercased() } }
+}
+
+// MARK: - Rendering helpers
+
+private struct GridStyle: Sendable {
+    let top: (String, String, String, String)  // left, fill, join, right
+    let middle: (String, String, String, String)
+    let bottom: (String, String, String, String)
+    let vertical: String
+}
+
+private let ascii = GridStyle(
+    top: ("+", "-", "+", "+"), middle: ("+", "-", "+", "+"), bottom: ("+", "-", "+", "+"), vertical: "|")
+private let box = GridStyle(
+    top: ("┌", "─", "┬", "┐"), middle: ("├", "─", "┼", "┤"), bottom: ("└", "─", "┴", "┘"), vertical: "│")
+
+private func renderGrid(_ result: ResultSet, _ options: RenderOptions, _ style: GridStyle) -> String {
+    guard !result.columns.isEmpty else { return "" }
+    let cells = result.rows.map { $0.map { display($0, options) } }
+    let widths = columnWidths(options.headers ? result.columns : result.columns.map { _ in "" }, cells)
+    func rule(_ parts: (String, String, String, String)) -> String {
+        parts.0 + widths.map { String(repeating: parts.1, count: $0 + 2) }.joined(separator: parts.2) + parts.3 + "\n"
+    }
+    func line(_ values: [String], numeric: [Bool]) -> String {
+        style.vertical + " " + zip(values, widths).enumerated().map { index, pair in
+            pad(pair.0, pair.1, right: numeric[index])
+        }.joined(separator: " " + style.vertical + " ") + " " + style.vertical + "\n"
+    }
+    var out = rule(style.top)
+    if options.headers {
+        out += line(result.columns, numeric: result.columns.map { _ in false })
+        out += rule(style.middle)
+    }
+    for (row, values) in zip(cells, result.rows) {
+        out += line(row, numeric: values.map(isNumber))
+    }
+    out += rule(style.bottom)
+    return out
+}
+
+private func renderSeparated(_ result: ResultSet, _ options: RenderOptions, separator: String) -> String {
+    func field(_ text: String) -> String {
+        let special = text.contains(separator) || text.contains("\"") || text.contains("\n") || text.contains("\r")
+        return special ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+    var out = ""
+    if options.headers { out += result.columns.map(field).joined(separator: separator) + "\r\n" }
+    for row in result.rows {
+        out += row.map { field($0.isNull ? options.nullValue : plain($0, options)) }.joined(separator: separator) + "\r\n"
+    }
+    return out
+}
+
+private func columnWidths(_ headers: [String], _ rows: [[String]]) -> [Int] {
+    var widths = headers.map(displayWidth)
+    for row in rows {
+        for (index, cell) in row.enumerated() { widths[index] = max(widths[index], displayWidth(cell)) }
+    }
+    return widths
+}
+
+private func isNumber(_ value: DatabaseValue) -> Bool {
+    switch value {
+    case .integer, .real: true
+    default: false
+    }
+}
+
+/// A value as plain text: NULL as the null value, blobs as hex.
+func plain(_ value: DatabaseValue, _ options: RenderOptions) -> String {
+    switch value {
+    case .null: options.nullValue
+    case .integer(let v): String(v)
+    case .real(let v): formatReal(v)
+    case .text(let v): v
+    case .blob(let v): "x'" + v.map { String(format: "%02x", $0) }.joined() + "'"
+    }
+}
+
+/// A value for a grid cell: like `plain`, but NULL is visible and control characters are escaped so
+/// one cell stays on one line.
+private func display(_ value: DatabaseValue, _ options: RenderOptions) -> String {
+    if value.isNull { return options.nullValue.isEmpty ? "NULL" : options.nullValue }
+    let text = plain(value, options)
+    guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return text }
+    return text.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
+        .replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\r", with: "\\r")
+}
+
+func formatReal(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(format: "%.1f", value) }
+    return String(value)
+}
+
+private func jsonObject(_ columns: [String], _ row: [DatabaseValue]) -> String {
+    "{" + zip(columns, row).map { jsonString($0) + ":" + jsonValue($1) }.joined(separator: ",") + "}"
+}
+
+private func jsonValue(_ value: DatabaseValue) -> String {
+    switch value {
+    case .null: "null"
+    case .integer(let v): String(v)
+    case .real(let v): v.isFinite ? String(v) : "null"
+    case .text(let v): jsonString(v)
+    case .blob(let v): jsonString(v.map { String(format: "%02x", $0) }.joined())
+    }
+}
+
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// The columns a string takes on a terminal: East Asian wide characters and emoji count two,
+/// combining marks zero.
+func displayWidth(_ text: String) -> Int {
+    var width = 0
+    for character in text {
+        guard let scalar = character.unicodeScalars.first else { continue }
+        width += scalarWidth(scalar)
+    }
+    return width
+}
+
+func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
+    let v = scalar.value
+    if v == 0 || (v < 32) || (0x7F..<0xA0).contains(v) { return 0 }
+    if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return 0 }
+    if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+        || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+        || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
+        || (0x20000...0x3FFFD).contains(v)
+    {
+        return 2
+    }
+    return 1
+}
+
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - displayWidth(text)))
+    return right ? fill + text : text + fill
+}

@@ -1,0 +1,173 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+
+/// The interactive shell: SQL (multi-line, run when complete), dot-commands, results in the current
+/// output mode. It reads from a ``LineSource`` and writes through two ``OutputSink``s, so the same code
+/// serves a terminal, a script on stdin, `-c` and tests.
+public final class Shell {
+    /// The open database.
+    public internal(set) var db: Database
+    let out: OutputSink
+    let err: OutputSink
+    /// True for a person at a terminal: prompts, a banner, and errors do not set the exit status.
+    let interactive: Bool
+
+    var mode: OutputMode
+    var headers: Bool
+    var nullValue = ""
+    var bail = false
+    var echo = false
+    /// Set by `.quit`.
+    var quitRequested = false
+    /// True once any statement or command failed (the exit status of a script).
+    public private(set) var hadError = false
+    /// Line number of the next input line, for error messages in scripts.
+    var lineNumber = 0
+
+    /// Makes a shell on an open database.
+    public init(db: Database, out: OutputSink, err: OutputSink, interactive: Bool) {
+        self.db = db
+        self.out = out
+        self.err = err
+        self.interactive = interactive
+        // A terminal gets an aligned table; a pipe gets sqlite3's plain list, easy to read from scripts.
+        self.mode = OutputMode.named(interactive ? "table" : "list")!
+        self.headers = self.mode.headersByDefault
+    }
+
+    // MARK: - Input loop
+
+    /// Reads and runs input until the end or `.quit`. Returns the exit status: 0, or 1 when anything
+    /// failed in a non-interactive run.
+    public func run(_ input: LineSource) -> Int32 {
+        var buffer = ""
+        var bufferStartLine = 1
+        while !quitRequested {
+            let prompt = buffer.isEmpty ? "leads> " : "   ...> "
+            guard let line = input.readLine(prompt: interactive ? prompt : nil) else { break }
+            lineNumber += 1
+            if buffer.isEmpty {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { continue }
+                if trimmed.hasPrefix(".") {
+                    if echo { out.write(line + "\n") }
+                    runDotCommand(trimmed)
+                    if bail && hadError { break }
+                    continue
+                }
+                bufferStartLine = lineNumber
+            }
+            buffer += buffer.isEmpty ? line : "\n" + line
+            if Database.isComplete(buffer) {
+                if echo { out.write(buffer + "\n") }
+                runSQL(buffer, firstLine: bufferStartLine)
+                buffer = ""
+                if bail && hadError { break }
+            }
+        }
+        if !buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && !quitRequested {
+            // sqlite3 runs an unterminated last statement too; so do we.
+            runSQL(buffer, firstLine: bufferStartLine)
+        }
+        return hadError && !interactive ? 1 : 0
+    }
+
+    /// Runs one line of input as if typed (used by `-c`).
+    public func runCommand(_ text: String) {
+        lineNumber += 1
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix(".") { runDotCommand(trimmed) } else if !trimmed.isEmpty { runSQL(trimmed, firstLine: lineNumber) }
+    }
+
+    // MARK: - SQL
+
+    /// Runs every statement in `sql`, printing each result in the current mode.
+    func runSQL(_ sql: String, firstLine: Int) {
+        do {
+            try db.forEachStatement(in: sql) { statement, _ in
+                var rows: [[DatabaseValue]] = []
+                let count = Int32(statement.columnNames.count)
+                while try statement.step() {
+                    rows.append((0..<count).map(statement.value(at:)))
+                }
+                if count > 0 {
+                    let result = ResultSet(columns: statement.columnNames, rows: rows)
+                    out.write(mode.render(result, RenderOptions(headers: headers, nullValue: nullValue)))
+                }
+            }
+        } catch let error as SQLiteError {
+            report(error, in: sql, firstLine: firstLine)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    /// Prints an SQLite error: its message, where it happened in a script, and a caret under the token
+    /// SQLite blames when it reports an offset.
+    func report(_ error: SQLiteError, in sql: String, firstLine: Int) {
+        hadError = true
+        var text = "Error"
+        if !interactive {
+            text += " near line \(firstLine + (error.line ?? 1) - 1)"
+        }
+        text += ": \(error.message)\n"
+        if let offset = error.offset, let statement = error.sql, offset <= statement.utf8.count {
+            text += caret(in: statement, at: offset)
+        }
+        err.write(text)
+    }
+
+    /// The line of `sql` holding byte `offset`, and a caret under that byte.
+    func caret(in sql: String, at offset: Int) -> String {
+        let bytes = Array(sql.utf8)
+        var start = offset
+        while start > 0 && bytes[start - 1] != 10 { start -= 1 }
+        var end = offset
+        while end < bytes.count && bytes[end] != 10 { end += 1 }
+        let line = String(decoding: bytes[start..<end], as: UTF8.self)
+        let before = String(decoding: bytes[start..<offset], as: UTF8.self)
+        return "  " + line + "\n  " + String(repeating: " ", count: displayWidth(before)) + "^--- here\n"
+    }
+
+    /// Reports a failure of a command (not SQL).
+    func fail(_ message: String) {
+        hadError = true
+        err.write("Error\(interactive ? "" : " near line \(lineNumber)"): \(message)\n")
+    }
+}
+
+/// Where the shell's input lines come from.
+public protocol LineSource {
+    /// The next line without its line ending, or nil at the end of input. `prompt` is nil when no
+    /// prompt should be shown.
+    func readLine(prompt: String?) -> String?
+}
+
+/// Reads lines from standard input (a script, a pipe, or a terminal without line editing).
+public final class StandardInput: LineSource {
+    public init() {}
+    public func readLine(prompt: String?) -> String? {
+        if let prompt {
+            FileOutput.standardOutput.write(prompt)
+        }
+        guard let line = Swift.readLine(strippingNewline: true) else { return nil }
+        return line.hasSuffix("\r") ? String(line.dropLast()) : line
+    }
+}
+
+/// Lines from a string (tests, `.read` of a file).
+public final class StringInput: LineSource {
+    private var lines: [Substring]
+    private var index = 0
+    public init(_ text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+    }
+    public func readLine(prompt: String?) -> String? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        let line = lines[index]
+        return String(line.hasSuffix("\r") ? line.dropLast() : line)
+    }
+}

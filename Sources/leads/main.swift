@@ -1,0 +1,14 @@
+import Foundation
+import LeadsShell
+
+// Writing to a closed pipe (`leads ... | head`) ends the program quietly instead of with SIGPIPE noise.
+signal(SIGPIPE, SIG_DFL)
+
+let status = LeadsCLI.run(
+    arguments: Array(CommandLine.arguments.dropFirst()),
+    environment: ProcessInfo.processInfo.environment,
+    input: StandardInput(),
+    out: FileOutput.standardOutput,
+    err: FileOutput.standardError,
+    interactive: isatty(0) == 1)
+exit(status)

@@ -1,0 +1,240 @@
+import Foundation
+import LeadSQLite
+import Testing
+
+@Suite struct MigratorTests {
+    let dir = TemporaryDirectory()
+    let appID: Int32 = 0x4C45_4144
+
+    func migration(_ name: String, _ sql: String) throws -> Migration { try Migration(fileName: name, sql: sql) }
+
+    var base: [Migration] {
+        get throws {
+            [
+                try migration("0001_people.sql", "CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"),
+                try migration("0002_seed.sql", "INSERT INTO people(name) VALUES ('Ada');\nINSERT INTO people(name) VALUES ('Grace');"),
+            ]
+        }
+    }
+    let schema = [SchemaFile(fileName: "people.sql", sql: "CREATE VIEW people_names AS SELECT name FROM people;")]
+
+    func migrator(_ migrations: [Migration], _ schema: [SchemaFile]? = nil) throws -> Migrator {
+        try Migrator(migrations: migrations, schema: schema ?? self.schema, applicationID: appID)
+    }
+
+    func tables(_ db: Database) throws -> [String] {
+        try db.query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name").map { try $0.get(0) }
+    }
+
+    @Test func appliesInOrderWithHistoryAndStampsTheApplicationID() throws {
+        let db = try Database(path: dir.file("a.db"))
+        let report = try migrator(try base).migrate(db)
+        #expect(report.applied.map(\.fileName) == ["0001_people.sql", "0002_seed.sql"])
+        #expect(report.schemaRecreated)
+        #expect(try db.scalar("SELECT group_concat(name, ',') FROM people_names", as: String.self) == "Ada,Grace")
+        #expect(try db.scalar("PRAGMA application_id", as: Int.self) == Int(appID))
+        let history = try db.query("SELECT version, file_name, checksum, applied_at, duration_ms FROM _migrations ORDER BY version")
+        #expect(history.count == 2)
+        #expect(try history[0].get("checksum", as: String.self) == (try base)[0].checksum)
+        #expect(try history[1].get("version", as: Int.self) == 2)
+        let appliedAt = try history[0].get("applied_at", as: String.self)
+        #expect(SQLiteDate.parse(appliedAt) != nil && appliedAt.hasSuffix("Z") && appliedAt.count == 24)
+        #expect(try history[0].get("duration_ms", as: Int.self) >= 0)
+    }
+
+    @Test func aSecondRunDoesNothing() throws {
+        let db = try Database(path: dir.file("a.db"))
+        try migrator(try base).migrate(db)
+        let again = try migrator(try base).migrate(db)
+        #expect(again.didNothing)
+        #expect(try db.scalar("SELECT count(*) FROM people", as: Int.self) == 2)
+        #expect(try migrator(try base).status(db).isUpToDate)
+    }
+
+    @Test func twoRunnersOnANewFileApplyEachMigrationOnce() throws {
+        let path = dir.file("race.db")
+        // A migration slow enough that both runners overlap.
+        let slow = try base + [
+            migration(
+                "0003_bulk.sql",
+                "CREATE TABLE numbers(n);\nWITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 200000) INSERT INTO numbers SELECT i FROM r;")
+        ]
+        let runner = try migrator(slow)
+        let results = RaceResults()
+        let group = DispatchGroup()
+        let start = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            group.enter()
+            Thread.detachNewThread {
+                start.wait()
+                do {
+                    let db = try Database(path: path, busyTimeout: 30_000)
+                    results.add(.success(try runner.migrate(db).applied.count))
+                } catch {
+                    results.add(.failure(error))
+                }
+                group.leave()
+            }
+        }
+        start.signal()
+        start.signal()
+        group.wait()
+        let outcomes = results.all
+        #expect(outcomes.count == 2)
+        let applied = try outcomes.map { try $0.get() }
+        #expect(applied.reduce(0, +) == 3)  // each migration applied by exactly one runner
+        let db = try Database(path: path)
+        #expect(try db.scalar("SELECT count(*) FROM _migrations", as: Int.self) == 3)
+        #expect(try db.scalar("SELECT count(*) FROM people", as: Int.self) == 2)
+        #expect(try db.scalar("SELECT count(*) FROM numbers", as: Int.self) == 200_000)
+    }
+
+    @Test func aChangedMigrationIsRefusedAndNothingChanges() throws {
+        let db = try Database(path: dir.file("a.db"))
+        try migrator([try base[0]]).migrate(db)
+        let edited = try migration("0001_people.sql", "CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT);")
+        let error = try #require(throws: MigrationError.self) { try migrator([edited, try base[1]]).migrate(db) }
+        guard case .migrationChanged(let file, _, _) = error else { Issue.record("got \(error)"); return }
+        #expect(file == "0001_people.sql")
+        #expect(error.description.hasPrefix("Migrations/0001_people.sql was changed after it was applied"))
+        #expect(try db.scalar("SELECT count(*) FROM people", as: Int.self) == 0)
+        #expect(try db.scalar("SELECT count(*) FROM _migrations", as: Int.self) == 1)
+        // Line endings alone are not a change.
+        let crlf = try migration("0001_people.sql", "CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT NOT NULL);".replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(try migrator([crlf]).status(db).isUpToDate)
+    }
+
+    @Test func aNewerDatabaseIsRefused() throws {
+        let db = try Database(path: dir.file("a.db"))
+        try migrator(try base).migrate(db)
+        let error = try #require(throws: MigrationError.self) { try migrator([try base[0]]).migrate(db) }
+        #expect(error == .databaseIsNewer(unknown: ["0002_seed.sql"]))
+        #expect(error.description.hasPrefix("the database is newer than this leads binary"))
+        #expect(throws: MigrationError.self) { try migrator([try base[0]]).status(db) }
+    }
+
+    @Test func aFailingMigrationRollsBackNamesFileAndLineAndStopsThere() throws {
+        let db = try Database(path: dir.file("a.db"))
+        let broken = try migration("0002_broken.sql", "INSERT INTO people(name) VALUES ('Ada');\n\nCREATE TABLE extra(x);\nINSERT INTO people(name)\n  VALUES (NULL);\n")
+        let after = try migration("0003_after.sql", "CREATE TABLE after(x);")
+        let error = try #require(throws: MigrationError.self) { try migrator([try base[0], broken, after]).migrate(db) }
+        #expect(error == .migrationFailed(fileName: "0002_broken.sql", line: 4, message: "NOT NULL constraint failed: people.name"))
+        #expect(error.description == "Migrations/0002_broken.sql line 4 failed: NOT NULL constraint failed: people.name. It was rolled back and no later migration ran.")
+        #expect(try tables(db).contains("people"))
+        #expect(!(try tables(db).contains("extra")))
+        #expect(!(try tables(db).contains("after")))
+        #expect(try db.scalar("SELECT count(*) FROM people", as: Int.self) == 0)
+        #expect(try db.query("SELECT file_name FROM _migrations").map { try $0.get(0, as: String.self) } == ["0001_people.sql"])
+    }
+
+    @Test func foreignKeyViolationsFailTheMigration() throws {
+        let db = try Database(path: dir.file("a.db"))
+        let orphan = try migration(
+            "0002_orphans.sql",
+            """
+            CREATE TABLE pets(id INTEGER PRIMARY KEY, owner INTEGER REFERENCES people(id) DEFERRABLE INITIALLY DEFERRED);
+            INSERT INTO pets(owner) VALUES (99);
+            """)
+        let error = try #require(throws: MigrationError.self) { try migrator([try base[0], orphan]).migrate(db) }
+        #expect(error == .foreignKeyViolation(fileName: "0002_orphans.sql", violations: ["pets row 1 references a missing people"]))
+        #expect(!(try tables(db).contains("pets")))
+    }
+
+    @Test func changedSchemaFilesAreRecreatedAndOldObjectsDropped() throws {
+        let db = try Database(path: dir.file("a.db"))
+        try migrator(try base).migrate(db)
+        let unchanged = try migrator(try base).migrate(db)
+        #expect(!unchanged.schemaRecreated)
+
+        let v2 = [
+            SchemaFile(
+                fileName: "people.sql",
+                sql: """
+                    CREATE VIEW people_upper AS SELECT upper(name) AS name FROM people;
+                    CREATE TRIGGER people_before_insert_check BEFORE INSERT ON people
+                    WHEN NEW.name = '' BEGIN SELECT RAISE(ABORT, 'empty_name: a person needs a name'); END;
+                    """)
+        ]
+        #expect(try migrator(try base, v2).status(db).changedSchemaFiles == ["people.sql"])
+        let report = try migrator(try base, v2).migrate(db)
+        #expect(report.schemaRecreated && report.applied.isEmpty)
+        #expect(!(try tables(db).contains("people_names")))
+        #expect(try db.scalar("SELECT name FROM people_upper LIMIT 1", as: String.self) == "ADA")
+        let error = try #require(throws: SQLiteError.self) { try db.execute("INSERT INTO people(name) VALUES ('')") }
+        #expect(error.message == "empty_name: a person needs a name")
+        #expect(try db.scalar("SELECT count(*) FROM _schema_objects", as: Int.self) == 2)
+
+        // Removing the file drops what it made.
+        try migrator(try base, []).migrate(db)
+        #expect(try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type IN ('view', 'trigger')", as: Int.self) == 0)
+    }
+
+    @Test func schemaMayNeedTablesFromTheLastPendingMigration() throws {
+        let db = try Database(path: dir.file("a.db"))
+        let later = try migration("0003_pets.sql", "CREATE TABLE pets(name TEXT);")
+        let needsPets = [SchemaFile(fileName: "pets.sql", sql: "CREATE VIEW pet_names AS SELECT name FROM pets;")]
+        try migrator(try base + [later], needsPets).migrate(db)
+        #expect(try tables(db).contains("pet_names"))
+    }
+
+    @Test func aFailingSchemaFileRollsBackWithItsNameAndLine() throws {
+        let db = try Database(path: dir.file("a.db"))
+        let bad = [SchemaFile(fileName: "bad.sql", sql: "CREATE VIEW ok AS SELECT 1;\nCREATE VIEW broken AS SELECT nope FROM people;")]
+        let error = try #require(throws: MigrationError.self) { try migrator(try base, bad).migrate(db) }
+        #expect(error == .schemaFailed(fileName: "bad.sql", line: 2, message: "no such column: nope"))
+        // 0001 committed on its own; 0002 and the schema re-creation rolled back together.
+        #expect(try tables(db).contains("people"))
+        #expect(!(try tables(db).contains("ok")))
+        #expect(try db.scalar("SELECT count(*) FROM people", as: Int.self) == 0)
+        #expect(try db.scalar("SELECT max(version) FROM _migrations", as: Int.self) == 1)
+    }
+
+    @Test func schemaFilesMayNotCreateTables() throws {
+        let db = try Database(path: dir.file("a.db"))
+        let bad = [SchemaFile(fileName: "bad.sql", sql: "CREATE TABLE sneaky(x);")]
+        let error = try #require(throws: MigrationError.self) { try migrator(try base, bad).migrate(db) }
+        #expect(error == .schemaFailed(fileName: "bad.sql", line: nil, message: "it creates the table sneaky; tables and indexes belong in Migrations/"))
+    }
+
+    @Test func anotherProgramsDatabaseIsRefusedUnchanged() throws {
+        let path = dir.file("other.db")
+        let other = try Database(path: path)
+        try other.execute("PRAGMA application_id = 12345")
+        try other.execute("CREATE TABLE notes(x)")
+        let error = try #require(throws: MigrationError.self) { try migrator(try base).migrate(Database(path: path)) }
+        guard case .foreignDatabase(_, let reason) = error else { Issue.record("got \(error)"); return }
+        #expect(reason == "its application_id is 12345 (0x3039), LeadDB's is \(appID)")
+        #expect(try tables(other) == ["notes"])
+
+        let plain = try Database(path: dir.file("plain.db"))
+        try plain.execute("CREATE TABLE notes(x)")
+        let error2 = try #require(throws: MigrationError.self) { try migrator(try base).migrate(plain) }
+        #expect(error2 == .foreignDatabase(path: dir.file("plain.db"), reason: "it already has tables (notes) and no LeadDB migration history"))
+        #expect(try tables(plain) == ["notes"])
+        #expect(try plain.scalar("PRAGMA application_id", as: Int.self) == 0)
+    }
+
+    @Test func statusListsAppliedAndPending() throws {
+        let db = try Database(path: dir.file("a.db"))
+        try migrator([try base[0]]).migrate(db)
+        let status = try migrator(try base).status(db)
+        #expect(status.applied.map(\.fileName) == ["0001_people.sql"])
+        #expect(status.pending.map(\.fileName) == ["0002_seed.sql"])
+        #expect(!status.isUpToDate)
+    }
+
+    @Test func migrationNamesAreValidated() throws {
+        #expect(throws: MigrationError.invalidFileName("people.sql")) { try Migration(fileName: "people.sql", sql: "") }
+        #expect(throws: MigrationError.self) {
+            try Migrator(migrations: [try migration("0001_a.sql", ""), try migration("0001_b.sql", "")], schema: [], applicationID: 1)
+        }
+    }
+}
+
+/// Results collected from several threads.
+final class RaceResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<Int, any Error>] = []
+    func add(_ result: Result<Int, any Error>) { lock.withLock { results.append(result) } }
+    var all: [Result<Int, any Error>] { lock.withLock { results } }
+}

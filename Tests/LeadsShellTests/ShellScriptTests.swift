@@ -1,0 +1,192 @@
+import Foundation
+import LeadSQLite
+import LeadsShell
+import Testing
+
+/// Runs `leads` in-process with a script on stdin and returns what it wrote and its exit status.
+struct ShellRun {
+    let out: String
+    let err: String
+    let status: Int32
+
+    init(_ arguments: [String], stdin: String = "", interactive: Bool = false) {
+        let out = BufferOutput()
+        let err = BufferOutput()
+        status = LeadsCLI.run(
+            arguments: arguments, environment: [:], input: StringInput(stdin), out: out, err: err, interactive: interactive)
+        self.out = out.text
+        self.err = err.text
+    }
+}
+
+@Suite struct ShellScriptTests {
+    let dir = TemporaryDirectory()
+    var db: String { dir.file("t.db") }
+
+    @Test func aScriptOnStdinPrintsPlainResults() {
+        let run = ShellRun(["--db", db], stdin: "SELECT 1+1;\n")
+        #expect(run.out == "2\n")
+        #expect(run.err == "")
+        #expect(run.status == 0)
+    }
+
+    @Test func multiLineStatementsAndTablesWithVisibleNull() {
+        let script = """
+            .mode table
+            SELECT name,
+                   outcome
+              FROM stages
+             WHERE position <= 20 OR outcome = 'won'
+             ORDER BY position;
+            CREATE TRIGGER keep_semicolons AFTER INSERT ON teams BEGIN
+                SELECT 1; SELECT 2;
+            END;
+            SELECT count(*) AS n FROM sqlite_schema WHERE name = 'keep_semicolons';
+            """
+        let run = ShellRun(["--db", db], stdin: script)
+        #expect(
+            run.out == """
+                +-----------+---------+
+                | name      | outcome |
+                +-----------+---------+
+                | new       | NULL    |
+                | contacted | NULL    |
+                | customer  | won     |
+                +-----------+---------+
+                +---+
+                | n |
+                +---+
+                | 1 |
+                +---+
+
+                """)
+        #expect(run.status == 0)
+    }
+
+    @Test func errorsArePrintedTheScriptGoesOnAndTheStatusIsOne() {
+        let run = ShellRun(["--db", db], stdin: "SELECT 1;\nSELECT nope;\nSELECT 3;\n")
+        #expect(run.out == "1\n3\n")
+        #expect(run.err == "Error near line 2: no such column: nope\n  SELECT nope;\n         ^--- here\n")
+        #expect(run.status == 1)
+    }
+
+    @Test func bailStopsAtTheFirstError() {
+        let run = ShellRun(["--db", db, "--bail"], stdin: "SELECT 1;\nSELECT nope;\nSELECT 3;\n")
+        #expect(run.out == "1\n")
+        #expect(run.status == 1)
+    }
+
+    @Test func dotCommands() {
+        let script = """
+            .tables stage%
+            .schema lost_reasons
+            .headers on
+            SELECT 'a' AS x, NULL AS y;
+            .nullvalue (null)
+            SELECT NULL AS y;
+            .quit
+            SELECT 'never';
+            """
+        let run = ShellRun(["--db", db], stdin: script)
+        #expect(
+            run.out == """
+                stage_history      stage_transitions  stages
+                CREATE TABLE lost_reasons (
+                    reason      TEXT PRIMARY KEY CHECK (reason <> ''),
+                    description TEXT
+                ) WITHOUT ROWID;
+                x|y
+                a|
+                y
+                (null)
+
+                """)
+        #expect(run.status == 0)
+    }
+
+    @Test func badDotCommandArgumentsGetACaretAndTheUsage() {
+        let run = ShellRun(["--db", db], stdin: ".headers maybe\n.mode\n.frobnicate\n.schema nothing_here\n")
+        #expect(
+            run.err == """
+                Error near line 1: expected on or off, not maybe
+                  .headers maybe
+                           ^
+                Usage: .headers on|off
+                Error near line 3: unknown command .frobnicate. Type .help for the list.
+                Error near line 4: no table, view, index or trigger named nothing_here
+                  .schema nothing_here
+                          ^
+                Usage: .schema [NAME]
+
+                """)
+        #expect(run.out.hasPrefix("current output mode: list\n"))
+        #expect(run.status == 1)
+    }
+
+    @Test func helpListsEveryCommandWithItsUsage() {
+        let run = ShellRun(["--db", db], stdin: ".help\n.help mode\n")
+        #expect(run.out.contains("  .schema [NAME]"))
+        #expect(run.out.contains(".mode [MODE]\n    show or set the output mode"))
+        #expect(run.status == 0)
+    }
+
+    @Test func outputModes() {
+        let select = "SELECT 1 AS id, 'a,b' AS name, NULL AS note;\n"
+        #expect(ShellRun(["--db", db], stdin: ".mode csv\n" + select).out == "id,name,note\r\n1,\"a,b\",\r\n")
+        #expect(ShellRun(["--db", db], stdin: ".mode json\n" + select).out == "[{\"id\":1,\"name\":\"a,b\",\"note\":null}]\n")
+        #expect(ShellRun(["--db", db], stdin: ".mode line\n" + select).out == "  id = 1\nname = a,b\nnote = \n")
+        #expect(
+            ShellRun(["--db", db], stdin: ".mode markdown\n" + select).out
+                == "| id | name | note |\n|----|------|------|\n| 1  | a,b  |      |\n")
+    }
+
+    @Test func commandOptionRunsAndExits() {
+        let run = ShellRun(["--db", db, "-c", "SELECT 40+2;", "-c", ".mode csv", "-c", "SELECT 'x' AS y;"])
+        #expect(run.out == "42\ny\r\nx\r\n")
+        #expect(run.status == 0)
+        #expect(ShellRun(["--db", db, "-c", "SELECT nope;"]).status == 1)
+    }
+
+    @Test func aNewFileIsMigratedWhenTheShellOpensIt() throws {
+        _ = ShellRun(["--db", db], stdin: "")
+        let check = try Database(path: db)
+        #expect(try check.scalar("SELECT count(*) FROM _migrations", as: Int.self)! >= 1)
+    }
+
+    @Test func migrateTwiceAppliesOnceThenReportsNothingToDo() {
+        let first = ShellRun(["migrate", "--db", db])
+        #expect(first.status == 0)
+        #expect(first.out.hasPrefix("Applied 0001_initial.sql\n"))
+        let second = ShellRun(["migrate", "--db", db])
+        #expect(second.status == 0)
+        #expect(second.out.hasPrefix("Nothing to do: \(db) is up to date"))
+        let status = ShellRun(["migrate", "status", "--db", db])
+        #expect(status.out.hasPrefix("applied  0001_initial.sql  20"))
+        #expect(status.out.hasSuffix("schema   up to date\n"))
+    }
+
+    @Test func migratePlanAndStatusNeverCreateTheFile() {
+        let plan = ShellRun(["migrate", "plan", "--db", db])
+        #expect(plan.status == 0)
+        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it.\nWould apply 0001_initial.sql\n"))
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test func refusalsExitNonZeroAndLeaveTheFileAlone() throws {
+        let other = try Database(path: db)
+        try other.execute("CREATE TABLE notes(x)")
+        let run = ShellRun(["migrate", "--db", db])
+        #expect(run.status == 1)
+        #expect(run.err == "leads: error: \(db) is not a LeadDB database: it already has tables (notes) and no LeadDB migration history. Nothing was changed; open a LeadDB file or a new path.\n")
+        #expect(try other.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) == 1)
+    }
+
+    @Test func usageErrorsExitTwo() {
+        #expect(ShellRun(["--frob"]).status == 2)
+        #expect(ShellRun(["migrate", "sideways"]).status == 2)
+        #expect(ShellRun(["--db"]).status == 2)
+        let help = ShellRun(["--help"])
+        #expect(help.status == 0 && help.out.hasPrefix("Usage: leads"))
+        #expect(ShellRun(["--version"]).out.hasPrefix("leads 0.1.0 (SQLite 3."))
+    }
+}
