@@ -27,8 +27,9 @@ let package = Package(
         .executableTarget(name: "embed-sql", path: "Sources/embed-sql"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
 
-        .testTarget(name: "LeadSQLiteTests", dependencies: ["LeadSQLite"]),
-        .testTarget(name: "LeadDBTests", dependencies: ["LeadDB", "LeadSQLite"]),
-        .testTarget(name: "LeadsShellTests", dependencies: ["LeadsShell", "LeadDB", "LeadSQLite"]),
+        .target(name: "LeadTestSupport", path: "Tests/Support"),
+        .testTarget(name: "LeadSQLiteTests", dependencies: ["LeadSQLite", "LeadTestSupport"]),
+        .testTarget(name: "LeadDBTests", dependencies: ["LeadDB", "LeadSQLite", "LeadTestSupport"]),
+        .testTarget(name: "LeadsShellTests", dependencies: ["LeadsShell", "LeadDB", "LeadSQLite", "LeadTestSupport"]),
     ]
 )

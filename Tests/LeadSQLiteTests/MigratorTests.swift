@@ -1,5 +1,6 @@
 import Foundation
 import LeadSQLite
+import LeadTestSupport
 import Testing
 
 @Suite struct MigratorTests {

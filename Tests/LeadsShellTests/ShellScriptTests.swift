@@ -1,6 +1,7 @@
 import Foundation
 import LeadSQLite
 import LeadsShell
+import LeadTestSupport
 import Testing
 
 /// Runs `leads` in-process with a script on stdin and returns what it wrote and its exit status.

@@ -1,12 +1,14 @@
 import Foundation
 
+/// Test helpers shared by the suites.
+
 /// A fresh directory under the system's temporary directory, removed when released.
-final class TemporaryDirectory {
-    let path: String
-    init() {
+public final class TemporaryDirectory {
+    public let path: String
+    public init() {
         path = NSTemporaryDirectory() + "leaddb-tests-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
