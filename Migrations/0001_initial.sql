@@ -165,8 +165,8 @@ CREATE TABLE reps (
 
 CREATE INDEX reps_team ON reps(team, active);
 
--- The leads. Read them through the `leads` view, which adds the current score; write them through
--- `lead_intake` (capture) and `UPDATE leads` (stage, owner, attributes).
+-- The leads as stored. Programs read them through the `leads` view, which adds the current score, and
+-- write them through `lead_intake` (capture) and `UPDATE leads` (stage, owner, attributes).
 --
 -- Engagement is stored as a value at an anchor time: `engagement` points as of `engagement_at`. The
 -- current engagement is engagement * 0.5 ^ ((now - engagement_at) / half_life), exact at any moment,
@@ -210,19 +210,21 @@ CREATE TABLE lead_records (
 CREATE INDEX lead_records_owner_open ON lead_records(owner_id) WHERE closed_at IS NULL;
 CREATE INDEX lead_records_phone ON lead_records(phone) WHERE phone IS NOT NULL;
 
-CREATE TABLE activities (
+-- Activities as stored. Programs insert through the `activities` view, which fills the time from the
+-- clock and the points from activity_kinds (a snapshot: later changes to a kind's points do not rewrite
+-- history). points is the engagement the activity added when it occurred (0 for outbound touches).
+CREATE TABLE activity_log (
     id          INTEGER PRIMARY KEY,
     lead_id     INTEGER NOT NULL REFERENCES lead_records(id),
     kind        TEXT NOT NULL REFERENCES activity_kinds(kind) ON UPDATE CASCADE,
-    occurred_at TEXT,
+    occurred_at TEXT NOT NULL,
     campaign    TEXT,
     source      TEXT,
     detail      TEXT,
-    points      REAL NOT NULL DEFAULT 0,
-    recorded_at TEXT
+    points      REAL NOT NULL DEFAULT 0
 );
 
-CREATE INDEX activities_lead ON activities(lead_id, occurred_at);
+CREATE INDEX activity_log_lead ON activity_log(lead_id, occurred_at);
 
 CREATE TABLE stage_history (
     id         INTEGER PRIMARY KEY,

@@ -32,7 +32,11 @@ public final class Database {
     private var savepointCounter = 0
 
     /// Opens a connection. `path` may be `:memory:` for a private in-memory database.
-    public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Int32 = 5_000) throws {
+    ///
+    /// With `plain: true` the connection keeps SQLite's defaults (foreign keys off, rollback journal
+    /// unless the file is already WAL), as any other program opening the file would: tests use it to
+    /// prove that the rules hold for every writer.
+    public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Int32 = 5_000, plain: Bool = false) throws {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -56,7 +60,7 @@ public final class Database {
         sqlite3_extended_result_codes(pointer, 1)
         sqlite3_busy_timeout(pointer, busyTimeout)
         do {
-            try configure(readOnly: mode == .readOnly)
+            if !plain { try configure(readOnly: mode == .readOnly) }
         } catch {
             cache.removeAll()
             sqlite3_close_v2(pointer)

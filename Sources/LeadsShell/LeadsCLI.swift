@@ -102,7 +102,7 @@ public enum LeadsCLI {
     }
 
     static func message(of error: any Error) -> String {
-        if let error = error as? SQLiteError { return error.message }
+        if let error = error as? SQLiteError { return RuleViolation(error)?.message ?? error.message }
         return "\(error)"
     }
 

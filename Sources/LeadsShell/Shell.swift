@@ -111,6 +111,11 @@ public final class Shell {
         if !interactive {
             text += " near line \(firstLine + (error.line ?? 1) - 1)"
         }
+        if let violation = RuleViolation(error) {
+            // A rule's own message says what was wrong and what to do; the SQL position adds nothing.
+            err.write(text + ": \(violation.message)\n")
+            return
+        }
         text += ": \(error.message)\n"
         if let offset = error.offset, let statement = error.sql, offset <= statement.utf8.count {
             text += caret(in: statement, at: offset)

@@ -1,0 +1,51 @@
+-- Settings: what a valid value is, and the rules that react to a change.
+--
+-- Numeric settings may be written as text or numbers (UPDATE settings SET value = '40'): the column's
+-- NUMERIC affinity stores '40' as 40, and rules read them with CAST(value AS REAL).
+
+-- One row per setting whose value is not acceptable, with the reason. Empty when all is well.
+CREATE VIEW setting_problems AS
+SELECT key, value, CASE
+    WHEN key = 'clock.now' AND value IS NOT NULL AND julianday(value) IS NULL
+        THEN 'invalid_setting: clock.now must be a UTC time such as 2026-11-24T09:30:00Z, or NULL for the real time; got ' || coalesce(value, 'NULL')
+    WHEN key IN ('score.mql_threshold', 'score.hot_threshold') AND typeof(value) NOT IN ('integer', 'real')
+        THEN 'invalid_setting: ' || key || ' must be a number; got ' || coalesce(value, 'NULL')
+    WHEN key = 'score.half_life_days' AND NOT (typeof(value) IN ('integer', 'real') AND value > 0)
+        THEN 'invalid_setting: score.half_life_days must be a number of days above 0; got ' || coalesce(value, 'NULL')
+    WHEN key = 'routing.assign_at' AND value IS NOT 'capture' AND value IS NOT 'mql'
+        THEN 'invalid_setting: routing.assign_at must be capture or mql; got ' || coalesce(value, 'NULL')
+    END AS problem
+FROM settings
+WHERE problem IS NOT NULL;
+
+CREATE TRIGGER settings_after_insert_check AFTER INSERT ON settings
+BEGIN
+    SELECT json_extract('{}', problem) FROM setting_problems WHERE key = NEW.key;
+END;
+
+CREATE TRIGGER settings_after_update_check AFTER UPDATE ON settings
+BEGIN
+    SELECT json_extract('{}', problem) FROM setting_problems WHERE key = NEW.key;
+END;
+
+CREATE TRIGGER settings_before_delete_required BEFORE DELETE ON settings
+WHEN OLD.key IN ('clock.now', 'score.mql_threshold', 'score.half_life_days', 'score.hot_threshold', 'routing.assign_at')
+BEGIN
+    SELECT json_extract('{}', 'required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead');
+END;
+
+-- A new half-life changes every lead's engagement: re-anchor each lead at now, summing its activities
+-- decayed with the new half-life. Rare and O(activities); the per-activity path stays O(1).
+CREATE TRIGGER settings_after_update_half_life AFTER UPDATE OF value ON settings
+WHEN NEW.key = 'score.half_life_days' AND NEW.value IS NOT OLD.value
+BEGIN
+    UPDATE lead_records
+       SET engagement = e.value, engagement_at = e.at
+      FROM (SELECT a.lead_id,
+                   total(a.points * pow(0.5, (julianday(c.now) - julianday(a.occurred_at)) / CAST(NEW.value AS REAL))) AS value,
+                   c.now AS at
+              FROM activity_log a, clock c
+             WHERE a.points <> 0
+             GROUP BY a.lead_id) AS e
+     WHERE lead_records.id = e.lead_id;
+END;

@@ -1,0 +1,116 @@
+-- The `leads` view: every lead with its current score, and the rules for writing through it.
+--
+-- score = fit_score + engagement, where engagement is the stored value decayed from its anchor time to
+-- now: engagement * 0.5 ^ ((now - engagement_at) / score.half_life_days). It is exact whenever it is
+-- read; nothing needs a background job. This is the one definition of the current score.
+CREATE VIEW leads AS
+SELECT id, email, first_name, last_name, phone, company, title, industry, company_size, country, source,
+       campaign, stage, owner_id, fit_score, fit_score + engagement_now AS score, engagement_now AS engagement,
+       amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
+       assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at
+  FROM (SELECT r.*,
+               coalesce(r.engagement * pow(0.5, (julianday(s.now) - julianday(r.engagement_at)) / s.half_life_days), 0)
+                   AS engagement_now
+          FROM lead_records AS r, score_settings AS s);
+
+-- What is wrong with a stored lead, if anything: the first problem, as `code: message`.
+CREATE VIEW lead_problems AS
+SELECT id, CASE
+    WHEN email IS NULL AND phone IS NULL
+        THEN 'missing_contact: a lead needs an email or a phone'
+    WHEN email IS NOT NULL AND NOT (
+            length(email) <= 254
+            AND length(email) - length(replace(email, '@', '')) = 1
+            AND instr(email, '@') > 1
+            AND instr(substr(email, instr(email, '@') + 1), '.') > 1
+            AND substr(email, -1) <> '.'
+            AND email NOT GLOB '*[' || char(32, 9, 10, 13) || ']*')
+        THEN 'invalid_email: ' || email || ' is not a valid email address (one @, a name before it, a domain with a dot after it, no spaces, at most 254 characters)'
+    WHEN phone IS NOT NULL AND NOT (
+            substr(phone, 1 + (phone GLOB '+*')) NOT GLOB '*[^0-9]*'
+            AND length(phone) - (phone GLOB '+*') BETWEEN 7 AND 15)
+        THEN 'invalid_phone: ' || phone || ' is not a valid phone number (7 to 15 digits, optionally after a +)'
+    WHEN company_size IS NOT NULL AND NOT (typeof(company_size) = 'integer' AND company_size >= 0)
+        THEN 'invalid_company_size: ' || company_size || ' is not a number of employees (use a whole number such as 250)'
+    WHEN lost_reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lost_reasons WHERE reason = lost_reason)
+        THEN 'unknown_lost_reason: ' || lost_reason || ' is not in lost_reasons (one of: '
+             || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')'
+    END AS problem
+FROM lead_records
+WHERE problem IS NOT NULL;
+
+CREATE TRIGGER lead_records_after_insert_check AFTER INSERT ON lead_records
+BEGIN
+    SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER lead_records_after_update_check AFTER UPDATE OF email, phone, company_size, lost_reason ON lead_records
+BEGIN
+    SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER lead_records_before_update_email_unique BEFORE UPDATE OF email ON lead_records
+WHEN NEW.email IS NOT OLD.email AND NEW.email IS NOT NULL
+BEGIN
+    SELECT json_extract('{}', 'duplicate_email: ' || NEW.email || ' already belongs to lead ' || id)
+      FROM lead_records WHERE email = NEW.email AND id <> NEW.id;
+END;
+
+-- UPDATE leads SET ...: attributes, stage, owner_id, amount, lost_reason and consent can be set; the
+-- rest is maintained by LeadDB. Email and phone are normalised as on capture.
+CREATE TRIGGER leads_instead_of_update INSTEAD OF UPDATE ON leads
+BEGIN
+    SELECT json_extract('{}', 'read_only: leads.' || col || ' is maintained by LeadDB and cannot be set (lead ' || OLD.id || ')')
+      FROM (SELECT CASE
+                WHEN NEW.id IS NOT OLD.id THEN 'id'
+                WHEN NEW.fit_score IS NOT OLD.fit_score THEN 'fit_score'
+                WHEN NEW.score IS NOT OLD.score THEN 'score'
+                WHEN NEW.engagement IS NOT OLD.engagement THEN 'engagement'
+                WHEN NEW.consent_source IS NOT OLD.consent_source THEN 'consent_source'
+                WHEN NEW.consent_at IS NOT OLD.consent_at THEN 'consent_at'
+                WHEN NEW.created_at IS NOT OLD.created_at THEN 'created_at'
+                WHEN NEW.updated_at IS NOT OLD.updated_at THEN 'updated_at'
+                WHEN NEW.last_activity_at IS NOT OLD.last_activity_at THEN 'last_activity_at'
+                WHEN NEW.assigned_at IS NOT OLD.assigned_at THEN 'assigned_at'
+                WHEN NEW.response_due_at IS NOT OLD.response_due_at THEN 'response_due_at'
+                WHEN NEW.first_response_at IS NOT OLD.first_response_at THEN 'first_response_at'
+                WHEN NEW.sla_met IS NOT OLD.sla_met THEN 'sla_met'
+                WHEN NEW.converted_at IS NOT OLD.converted_at THEN 'converted_at'
+                WHEN NEW.closed_at IS NOT OLD.closed_at THEN 'closed_at'
+                WHEN NEW.erased_at IS NOT OLD.erased_at THEN 'erased_at'
+                END AS col)
+     WHERE col IS NOT NULL;
+
+    UPDATE lead_records SET
+        email = nullif(lower(trim(NEW.email, char(32, 9, 10, 13))), ''),
+        first_name = nullif(trim(NEW.first_name), ''),
+        last_name = nullif(trim(NEW.last_name), ''),
+        phone = nullif(replace(replace(replace(replace(replace(trim(NEW.phone, char(32, 9, 10, 13)),
+                    ' ', ''), '.', ''), '-', ''), '(', ''), ')', ''), ''),
+        company = nullif(trim(NEW.company), ''),
+        title = nullif(trim(NEW.title), ''),
+        industry = nullif(trim(NEW.industry), ''),
+        company_size = NEW.company_size,
+        country = nullif(trim(NEW.country), ''),
+        source = nullif(trim(NEW.source), ''),
+        campaign = nullif(trim(NEW.campaign), ''),
+        stage = NEW.stage,
+        owner_id = NEW.owner_id,
+        amount = NEW.amount,
+        lost_reason = NEW.lost_reason,
+        consent = NEW.consent,
+        consent_source = CASE WHEN NEW.consent IS NOT OLD.consent THEN 'update' ELSE consent_source END,
+        consent_at = CASE WHEN NEW.consent IS NOT OLD.consent THEN (SELECT now FROM clock) ELSE consent_at END,
+        updated_at = (SELECT now FROM clock)
+     WHERE id = OLD.id;
+END;
+
+CREATE TRIGGER leads_instead_of_insert INSTEAD OF INSERT ON leads
+BEGIN
+    SELECT RAISE(ABORT, 'use_intake: new leads are captured with INSERT INTO lead_intake(email, first_name, ...), which de-duplicates, scores and routes them');
+END;
+
+CREATE TRIGGER leads_instead_of_delete INSTEAD OF DELETE ON leads
+BEGIN
+    SELECT RAISE(ABORT, 'use_erasure: leads are not deleted; INSERT INTO erasures(lead_id) VALUES (...) erases a person and keeps the facts for reports');
+END;

@@ -1,0 +1,80 @@
+-- Stage changes: validated against stage_transitions and the target stage's requirements, recorded in
+-- stage_history, and reflected in converted_at / closed_at. Stages and moves are data: a stage a user
+-- adds with its transitions works with no change here.
+
+CREATE TRIGGER lead_records_before_update_stage_check BEFORE UPDATE OF stage ON lead_records
+WHEN NEW.stage IS NOT OLD.stage
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN s.name IS NULL
+            THEN 'unknown_stage: lead ' || OLD.id || ' cannot move to ' || coalesce(NEW.stage, 'NULL')
+                 || ': no such stage (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'
+        WHEN t.to_stage IS NULL
+            THEN 'invalid_transition: lead ' || OLD.id || ' cannot move from ' || OLD.stage || ' to ' || NEW.stage
+                 || ' (allowed: ' || coalesce((SELECT group_concat(to_stage, ', ') FROM (
+                        SELECT t2.to_stage FROM stage_transitions t2 JOIN stages s2 ON s2.name = t2.to_stage
+                         WHERE t2.from_stage = OLD.stage ORDER BY s2.position)), 'none') || ')'
+        WHEN s.requires_amount AND NOT coalesce(NEW.amount > 0, 0)
+            THEN 'missing_amount: lead ' || OLD.id || ' needs an amount above 0 to move to ' || NEW.stage
+                 || ' (set both: UPDATE leads SET stage = ..., amount = ...)'
+        WHEN s.requires_lost_reason AND NEW.lost_reason IS NULL
+            THEN 'missing_lost_reason: lead ' || OLD.id || ' needs a lost_reason to move to ' || NEW.stage
+                 || ' (one of: ' || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')'
+        WHEN s.requires_owner AND NEW.owner_id IS NULL
+            THEN 'missing_owner: lead ' || OLD.id || ' needs an owner to move to ' || NEW.stage
+                 || ' (set both: UPDATE leads SET stage = ..., owner_id = ...)'
+        END)
+      FROM (SELECT 1)
+      LEFT JOIN stages AS s ON s.name = NEW.stage
+      LEFT JOIN stage_transitions AS t ON t.from_stage = OLD.stage AND t.to_stage = NEW.stage;
+END;
+
+CREATE TRIGGER lead_records_after_update_stage AFTER UPDATE OF stage ON lead_records
+WHEN NEW.stage IS NOT OLD.stage
+BEGIN
+    INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at)
+    SELECT NEW.id, OLD.stage, NEW.stage, now FROM clock;
+
+    UPDATE lead_records
+       SET converted_at = CASE WHEN s.outcome = 'won' THEN coalesce(lead_records.converted_at, c.now) ELSE lead_records.converted_at END,
+           closed_at = CASE WHEN s.outcome IS NOT NULL THEN c.now END,
+           updated_at = c.now
+      FROM stages AS s, clock AS c
+     WHERE lead_records.id = NEW.id AND s.name = NEW.stage;
+
+    -- Entering mql notifies the owner (or, for an unassigned lead, whoever reads rep_id IS NULL).
+    INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
+    SELECT 'lead_mql', NEW.id, NEW.owner_id,
+           json_object('lead_id', NEW.id, 'email', NEW.email,
+                       'name', nullif(trim(coalesce(NEW.first_name, '') || ' ' || coalesce(NEW.last_name, '')), ''),
+                       'company', NEW.company, 'score', round(l.score, 2), 'from_stage', OLD.stage),
+           c.now
+      FROM leads AS l, clock AS c
+     WHERE NEW.stage = 'mql' AND l.id = NEW.id;
+END;
+
+-- Qualification: when a change raises a lead's current score to at least score.mql_threshold and the
+-- lead is in a stage that qualifies (new, contacted, nurturing by default) with a move to mql allowed,
+-- it moves to mql through the normal stage path.
+CREATE TRIGGER lead_records_after_update_score_qualify AFTER UPDATE OF engagement, fit_score ON lead_records
+WHEN (NEW.engagement IS NOT OLD.engagement OR NEW.fit_score IS NOT OLD.fit_score)
+ AND (SELECT qualifies_to_mql FROM stages WHERE name = NEW.stage) = 1
+ AND EXISTS (SELECT 1 FROM stage_transitions WHERE from_stage = NEW.stage AND to_stage = 'mql')
+ AND (SELECT l.score >= s.mql_threshold
+             -- the score before this change, at now (same formula as the leads view)
+             AND l.score > OLD.fit_score + coalesce(OLD.engagement * pow(0.5, (julianday(s.now) - julianday(OLD.engagement_at)) / s.half_life_days), 0)
+        FROM leads AS l, score_settings AS s WHERE l.id = NEW.id)
+BEGIN
+    UPDATE lead_records SET stage = 'mql' WHERE id = NEW.id;
+END;
+
+-- stage_history is append-only.
+CREATE TRIGGER stage_history_before_update_append_only BEFORE UPDATE ON stage_history
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: stage_history rows cannot be changed');
+END;
+
+CREATE TRIGGER stage_history_before_delete_append_only BEFORE DELETE ON stage_history
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: stage_history rows cannot be deleted');
+END;

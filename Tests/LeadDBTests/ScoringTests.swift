@@ -1,0 +1,100 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+import Testing
+
+@Suite struct ScoringTests {
+    @Test(arguments: Writer.allCases)
+    func activitiesAreCheckedAndStoredWithTheirPoints(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["email": "a@example.com"])
+        try f.db.execute("INSERT INTO activities(lead_id, kind, campaign, detail) VALUES (?, ' Pricing_Page_View', 'q4', '{\"url\":\"/pricing\"}')", [id])
+        let row = try #require(try f.db.query("SELECT kind, occurred_at, campaign, detail, points FROM activities ORDER BY id DESC LIMIT 1").first)
+        #expect(try row.get("kind", as: String.self) == "pricing_page_view")
+        #expect(try row.get("occurred_at", as: String.self) == LeadFixture.start)
+        #expect(try row.get("detail", as: String.self) == "{\"url\":\"/pricing\"}")
+        #expect(try row.get("points", as: Double.self) == 10)
+        try f.log(id, "call")
+        #expect(try f.double("SELECT points FROM activities ORDER BY id DESC LIMIT 1") == 0)
+        #expect(try f.lead(id).get("engagement", as: Double.self) == 20)
+
+        #expect(f.violation { try f.log(999, "call") }?.message == "unknown_lead: no lead has id 999")
+        #expect(f.violation { try f.log(id, "tweet") }?.message == "unknown_kind: tweet is not an activity kind (kinds: call, content_download, demo_request, email_bounce, email_click, email_open, email_reply, email_sent, form_submit, meeting, page_view, pricing_page_view, unsubscribe, webinar_attended)")
+        #expect(f.violation { try f.log(id, "call", at: "soon") }?.message == "invalid_time: occurred_at soon is not a time such as 2026-11-24T09:30:00Z")
+        #expect(f.violation { try f.db.execute("INSERT INTO activities(kind) VALUES ('call')") }?.message == "missing_lead: an activity needs a lead_id")
+        #expect(try f.int("SELECT count(*) FROM activities") == 3)
+        try f.checkIntegrity()
+    }
+
+    @Test(arguments: Writer.allCases)
+    func engagementHalvesEveryHalfLife(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["email": "a@example.com"])  // form_submit 10
+        try f.log(id, "demo_request")  // 30
+        let fit = try f.lead(id).get("fit_score", as: Double.self)
+        #expect(try f.lead(id).get("engagement", as: Double.self) == 40)
+        try f.setClock("2026-12-24T09:00:00Z")  // one half-life (30 days)
+        #expect(close(try f.lead(id).get("engagement", as: Double.self), 20))
+        #expect(close(try f.lead(id).get("score", as: Double.self), fit + 20))
+        try f.setClock("2027-01-23T09:00:00Z")  // two
+        #expect(close(try f.lead(id).get("engagement", as: Double.self), 10))
+        // A new activity now adds its full points to the decayed total.
+        try f.log(id, "email_click")
+        #expect(close(try f.lead(id).get("engagement", as: Double.self), 13))
+        // A backfilled activity counts decayed to now.
+        try f.log(id, "webinar_attended", at: "2026-12-24T09:00:00Z")
+        #expect(close(try f.lead(id).get("engagement", as: Double.self), 13 + 6))
+    }
+
+    @Test(arguments: Writer.allCases)
+    func theBreakdownExplainsAndSumsToTheScore(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["email": "ceo@gmail.com", "title": "CEO", "company_size": 250])
+        try f.log(id, "content_download", at: "2026-11-10T09:00:00Z")
+        try f.log(id, "unsubscribe")
+        try f.setClock("2026-12-01T09:00:00Z")
+        let parts = try f.db.query("SELECT component, source_id, reason, points FROM score_breakdown WHERE lead_id = ? ORDER BY component DESC, source_id", [id])
+        let reasons = try parts.map { try $0.get("reason", as: String.self) }
+        #expect(reasons.contains("title in [\"ceo\",\"cto\",\"cfo\",\"coo\",\"cmo\",\"cro\",\"founder\",\"co-founder\",\"owner\",\"president\"] (C-level or founder)"))
+        #expect(reasons.contains("email free_email (Free-mail address)"))
+        #expect(reasons.contains("unsubscribe"))
+        let sum = try parts.reduce(0.0) { $0 + (try $1.get("points", as: Double.self)) }
+        #expect(close(sum, try f.lead(id).get("score", as: Double.self), within: 1e-9))
+        #expect(try f.lead(id).get("fit_score", as: Double.self) == 20 + 10 - 10)
+    }
+
+    @Test(arguments: Writer.allCases)
+    func fitFollowsAttributesAndRules(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["email": "a@acme.com", "title": "Engineer"])
+        #expect(try f.lead(id).get("fit_score", as: Double.self) == 0)
+        try f.db.execute("UPDATE leads SET title = 'VP Engineering', industry = 'SaaS' WHERE id = ?", [id])
+        #expect(try f.lead(id).get("fit_score", as: Double.self) == 25)
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('email', 'contains', '@acme.com', 7)")
+        #expect(try f.lead(id).get("fit_score", as: Double.self) == 32)
+        try f.db.execute("UPDATE fit_rules SET points = 3 WHERE value = '@acme.com'")
+        #expect(try f.lead(id).get("fit_score", as: Double.self) == 28)
+        try f.db.execute("DELETE FROM fit_rules WHERE value = '@acme.com'")
+        #expect(try f.lead(id).get("fit_score", as: Double.self) == 25)
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('company_size', '<=', '10', -5), ('country', '=', 'fr', 4), ('country', '!=', 'fr', 1)")
+        try f.db.execute("UPDATE leads SET company_size = 8, country = 'FR' WHERE id = ?", [id])
+        // size <= 10 (-5), country = fr (+4), and the default core-market rule (+5); != fr does not match.
+        #expect(try f.lead(id).get("fit_score", as: Double.self) == 25 - 5 + 4 + 5)
+        #expect(throws: SQLiteError.self) {
+            try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('title', 'in', 'not json', 5)")
+        }
+        #expect(throws: SQLiteError.self) {
+            try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('shoe_size', '=', '9', 5)")
+        }
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aNewHalfLifeReanchorsEveryLead(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["email": "a@example.com"])
+        try f.log(id, "demo_request", at: "2026-11-14T09:00:00Z")  // ten days ago
+        try f.db.execute("UPDATE settings SET value = '10' WHERE key = 'score.half_life_days'")
+        #expect(close(try f.lead(id).get("engagement", as: Double.self), 10 + 15))
+        #expect(f.violation { try f.db.execute("UPDATE settings SET value = 0 WHERE key = 'score.half_life_days'") }?.message == "invalid_setting: score.half_life_days must be a number of days above 0; got 0")
+    }
+}
