@@ -22,6 +22,8 @@ let package = Package(
         // The interactive shell, as a library so tests can drive it.
         .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),
         .executableTarget(name: "leads", dependencies: ["LeadsShell"]),
+        // Throughput and latency against raw SQLite, in one run: swift run -c release leads-bench
+        .executableTarget(name: "leads-bench", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),
 
         // Build-time embedding of Migrations/ and Schema/ into the LeadDB module.
         .executableTarget(name: "embed-sql", path: "Sources/embed-sql"),

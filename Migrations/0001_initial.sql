@@ -109,6 +109,9 @@ CREATE TABLE fit_rules (
     value       TEXT,
     points      REAL NOT NULL,
     description TEXT,
+    -- Maintained by Schema/20_fit.sql: for `in`, the accepted values lower-cased between char(31)
+    -- separators, so a match is one instr() instead of parsing the JSON for every lead.
+    match_list  TEXT,
     CHECK (operator <> 'in' OR (json_valid(value) AND json_type(value) = 'array')),
     CHECK (operator = 'free_email' OR value IS NOT NULL)
 );
@@ -129,6 +132,9 @@ INSERT INTO fit_rules(attribute, operator, value, points, description) VALUES
     ('country', 'in', '["us","usa","united states","gb","uk","united kingdom","de","germany","ca","canada","fr","france","nl","netherlands"]', 5, 'Core market'),
     ('source', 'in', '["referral","partner","demo_request"]', 10, 'High-intent source'),
     ('email', 'free_email', NULL, -10, 'Free-mail address');
+
+UPDATE fit_rules SET match_list = (SELECT char(31) || group_concat(lower(value), char(31)) || char(31) FROM json_each(fit_rules.value))
+ WHERE operator = 'in';
 
 -- Free-mail providers, for the free_email operator.
 CREATE TABLE free_email_domains (
@@ -167,10 +173,6 @@ CREATE INDEX reps_team ON reps(team, active);
 
 -- The leads as stored. Programs read them through the `leads` view, which adds the current score, and
 -- write them through `lead_intake` (capture) and `UPDATE leads` (stage, owner, attributes).
---
--- Engagement is stored as a value at an anchor time: `engagement` points as of `engagement_at`. The
--- current engagement is engagement * 0.5 ^ ((now - engagement_at) / half_life), exact at any moment,
--- and logging an activity only moves the anchor, whatever the lead's history.
 CREATE TABLE lead_records (
     id                INTEGER PRIMARY KEY,
     email             TEXT UNIQUE,
@@ -186,9 +188,6 @@ CREATE TABLE lead_records (
     campaign          TEXT,
     stage             TEXT NOT NULL DEFAULT 'new' REFERENCES stages(name) ON UPDATE CASCADE,
     owner_id          INTEGER REFERENCES reps(id),
-    fit_score         REAL NOT NULL DEFAULT 0,
-    engagement        REAL NOT NULL DEFAULT 0,
-    engagement_at     TEXT,
     amount            NUMERIC,
     lost_reason       TEXT REFERENCES lost_reasons(reason) ON UPDATE CASCADE,
     consent           INTEGER CHECK (consent IN (0, 1)),
@@ -196,7 +195,6 @@ CREATE TABLE lead_records (
     consent_at        TEXT,
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
-    last_activity_at  TEXT,
     assigned_at       TEXT,
     response_due_at   TEXT,
     first_response_at TEXT,
@@ -209,6 +207,20 @@ CREATE TABLE lead_records (
 -- Open leads of one rep (hot leads, workload) without touching closed ones.
 CREATE INDEX lead_records_owner_open ON lead_records(owner_id) WHERE closed_at IS NULL;
 CREATE INDEX lead_records_phone ON lead_records(phone) WHERE phone IS NOT NULL;
+
+-- The scoring state of each lead, one row per lead, kept apart from the wide lead row because it
+-- changes on every scored activity: a narrow row is several times cheaper to rewrite.
+--
+-- Engagement is stored as a value at an anchor time: `engagement` points as of `engagement_at`. The
+-- current engagement is engagement * 0.5 ^ ((now - engagement_at) / half_life), exact at any moment,
+-- and logging an activity only moves the anchor, whatever the lead's history.
+CREATE TABLE lead_scores (
+    lead_id          INTEGER PRIMARY KEY REFERENCES lead_records(id),
+    fit_score        REAL NOT NULL DEFAULT 0,
+    engagement       REAL NOT NULL DEFAULT 0,
+    engagement_at    TEXT,
+    last_activity_at TEXT
+);
 
 -- Activities as stored. Programs insert through the `activities` view, which fills the time from the
 -- clock and the points from activity_kinds (a snapshot: later changes to a kind's points do not rewrite

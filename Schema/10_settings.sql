@@ -39,7 +39,7 @@ END;
 CREATE TRIGGER settings_after_update_half_life AFTER UPDATE OF value ON settings
 WHEN NEW.key = 'score.half_life_days' AND NEW.value IS NOT OLD.value
 BEGIN
-    UPDATE lead_records
+    UPDATE lead_scores
        SET engagement = e.value, engagement_at = e.at
       FROM (SELECT a.lead_id,
                    total(a.points * pow(0.5, (julianday(c.now) - julianday(a.occurred_at)) / CAST(NEW.value AS REAL))) AS value,
@@ -47,5 +47,5 @@ BEGIN
               FROM activity_log a, clock c
              WHERE a.points <> 0
              GROUP BY a.lead_id) AS e
-     WHERE lead_records.id = e.lead_id;
+     WHERE lead_scores.lead_id = e.lead_id;
 END;

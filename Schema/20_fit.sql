@@ -6,34 +6,30 @@
 -- free_email matches an email whose domain is in free_email_domains. A NULL attribute matches nothing.
 
 CREATE VIEW fit_matches AS
-SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.points, r.description
-  FROM lead_records AS l
-  JOIN fit_rules AS r
-    ON CASE r.operator
+SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.points, r.description,
+       CASE r.attribute
+           WHEN 'email' THEN l.email WHEN 'first_name' THEN l.first_name WHEN 'last_name' THEN l.last_name
+           WHEN 'phone' THEN l.phone WHEN 'company' THEN l.company WHEN 'title' THEN l.title
+           WHEN 'industry' THEN l.industry WHEN 'company_size' THEN l.company_size
+           WHEN 'country' THEN l.country WHEN 'source' THEN l.source WHEN 'campaign' THEN l.campaign
+       END AS lead_value
+  FROM lead_records AS l, fit_rules AS r
+ WHERE CASE r.operator
         WHEN 'free_email' THEN EXISTS (
             SELECT 1 FROM free_email_domains d WHERE d.domain = substr(l.email, instr(l.email, '@') + 1))
-        ELSE (SELECT CASE
-                WHEN v IS NULL THEN 0
-                WHEN r.operator = '=' THEN lower(v) = lower(r.value)
-                WHEN r.operator = '!=' THEN lower(v) <> lower(r.value)
-                WHEN r.operator = 'contains' THEN instr(lower(v), lower(r.value)) > 0
-                WHEN r.operator = '>=' THEN CASE WHEN typeof(v) IN ('integer', 'real') THEN v >= CAST(r.value AS REAL) ELSE v >= r.value END
-                WHEN r.operator = '<=' THEN CASE WHEN typeof(v) IN ('integer', 'real') THEN v <= CAST(r.value AS REAL) ELSE v <= r.value END
-                WHEN r.operator = 'in' THEN EXISTS (SELECT 1 FROM json_each(r.value) j WHERE lower(j.value) = lower(v))
-                END
-              FROM (SELECT CASE r.attribute
-                        WHEN 'email' THEN l.email WHEN 'first_name' THEN l.first_name WHEN 'last_name' THEN l.last_name
-                        WHEN 'phone' THEN l.phone WHEN 'company' THEN l.company WHEN 'title' THEN l.title
-                        WHEN 'industry' THEN l.industry WHEN 'company_size' THEN l.company_size
-                        WHEN 'country' THEN l.country WHEN 'source' THEN l.source WHEN 'campaign' THEN l.campaign
-                        END AS v))
+        WHEN 'contains' THEN instr(lower(lead_value), lower(r.value)) > 0
+        WHEN 'in' THEN instr(r.match_list, char(31) || lower(lead_value) || char(31)) > 0
+        WHEN '=' THEN lower(lead_value) = lower(r.value)
+        WHEN '!=' THEN lower(lead_value) <> lower(r.value)
+        WHEN '>=' THEN CASE WHEN typeof(lead_value) IN ('integer', 'real') THEN lead_value >= CAST(r.value AS REAL) ELSE lead_value >= r.value END
+        WHEN '<=' THEN CASE WHEN typeof(lead_value) IN ('integer', 'real') THEN lead_value <= CAST(r.value AS REAL) ELSE lead_value <= r.value END
         END;
 
 -- A new lead, or a change to an attribute a rule can read, recomputes that lead's fit.
 CREATE TRIGGER lead_records_after_insert_fit AFTER INSERT ON lead_records
 BEGIN
-    UPDATE lead_records SET fit_score = (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id)
-     WHERE id = NEW.id;
+    INSERT INTO lead_scores(lead_id, fit_score)
+    VALUES (NEW.id, (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id));
 END;
 
 CREATE TRIGGER lead_records_after_update_fit
@@ -44,8 +40,8 @@ WHEN NEW.email IS NOT OLD.email OR NEW.first_name IS NOT OLD.first_name OR NEW.l
   OR NEW.industry IS NOT OLD.industry OR NEW.company_size IS NOT OLD.company_size OR NEW.country IS NOT OLD.country
   OR NEW.source IS NOT OLD.source OR NEW.campaign IS NOT OLD.campaign
 BEGIN
-    UPDATE lead_records SET fit_score = (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id)
-     WHERE id = NEW.id;
+    UPDATE lead_scores SET fit_score = (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id)
+     WHERE lead_id = NEW.id;
 END;
 
 -- A rule added, changed or removed recomputes every lead whose fit it changes.
@@ -54,27 +50,34 @@ SELECT l.id AS lead_id, (SELECT total(points) FROM fit_matches m WHERE m.lead_id
   FROM lead_records AS l
  WHERE l.erased_at IS NULL;
 
+-- Each trigger first refreshes the rule's match_list (the accepted values of an `in` rule, lower-cased
+-- between char(31) separators), then rescores. One trigger per event, so the order is certain.
 CREATE TRIGGER fit_rules_after_insert_rescore AFTER INSERT ON fit_rules
 BEGIN
-    UPDATE lead_records SET fit_score = f.fit_score FROM fit_recomputed f
-     WHERE f.lead_id = lead_records.id AND lead_records.fit_score IS NOT f.fit_score;
+    UPDATE fit_rules SET match_list = (SELECT char(31) || group_concat(lower(value), char(31)) || char(31) FROM json_each(NEW.value))
+     WHERE id = NEW.id AND NEW.operator = 'in';
+    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
+     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
 
-CREATE TRIGGER fit_rules_after_update_rescore AFTER UPDATE ON fit_rules
+CREATE TRIGGER fit_rules_after_update_rescore AFTER UPDATE OF attribute, operator, value, points ON fit_rules
 BEGIN
-    UPDATE lead_records SET fit_score = f.fit_score FROM fit_recomputed f
-     WHERE f.lead_id = lead_records.id AND lead_records.fit_score IS NOT f.fit_score;
+    UPDATE fit_rules SET match_list = CASE WHEN NEW.operator = 'in'
+               THEN (SELECT char(31) || group_concat(lower(value), char(31)) || char(31) FROM json_each(NEW.value)) END
+     WHERE id = NEW.id;
+    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
+     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
 
 CREATE TRIGGER fit_rules_after_delete_rescore AFTER DELETE ON fit_rules
 BEGIN
-    UPDATE lead_records SET fit_score = f.fit_score FROM fit_recomputed f
-     WHERE f.lead_id = lead_records.id AND lead_records.fit_score IS NOT f.fit_score;
+    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
+     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
 
 CREATE TRIGGER free_email_domains_after_insert_rescore AFTER INSERT ON free_email_domains
 BEGIN
-    UPDATE lead_records SET fit_score = f.fit_score FROM fit_recomputed f
-     WHERE f.lead_id = lead_records.id AND lead_records.fit_score IS NOT f.fit_score
-       AND lead_records.email LIKE '%@' || NEW.domain;
+    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f, lead_records l
+     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score
+       AND l.id = lead_scores.lead_id AND l.email LIKE '%@' || NEW.domain;
 END;

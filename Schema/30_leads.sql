@@ -3,15 +3,20 @@
 -- score = fit_score + engagement, where engagement is the stored value decayed from its anchor time to
 -- now: engagement * 0.5 ^ ((now - engagement_at) / score.half_life_days). It is exact whenever it is
 -- read; nothing needs a background job. This is the one definition of the current score.
+--
+-- Written so SQLite flattens it: a lookup by id, or by owner through the open-leads index, touches only
+-- those rows (a LEFT JOIN to a subquery would be materialised whole for every lookup).
 CREATE VIEW leads AS
 SELECT id, email, first_name, last_name, phone, company, title, industry, company_size, country, source,
        campaign, stage, owner_id, fit_score, fit_score + engagement_now AS score, engagement_now AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
        assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at
-  FROM (SELECT r.*,
-               coalesce(r.engagement * pow(0.5, (julianday(s.now) - julianday(r.engagement_at)) / s.half_life_days), 0)
+  FROM (SELECT r.*, sc.fit_score, sc.last_activity_at,
+               coalesce(sc.engagement * pow(0.5, (julianday(s.now) - julianday(sc.engagement_at)) / s.half_life_days), 0)
                    AS engagement_now
-          FROM lead_records AS r, score_settings AS s);
+          FROM lead_records AS r
+          JOIN lead_scores AS sc ON sc.lead_id = r.id
+         CROSS JOIN score_settings AS s);
 
 -- What is wrong with a stored lead, if anything: the first problem, as `code: message`.
 CREATE VIEW lead_problems AS

@@ -35,12 +35,14 @@ BEGIN
     INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at)
     SELECT NEW.id, OLD.stage, NEW.stage, now FROM clock;
 
+    -- Won and lost leads are closed (won ones converted); a recycled one is open again. Whoever moved
+    -- the stage set updated_at; this rewrites the row only when one of these changes.
     UPDATE lead_records
        SET converted_at = CASE WHEN s.outcome = 'won' THEN coalesce(lead_records.converted_at, c.now) ELSE lead_records.converted_at END,
-           closed_at = CASE WHEN s.outcome IS NOT NULL THEN c.now END,
-           updated_at = c.now
+           closed_at = CASE WHEN s.outcome IS NOT NULL THEN c.now END
       FROM stages AS s, clock AS c
-     WHERE lead_records.id = NEW.id AND s.name = NEW.stage;
+     WHERE lead_records.id = NEW.id AND s.name = NEW.stage
+       AND (s.outcome IS NOT NULL OR lead_records.closed_at IS NOT NULL);
 
     -- Entering mql notifies the owner (or, for an unassigned lead, whoever reads rep_id IS NULL).
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
@@ -56,16 +58,25 @@ END;
 -- Qualification: when a change raises a lead's current score to at least score.mql_threshold and the
 -- lead is in a stage that qualifies (new, contacted, nurturing by default) with a move to mql allowed,
 -- it moves to mql through the normal stage path.
-CREATE TRIGGER lead_records_after_update_score_qualify AFTER UPDATE OF engagement, fit_score ON lead_records
-WHEN (NEW.engagement IS NOT OLD.engagement OR NEW.fit_score IS NOT OLD.fit_score)
- AND (SELECT qualifies_to_mql FROM stages WHERE name = NEW.stage) = 1
- AND EXISTS (SELECT 1 FROM stage_transitions WHERE from_stage = NEW.stage AND to_stage = 'mql')
- AND (SELECT l.score >= s.mql_threshold
-             -- the score before this change, at now (same formula as the leads view)
-             AND l.score > OLD.fit_score + coalesce(OLD.engagement * pow(0.5, (julianday(s.now) - julianday(OLD.engagement_at)) / s.half_life_days), 0)
-        FROM leads AS l, score_settings AS s WHERE l.id = NEW.id)
+--
+-- Evaluated on every scored activity, so it reads NEW and OLD directly, cheapest test first:
+-- - the score at the new anchor (fit + engagement) bounds the current score from above, because
+--   engagement only decays after its anchor: below the threshold there, nothing more to compute;
+-- - the lead's stage qualifies and may move to mql (most leads past the threshold are past mql too);
+-- - the score "rose" when fit rose, or when the engagement exceeds the old value decayed to the new
+--   anchor (that is, the activity's points were positive);
+-- - the current score is the formula of the leads view.
+CREATE TRIGGER lead_scores_after_update_qualify AFTER UPDATE OF engagement, fit_score ON lead_scores
+WHEN NEW.fit_score + NEW.engagement >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
+ AND (SELECT s.qualifies_to_mql = 1 AND EXISTS (SELECT 1 FROM stage_transitions WHERE from_stage = l.stage AND to_stage = 'mql')
+        FROM lead_records AS l JOIN stages AS s ON s.name = l.stage WHERE l.id = NEW.lead_id)
+ AND (SELECT (NEW.fit_score > OLD.fit_score
+              OR NEW.engagement > coalesce(OLD.engagement * pow(0.5, (julianday(NEW.engagement_at) - julianday(OLD.engagement_at)) / h.days), 0))
+             AND NEW.fit_score + coalesce(NEW.engagement * pow(0.5, (julianday(c.now) - julianday(NEW.engagement_at)) / h.days), 0)
+                 >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
+        FROM (SELECT CAST(value AS REAL) AS days FROM settings WHERE key = 'score.half_life_days') AS h, clock AS c)
 BEGIN
-    UPDATE lead_records SET stage = 'mql' WHERE id = NEW.id;
+    UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock) WHERE id = NEW.lead_id;
 END;
 
 -- stage_history is append-only.

@@ -7,48 +7,48 @@ CREATE VIEW activities AS
 SELECT id, lead_id, kind, occurred_at, campaign, source, detail, points
   FROM activity_log;
 
+-- Two statements per activity, both by primary key: the checked insert and the anchor move.
 CREATE TRIGGER activities_instead_of_insert INSTEAD OF INSERT ON activities
 BEGIN
-    SELECT json_extract('{}', CASE
-        WHEN NEW.lead_id IS NULL
-            THEN 'missing_lead: an activity needs a lead_id'
-        WHEN l.id IS NULL
-            THEN 'unknown_lead: no lead has id ' || NEW.lead_id
-        WHEN l.erased_at IS NOT NULL
-            THEN 'erased_lead: lead ' || l.id || ' was erased; no activity is recorded for it'
-        WHEN k.kind IS NULL
-            THEN 'unknown_kind: ' || coalesce(NEW.kind, 'NULL') || ' is not an activity kind (kinds: '
-                 || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')'
-        WHEN NEW.occurred_at IS NOT NULL AND julianday(NEW.occurred_at) IS NULL
-            THEN 'invalid_time: occurred_at ' || NEW.occurred_at || ' is not a time such as 2026-11-24T09:30:00Z'
-        END)
-      FROM (SELECT 1)
-      LEFT JOIN lead_records AS l ON l.id = NEW.lead_id
-      LEFT JOIN activity_kinds AS k ON k.kind = lower(trim(NEW.kind));
-
     INSERT INTO activity_log(lead_id, kind, occurred_at, campaign, source, detail, points)
-    SELECT NEW.lead_id, k.kind, coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', NEW.occurred_at), c.now),
-           nullif(trim(NEW.campaign), ''), nullif(trim(NEW.source), ''), NEW.detail,
+    SELECT l.id, k.kind, x.at, nullif(trim(NEW.campaign), ''), nullif(trim(NEW.source), ''), NEW.detail,
            CASE k.direction WHEN 'inbound' THEN k.points ELSE 0 END
-      FROM activity_kinds AS k, clock AS c
-     WHERE k.kind = lower(trim(NEW.kind));
+      FROM (SELECT CASE WHEN NEW.occurred_at IS NULL THEN (SELECT now FROM clock)
+                        ELSE strftime('%Y-%m-%dT%H:%M:%fZ', NEW.occurred_at) END AS at) AS x
+      LEFT JOIN lead_records AS l ON l.id = NEW.lead_id
+      LEFT JOIN activity_kinds AS k ON k.kind = lower(trim(NEW.kind))
+     WHERE CASE
+        WHEN NEW.lead_id IS NULL
+            THEN json_extract('{}', 'missing_lead: an activity needs a lead_id')
+        WHEN l.id IS NULL
+            THEN json_extract('{}', 'unknown_lead: no lead has id ' || NEW.lead_id)
+        WHEN l.erased_at IS NOT NULL
+            THEN json_extract('{}', 'erased_lead: lead ' || l.id || ' was erased; no activity is recorded for it')
+        WHEN k.kind IS NULL
+            THEN json_extract('{}', 'unknown_kind: ' || coalesce(NEW.kind, 'NULL') || ' is not an activity kind (kinds: '
+                 || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')')
+        WHEN x.at IS NULL
+            THEN json_extract('{}', 'invalid_time: occurred_at ' || NEW.occurred_at || ' is not a time such as 2026-11-24T09:30:00Z')
+        ELSE 1 END;
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
     -- time and adds its points there; an earlier one (a backfill) adds its points decayed to the anchor.
-    UPDATE lead_records
+    UPDATE lead_scores
        SET engagement = CASE
-               WHEN a.points = 0 THEN lead_records.engagement
-               WHEN lead_records.engagement_at IS NULL THEN a.points
-               WHEN a.occurred_at >= lead_records.engagement_at
-                   THEN lead_records.engagement * pow(0.5, (julianday(a.occurred_at) - julianday(lead_records.engagement_at)) / s.half_life_days) + a.points
-               ELSE lead_records.engagement + a.points * pow(0.5, (julianday(lead_records.engagement_at) - julianday(a.occurred_at)) / s.half_life_days)
+               WHEN a.points = 0 THEN lead_scores.engagement
+               WHEN lead_scores.engagement_at IS NULL THEN a.points
+               WHEN a.occurred_at >= lead_scores.engagement_at
+                   THEN lead_scores.engagement * pow(0.5, (julianday(a.occurred_at) - julianday(lead_scores.engagement_at)) / a.half_life) + a.points
+               ELSE lead_scores.engagement + a.points * pow(0.5, (julianday(lead_scores.engagement_at) - julianday(a.occurred_at)) / a.half_life)
                END,
            engagement_at = CASE
-               WHEN a.points = 0 THEN lead_records.engagement_at
-               WHEN lead_records.engagement_at IS NULL OR a.occurred_at > lead_records.engagement_at THEN a.occurred_at
-               ELSE lead_records.engagement_at
+               WHEN a.points = 0 THEN lead_scores.engagement_at
+               WHEN lead_scores.engagement_at IS NULL OR a.occurred_at > lead_scores.engagement_at THEN a.occurred_at
+               ELSE lead_scores.engagement_at
                END,
-           last_activity_at = max(coalesce(lead_records.last_activity_at, ''), a.occurred_at)
-      FROM (SELECT occurred_at, points FROM activity_log WHERE id = last_insert_rowid()) AS a, score_settings AS s
-     WHERE lead_records.id = NEW.lead_id;
+           last_activity_at = max(coalesce(lead_scores.last_activity_at, ''), a.occurred_at)
+      FROM (SELECT occurred_at, points,
+                   (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days') AS half_life
+              FROM activity_log WHERE id = last_insert_rowid()) AS a
+     WHERE lead_scores.lead_id = NEW.lead_id;
 END;

@@ -82,6 +82,9 @@ public final class Database {
             try execute("PRAGMA journal_mode = WAL")
         }
         try execute("PRAGMA synchronous = NORMAL")
+        // Every statement that fires triggers inside a transaction keeps a statement journal for its own
+        // rollback; in memory it costs nothing, in a temp file it costs a file per statement.
+        try execute("PRAGMA temp_store = MEMORY")
     }
 
     // MARK: - Running SQL

@@ -1,0 +1,160 @@
+// leads-bench: measures LeadDB against raw SQLite on this machine, in one run.
+//
+//     swift run -c release leads-bench [--leads N] [--activities N] [--dir PATH]
+//
+// Each measurement inserts the same rows twice: once through LeadDB's contract (lead_intake,
+// activities, with every rule) and once with raw C-API inserts into a bare table with the same unique
+// index. The ratio (LeadDB rows/s ÷ raw rows/s) is what the design's targets are written against.
+import CSQLite
+import Foundation
+import LeadDB
+import LeadSQLite
+
+struct Options {
+    var leads = 100_000
+    var activities = 200_000
+    var dir = NSTemporaryDirectory() + "leads-bench-\(getpid())"
+    var batch = 1_000
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--leads": leads = Int(iterator.next() ?? "") ?? leads
+            case "--activities": activities = Int(iterator.next() ?? "") ?? activities
+            case "--dir": dir = iterator.next() ?? dir
+            case "--batch": batch = Int(iterator.next() ?? "") ?? batch
+            default:
+                print("usage: leads-bench [--leads N] [--activities N] [--batch N] [--dir PATH]")
+                exit(2)
+            }
+        }
+    }
+}
+
+/// Deterministic, realistic-looking capture rows.
+struct Generator {
+    static let firstNames = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger"]
+    static let lastNames = ["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen", "Dijkstra"]
+    static let titles = ["CEO", "VP Sales", "Head of Operations", "Director of IT", "Marketing Manager", "Analyst", "Intern", "Software Engineer", "CFO", "Chief Revenue Officer"]
+    static let industries = ["software", "retail", "fintech", "manufacturing", "healthcare", "education"]
+    static let countries = ["US", "UK", "DE", "FR", "JP", "BR", "IN", "CA"]
+    static let sources = ["webinar", "tradeshow", "referral", "ads", "organic", "partner"]
+
+    static func row(_ i: Int) -> [any DatabaseValueConvertible] {
+        [
+            "person\(i)@company\(i % 9_973).com", firstNames[i % 10], lastNames[(i / 10) % 10], "+1415555\(String(format: "%04d", i % 10_000))",
+            "Company \(i % 9_973)", titles[i % titles.count], industries[i % industries.count], (i % 50) * 40,
+            countries[i % countries.count], sources[i % sources.count], "campaign-\(i % 12)", i % 3 == 0 ? 1 : 0,
+        ]
+    }
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+try? FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: options.dir) }
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// Raw SQLite: one prepared INSERT, bound and stepped per row, committed every `batch` rows.
+func rawInserts(path: String, create: String, insert: String, count: Int, batch: Int, row: (Int) -> [any DatabaseValueConvertible]) throws -> Double {
+    var db: OpaquePointer?
+    guard sqlite3_open(path, &db) == SQLITE_OK, let db else { fatalError("cannot open \(path)") }
+    defer { sqlite3_close(db) }
+    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \(create)", nil, nil, nil)
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(db, insert, -1, &statement, nil) == SQLITE_OK, let statement else { fatalError(String(cString: sqlite3_errmsg(db))) }
+    defer { sqlite3_finalize(statement) }
+    let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    return seconds {
+        for start in stride(from: 0, to: count, by: batch) {
+            sqlite3_exec(db, "BEGIN IMMEDIATE", nil, nil, nil)
+            for i in start..<min(count, start + batch) {
+                for (index, value) in row(i).enumerated() {
+                    let position = Int32(index + 1)
+                    switch value.databaseValue {
+                    case .integer(let v): sqlite3_bind_int64(statement, position, v)
+                    case .real(let v): sqlite3_bind_double(statement, position, v)
+                    case .text(let v): sqlite3_bind_text(statement, position, v, -1, transient)
+                    case .null: sqlite3_bind_null(statement, position)
+                    case .blob: fatalError("no blobs here")
+                    }
+                }
+                guard sqlite3_step(statement) == SQLITE_DONE else { fatalError(String(cString: sqlite3_errmsg(db))) }
+                sqlite3_reset(statement)
+            }
+            sqlite3_exec(db, "COMMIT", nil, nil, nil)
+        }
+    }
+}
+
+/// LeadDB: the same rows through the contract, with the same batching.
+func leadDBInserts(db: Database, sql: String, count: Int, batch: Int, offset: Int = 0, row: (Int) -> [any DatabaseValueConvertible]) throws -> Double {
+    try seconds {
+        for start in stride(from: 0, to: count, by: batch) {
+            try db.transaction {
+                for i in start..<min(count, start + batch) { try db.execute(sql, row(offset + i)) }
+            }
+        }
+    }
+}
+
+func report(_ name: String, count: Int, raw: Double, ours: Double, target: Double) {
+    let ratio = raw / ours
+    let line = String(
+        format: "%-34@ %9.0f rows/s   raw %9.0f rows/s   ratio %5.1f%%   target >= %.0f%%   %@",
+        name as NSString, Double(count) / ours, Double(count) / raw, ratio * 100, target * 100, ratio >= target ? "ok" : "BELOW TARGET")
+    print(line)
+}
+
+let captureColumns = "email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign, consent"
+let rawLeadsTable = """
+    CREATE TABLE bare_leads(id INTEGER PRIMARY KEY, email TEXT UNIQUE, first_name TEXT, last_name TEXT, phone TEXT,
+        company TEXT, title TEXT, industry TEXT, company_size INTEGER, country TEXT, source TEXT, campaign TEXT, consent INTEGER);
+    """
+
+print("leads-bench: SQLite \(Database.sqliteVersion), \(options.leads) captures, \(options.activities) activities, batches of \(options.batch)")
+
+// Capture.
+let rawCapture = try rawInserts(
+    path: options.dir + "/raw-leads.db", create: rawLeadsTable,
+    insert: "INSERT INTO bare_leads(\(captureColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    count: options.leads, batch: options.batch, row: Generator.row)
+let db = try Database(path: options.dir + "/leads.db")
+try LeadDatabase.migrator().migrate(db)
+try db.execute("UPDATE settings SET value = '2026-11-24T09:00:00Z' WHERE key = 'clock.now'")
+let ourCapture = try leadDBInserts(
+    db: db, sql: "INSERT INTO lead_intake(\(captureColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    count: options.leads, batch: options.batch, row: Generator.row)
+report("capture (lead_intake)", count: options.leads, raw: rawCapture, ours: ourCapture, target: 0.20)
+
+// Activity logging.
+let kinds = ["email_open", "page_view", "email_click", "pricing_page_view", "content_download", "call", "email_sent"]
+func activityRow(_ i: Int) -> [any DatabaseValueConvertible] {
+    [Int64(1 + (i &* 7_919) % options.leads), kinds[i % kinds.count], "campaign-\(i % 12)"]
+}
+let rawActivities = try rawInserts(
+    path: options.dir + "/raw-activities.db",
+    create: "CREATE TABLE bare_activities(id INTEGER PRIMARY KEY, lead_id INTEGER, kind TEXT, campaign TEXT); CREATE INDEX bare_activities_lead ON bare_activities(lead_id);",
+    insert: "INSERT INTO bare_activities(lead_id, kind, campaign) VALUES (?,?,?)",
+    count: options.activities, batch: options.batch, row: activityRow)
+let ourActivities = try leadDBInserts(
+    db: db, sql: "INSERT INTO activities(lead_id, kind, campaign) VALUES (?,?,?)",
+    count: options.activities, batch: options.batch, row: activityRow)
+report("activity (activities, scored)", count: options.activities, raw: rawActivities, ours: ourActivities, target: 0.40)
+
+// Reads.
+@MainActor func latency(_ sql: String, _ arguments: [any DatabaseValueConvertible] = [], runs: Int = 50) throws -> Double {
+    _ = try db.query(sql, arguments)
+    let total = try seconds { for _ in 0..<runs { _ = try db.query(sql, arguments) } }
+    return total / Double(runs) * 1000
+}
+try db.execute("INSERT INTO reps(id, name) VALUES (1, 'Bench Rep')")
+try db.execute("UPDATE lead_records SET owner_id = 1 WHERE id % 100 = 0")
+print(String(format: "%-34@ %8.3f ms", "hot leads of one rep (top 50)" as NSString, try latency("SELECT * FROM hot_leads WHERE owner_id = 1 LIMIT 50")))
+print(String(format: "%-34@ %8.3f ms", "score breakdown of one lead" as NSString, try latency("SELECT * FROM score_breakdown WHERE lead_id = 4242")))
