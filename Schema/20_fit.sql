@@ -25,13 +25,8 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.poi
         WHEN '<=' THEN CASE WHEN typeof(lead_value) IN ('integer', 'real') THEN lead_value <= CAST(r.value AS REAL) ELSE lead_value <= r.value END
         END;
 
--- A new lead, or a change to an attribute a rule can read, recomputes that lead's fit.
-CREATE TRIGGER lead_records_after_insert_fit AFTER INSERT ON lead_records
-BEGIN
-    INSERT INTO lead_scores(lead_id, fit_score)
-    VALUES (NEW.id, (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id));
-END;
-
+-- A change to an attribute a rule can read recomputes that lead's fit (a new lead gets its fit when its
+-- scoring row is created: see lead_records_after_insert in 30_leads.sql).
 CREATE TRIGGER lead_records_after_update_fit
 AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign
 ON lead_records

@@ -59,24 +59,21 @@ END;
 -- lead is in a stage that qualifies (new, contacted, nurturing by default) with a move to mql allowed,
 -- it moves to mql through the normal stage path.
 --
--- Evaluated on every scored activity, so it reads NEW and OLD directly, cheapest test first:
--- - the score at the new anchor (fit + engagement) bounds the current score from above, because
---   engagement only decays after its anchor: below the threshold there, nothing more to compute;
--- - the lead's stage qualifies and may move to mql (most leads past the threshold are past mql too);
--- - the score "rose" when fit rose, or when the engagement exceeds the old value decayed to the new
---   anchor (that is, the activity's points were positive);
--- - the current score is the formula of the leads view.
-CREATE TRIGGER lead_scores_after_update_qualify AFTER UPDATE OF engagement, fit_score ON lead_scores
-WHEN NEW.fit_score + NEW.engagement >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
- AND (SELECT s.qualifies_to_mql = 1 AND EXISTS (SELECT 1 FROM stage_transitions WHERE from_stage = l.stage AND to_stage = 'mql')
-        FROM lead_records AS l JOIN stages AS s ON s.name = l.stage WHERE l.id = NEW.lead_id)
- AND (SELECT (NEW.fit_score > OLD.fit_score
-              OR NEW.engagement > coalesce(OLD.engagement * pow(0.5, (julianday(NEW.engagement_at) - julianday(OLD.engagement_at)) / h.days), 0))
-             AND NEW.fit_score + coalesce(NEW.engagement * pow(0.5, (julianday(c.now) - julianday(NEW.engagement_at)) / h.days), 0)
-                 >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
-        FROM (SELECT CAST(value AS REAL) AS days FROM settings WHERE key = 'score.half_life_days') AS h, clock AS c)
+-- mql_ready says which leads may move now; the writers that raise a score (a scored activity, in
+-- 50_activities.sql, and a rise in fit, below) move the lead they changed when it is in mql_ready.
+CREATE VIEW mql_ready AS
+SELECT l.id AS lead_id, l.score
+  FROM leads AS l
+  JOIN stages AS s ON s.name = l.stage
+ WHERE s.qualifies_to_mql = 1
+   AND l.score >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
+   AND EXISTS (SELECT 1 FROM stage_transitions t WHERE t.from_stage = l.stage AND t.to_stage = 'mql');
+
+CREATE TRIGGER lead_scores_after_update_fit_qualify AFTER UPDATE OF fit_score ON lead_scores
+WHEN NEW.fit_score > OLD.fit_score
 BEGIN
-    UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock) WHERE id = NEW.lead_id;
+    UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)
+     WHERE id = NEW.lead_id AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);
 END;
 
 -- stage_history is append-only.

@@ -34,21 +34,31 @@ BEGIN
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
     -- time and adds its points there; an earlier one (a backfill) adds its points decayed to the anchor.
     UPDATE lead_scores
-       SET engagement = CASE
-               WHEN a.points = 0 THEN lead_scores.engagement
-               WHEN lead_scores.engagement_at IS NULL THEN a.points
-               WHEN a.occurred_at >= lead_scores.engagement_at
-                   THEN lead_scores.engagement * pow(0.5, (julianday(a.occurred_at) - julianday(lead_scores.engagement_at)) / a.half_life) + a.points
-               ELSE lead_scores.engagement + a.points * pow(0.5, (julianday(lead_scores.engagement_at) - julianday(a.occurred_at)) / a.half_life)
-               END,
-           engagement_at = CASE
-               WHEN a.points = 0 THEN lead_scores.engagement_at
-               WHEN lead_scores.engagement_at IS NULL OR a.occurred_at > lead_scores.engagement_at THEN a.occurred_at
-               ELSE lead_scores.engagement_at
-               END,
-           last_activity_at = max(coalesce(lead_scores.last_activity_at, ''), a.occurred_at)
-      FROM (SELECT occurred_at, points,
-                   (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days') AS half_life
-              FROM activity_log WHERE id = last_insert_rowid()) AS a
-     WHERE lead_scores.lead_id = NEW.lead_id;
+       SET (engagement, engagement_at, last_activity_at) = (
+               SELECT CASE
+                          WHEN a.points = 0 THEN lead_scores.engagement
+                          WHEN lead_scores.engagement_at IS NULL THEN a.points
+                          WHEN a.occurred_at >= lead_scores.engagement_at
+                              THEN lead_scores.engagement * pow(0.5, (julianday(a.occurred_at) - julianday(lead_scores.engagement_at)) / h.days) + a.points
+                          ELSE lead_scores.engagement + a.points * pow(0.5, (julianday(lead_scores.engagement_at) - julianday(a.occurred_at)) / h.days)
+                      END,
+                      CASE
+                          WHEN a.points = 0 THEN lead_scores.engagement_at
+                          WHEN lead_scores.engagement_at IS NULL OR a.occurred_at > lead_scores.engagement_at THEN a.occurred_at
+                          ELSE lead_scores.engagement_at
+                      END,
+                      max(coalesce(lead_scores.last_activity_at, ''), a.occurred_at)
+                 FROM activity_log AS a,
+                      (SELECT CAST(value AS REAL) AS days FROM settings WHERE key = 'score.half_life_days') AS h
+                WHERE a.id = last_insert_rowid())
+     WHERE lead_id = NEW.lead_id;
+
+    -- Positive points may qualify the lead (see mql_ready in 40_stages.sql). The narrow scoring row
+    -- decides first, without touching the lead row: the score at the anchor bounds the current one.
+    UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)
+     WHERE id = (SELECT sc.lead_id FROM lead_scores AS sc
+                  WHERE sc.lead_id = NEW.lead_id
+                    AND sc.fit_score + sc.engagement >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
+                    AND (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0)
+       AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);
 END;
