@@ -155,3 +155,24 @@ import Testing
         #expect(close(try f.lead(id).get("engagement", as: Double.self), 5))
     }
 }
+
+@Suite struct StatementRollbackTests {
+    /// A refused statement inside a larger transaction is undone entirely (the lead row its trigger
+    /// had already written, the scoring row, the activity), and the transaction goes on.
+    @Test(arguments: Writer.allCases)
+    func aRefusedStatementLeavesNothingBehindInsideATransaction(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("BEGIN IMMEDIATE")
+        try f.capture(["email": "kept@example.com"])
+        #expect(f.violation { try f.capture(["email": "bad@example.com", "phone": "12"]) }?.code == "invalid_phone")
+        #expect(f.violation { try f.capture(["email": "worse@example.com", "company_size": "lots"]) }?.code == "invalid_company_size")
+        #expect(f.violation { try f.db.execute("UPDATE leads SET stage = 'customer' WHERE email = 'kept@example.com'") }?.code == "invalid_transition")
+        #expect(f.db.isInTransaction)
+        try f.db.execute("COMMIT")
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 1)
+        #expect(try f.int("SELECT count(*) FROM lead_scores") == 1)
+        #expect(try f.int("SELECT count(*) FROM activity_log") == 1)
+        #expect(try f.int("SELECT count(*) FROM stage_history") == 0)
+        try f.checkIntegrity()
+    }
+}

@@ -191,3 +191,86 @@ struct ShellRun {
         #expect(ShellRun(["--version"]).out.hasPrefix("leads 0.1.0 (SQLite 3."))
     }
 }
+
+@Suite struct ShellRuleErrorTests {
+    @Test func aRuleViolationPrintsTheRulesOwnMessage() {
+        let dir = TemporaryDirectory()
+        let script = """
+            INSERT INTO lead_intake(email) VALUES ('ada@example.com');
+            UPDATE leads SET stage = 'customer' WHERE id = 1;
+            INSERT INTO lead_intake(email) VALUES ('not-an-email');
+            SELECT count(*) FROM leads;
+            """
+        let run = ShellRun(["--db", dir.file("r.db")], stdin: script)
+        #expect(run.out == "1\n")
+        #expect(
+            run.err == """
+                Error near line 2: invalid_transition: lead 1 cannot move from new to customer (allowed: contacted, nurturing, mql, disqualified)
+                Error near line 3: invalid_email: not-an-email is not a valid email address (one @, a name before it, a domain with a dot after it, no spaces, at most 254 characters)
+
+                """)
+        #expect(run.status == 1)
+    }
+}
+
+@Suite struct ShellOpeningTests {
+    @Test func aFileWithPendingWorkGetsAWarningThatNamesLeadsMigrate() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("old.db")
+        #expect(ShellRun(["migrate", "--db", path]).status == 0)
+        // As if this binary's schema were newer than the file's.
+        let db = try Database(path: path)
+        try db.execute("UPDATE _schema_files SET checksum = 'old' WHERE file_name = '00_clock.sql'")
+        let run = ShellRun(["--db", path], stdin: "SELECT 1;\n")
+        #expect(run.err == "warning: \(path) has a changed schema; run `leads migrate --db \(path)` to apply.\n")
+        #expect(run.out == "1\n")
+        #expect(ShellRun(["migrate", "--db", path]).out.hasPrefix("Re-created the schema"))
+        #expect(ShellRun(["--db", path], stdin: "SELECT 1;\n").err == "")
+    }
+
+    @Test func theBuiltBinaryWorksFromAnyDirectory() throws {
+        // The SQL is embedded: the real `leads` binary, run from an empty directory, sets up a file.
+        let binary = try #require(LeadsBinary.url, "the leads binary is built next to the test bundle")
+        let dir = TemporaryDirectory()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["migrate", "--db", "here.db"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(text.hasPrefix("Applied 0001_initial.sql"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("here.db")))
+
+        let shell = Process()
+        shell.executableURL = binary
+        shell.arguments = ["--db", "here.db"]
+        shell.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        let input = Pipe()
+        let result = Pipe()
+        shell.standardInput = input
+        shell.standardOutput = result
+        try shell.run()
+        input.fileHandleForWriting.write(Data("SELECT 1+1;\n".utf8))
+        try input.fileHandleForWriting.close()
+        shell.waitUntilExit()
+        #expect(String(decoding: result.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "2\n")
+        #expect(shell.terminationStatus == 0)
+    }
+}
+
+/// The `leads` executable built beside the test bundle (`.build/<config>/leads`).
+enum LeadsBinary {
+    static var url: URL? {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("leads")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+}
