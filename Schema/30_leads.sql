@@ -90,6 +90,12 @@ BEGIN
                 END AS col)
      WHERE col IS NOT NULL;
 
+    -- A new owner is an assignment (checked, logged, counted, SLA clock restarted: 80_routing.sql).
+    INSERT INTO assignments(lead_id, rep_id, previous_rep_id, team, rule_id, method, reason, assigned_at)
+    SELECT OLD.id, NEW.owner_id, OLD.owner_id, (SELECT team FROM reps WHERE id = NEW.owner_id), NULL, 'manual',
+           CASE WHEN NEW.owner_id IS NULL THEN 'unassigned by hand' ELSE 'assigned by hand' END, (SELECT now FROM clock)
+     WHERE NEW.owner_id IS NOT OLD.owner_id;
+
     UPDATE lead_records SET
         email = nullif(lower(trim(NEW.email, char(32, 9, 10, 13))), ''),
         first_name = nullif(trim(NEW.first_name), ''),

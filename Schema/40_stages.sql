@@ -44,6 +44,43 @@ BEGIN
      WHERE lead_records.id = NEW.id AND s.name = NEW.stage
        AND (s.outcome IS NOT NULL OR lead_records.closed_at IS NOT NULL);
 
+    -- Closing a lead (won or lost) frees its owner's capacity; recycling takes it again.
+    UPDATE reps SET open_leads = open_leads
+               + CASE WHEN (SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL THEN 1 ELSE -1 END
+     WHERE id = NEW.owner_id
+       AND ((SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL)
+           <> ((SELECT outcome FROM stages WHERE name = OLD.stage) IS NULL);
+
+    -- A move to contacted is the first response, if nothing answered before (85_sla.sql).
+    UPDATE lead_records
+       SET first_response_at = c.now,
+           sla_met = CASE WHEN lead_records.response_due_at IS NULL THEN NULL ELSE c.now <= lead_records.response_due_at END
+      FROM clock AS c
+     WHERE lead_records.id = NEW.id AND NEW.stage = 'contacted' AND lead_records.first_response_at IS NULL;
+
+    -- Nurture (90_nurture.sql): entering nurturing enrolls (ended at once without consent); leaving it ends.
+    UPDATE nurture_enrollments
+       SET status = 'ended', end_reason = 'moved to ' || NEW.stage, ended_at = (SELECT now FROM clock), next_due_at = NULL
+     WHERE lead_id = NEW.id AND status = 'active' AND OLD.stage = 'nurturing';
+    INSERT INTO nurture_enrollments(lead_id, sequence_id, next_step, next_due_at, status, end_reason, enrolled_at, ended_at)
+    SELECT NEW.id, ch.sequence_id, st.position,
+           CASE WHEN NEW.consent IS 1 THEN strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || st.delay_days || ' days') END,
+           CASE WHEN NEW.consent IS 1 THEN 'active' ELSE 'ended' END,
+           CASE WHEN NEW.consent IS 1 THEN NULL ELSE 'no_consent' END,
+           c.now,
+           CASE WHEN NEW.consent IS 1 THEN NULL ELSE c.now END
+      FROM nurture_choice AS ch
+      JOIN nurture_steps AS st ON st.sequence_id = ch.sequence_id
+       AND st.position = (SELECT min(position) FROM nurture_steps WHERE sequence_id = ch.sequence_id)
+     CROSS JOIN clock AS c
+     WHERE ch.lead_id = NEW.id AND NEW.stage = 'nurturing';
+
+    -- With routing.assign_at = mql, an unowned lead is routed when it reaches mql (80_routing.sql).
+    INSERT INTO routing_requests(lead_id, reason)
+    SELECT NEW.id, 'reached mql'
+     WHERE NEW.stage = 'mql' AND NEW.owner_id IS NULL
+       AND (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'mql';
+
     -- Entering mql notifies the owner (or, for an unassigned lead, whoever reads rep_id IS NULL).
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
     SELECT 'lead_mql', NEW.id, NEW.owner_id,

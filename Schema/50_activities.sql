@@ -53,6 +53,24 @@ BEGIN
                 WHERE a.id = last_insert_rowid())
      WHERE lead_id = NEW.lead_id;
 
+    -- An outbound touch is the lead's first response, if nothing answered before (85_sla.sql).
+    UPDATE lead_records
+       SET first_response_at = a.occurred_at,
+           sla_met = CASE WHEN lead_records.response_due_at IS NULL THEN NULL ELSE a.occurred_at <= lead_records.response_due_at END
+      FROM activity_log AS a
+     WHERE (SELECT direction FROM activity_kinds WHERE kind = lower(trim(NEW.kind))) = 'outbound'
+       AND a.id = last_insert_rowid() AND lead_records.id = NEW.lead_id AND lead_records.first_response_at IS NULL;
+
+    -- Replies, meetings, demo requests, unsubscribes and bounces end nurturing (90_nurture.sql); an
+    -- unsubscribe also withdraws marketing consent.
+    UPDATE nurture_enrollments
+       SET status = 'ended', end_reason = lower(trim(NEW.kind)), ended_at = (SELECT now FROM clock), next_due_at = NULL
+     WHERE (SELECT ends_nurture FROM activity_kinds WHERE kind = lower(trim(NEW.kind))) = 1
+       AND lead_id = NEW.lead_id AND status = 'active';
+    UPDATE lead_records
+       SET consent = 0, consent_source = 'unsubscribe', consent_at = (SELECT now FROM clock)
+     WHERE lower(trim(NEW.kind)) = 'unsubscribe' AND id = NEW.lead_id AND consent IS NOT 0;
+
     -- Positive points may qualify the lead (see mql_ready in 40_stages.sql). The narrow scoring row
     -- decides first, without touching the lead row: the score at the anchor bounds the current one.
     UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)

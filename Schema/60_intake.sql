@@ -21,6 +21,15 @@ BEGIN
             THEN 'invalid_consent: consent ' || NEW.consent || ' is not 1 (given) or 0 (not given)'
         WHEN NEW.captured_at IS NOT NULL AND julianday(NEW.captured_at) IS NULL
             THEN 'invalid_time: captured_at ' || NEW.captured_at || ' is not a time such as 2026-11-24T09:30:00Z'
+        -- An erased person's email (kept only as a hash, see 95_privacy.sql) cannot be captured again.
+        WHEN NEW.email IS NOT NULL AND EXISTS (SELECT 1 FROM suppressed_emails)
+             AND EXISTS (SELECT 1 FROM suppressed_emails WHERE email_hash = (
+                    SELECT printf('%016x',
+                               (sum(unicode(substr(e.v, h.n + 1, 1)) * h.p1) % 2147483647) * 2147483629
+                               + sum(unicode(substr(e.v, h.n + 1, 1)) * h.p2) % 2147483629)
+                      FROM (SELECT lower(trim(NEW.email, char(32, 9, 10, 13))) AS v) AS e, _hash_powers AS h
+                     WHERE h.n < length(e.v)))
+            THEN 'suppressed: ' || lower(trim(NEW.email, char(32, 9, 10, 13))) || ' belongs to a person who was erased on request; it cannot be captured again'
         END);
 
     INSERT INTO lead_records(email, first_name, last_name, phone, company, title, industry, company_size, country,
@@ -77,4 +86,13 @@ BEGIN
             'form_submit',
             coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', NEW.captured_at), (SELECT now FROM clock)),
             nullif(trim(NEW.source), ''), nullif(trim(NEW.campaign), ''), NEW.detail);
+
+    -- With routing.assign_at = capture (the default), an unowned open lead is routed (80_routing.sql).
+    INSERT INTO routing_requests(lead_id, reason)
+    SELECT l.id, 'captured'
+      FROM lead_records AS l
+     WHERE (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'capture'
+       AND l.id = coalesce((SELECT id FROM lead_records WHERE email = nullif(lower(trim(NEW.email, char(32, 9, 10, 13))), '')),
+                           last_insert_rowid())
+       AND l.owner_id IS NULL AND l.closed_at IS NULL;
 END;

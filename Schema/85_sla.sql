@@ -1,0 +1,78 @@
+-- Response SLAs.
+--
+-- On assignment the first matching policy (by priority; min_score and source NULL = any) sets
+-- response_due_at: response_minutes after assignment, counted in business hours when the policy says
+-- so (skipping closed hours, days without business_hours rows, and holidays). The first outbound
+-- activity or a move to `contacted` records first_response_at and whether the SLA was met (see
+-- 50_activities.sql and 40_stages.sql). Breaches are computed against now: nothing is flagged on save.
+
+-- The deadline each assigned lead gets from its policy, as of its assignment.
+CREATE VIEW sla_deadlines AS
+SELECT l.id AS lead_id, p.id AS policy_id, p.name AS policy,
+       CASE
+           WHEN l.assigned_at IS NULL OR p.id IS NULL THEN NULL
+           WHEN p.business_hours = 0
+               THEN strftime('%Y-%m-%dT%H:%M:%fZ', l.assigned_at, '+' || p.response_minutes || ' minutes')
+           ELSE (
+               -- Walk the open windows from the assignment on, day by day, and stop in the window where
+               -- the running total of open minutes reaches the policy's minutes.
+               SELECT strftime('%Y-%m-%dT%H:%M:%fZ', w.opens_at, '+' || ((p.response_minutes - (w.running - w.minutes)) * 60) || ' seconds')
+                 FROM (SELECT opens_at, minutes, sum(minutes) OVER (ORDER BY opens_at) AS running
+                         FROM (SELECT max(datetime(date(l.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
+                                          strftime('%Y-%m-%d %H:%M:%f', l.assigned_at)) AS opens_at,
+                                      (julianday(datetime(date(l.assigned_at, '+' || d.n || ' days') || ' ' || b.closes))
+                                       - julianday(max(datetime(date(l.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
+                                                       strftime('%Y-%m-%d %H:%M:%f', l.assigned_at)))) * 1440 AS minutes
+                                 FROM _days AS d
+                                 JOIN business_hours AS b
+                                   ON b.weekday = CAST(strftime('%w', l.assigned_at, '+' || d.n || ' days') AS INTEGER)
+                                WHERE d.n <= 31 + p.response_minutes / 30
+                                  AND date(l.assigned_at, '+' || d.n || ' days') NOT IN (SELECT day FROM holidays))
+                        WHERE minutes > 0) AS w
+                WHERE w.running >= p.response_minutes
+                ORDER BY w.opens_at
+                LIMIT 1)
+       END AS response_due_at
+  FROM lead_records AS l
+  LEFT JOIN sla_policies AS p
+    ON p.id = (SELECT sp.id FROM sla_policies sp
+                WHERE (sp.min_score IS NULL OR (SELECT score FROM leads WHERE id = l.id) >= sp.min_score)
+                  AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
+                ORDER BY sp.priority, sp.id LIMIT 1);
+
+-- Assigned, open leads nobody has answered, past their deadline now.
+CREATE VIEW sla_breaches AS
+SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.owner_id, r.name AS owner_name,
+       l.response_due_at, CAST((julianday(c.now) - julianday(l.response_due_at)) * 1440 AS INTEGER) AS minutes_overdue
+  FROM lead_records AS l
+  LEFT JOIN reps AS r ON r.id = l.owner_id
+ CROSS JOIN clock AS c
+ WHERE l.first_response_at IS NULL AND l.closed_at IS NULL AND l.response_due_at IS NOT NULL
+   AND l.response_due_at < c.now AND l.erased_at IS NULL
+ ORDER BY l.response_due_at, l.id;
+
+-- Assigned, open leads nobody has answered whose deadline falls within sla.due_soon_minutes.
+CREATE VIEW sla_due_soon AS
+SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.owner_id, r.name AS owner_name,
+       l.response_due_at, CAST((julianday(l.response_due_at) - julianday(c.now)) * 1440 AS INTEGER) AS minutes_left
+  FROM lead_records AS l
+  LEFT JOIN reps AS r ON r.id = l.owner_id
+ CROSS JOIN clock AS c
+ WHERE l.first_response_at IS NULL AND l.closed_at IS NULL AND l.response_due_at IS NOT NULL
+   AND l.response_due_at >= c.now
+   AND l.response_due_at <= strftime('%Y-%m-%dT%H:%M:%fZ', c.now,
+           '+' || (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'sla.due_soon_minutes') || ' minutes')
+   AND l.erased_at IS NULL
+ ORDER BY l.response_due_at, l.id;
+
+-- Each rep's load and SLA standing.
+CREATE VIEW rep_workload AS
+SELECT r.id AS rep_id, r.name, r.team, r.active, r.capacity, r.open_leads,
+       max(r.capacity - r.open_leads, 0) AS free_capacity,
+       (SELECT count(*) FROM sla_breaches b WHERE b.owner_id = r.id) AS breaches,
+       (SELECT count(*) FROM sla_due_soon s WHERE s.owner_id = r.id) AS due_soon,
+       (SELECT count(*) FROM lead_records l WHERE l.owner_id = r.id AND l.first_response_at IS NOT NULL AND l.sla_met = 1) AS sla_met,
+       (SELECT count(*) FROM lead_records l WHERE l.owner_id = r.id AND l.first_response_at IS NOT NULL AND l.sla_met = 0) AS sla_missed,
+       r.last_assigned_at
+  FROM reps AS r
+ ORDER BY r.team, r.name;

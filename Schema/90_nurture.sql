@@ -1,0 +1,41 @@
+-- Nurture.
+--
+-- A lead entering `nurturing` is enrolled in the first sequence (by priority) whose source and industry
+-- match, else the default sequence (see 40_stages.sql). Each tick sends every enrollment's due step as
+-- one outbox message and schedules the next (one step per enrollment per tick). An enrollment ends, with
+-- its reason, on an activity whose kind ends nurture (email_reply, meeting, demo_request, unsubscribe,
+-- email_bounce), on a move out of nurturing, or when marketing consent is missing or withdrawn: no
+-- message is ever queued for a lead without consent.
+
+-- The sequence each lead would be enrolled in now.
+CREATE VIEW nurture_choice AS
+SELECT l.id AS lead_id,
+       coalesce((SELECT s.id FROM nurture_sequences s
+                  WHERE s.is_default = 0
+                    AND (s.source IS NULL OR lower(s.source) = lower(l.source))
+                    AND (s.industry IS NULL OR lower(s.industry) = lower(l.industry))
+                  ORDER BY s.priority, s.id LIMIT 1),
+                (SELECT s.id FROM nurture_sequences s WHERE s.is_default = 1 ORDER BY s.priority, s.id LIMIT 1)) AS sequence_id
+  FROM lead_records AS l;
+
+-- Consent withdrawn ends the enrollment.
+CREATE TRIGGER lead_records_after_update_consent AFTER UPDATE OF consent ON lead_records
+WHEN NEW.consent IS NOT 1 AND OLD.consent IS 1
+BEGIN
+    UPDATE nurture_enrollments
+       SET status = 'ended', end_reason = 'no_consent', ended_at = (SELECT now FROM clock), next_due_at = NULL
+     WHERE lead_id = NEW.id AND status = 'active';
+END;
+
+-- What each tick does for nurture, as a view of the due steps (also useful to preview a tick).
+CREATE VIEW nurture_due AS
+SELECT e.id AS enrollment_id, e.lead_id, e.sequence_id, q.name AS sequence, e.next_step AS position, st.subject,
+       e.next_due_at, l.consent, l.email, l.first_name, l.last_name,
+       (SELECT n.position FROM nurture_steps n WHERE n.sequence_id = e.sequence_id AND n.position > e.next_step
+         ORDER BY n.position LIMIT 1) AS following_step
+  FROM nurture_enrollments AS e
+  JOIN nurture_sequences AS q ON q.id = e.sequence_id
+  JOIN lead_records AS l ON l.id = e.lead_id
+  LEFT JOIN nurture_steps AS st ON st.sequence_id = e.sequence_id AND st.position = e.next_step
+ CROSS JOIN clock AS c
+ WHERE e.status = 'active' AND e.next_due_at <= c.now;

@@ -1,0 +1,93 @@
+-- Privacy: INSERT INTO erasures(lead_id) erases a person.
+--
+-- Every personal value of the lead (names, email, phone, company, title, free-text details) is removed
+-- from lead_records, activity_log and outbox; stage_history, assignments and nurture_enrollments hold
+-- none. The non-personal facts stay for reports (stage, source, campaign, industry, size, country,
+-- dates, amounts, scores). A hash of the email is kept in suppressed_emails, so capturing it again is
+-- refused with `suppressed`. With PRAGMA secure_delete on (the project's connections turn it on for an
+-- erasure), the erased text is overwritten in the file; after a checkpoint neither the database nor
+-- its WAL holds a byte of it.
+--
+-- The hash is a polynomial hash of the normalised email modulo two primes below 2^31 (_hash_powers),
+-- 62 bits written as 16 hex digits, computed with SQLite's integer arithmetic so that every writer can
+-- compute it. The same expression is used in 60_intake.sql to refuse a suppressed email.
+
+CREATE TRIGGER erasures_before_insert_check BEFORE INSERT ON erasures
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN l.id IS NULL THEN 'unknown_lead: no lead has id ' || coalesce(NEW.lead_id, 'NULL')
+        WHEN l.erased_at IS NOT NULL THEN 'erased_lead: lead ' || l.id || ' was already erased at ' || l.erased_at
+        END)
+      FROM (SELECT 1) LEFT JOIN lead_records AS l ON l.id = NEW.lead_id;
+END;
+
+CREATE TRIGGER erasures_after_insert AFTER INSERT ON erasures
+BEGIN
+    UPDATE erasures
+       SET erased_at = (SELECT now FROM clock),
+           email_hash = (SELECT printf('%016x',
+                                (sum(unicode(substr(l.email, h.n + 1, 1)) * h.p1) % 2147483647) * 2147483629
+                                + sum(unicode(substr(l.email, h.n + 1, 1)) * h.p2) % 2147483629)
+                           FROM lead_records AS l, _hash_powers AS h
+                          WHERE l.id = NEW.lead_id AND l.email IS NOT NULL AND h.n < length(l.email))
+     WHERE id = NEW.id;
+
+    INSERT OR IGNORE INTO suppressed_emails(email_hash, suppressed_at)
+    SELECT email_hash, erased_at FROM erasures WHERE id = NEW.id AND email_hash IS NOT NULL;
+
+    -- The owner's capacity is released; enrollments end.
+    UPDATE reps SET open_leads = open_leads - 1
+     WHERE id = (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL);
+    UPDATE nurture_enrollments
+       SET status = 'ended', end_reason = 'erased', ended_at = (SELECT now FROM clock), next_due_at = NULL
+     WHERE lead_id = NEW.lead_id AND status = 'active';
+
+    UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
+    UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
+    UPDATE lead_records
+       SET email = NULL, first_name = NULL, last_name = NULL, phone = NULL, company = NULL, title = NULL,
+           consent = NULL, consent_source = NULL, consent_at = NULL,
+           erased_at = (SELECT now FROM clock), updated_at = (SELECT now FROM clock)
+     WHERE id = NEW.lead_id;
+END;
+
+CREATE TRIGGER erasures_before_update BEFORE UPDATE ON erasures
+WHEN NEW.lead_id IS NOT OLD.lead_id
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: erasures cannot be changed');
+END;
+
+CREATE TRIGGER erasures_before_delete BEFORE DELETE ON erasures
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: erasures cannot be deleted');
+END;
+
+-- Everything held about each lead, as one JSON document.
+CREATE VIEW lead_export AS
+SELECT l.id AS lead_id, json_object(
+    'lead', json_object(
+        'id', l.id, 'email', l.email, 'first_name', l.first_name, 'last_name', l.last_name, 'phone', l.phone,
+        'company', l.company, 'title', l.title, 'industry', l.industry, 'company_size', l.company_size,
+        'country', l.country, 'source', l.source, 'campaign', l.campaign, 'stage', l.stage, 'owner_id', l.owner_id,
+        'score', l.score, 'fit_score', l.fit_score, 'engagement', l.engagement, 'amount', l.amount,
+        'lost_reason', l.lost_reason, 'consent', l.consent, 'consent_source', l.consent_source,
+        'consent_at', l.consent_at, 'created_at', l.created_at, 'updated_at', l.updated_at,
+        'last_activity_at', l.last_activity_at, 'assigned_at', l.assigned_at, 'response_due_at', l.response_due_at,
+        'first_response_at', l.first_response_at, 'sla_met', l.sla_met, 'converted_at', l.converted_at,
+        'closed_at', l.closed_at, 'erased_at', l.erased_at),
+    'activities', (SELECT json_group_array(json_object('id', a.id, 'kind', a.kind, 'occurred_at', a.occurred_at,
+                       'campaign', a.campaign, 'source', a.source, 'detail', a.detail, 'points', a.points))
+                     FROM activity_log a WHERE a.lead_id = l.id),
+    'stage_history', (SELECT json_group_array(json_object('from', h.from_stage, 'to', h.to_stage, 'at', h.changed_at))
+                        FROM stage_history h WHERE h.lead_id = l.id),
+    'assignments', (SELECT json_group_array(json_object('rep_id', s.rep_id, 'team', s.team, 'method', s.method,
+                        'reason', s.reason, 'at', s.assigned_at))
+                      FROM assignments s WHERE s.lead_id = l.id),
+    'nurture_enrollments', (SELECT json_group_array(json_object('sequence_id', e.sequence_id, 'status', e.status,
+                                'end_reason', e.end_reason, 'enrolled_at', e.enrolled_at, 'ended_at', e.ended_at))
+                              FROM nurture_enrollments e WHERE e.lead_id = l.id),
+    'messages', (SELECT json_group_array(json_object('kind', o.kind, 'payload', json(o.payload),
+                     'created_at', o.created_at, 'delivered_at', o.delivered_at))
+                   FROM outbox o WHERE o.lead_id = l.id)
+) AS document
+  FROM leads AS l;
