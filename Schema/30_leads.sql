@@ -21,7 +21,7 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
 -- What is wrong with a stored lead, if anything: the first problem, as `code: message`.
 CREATE VIEW lead_problems AS
 SELECT id, CASE
-    WHEN email IS NULL AND phone IS NULL
+    WHEN email IS NULL AND phone IS NULL AND erased_at IS NULL
         THEN 'missing_contact: a lead needs an email or a phone'
     WHEN email IS NOT NULL AND NOT (
             length(email) <= 254

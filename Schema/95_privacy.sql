@@ -4,8 +4,8 @@
 -- from lead_records, activity_log and outbox; stage_history, assignments and nurture_enrollments hold
 -- none. The non-personal facts stay for reports (stage, source, campaign, industry, size, country,
 -- dates, amounts, scores). A hash of the email is kept in suppressed_emails, so capturing it again is
--- refused with `suppressed`. With PRAGMA secure_delete on (the project's connections turn it on for an
--- erasure), the erased text is overwritten in the file; after a checkpoint neither the database nor
+-- refused with `suppressed`. With PRAGMA secure_delete on (the project's connections always turn it
+-- on; another program should turn it on before erasing), the erased text is overwritten in the file; after a checkpoint neither the database nor
 -- its WAL holds a byte of it.
 --
 -- The hash is a polynomial hash of the normalised email modulo two primes below 2^31 (_hash_powers),

@@ -85,6 +85,9 @@ public final class Database {
         // Every statement that fires triggers inside a transaction keeps a statement journal for its own
         // rollback; in memory it costs nothing, in a temp file it costs a file per statement.
         try execute("PRAGMA temp_store = MEMORY")
+        // Deleted and overwritten content is zeroed in the file, so an erased person leaves no bytes
+        // behind once the WAL is checkpointed.
+        try execute("PRAGMA secure_delete = ON")
     }
 
     // MARK: - Running SQL

@@ -11,6 +11,8 @@ import Testing
         #expect(try db.scalar("PRAGMA foreign_keys", as: Int.self) == 1)
         #expect(try db.scalar("PRAGMA synchronous", as: Int.self) == 1)  // NORMAL
         #expect(try db.scalar("PRAGMA busy_timeout", as: Int.self) == 5000)
+        #expect(try db.scalar("PRAGMA secure_delete", as: Int.self) == 1)
+        #expect(try db.scalar("PRAGMA temp_store", as: Int.self) == 2)  // MEMORY
     }
 
     @Test func errorsCarryCodesMessageAndSQLButNoArguments() throws {
