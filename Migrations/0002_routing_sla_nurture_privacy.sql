@@ -1,5 +1,6 @@
 -- 0002_routing_sla_nurture_privacy: routing and assignment, response SLAs and escalation, nurture
--- sequences, erasure. Behaviour is in Schema/ (80_routing.sql to 96_ticks.sql).
+-- sequences, erasure, and the stage counts behind the funnel. Behaviour is in Schema/ (40_stages.sql,
+-- 80_routing.sql to 97_reports.sql).
 
 INSERT INTO settings(key, value, description) VALUES
     ('sla.due_soon_minutes', 60, 'sla_due_soon lists leads whose response is due within this many minutes');
@@ -183,3 +184,12 @@ CREATE INDEX lead_records_response_due ON lead_records(response_due_at)
 
 CREATE INDEX lead_records_unassigned ON lead_records(created_at)
     WHERE owner_id IS NULL AND closed_at IS NULL AND erased_at IS NULL;
+
+-- How many leads are in each stage now, kept by the stage rules so the funnel never counts a million rows.
+CREATE TABLE stage_counts (
+    stage TEXT PRIMARY KEY,
+    leads INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+INSERT INTO stage_counts(stage, leads)
+SELECT s.name, (SELECT count(*) FROM lead_records l WHERE l.stage = s.name) FROM stages AS s;

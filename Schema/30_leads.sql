@@ -51,6 +51,8 @@ BEGIN
     SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
     INSERT INTO lead_scores(lead_id, fit_score)
     VALUES (NEW.id, (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id));
+    INSERT INTO stage_counts(stage, leads) VALUES (NEW.stage, 1)
+        ON CONFLICT (stage) DO UPDATE SET leads = leads + 1;
 END;
 
 CREATE TRIGGER lead_records_after_update_check AFTER UPDATE OF email, phone, company_size, lost_reason ON lead_records

@@ -35,6 +35,11 @@ BEGIN
     INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at)
     SELECT NEW.id, OLD.stage, NEW.stage, now FROM clock;
 
+    -- The funnel's counts (97_reports.sql).
+    UPDATE stage_counts SET leads = leads - 1 WHERE stage = OLD.stage;
+    INSERT INTO stage_counts(stage, leads) VALUES (NEW.stage, 1)
+        ON CONFLICT (stage) DO UPDATE SET leads = leads + 1;
+
     -- Won and lost leads are closed (won ones converted); a recycled one is open again. Whoever moved
     -- the stage set updated_at; this rewrites the row only when one of these changes.
     UPDATE lead_records

@@ -91,7 +91,7 @@ struct ShellRun {
         let run = ShellRun(["--db", db], stdin: script)
         #expect(
             run.out == """
-                stage_history      stage_transitions  stages
+                stage_counts       stage_history      stage_transitions  stages
                 CREATE TABLE lost_reasons (
                     reason      TEXT PRIMARY KEY CHECK (reason <> ''),
                     description TEXT
