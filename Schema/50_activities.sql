@@ -53,13 +53,14 @@ BEGIN
                 WHERE a.id = last_insert_rowid())
      WHERE lead_id = NEW.lead_id;
 
-    -- An outbound touch is the lead's first response, if nothing answered before (85_sla.sql).
+    -- An outbound touch is the lead's first response, if nothing answered before (85_sla.sql). The key
+    -- is NULL unless the kind is outbound, so an inbound activity does not even look at the lead row.
     UPDATE lead_records
-       SET first_response_at = a.occurred_at,
-           sla_met = CASE WHEN lead_records.response_due_at IS NULL THEN NULL ELSE a.occurred_at <= lead_records.response_due_at END
-      FROM activity_log AS a
-     WHERE (SELECT direction FROM activity_kinds WHERE kind = lower(trim(NEW.kind))) = 'outbound'
-       AND a.id = last_insert_rowid() AND lead_records.id = NEW.lead_id AND lead_records.first_response_at IS NULL;
+       SET first_response_at = (SELECT occurred_at FROM activity_log WHERE id = last_insert_rowid()),
+           sla_met = CASE WHEN response_due_at IS NULL THEN NULL
+                          ELSE (SELECT occurred_at FROM activity_log WHERE id = last_insert_rowid()) <= response_due_at END
+     WHERE id = (SELECT NEW.lead_id WHERE (SELECT direction FROM activity_kinds WHERE kind = lower(trim(NEW.kind))) = 'outbound')
+       AND first_response_at IS NULL;
 
     -- Replies, meetings, demo requests, unsubscribes and bounces end nurturing (90_nurture.sql); an
     -- unsubscribe also withdraws marketing consent.
