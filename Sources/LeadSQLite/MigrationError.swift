@@ -15,6 +15,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
     case schemaFailed(fileName: String, line: Int?, message: String)
     /// A file in Migrations/ is not named `NNNN_name.sql`, or two share a version.
     case invalidFileName(String)
+    /// The file is not up to date and the caller asked not to migrate it.
+    case notMigrated(path: String, pending: [String], changedSchemaFiles: [String])
 
     public var description: String {
         switch self {
@@ -30,6 +32,11 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
             return "Migrations/\(fileName) leaves rows that break a foreign key: \(violations.joined(separator: "; ")). It was rolled back."
         case .schemaFailed(let fileName, let line, let message):
             return "Schema/\(fileName)\(line.map { " line \($0)" } ?? "") failed: \(message). It was rolled back."
+        case .notMigrated(let path, let pending, let changed):
+            var parts: [String] = []
+            if !pending.isEmpty { parts.append("pending migrations \(pending.joined(separator: ", "))") }
+            if !changed.isEmpty { parts.append("changed schema files \(changed.joined(separator: ", "))") }
+            return "\(path) is not up to date (\(parts.joined(separator: "; "))): run `leads migrate --db \(path)`."
         case .invalidFileName(let name):
             return "Migrations/\(name) is not a valid migration name: use NNNN_name.sql with a unique number"
         }

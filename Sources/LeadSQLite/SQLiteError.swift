@@ -8,7 +8,7 @@ import CSQLite
 ///     catch let error as SQLiteError where error.resultCode == .constraint { print(error.message) }
 ///
 /// See <https://sqlite.org/rescode.html>.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The primary result code, e.g. `.constraint`.
     public var resultCode: ResultCode { ResultCode(rawValue: extendedResultCode.rawValue & 0xFF) }
     /// The extended result code, e.g. `SQLITE_CONSTRAINT_TRIGGER`.

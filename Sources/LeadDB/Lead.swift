@@ -1,0 +1,184 @@
+import Foundation
+import LeadSQLite
+
+/// A lead as the `leads` view shows it, with its current score.
+///
+///     let lead = try store.lead(email: "ada@example.com")
+///     print(lead?.name ?? "-", lead?.score ?? 0)
+public struct Lead: Sendable, Hashable, Identifiable {
+    public let id: Int64
+    public var email: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var phone: String?
+    public var company: String?
+    public var title: String?
+    public var industry: String?
+    public var companySize: Int?
+    public var country: String?
+    public var source: String?
+    public var campaign: String?
+    public var stage: Stage
+    public var ownerID: Int64?
+    /// The sum of the matching fit rules.
+    public var fitScore: Double
+    /// Inbound activity points, each decayed to the time the lead was read.
+    public var engagement: Double
+    /// `fitScore + engagement` when the lead was read.
+    public var score: Double
+    /// The deal amount, exact (never binary floating point).
+    public var amount: Decimal?
+    public var lostReason: String?
+    /// Marketing consent: true given, false or nil not given.
+    public var consent: Bool?
+    public var consentSource: String?
+    public var consentAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var lastActivityAt: Date?
+    public var assignedAt: Date?
+    public var responseDueAt: Date?
+    public var firstResponseAt: Date?
+    /// Whether the first response met the SLA; nil until there is one.
+    public var slaMet: Bool?
+    public var convertedAt: Date?
+    public var closedAt: Date?
+    public var erasedAt: Date?
+
+    /// First and last name joined, or nil when both are empty.
+    public var name: String? {
+        let joined = [firstName, lastName].compactMap { $0 }.joined(separator: " ")
+        return joined.isEmpty ? nil : joined
+    }
+
+    /// True while the lead is neither won, lost nor erased.
+    public var isOpen: Bool { closedAt == nil && erasedAt == nil }
+
+    /// The columns this type reads, in order.
+    static let columns = """
+        id, email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
+        stage, owner_id, fit_score, engagement, score, amount, lost_reason, consent, consent_source, consent_at,
+        created_at, updated_at, last_activity_at, assigned_at, response_due_at, first_response_at, sla_met,
+        converted_at, closed_at, erased_at
+        """
+
+    init(row: Row) throws {
+        id = try row.get("id")
+        email = try row.get("email")
+        firstName = try row.get("first_name")
+        lastName = try row.get("last_name")
+        phone = try row.get("phone")
+        company = try row.get("company")
+        title = try row.get("title")
+        industry = try row.get("industry")
+        companySize = try row.get("company_size")
+        country = try row.get("country")
+        source = try row.get("source")
+        campaign = try row.get("campaign")
+        stage = Stage(try row.get("stage", as: String.self))
+        ownerID = try row.get("owner_id")
+        fitScore = try row.get("fit_score")
+        engagement = try row.get("engagement")
+        score = try row.get("score")
+        amount = try row.get("amount")
+        lostReason = try row.get("lost_reason")
+        consent = try row.get("consent")
+        consentSource = try row.get("consent_source")
+        consentAt = try row.get("consent_at")
+        createdAt = try row.get("created_at")
+        updatedAt = try row.get("updated_at")
+        lastActivityAt = try row.get("last_activity_at")
+        assignedAt = try row.get("assigned_at")
+        responseDueAt = try row.get("response_due_at")
+        firstResponseAt = try row.get("first_response_at")
+        slaMet = try row.get("sla_met")
+        convertedAt = try row.get("converted_at")
+        closedAt = try row.get("closed_at")
+        erasedAt = try row.get("erased_at")
+    }
+}
+
+/// A lead to capture: any of the intake's fields, as given. The database normalises and checks them
+/// (see Schema/README.md, "Capture").
+///
+///     let ada = NewLead(email: "Ada@Example.com", name: "Ada Lovelace", company: "Analytical", source: "webinar")
+///     let result = try store.capture(ada)
+public struct NewLead: Sendable, Hashable {
+    public var email: String?
+    public var firstName: String?
+    public var lastName: String?
+    /// A full name, split into first and last when those are absent.
+    public var name: String?
+    public var phone: String?
+    public var company: String?
+    public var title: String?
+    public var industry: String?
+    /// As given: `250`, `1,200`, `50-200` and `5000+` are read as whole numbers.
+    public var companySize: String?
+    public var country: String?
+    public var source: String?
+    public var campaign: String?
+    /// Marketing consent: true given, false not given, nil unknown.
+    public var consent: Bool?
+    public var consentSource: String?
+    /// When the lead was really captured (imports); nil means now.
+    public var capturedAt: Date?
+    /// Free text or JSON kept with the capture's activity.
+    public var detail: String?
+
+    public init(
+        email: String? = nil, firstName: String? = nil, lastName: String? = nil, name: String? = nil,
+        phone: String? = nil, company: String? = nil, title: String? = nil, industry: String? = nil,
+        companySize: String? = nil, country: String? = nil, source: String? = nil, campaign: String? = nil,
+        consent: Bool? = nil, consentSource: String? = nil, capturedAt: Date? = nil, detail: String? = nil
+    ) {
+        self.email = email
+        self.firstName = firstName
+        self.lastName = lastName
+        self.name = name
+        self.phone = phone
+        self.company = company
+        self.title = title
+        self.industry = industry
+        self.companySize = companySize
+        self.country = country
+        self.source = source
+        self.campaign = campaign
+        self.consent = consent
+        self.consentSource = consentSource
+        self.capturedAt = capturedAt
+        self.detail = detail
+    }
+
+    /// The intake's columns and this value's arguments, in order.
+    static let columns = "email, first_name, last_name, name, phone, company, title, industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail"
+
+    var arguments: [any DatabaseValueConvertible] {
+        [email, firstName, lastName, name, phone, company, title, industry, companySize, country, source, campaign,
+         consent, consentSource, capturedAt, detail]
+    }
+}
+
+/// What a capture did.
+public enum CaptureOutcome: Sendable, Hashable {
+    /// A new lead.
+    case created
+    /// The email was known: the capture filled empty fields of that lead and counted as engagement.
+    case merged
+}
+
+/// The lead after a capture, and whether it was new.
+public struct CaptureResult: Sendable, Hashable {
+    public let lead: Lead
+    public let outcome: CaptureOutcome
+}
+
+/// The result of one row of ``LeadStore/captureMany(_:chunkSize:progress:)``.
+public struct CaptureRowResult: Sendable {
+    /// The row's position in the input, from 0.
+    public let index: Int
+    /// The lead's id, or nil when the row was rejected.
+    public let leadID: Int64?
+    /// Created, merged, or why it was rejected.
+    public let outcome: Result<CaptureOutcome, LeadError>
+}

@@ -1,0 +1,154 @@
+import LeadSQLite
+
+/// Everything that can go wrong when using a ``LeadStore``. Rule violations come from the stable codes
+/// the database raises; `message` is always the text the database wrote.
+///
+///     do { try store.move(42, to: .customer) }
+///     catch LeadError.invalidTransition(_, let from, _, let allowed, _) { print(from, allowed) }
+public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `invalid_transition`: the move is not in stage_transitions.
+    case invalidTransition(lead: Int64, from: Stage, to: Stage, allowed: [Stage], message: String)
+    /// `unknown_stage`.
+    case unknownStage(message: String)
+    /// `invalid_email`, with the value as normalised.
+    case invalidEmail(value: String, message: String)
+    /// `invalid_phone`, with the value as normalised.
+    case invalidPhone(value: String, message: String)
+    /// `invalid_company_size`.
+    case invalidCompanySize(value: String, message: String)
+    /// `missing_contact`: a lead needs an email or a phone.
+    case missingContact(message: String)
+    /// `missing_amount`: the stage needs an amount above 0.
+    case missingAmount(lead: Int64, message: String)
+    /// `missing_lost_reason`: the stage needs a lost reason.
+    case missingLostReason(lead: Int64, message: String)
+    /// `unknown_lost_reason`.
+    case unknownLostReason(value: String, message: String)
+    /// `missing_owner`: the stage needs an owner.
+    case missingOwner(lead: Int64, message: String)
+    /// `unknown_lead`, or a lead the API looked for and did not find.
+    case unknownLead(message: String)
+    /// `erased_lead`: the lead was erased.
+    case erasedLead(message: String)
+    /// `unknown_kind`: not in activity_kinds.
+    case unknownKind(kind: String, message: String)
+    /// `unknown_rep`.
+    case unknownRep(message: String)
+    /// `inactive_rep`.
+    case inactiveRep(message: String)
+    /// `capacity`: the rep holds as many open leads as their capacity.
+    case capacity(message: String)
+    /// `suppressed`: the email belongs to an erased person.
+    case suppressed(email: String, message: String)
+    /// `duplicate_email`.
+    case duplicateEmail(email: String, message: String)
+    /// `read_only`: a column LeadDB maintains.
+    case readOnly(column: String, message: String)
+    /// `invalid_setting` or `required_setting`.
+    case invalidSetting(message: String)
+    /// Any other rule, by its code.
+    case rule(code: String, message: String)
+    /// The database could not be migrated, or belongs to another program, or is newer than this binary.
+    case migration(MigrationError)
+    /// Any other SQLite error.
+    case database(SQLiteError)
+
+    /// The rule's stable code, e.g. `invalid_transition`; nil for migration and database errors.
+    public var code: String? {
+        switch self {
+        case .invalidTransition: "invalid_transition"
+        case .unknownStage: "unknown_stage"
+        case .invalidEmail: "invalid_email"
+        case .invalidPhone: "invalid_phone"
+        case .invalidCompanySize: "invalid_company_size"
+        case .missingContact: "missing_contact"
+        case .missingAmount: "missing_amount"
+        case .missingLostReason: "missing_lost_reason"
+        case .unknownLostReason: "unknown_lost_reason"
+        case .missingOwner: "missing_owner"
+        case .unknownLead: "unknown_lead"
+        case .erasedLead: "erased_lead"
+        case .unknownKind: "unknown_kind"
+        case .unknownRep: "unknown_rep"
+        case .inactiveRep: "inactive_rep"
+        case .capacity: "capacity"
+        case .suppressed: "suppressed"
+        case .duplicateEmail: "duplicate_email"
+        case .readOnly: "read_only"
+        case .invalidSetting(let m): m.hasPrefix("required_setting") ? "required_setting" : "invalid_setting"
+        case .rule(let code, _): code
+        case .migration, .database: nil
+        }
+    }
+
+    /// The message as the database wrote it (for rules), or a description of the failure.
+    public var message: String {
+        switch self {
+        case .invalidTransition(_, _, _, _, let m), .unknownStage(let m), .invalidEmail(_, let m), .invalidPhone(_, let m),
+            .invalidCompanySize(_, let m), .missingContact(let m), .missingAmount(_, let m), .missingLostReason(_, let m),
+            .unknownLostReason(_, let m), .missingOwner(_, let m), .unknownLead(let m), .erasedLead(let m),
+            .unknownKind(_, let m), .unknownRep(let m), .inactiveRep(let m), .capacity(let m), .suppressed(_, let m),
+            .duplicateEmail(_, let m), .readOnly(_, let m), .invalidSetting(let m), .rule(_, let m):
+            m
+        case .migration(let error): error.description
+        case .database(let error): error.message
+        }
+    }
+
+    public var description: String { message }
+
+    /// Maps any error thrown while using the database to a LeadError.
+    public init(_ error: any Error) {
+        if let error = error as? LeadError {
+            self = error
+        } else if let error = error as? MigrationError {
+            self = .migration(error)
+        } else if let error = error as? SQLiteError {
+            self = RuleViolation(error).map(LeadError.init(violation:)) ?? .database(error)
+        } else {
+            self = .database(SQLiteError(code: 1, message: "\(error)"))
+        }
+    }
+
+    /// The typed case for a rule violation, with the values its message names.
+    public init(violation: RuleViolation) {
+        let m = violation.message
+        let text = String(m.dropFirst(violation.code.count + 2))
+        func before(_ marker: String) -> String { text.range(of: marker).map { String(text[..<$0.lowerBound]) } ?? text }
+        func leadID() -> Int64 { Int64(text.split(separator: " ").dropFirst().first ?? "") ?? 0 }
+        switch violation.code {
+        case "invalid_transition":
+            // lead N cannot move from X to Y (allowed: a, b)
+            let words = text.split(separator: " ")
+            let allowed = text.range(of: "(allowed: ").map { range -> [Stage] in
+                let list = text[range.upperBound...].dropLast()
+                return list == "none" ? [] : list.components(separatedBy: ", ").map { Stage($0) }
+            } ?? []
+            self = .invalidTransition(
+                lead: leadID(), from: Stage(words.count > 5 ? String(words[5]) : ""),
+                to: Stage(words.count > 7 ? String(words[7]) : ""), allowed: allowed, message: m)
+        case "unknown_stage": self = .unknownStage(message: m)
+        case "invalid_email": self = .invalidEmail(value: before(" is not a valid email"), message: m)
+        case "invalid_phone": self = .invalidPhone(value: before(" is not a valid phone"), message: m)
+        case "invalid_company_size": self = .invalidCompanySize(value: before(" is not a number"), message: m)
+        case "missing_contact": self = .missingContact(message: m)
+        case "missing_amount": self = .missingAmount(lead: leadID(), message: m)
+        case "missing_lost_reason": self = .missingLostReason(lead: leadID(), message: m)
+        case "unknown_lost_reason": self = .unknownLostReason(value: before(" is not in lost_reasons"), message: m)
+        case "missing_owner": self = .missingOwner(lead: leadID(), message: m)
+        case "unknown_lead", "missing_lead": self = .unknownLead(message: m)
+        case "erased_lead": self = .erasedLead(message: m)
+        case "unknown_kind": self = .unknownKind(kind: before(" is not an activity kind"), message: m)
+        case "unknown_rep": self = .unknownRep(message: m)
+        case "inactive_rep": self = .inactiveRep(message: m)
+        case "capacity": self = .capacity(message: m)
+        case "suppressed": self = .suppressed(email: before(" belongs to a person"), message: m)
+        case "duplicate_email": self = .duplicateEmail(email: before(" already belongs"), message: m)
+        case "read_only":
+            let column = before(" is maintained")
+            self = .readOnly(column: column.hasPrefix("leads.") ? String(column.dropFirst(6)) : column, message: m)
+        case "invalid_setting", "required_setting": self = .invalidSetting(message: m)
+        default: self = .rule(code: violation.code, message: m)
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import LeadSQLite
+
+extension LeadStore {
+    // MARK: - Capture
+
+    /// Captures a lead through `lead_intake`: normalised, de-duplicated by email, scored, routed,
+    /// logged. Returns the lead and whether it was new or merged into an existing one.
+    ///
+    ///     let result = try store.capture(NewLead(email: "Ada@Example.com", company: "Analytical"))
+    ///     if result.outcome == .merged { print("welcome back", result.lead.id) }
+    ///
+    /// Throws ``LeadError`` with the field and value when the database refuses the input.
+    public func capture(_ lead: NewLead) throws -> CaptureResult {
+        try write { db in try Self.capture(lead, in: db) }
+    }
+
+    /// Captures many leads in chunked transactions. Every row gets a result: created, merged, or
+    /// rejected with the database's reason; a rejected row never undoes the others. `progress` is
+    /// called after each chunk with (rows done, rows in all), outside the write lock.
+    ///
+    ///     let results = try store.captureMany(rows, chunkSize: 500) { done, total in print(done, "/", total) }
+    ///     let rejected = results.filter { if case .failure = $0.outcome { true } else { false } }
+    public func captureMany(
+        _ leads: [NewLead], chunkSize: Int = 500, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> [CaptureRowResult] {
+        var results: [CaptureRowResult] = []
+        results.reserveCapacity(leads.count)
+        var start = 0
+        while start < leads.count {
+            let end = min(leads.count, start + max(1, chunkSize))
+            let chunk = try write { db -> [CaptureRowResult] in
+                (start..<end).map { index in
+                    do {
+                        let (id, outcome) = try Self.captureID(leads[index], in: db)
+                        return CaptureRowResult(index: index, leadID: id, outcome: .success(outcome))
+                    } catch {
+                        // The refused statement was rolled back on its own; the transaction goes on.
+                        return CaptureRowResult(index: index, leadID: nil, outcome: .failure(LeadError(error)))
+                    }
+                }
+            }
+            results += chunk
+            start = end
+            progress?(end, leads.count)
+        }
+        return results
+    }
+
+    static func capture(_ lead: NewLead, in db: Database) throws -> CaptureResult {
+        let (id, outcome) = try captureID(lead, in: db)
+        guard let stored = try fetchLead(id: id, in: db) else {
+            throw LeadError.unknownLead(message: "unknown_lead: lead \(id) vanished after its capture")
+        }
+        return CaptureResult(lead: stored, outcome: outcome)
+    }
+
+    /// Inserts into lead_intake and finds the lead from the capture's own form_submit activity (the
+    /// intake logs one for every capture), so no normalisation is repeated here.
+    static func captureID(_ lead: NewLead, in db: Database) throws -> (Int64, CaptureOutcome) {
+        let before = try db.scalar("SELECT max(id) FROM lead_records", as: Int64.self) ?? 0
+        try db.execute(
+            "INSERT INTO lead_intake(\(NewLead.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lead.arguments)
+        guard let id = try db.scalar("SELECT lead_id FROM activity_log ORDER BY id DESC LIMIT 1", as: Int64.self) else {
+            throw LeadError.unknownLead(message: "unknown_lead: the capture logged no activity")
+        }
+        return (id, id > before ? .created : .merged)
+    }
+
+    // MARK: - Activities and stages
+
+    /// Logs an activity for a lead; scoring, qualification, SLA and nurture rules follow.
+    ///
+    ///     try store.log(.emailClick, for: 42, campaign: "q4-launch")
+    ///     try store.log(.call, for: 42, detail: "left a voicemail")
+    @discardableResult
+    public func log(
+        _ kind: ActivityKind, for lead: Int64, at time: Date? = nil, campaign: String? = nil,
+        source: String? = nil, detail: String? = nil
+    ) throws -> Activity {
+        try write { db in
+            try db.execute(
+                "INSERT INTO activities(lead_id, kind, occurred_at, campaign, source, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                [lead, kind.rawValue, time, campaign, source, detail])
+            let row = try db.query("SELECT * FROM activities WHERE lead_id = ? ORDER BY id DESC LIMIT 1", [lead])
+            return try Activity(row: row[0])
+        }
+    }
+
+    /// Moves a lead to a stage, with the amount or lost reason the stage needs.
+    ///
+    ///     try store.move(42, to: .opportunity, amount: 12_500)
+    ///     try store.move(43, to: .disqualified, lostReason: "no_budget")
+    @discardableResult
+    public func move(_ lead: Int64, to stage: Stage, amount: Decimal? = nil, lostReason: String? = nil) throws -> Lead {
+        try write { db in
+            try db.execute(
+                "UPDATE leads SET stage = ?, amount = coalesce(?, amount), lost_reason = coalesce(?, lost_reason) WHERE id = ?",
+                [stage.rawValue, amount, lostReason, lead])
+            return try Self.requireLead(id: lead, in: db)
+        }
+    }
+
+    /// Assigns a lead to a rep by hand (nil unassigns); checked, logged, counted, SLA clock restarted.
+    ///
+    ///     try store.assign(42, to: 7)
+    @discardableResult
+    public func assign(_ lead: Int64, to rep: Int64?) throws -> Lead {
+        try write { db in
+            try Self.requireLead(id: lead, in: db)
+            try db.execute("UPDATE leads SET owner_id = ? WHERE id = ?", [rep, lead])
+            return try Self.requireLead(id: lead, in: db)
+        }
+    }
+
+    /// Routes a lead again by the routing rules, excluding its current owner.
+    @discardableResult
+    public func route(_ lead: Int64, reason: String = "routed on request") throws -> Lead {
+        try write { db in
+            try Self.requireLead(id: lead, in: db)
+            try db.execute("INSERT INTO routing_requests(lead_id, reason) VALUES (?, ?)", [lead, reason])
+            return try Self.requireLead(id: lead, in: db)
+        }
+    }
+
+    /// Erases a person: personal data scrubbed everywhere, facts kept, email suppressed, and the WAL
+    /// checkpointed so no byte of it stays in the files (when no reader holds an old snapshot).
+    public func erase(_ lead: Int64) throws {
+        try write { db in try db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [lead]) }
+        try withWriter { db in _ = try db.query("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Runs the time-driven rules (SLA escalations, nurture steps) as of now.
+    ///
+    ///     let tick = try store.tick()
+    ///     print(tick.escalations, "escalations,", tick.messages, "messages")
+    @discardableResult
+    public func tick() throws -> TickResult {
+        try write { db in
+            let before = try db.scalar("SELECT coalesce(max(id), 0) FROM outbox", as: Int64.self) ?? 0
+            try db.execute("INSERT INTO ticks DEFAULT VALUES")
+            let id = db.lastInsertRowID
+            return TickResult(
+                tickID: id,
+                at: try db.scalar("SELECT ticked_at FROM ticks WHERE id = ?", [id], as: Date.self) ?? Date(),
+                escalations: try db.scalar("SELECT count(*) FROM sla_escalation_runs WHERE tick_id = ?", [id], as: Int.self) ?? 0,
+                messages: try db.scalar("SELECT count(*) FROM outbox WHERE id > ?", [before], as: Int.self) ?? 0)
+        }
+    }
+
+    // MARK: - Outbox
+
+    /// Marks outbox messages delivered.
+    public func markDelivered(_ ids: [Int64], at time: Date? = nil) throws {
+        try write { db in
+            for id in ids {
+                try db.execute(
+                    "UPDATE outbox SET delivered_at = coalesce(?, (SELECT now FROM clock)) WHERE id = ? AND delivered_at IS NULL",
+                    [time, id])
+            }
+        }
+    }
+
+    // MARK: - Settings and the clock
+
+    /// A setting's value, or nil.
+    public func setting(_ key: String) throws -> DatabaseValue? {
+        try read { db in try db.query("SELECT value FROM settings WHERE key = ?", [key]).first?[0] }
+    }
+
+    /// Sets a setting (checked by the database: see `setting_problems`).
+    ///
+    ///     try store.setSetting("score.mql_threshold", to: 60)
+    public func setSetting(_ key: String, to value: any DatabaseValueConvertible) throws {
+        try write { db in
+            try db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value])
+        }
+    }
+
+    /// Now, as every rule sees it.
+    public func now() throws -> Date {
+        try read { db in try db.scalar("SELECT now FROM clock", as: Date.self) } ?? Date()
+    }
+
+    /// Freezes the clock every rule reads at `time` (tests, replays, what-if).
+    public func freezeClock(at time: Date) throws { try setSetting("clock.now", to: time) }
+
+    /// Moves the clock by `interval` seconds from now as the rules see it, and freezes it there.
+    ///
+    ///     try store.moveClock(by: 30 * 86_400)   // a month later: engagement has halved
+    public func moveClock(by interval: TimeInterval) throws {
+        try freezeClock(at: try now().addingTimeInterval(interval))
+    }
+
+    /// Returns the clock to the real time.
+    public func unfreezeClock() throws { try setSetting("clock.now", to: DatabaseValue.null) }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import LeadSQLite
+
+extension LeadStore {
+    // MARK: - Leads
+
+    /// The lead with this id, or nil.
+    public func lead(id: Int64) throws -> Lead? {
+        try read { db in try Self.fetchLead(id: id, in: db) }
+    }
+
+    /// The lead with this email (any case, surrounding spaces ignored), or nil.
+    ///
+    ///     let lead = try store.lead(email: " Ada@Example.com ")
+    public func lead(email: String) throws -> Lead? {
+        try read { db in
+            try db.query(
+                "SELECT \(Lead.columns) FROM leads WHERE email = lower(trim(?, char(32, 9, 10, 13)))", [email]
+            ).first.map(Lead.init(row:))
+        }
+    }
+
+    /// Open leads by current score, highest first; for one rep when `owner` is given.
+    ///
+    ///     for lead in try store.hotLeads(owner: 7, limit: 10) { print(lead.score, lead.email ?? "") }
+    public func hotLeads(owner: Int64? = nil, limit: Int = 50) throws -> [HotLead] {
+        try read { db in
+            let rows =
+                if let owner {
+                    try db.query("SELECT * FROM hot_leads WHERE owner_id = ? LIMIT ?", [owner, limit])
+                } else {
+                    try db.query("SELECT * FROM hot_leads LIMIT ?", [limit])
+                }
+            return try rows.map(HotLead.init(row:))
+        }
+    }
+
+    /// Leads waiting for an owner, oldest first.
+    public func unassignedLeads(limit: Int = 100) throws -> [Lead] {
+        try read { db in
+            try db.query(
+                "SELECT \(Lead.columns) FROM leads WHERE id IN (SELECT lead_id FROM unassigned_leads LIMIT ?) ORDER BY created_at, id",
+                [limit]
+            ).map(Lead.init(row:))
+        }
+    }
+
+    /// Why a lead has its score: each matching fit rule and each scored activity with its points now.
+    public func scoreBreakdown(lead: Int64) throws -> [ScoreComponent] {
+        try read { db in
+            try db.query(
+                "SELECT * FROM score_breakdown WHERE lead_id = ? ORDER BY component DESC, occurred_at, source_id", [lead]
+            ).map(ScoreComponent.init(row:))
+        }
+    }
+
+    /// A lead's activities, stage changes and assignments, in time order.
+    public func timeline(lead: Int64) throws -> [TimelineEntry] {
+        try read { db in
+            try db.query(
+                """
+                SELECT occurred_at AS at, 'activity' AS kind,
+                       kind || coalesce(' (' || campaign || ')', '')
+                       || CASE WHEN points <> 0 THEN printf(' %+g', points) ELSE '' END
+                       || coalesce(': ' || detail, '') AS summary, 1 AS ord, id
+                  FROM activity_log WHERE lead_id = ?1
+                UNION ALL
+                SELECT changed_at, 'stage', coalesce(from_stage, '') || ' -> ' || to_stage, 2, id
+                  FROM stage_history WHERE lead_id = ?1
+                UNION ALL
+                SELECT a.assigned_at, 'assignment',
+                       CASE WHEN a.rep_id IS NULL THEN 'unassigned' ELSE 'assigned to ' || coalesce(r.name, 'rep ' || a.rep_id) END
+                       || ' (' || a.method || '): ' || a.reason, 3, a.id
+                  FROM assignments a LEFT JOIN reps r ON r.id = a.rep_id WHERE a.lead_id = ?1
+                 ORDER BY at, ord, id
+                """, [lead]
+            ).map { row in
+                TimelineEntry(
+                    at: try row.get("at"), kind: TimelineEntry.Kind(rawValue: try row.get("kind")) ?? .activity,
+                    summary: try row.get("summary"))
+            }
+        }
+    }
+
+    /// A lead's activities, newest first.
+    public func activities(lead: Int64, limit: Int = 100) throws -> [Activity] {
+        try read { db in
+            try db.query("SELECT * FROM activities WHERE lead_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?", [lead, limit])
+                .map(Activity.init(row:))
+        }
+    }
+
+    /// Everything held about a lead, as the JSON document of `lead_export`.
+    public func export(lead: Int64) throws -> String? {
+        try read { db in try db.scalar("SELECT document FROM lead_export WHERE lead_id = ?", [lead], as: String.self) }
+    }
+
+    // MARK: - Team and SLA
+
+    /// All reps with their open-lead counts.
+    public func reps() throws -> [Rep] {
+        try read { db in try db.query("SELECT * FROM reps ORDER BY team, name").map(Rep.init(row:)) }
+    }
+
+    /// The owner changes of a lead, oldest first.
+    public func assignments(lead: Int64) throws -> [Assignment] {
+        try read { db in
+            try db.query("SELECT * FROM assignments WHERE lead_id = ? ORDER BY id", [lead]).map(Assignment.init(row:))
+        }
+    }
+
+    /// Leads past their response deadline now, most overdue first.
+    public func slaBreaches(limit: Int = 100) throws -> [SLABreach] {
+        try read { db in
+            try db.query("SELECT * FROM sla_breaches LIMIT ?", [limit]).map { try SLABreach(row: $0, overdue: true) }
+        }
+    }
+
+    /// Leads whose deadline falls within `sla.due_soon_minutes` (minutesOverdue is minus the minutes left).
+    public func slaDueSoon(limit: Int = 100) throws -> [SLABreach] {
+        try read { db in
+            try db.query("SELECT * FROM sla_due_soon LIMIT ?", [limit]).map { try SLABreach(row: $0, overdue: false) }
+        }
+    }
+
+    // MARK: - Reports and outbox
+
+    /// The funnel: every stage in order with its leads.
+    public func funnel() throws -> [FunnelStage] {
+        try read { db in try db.query("SELECT * FROM funnel").map(FunnelStage.init(row:)) }
+    }
+
+    /// Messages not delivered yet, oldest first.
+    public func pendingOutbox(limit: Int = 100) throws -> [OutboxMessage] {
+        try read { db in
+            try db.query("SELECT * FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?", [limit]).map(OutboxMessage.init(row:))
+        }
+    }
+
+    // MARK: - Internals
+
+    static func fetchLead(id: Int64, in db: Database) throws -> Lead? {
+        try db.query("SELECT \(Lead.columns) FROM leads WHERE id = ?", [id]).first.map(Lead.init(row:))
+    }
+
+    @discardableResult
+    static func requireLead(id: Int64, in db: Database) throws -> Lead {
+        guard let lead = try fetchLead(id: id, in: db) else {
+            throw LeadError.unknownLead(message: "unknown_lead: no lead has id \(id)")
+        }
+        return lead
+    }
+}

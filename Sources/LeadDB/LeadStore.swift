@@ -1,0 +1,142 @@
+import Foundation
+import LeadSQLite
+
+/// A LeadDB database: capture leads, log activities, move them through stages, and read the views.
+///
+/// Every method calls the SQL contract; no rule is implemented in Swift. A store is safe to use from
+/// many threads and tasks at once: writes go one at a time through one connection (`BEGIN IMMEDIATE`),
+/// reads use a pool of other connections and see a consistent snapshot (WAL), so they never wait
+/// behind a long write.
+///
+///     let store = try LeadStore(path: "leads.db")
+///     let ada = try store.capture(NewLead(email: "ada@example.com", name: "Ada Lovelace")).lead
+///     try store.log(.demoRequest, for: ada.id)
+///     print(try store.lead(id: ada.id)?.stage ?? .new)
+public final class LeadStore: Sendable {
+    /// Whether opening a store migrates the file.
+    public enum MigrationPolicy: Sendable {
+        /// Apply pending migrations and refresh the schema (a new file is set up).
+        case ifNeeded
+        /// Never change the file: opening fails when it is not up to date.
+        case never
+    }
+
+    /// The file's path, or `:memory:`.
+    public let path: String
+    private let writer: Connection
+    private let readers: ReaderPool?
+
+    /// Opens (and by default creates and migrates) the database at `path`.
+    ///
+    ///     let store = try LeadStore(path: "/var/lib/app/leads.db", migration: .never)
+    ///
+    /// Throws ``LeadError/migration(_:)`` for a file of another program, a file newer than this binary,
+    /// or (with `.never`) a file with pending migrations.
+    public init(path: String, migration: MigrationPolicy = .ifNeeded, readers: Int = 4) throws {
+        self.path = path
+        do {
+            let db = try Database(path: path)
+            let migrator = try LeadDatabase.migrator()
+            switch migration {
+            case .ifNeeded:
+                try migrator.migrate(db)
+            case .never:
+                let status = try migrator.status(db)
+                if !status.isUpToDate {
+                    throw MigrationError.notMigrated(
+                        path: path, pending: status.pending.map(\.fileName), changedSchemaFiles: status.changedSchemaFiles)
+                }
+            }
+            writer = Connection(db)
+            if path == ":memory:" || path.isEmpty {
+                self.readers = nil
+            } else {
+                self.readers = try ReaderPool(path: path, size: max(1, readers))
+            }
+        } catch {
+            throw LeadError(error)
+        }
+    }
+
+    /// A private in-memory store (tests, previews): one connection serves reads and writes.
+    public static func inMemory() throws -> LeadStore { try LeadStore(path: ":memory:") }
+
+    // MARK: - Access
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), one writer at a time. Errors are mapped
+    /// to ``LeadError``; the transaction is rolled back when `body` throws.
+    ///
+    ///     try store.write { db in try db.execute("UPDATE reps SET capacity = 50 WHERE id = ?", [3]) }
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.use { db in try db.transaction(.immediate) { try body(db) } }
+        } catch {
+            throw LeadError(error)
+        }
+    }
+
+    /// Runs `body` in a read transaction on a reader connection: a consistent snapshot that never waits
+    /// for the writer. Errors are mapped to ``LeadError``.
+    ///
+    ///     let n = try store.read { db in try db.scalar("SELECT count(*) FROM leads", as: Int.self) ?? 0 }
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            if let readers {
+                return try readers.use { db in try db.transaction(.deferred) { try body(db) } }
+            }
+            return try writer.use { db in try db.transaction(.deferred) { try body(db) } }
+        } catch {
+            throw LeadError(error)
+        }
+    }
+
+    /// Runs `body` on the writer connection without opening a transaction (for statements that manage
+    /// their own, like checkpoints).
+    func withWriter<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.use(body)
+        } catch {
+            throw LeadError(error)
+        }
+    }
+}
+
+/// One connection and the lock that makes it usable from any thread, one caller at a time.
+final class Connection: @unchecked Sendable {
+    private let lock = NSLock()
+    private let database: Database
+
+    init(_ database: Database) { self.database = database }
+
+    func use<T>(_ body: (Database) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(database)
+    }
+}
+
+/// Read-only connections handed out one caller at a time.
+final class ReaderPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private let available: DispatchSemaphore
+    private var idle: [Database]
+
+    init(path: String, size: Int) throws {
+        idle = try (0..<size).map { _ in try Database(path: path, mode: .readOnly) }
+        available = DispatchSemaphore(value: size)
+    }
+
+    func use<T>(_ body: (Database) throws -> T) rethrows -> T {
+        available.wait()
+        lock.lock()
+        let db = idle.removeLast()
+        lock.unlock()
+        defer {
+            lock.lock()
+            idle.append(db)
+            lock.unlock()
+            available.signal()
+        }
+        return try body(db)
+    }
+}
