@@ -40,28 +40,30 @@ SELECT l.id AS lead_id, p.id AS policy_id, p.name AS policy,
                   AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
                 ORDER BY sp.priority, sp.id LIMIT 1);
 
--- Assigned, open leads nobody has answered, past their deadline now.
+-- Assigned, open leads nobody has answered, past their deadline now. Now is a scalar subquery, not a
+-- join, so it bounds the range scan of the unanswered-leads index: the cost follows the breaches, not
+-- the leads.
 CREATE VIEW sla_breaches AS
 SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.owner_id, r.name AS owner_name,
-       l.response_due_at, CAST((julianday(c.now) - julianday(l.response_due_at)) * 1440 AS INTEGER) AS minutes_overdue
+       l.response_due_at,
+       CAST((julianday((SELECT now FROM clock)) - julianday(l.response_due_at)) * 1440 AS INTEGER) AS minutes_overdue
   FROM lead_records AS l
   LEFT JOIN reps AS r ON r.id = l.owner_id
- CROSS JOIN clock AS c
  WHERE l.first_response_at IS NULL AND l.closed_at IS NULL AND l.response_due_at IS NOT NULL
-   AND l.response_due_at < c.now AND l.erased_at IS NULL
+   AND l.response_due_at < (SELECT now FROM clock) AND l.erased_at IS NULL
  ORDER BY l.response_due_at, l.id;
 
 -- Assigned, open leads nobody has answered whose deadline falls within sla.due_soon_minutes.
 CREATE VIEW sla_due_soon AS
 SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.owner_id, r.name AS owner_name,
-       l.response_due_at, CAST((julianday(l.response_due_at) - julianday(c.now)) * 1440 AS INTEGER) AS minutes_left
+       l.response_due_at,
+       CAST((julianday(l.response_due_at) - julianday((SELECT now FROM clock))) * 1440 AS INTEGER) AS minutes_left
   FROM lead_records AS l
   LEFT JOIN reps AS r ON r.id = l.owner_id
- CROSS JOIN clock AS c
  WHERE l.first_response_at IS NULL AND l.closed_at IS NULL AND l.response_due_at IS NOT NULL
-   AND l.response_due_at >= c.now
-   AND l.response_due_at <= strftime('%Y-%m-%dT%H:%M:%fZ', c.now,
-           '+' || (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'sla.due_soon_minutes') || ' minutes')
+   AND l.response_due_at >= (SELECT now FROM clock)
+   AND l.response_due_at <= (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', c.now,
+           '+' || (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'sla.due_soon_minutes') || ' minutes') FROM clock AS c)
    AND l.erased_at IS NULL
  ORDER BY l.response_due_at, l.id;
 

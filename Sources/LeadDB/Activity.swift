@@ -26,6 +26,31 @@ public struct Activity: Sendable, Hashable, Identifiable {
     }
 }
 
+/// An activity to log with ``LeadStore/logMany(_:chunkSize:progress:)``.
+public struct NewActivity: Sendable, Hashable {
+    public var leadID: Int64
+    public var kind: ActivityKind
+    /// nil means now.
+    public var occurredAt: Date?
+    public var campaign: String?
+    public var source: String?
+    public var detail: String?
+
+    public init(
+        leadID: Int64, kind: ActivityKind, occurredAt: Date? = nil, campaign: String? = nil, source: String? = nil,
+        detail: String? = nil
+    ) {
+        self.leadID = leadID
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.campaign = campaign
+        self.source = source
+        self.detail = detail
+    }
+
+    var arguments: [any DatabaseValueConvertible] { [leadID, kind.rawValue, occurredAt, campaign, source, detail] }
+}
+
 /// One line of a score's explanation: a matching fit rule, or an activity with its points now.
 ///
 ///     for part in try store.scoreBreakdown(lead: 42) { print(part.reason, part.points) }

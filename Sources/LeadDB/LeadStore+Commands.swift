@@ -79,12 +79,43 @@ extension LeadStore {
         source: String? = nil, detail: String? = nil
     ) throws -> Activity {
         try write { db in
+            let activity = NewActivity(leadID: lead, kind: kind, occurredAt: time, campaign: campaign, source: source, detail: detail)
             try db.execute(
                 "INSERT INTO activities(lead_id, kind, occurred_at, campaign, source, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                [lead, kind.rawValue, time, campaign, source, detail])
+                activity.arguments)
             let row = try db.query("SELECT * FROM activities WHERE lead_id = ? ORDER BY id DESC LIMIT 1", [lead])
             return try Activity(row: row[0])
         }
+    }
+
+    /// Logs many activities in chunked transactions; each gets its own result (nil when logged, or
+    /// the database's reason), and a refused one never undoes the others.
+    ///
+    ///     let failures = try store.logMany(clicks, chunkSize: 1_000).compactMap { $0 }
+    public func logMany(
+        _ activities: [NewActivity], chunkSize: Int = 1_000, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> [LeadError?] {
+        var results: [LeadError?] = []
+        results.reserveCapacity(activities.count)
+        var start = 0
+        while start < activities.count {
+            let end = min(activities.count, start + max(1, chunkSize))
+            results += try write { db in
+                activities[start..<end].map { activity -> LeadError? in
+                    do {
+                        try db.execute(
+                            "INSERT INTO activities(lead_id, kind, occurred_at, campaign, source, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                            activity.arguments)
+                        return nil
+                    } catch {
+                        return LeadError(error)
+                    }
+                }
+            }
+            start = end
+            progress?(end, activities.count)
+        }
+        return results
     }
 
     /// Moves a lead to a stage, with the amount or lost reason the stage needs.
