@@ -58,6 +58,26 @@ public final class LeadStore: Sendable {
         }
     }
 
+    /// A store over a connection that is already open and migrated (the shell's): that connection is
+    /// the writer, and reads use it too. The caller keeps using it only from the thread that uses the
+    /// store.
+    ///
+    /// Throws ``LeadError/migration(_:)`` when the file is not an up-to-date LeadDB database.
+    public init(adopting db: Database) throws {
+        path = db.path
+        do {
+            let status = try LeadDatabase.migrator().status(db)
+            if !status.isUpToDate {
+                throw MigrationError.notMigrated(
+                    path: db.path, pending: status.pending.map(\.fileName), changedSchemaFiles: status.changedSchemaFiles)
+            }
+        } catch {
+            throw LeadError(error)
+        }
+        writer = Connection(db)
+        readers = nil
+    }
+
     /// A private in-memory store (tests, previews): one connection serves reads and writes.
     public static func inMemory() throws -> LeadStore { try LeadStore(path: ":memory:") }
 
@@ -69,7 +89,10 @@ public final class LeadStore: Sendable {
     ///     try store.write { db in try db.execute("UPDATE reps SET capacity = 50 WHERE id = ?", [3]) }
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try writer.use { db in try db.transaction(.immediate) { try body(db) } }
+            // Inside a transaction the caller opened (BEGIN in the shell), a savepoint keeps it whole.
+            return try writer.use { db in
+                db.isInTransaction ? try db.savepoint { try body(db) } : try db.transaction(.immediate) { try body(db) }
+            }
         } catch {
             throw LeadError(error)
         }
@@ -84,7 +107,9 @@ public final class LeadStore: Sendable {
             if let readers {
                 return try readers.use { db in try db.transaction(.deferred) { try body(db) } }
             }
-            return try writer.use { db in try db.transaction(.deferred) { try body(db) } }
+            return try writer.use { db in
+                db.isInTransaction ? try body(db) : try db.transaction(.deferred) { try body(db) }
+            }
         } catch {
             throw LeadError(error)
         }

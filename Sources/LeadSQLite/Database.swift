@@ -30,6 +30,8 @@ public final class Database {
     public let busyTimeout: Int32
     private var cache: [String: Statement] = [:]
     private var savepointCounter = 0
+    /// Keeps the trace handler alive while SQLite holds a pointer to it.
+    var traceBox: TraceBox?
 
     /// Opens a connection. `path` may be `:memory:` for a private in-memory database.
     ///
@@ -70,6 +72,7 @@ public final class Database {
 
     deinit {
         cache.removeAll()
+        if traceBox != nil { sqlite3_trace_v2(handle, 0, nil, nil) }
         sqlite3_close_v2(handle)
     }
 

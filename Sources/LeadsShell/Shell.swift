@@ -8,6 +8,8 @@ import LeadSQLite
 public final class Shell {
     /// The open database.
     public internal(set) var db: Database
+    /// The lead API over the same connection; nil when the file is not an up-to-date LeadDB database.
+    var store: LeadStore?
     let out: OutputSink
     let err: OutputSink
     /// True for a person at a terminal: prompts, a banner, and errors do not set the exit status.
@@ -28,6 +30,7 @@ public final class Shell {
     /// Makes a shell on an open database.
     public init(db: Database, out: OutputSink, err: OutputSink, interactive: Bool) {
         self.db = db
+        self.store = try? LeadStore(adopting: db)
         self.out = out
         self.err = err
         self.interactive = interactive
@@ -56,6 +59,12 @@ public final class Shell {
                     if bail && hadError { break }
                     continue
                 }
+                if let command = leadCommand(in: trimmed) {
+                    if echo { out.write(line + "\n") }
+                    runLeadCommand(command, trimmed)
+                    if bail && hadError { break }
+                    continue
+                }
                 bufferStartLine = lineNumber
             }
             buffer += buffer.isEmpty ? line : "\n" + line
@@ -77,7 +86,13 @@ public final class Shell {
     public func runCommand(_ text: String) {
         lineNumber += 1
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix(".") { runDotCommand(trimmed) } else if !trimmed.isEmpty { runSQL(trimmed, firstLine: lineNumber) }
+        if trimmed.hasPrefix(".") {
+            runDotCommand(trimmed)
+        } else if let command = leadCommand(in: trimmed) {
+            runLeadCommand(command, trimmed)
+        } else if !trimmed.isEmpty {
+            runSQL(trimmed, firstLine: lineNumber)
+        }
     }
 
     // MARK: - SQL
@@ -98,6 +113,51 @@ public final class Shell {
             }
         } catch let error as SQLiteError {
             report(error, in: sql, firstLine: firstLine)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    /// Prints a result in the current output mode.
+    func render(_ result: ResultSet) {
+        out.write(mode.render(result, RenderOptions(headers: headers, nullValue: nullValue)))
+    }
+
+    // MARK: - Lead commands
+
+    /// The lead command a line starts with, if any (only at the start of a new entry).
+    func leadCommand(in line: String) -> LeadCommand? {
+        let word = line.prefix { !$0.isWhitespace }
+        return LeadCommand.named(String(word))
+    }
+
+    /// Runs a lead command through the store. With `.echo on`, the SQL it runs is printed as it runs,
+    /// with its bound values.
+    func runLeadCommand(_ command: LeadCommand, _ line: String) {
+        guard let store else {
+            fail("\(command.name) needs a LeadDB database; this file is not one, or needs `leads migrate`.")
+            return
+        }
+        let (words, offsets) = splitArguments(line)
+        if echo {
+            db.trace { [out] sql in
+                // The statements the command ran, not the bookkeeping around them.
+                let word = sql.prefix { !$0.isWhitespace }.uppercased()
+                guard !sql.hasPrefix("--"), !["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"].contains(word) else { return }
+                out.write("  > " + sql.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") + "\n")
+            }
+        }
+        defer { if echo { db.trace(nil) } }
+        do {
+            try command.run(self, store, Array(words.dropFirst()))
+        } catch let error as UsageError {
+            var text = error.message
+            if let index = error.argument, index + 1 < offsets.count {
+                text += "\n  \(line)\n  \(String(repeating: " ", count: offsets[index + 1]))^"
+            }
+            fail(text + "\nUsage: \(command.usage)")
+        } catch let error as LeadError {
+            fail(error.message)
         } catch {
             fail("\(error)")
         }

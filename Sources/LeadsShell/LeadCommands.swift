@@ -1,0 +1,278 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+
+/// A lead command (no dot): its name, usage, summary and handler. Dispatched from `LeadCommand.all`;
+/// every one goes through ``LeadStore`` (the SQL contract), with bound parameters.
+struct LeadCommand: Sendable {
+    let name: String
+    let arguments: String
+    let summary: String
+    let run: @Sendable (Shell, LeadStore, [String]) throws -> Void
+
+    var usage: String { name + (arguments.isEmpty ? "" : " " + arguments) }
+
+    static let all: [LeadCommand] = [
+        LeadCommand(name: "capture", arguments: "email=... [first=... last=... name=... phone=... company=... title=... industry=... size=... country=... source=... campaign=... consent=yes|no detail=...]",
+                    summary: "capture a lead (quotes for spaces: company=\"Acme Inc\")") { shell, store, args in
+            var lead = NewLead()
+            for (index, argument) in args.enumerated() {
+                guard let equals = argument.firstIndex(of: "=") else {
+                    throw UsageError(argument: index, message: "expected key=value, not \(argument)")
+                }
+                let key = argument[..<equals].lowercased()
+                let value = String(argument[argument.index(after: equals)...])
+                switch key {
+                case "email": lead.email = value
+                case "first", "first_name": lead.firstName = value
+                case "last", "last_name": lead.lastName = value
+                case "name": lead.name = value
+                case "phone": lead.phone = value
+                case "company": lead.company = value
+                case "title": lead.title = value
+                case "industry": lead.industry = value
+                case "size", "company_size": lead.companySize = value
+                case "country": lead.country = value
+                case "source": lead.source = value
+                case "campaign": lead.campaign = value
+                case "consent":
+                    guard let given = parseBool(value) else { throw UsageError(argument: index, message: "consent is yes or no, not \(value)") }
+                    lead.consent = given
+                case "detail", "note": lead.detail = value
+                default:
+                    throw UsageError(argument: index, message: "unknown field \(key) (fields: email, first, last, name, phone, company, title, industry, size, country, source, campaign, consent, detail)")
+                }
+            }
+            guard !args.isEmpty else { throw UsageError(argument: nil, message: "give at least an email or a phone") }
+            let result = try store.capture(lead)
+            let verb = result.outcome == .created ? "Created" : "Merged into"
+            shell.out.write("\(verb) lead \(result.lead.id): \(describe(result.lead)), stage \(result.lead.stage), score \(score(result.lead.score))\(try ownerText(result.lead, store))\n")
+        },
+        LeadCommand(name: "show", arguments: "ID|EMAIL", summary: "a lead's card: fields, score breakdown, owner, SLA, timeline") { shell, store, args in
+            guard args.count == 1 else { throw UsageError(argument: nil, message: "show takes one lead id or email") }
+            let lead = try resolveLead(args[0], store, argument: 0)
+            shell.out.write(try card(lead, store))
+        },
+        LeadCommand(name: "log", arguments: "ID|EMAIL KIND [campaign=...] [NOTE...]", summary: "log an activity (kinds: see SELECT * FROM activity_kinds)") { shell, store, args in
+            guard args.count >= 2 else { throw UsageError(argument: nil, message: "log takes a lead and a kind") }
+            let before = try resolveLead(args[0], store, argument: 0)
+            var campaign: String?
+            var note: [String] = []
+            for argument in args.dropFirst(2) {
+                if argument.hasPrefix("campaign=") { campaign = String(argument.dropFirst(9)) } else { note.append(argument) }
+            }
+            do {
+                try store.log(ActivityKind(args[1]), for: before.id, campaign: campaign, detail: note.isEmpty ? nil : note.joined(separator: " "))
+            } catch LeadError.unknownKind(let kind, let message) {
+                throw UsageError(argument: 1, message: message.isEmpty ? "unknown kind \(kind)" : message)
+            }
+            let after = try requireLead(before.id, store)
+            var text = "Logged \(args[1]) for lead \(after.id): score \(score(before.score)) -> \(score(after.score))"
+            if after.stage != before.stage { text += ", now \(after.stage)" }
+            shell.out.write(text + "\n")
+        },
+        LeadCommand(name: "move", arguments: "ID|EMAIL STAGE [amount=...] [reason=...]", summary: "move a lead to a stage (opportunity needs amount=, disqualified reason=)") { shell, store, args in
+            guard args.count >= 2 else { throw UsageError(argument: nil, message: "move takes a lead and a stage") }
+            let lead = try resolveLead(args[0], store, argument: 0)
+            var amount: Decimal?
+            var reason: String?
+            for (offset, argument) in args.dropFirst(2).enumerated() {
+                if argument.hasPrefix("amount=") {
+                    guard let value = Decimal(string: String(argument.dropFirst(7)), locale: Locale(identifier: "en_US_POSIX")) else {
+                        throw UsageError(argument: offset + 2, message: "amount is a number such as 12500.50")
+                    }
+                    amount = value
+                } else if argument.hasPrefix("reason=") {
+                    reason = String(argument.dropFirst(7))
+                } else {
+                    throw UsageError(argument: offset + 2, message: "expected amount=... or reason=..., not \(argument)")
+                }
+            }
+            let moved = try store.move(lead.id, to: Stage(args[1].lowercased()), amount: amount, lostReason: reason)
+            shell.out.write("Moved lead \(moved.id) from \(lead.stage) to \(moved.stage)\n")
+        },
+        LeadCommand(name: "assign", arguments: "ID|EMAIL REP", summary: "assign a lead to a rep (id or name; none to unassign)") { shell, store, args in
+            guard args.count == 2 else { throw UsageError(argument: nil, message: "assign takes a lead and a rep") }
+            let lead = try resolveLead(args[0], store, argument: 0)
+            let rep = args[1].lowercased() == "none" ? nil : try resolveRep(args[1], store, argument: 1)
+            let assigned = try store.assign(lead.id, to: rep?.id)
+            shell.out.write(rep.map { "Assigned lead \(assigned.id) to \($0.name) (rep \($0.id)), response due \(assigned.responseDueAt.map(SQLiteDate.format) ?? "-")\n" }
+                ?? "Unassigned lead \(assigned.id)\n")
+        },
+        LeadCommand(name: "hot", arguments: "[REP|all] [LIMIT]", summary: "open leads by current score, for one rep or all (default 20)") { shell, store, args in
+            guard args.count <= 2 else { throw UsageError(argument: 2, message: "too many arguments") }
+            var rep: Rep?
+            if let first = args.first, first.lowercased() != "all" { rep = try resolveRep(first, store, argument: 0) }
+            var limit = 20
+            if args.count == 2 {
+                guard let number = Int(args[1]), number > 0 else { throw UsageError(argument: 1, message: "the limit is a positive number") }
+                limit = number
+            }
+            let leads = try store.hotLeads(owner: rep?.id, limit: limit)
+            if leads.isEmpty { shell.out.write(rep.map { "\($0.name) has no open leads.\n" } ?? "No open leads yet: capture email=...\n"); return }
+            shell.render(ResultSet(
+                columns: ["id", "name", "email", "company", "stage", "owner", "score", "hot"],
+                rows: leads.map { [.integer($0.id), text($0.name), text($0.email), text($0.company), .text($0.stage.rawValue), text($0.ownerName), .real(($0.score * 10).rounded() / 10), .text($0.isHot ? "yes" : "")] }))
+        },
+        LeadCommand(name: "due", arguments: "", summary: "SLA breaches and leads due soon") { shell, store, _ in
+            let rows = (try store.slaBreaches() + store.slaDueSoon()).map { item -> [DatabaseValue] in
+                [.integer(item.leadID), text(item.name ?? item.email), text(item.ownerName), .text(SQLiteDate.format(item.responseDueAt)),
+                 .text(item.minutesOverdue >= 0 ? "breached \(duration(item.minutesOverdue)) ago" : "due in \(duration(-item.minutesOverdue))")]
+            }
+            if rows.isEmpty { shell.out.write("No SLA breaches and nothing due soon.\n"); return }
+            shell.render(ResultSet(columns: ["lead", "name", "owner", "due", "status"], rows: rows))
+        },
+        LeadCommand(name: "funnel", arguments: "", summary: "leads per stage with a bar chart") { shell, store, _ in
+            let stages = try store.funnel()
+            let most = max(1, stages.map(\.leads).max() ?? 1)
+            shell.render(ResultSet(
+                columns: ["stage", "leads", "%", "bar"],
+                rows: stages.map { [.text($0.stage.rawValue), .integer(Int64($0.leads)), .real($0.percent), .text(String(repeating: "█", count: Int((Double($0.leads) / Double(most) * 30).rounded(.up))))] }))
+        },
+        LeadCommand(name: "reps", arguments: "", summary: "reps with their workload and SLA record") { shell, store, _ in
+            let rows = try store.read { db in try db.query("SELECT rep_id AS id, name, team, active, open_leads, capacity, breaches, due_soon, sla_met, sla_missed FROM rep_workload") }
+            guard let first = rows.first else { shell.out.write("No reps yet: INSERT INTO reps(name, team, capacity) VALUES ('Ana', 'default', 50);\n"); return }
+            shell.render(ResultSet(columns: first.columns, rows: rows.map(\.values)))
+        },
+        LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email or company contains TEXT") { shell, store, args in
+            guard !args.isEmpty else { throw UsageError(argument: nil, message: "find takes the text to look for") }
+            let needle = args.joined(separator: " ")
+            let rows = try store.read { db in
+                try db.query(
+                    """
+                    SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) AS name, email, company, stage, round(score, 1) AS score
+                      FROM leads
+                     WHERE instr(lower(email), lower(?1)) OR instr(lower(first_name || ' ' || coalesce(last_name, '')), lower(?1))
+                        OR instr(lower(last_name), lower(?1)) OR instr(lower(company), lower(?1))
+                     ORDER BY score DESC LIMIT 50
+                    """, [needle])
+            }
+            if rows.isEmpty { shell.out.write("No lead matches \(needle).\n"); return }
+            shell.render(ResultSet(columns: rows[0].columns, rows: rows.map(\.values)))
+        },
+        LeadCommand(name: "tick", arguments: "", summary: "run the time-driven rules now (escalations, nurture steps)") { shell, store, _ in
+            let tick = try store.tick()
+            shell.out.write("Tick \(tick.tickID) at \(SQLiteDate.format(tick.at)): \(tick.escalations) escalation\(tick.escalations == 1 ? "" : "s"), \(tick.messages) new outbox message\(tick.messages == 1 ? "" : "s")\n")
+        },
+        LeadCommand(name: "erase", arguments: "ID|EMAIL", summary: "erase a person: personal data removed, facts kept, email blocked") { shell, store, args in
+            guard args.count == 1 else { throw UsageError(argument: nil, message: "erase takes one lead id or email") }
+            let lead = try resolveLead(args[0], store, argument: 0)
+            try store.erase(lead.id)
+            shell.out.write("Erased lead \(lead.id): personal data removed, the email can no longer be captured.\n")
+        },
+        LeadCommand(name: "help", arguments: "[COMMAND]", summary: "list the lead commands, or show one's usage") { shell, _, args in
+            if let name = args.first {
+                guard let command = named(name) else { throw UsageError(argument: 0, message: "no lead command \(name)") }
+                shell.out.write("\(command.usage)\n    \(command.summary)\n")
+                return
+            }
+            let width = all.map(\.name.count).max() ?? 0
+            var text = "Lead commands (SQL and .commands work too; .help lists those):\n"
+            for command in all { text += "  " + pad(command.name, width) + "  " + command.summary + "\n" }
+            text += "help COMMAND shows a command's usage; .help lists the dot-commands.\n"
+            shell.out.write(text)
+        },
+    ]
+
+    static func named(_ name: String) -> LeadCommand? { all.first { $0.name == name.lowercased() } }
+}
+
+// MARK: - Helpers
+
+private func parseBool(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "1", "yes", "y", "true", "on": true
+    case "0", "no", "n", "false", "off": false
+    default: nil
+    }
+}
+
+private func text(_ value: String?) -> DatabaseValue { value.map(DatabaseValue.text) ?? .null }
+
+func score(_ value: Double) -> String { String(format: "%.1f", value) }
+
+private func duration(_ minutes: Int) -> String {
+    minutes < 60 ? "\(minutes) min" : minutes < 1440 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes / 1440) d \(minutes % 1440 / 60) h"
+}
+
+private func describe(_ lead: Lead) -> String {
+    switch (lead.name, lead.email) {
+    case let (name?, email?): "\(name) <\(email)>"
+    case let (nil, email?): email
+    case let (name?, nil): "\(name) (\(lead.phone ?? "no email"))"
+    default: lead.phone ?? (lead.erasedAt != nil ? "(erased)" : "(no contact)")
+    }
+}
+
+private func ownerText(_ lead: Lead, _ store: LeadStore) throws -> String {
+    guard let owner = lead.ownerID else { return ", unassigned" }
+    let name = try store.reps().first { $0.id == owner }?.name ?? "rep \(owner)"
+    return ", owner \(name)"
+}
+
+private func requireLead(_ id: Int64, _ store: LeadStore) throws -> Lead {
+    guard let lead = try store.lead(id: id) else { throw LeadError.unknownLead(message: "unknown_lead: no lead has id \(id)") }
+    return lead
+}
+
+/// A lead by id or email; a wrong one is a usage error pointing at the argument.
+func resolveLead(_ text: String, _ store: LeadStore, argument: Int) throws -> Lead {
+    if let id = Int64(text) {
+        guard let lead = try store.lead(id: id) else { throw UsageError(argument: argument, message: "no lead has id \(id)") }
+        return lead
+    }
+    guard text.contains("@") else { throw UsageError(argument: argument, message: "expected a lead id or an email, not \(text)") }
+    guard let lead = try store.lead(email: text) else { throw UsageError(argument: argument, message: "no lead has email \(text)") }
+    return lead
+}
+
+/// A rep by id or name (case-insensitive, unique prefix accepted).
+func resolveRep(_ text: String, _ store: LeadStore, argument: Int) throws -> Rep {
+    let reps = try store.reps()
+    if let id = Int64(text), let rep = reps.first(where: { $0.id == id }) { return rep }
+    let lower = text.lowercased()
+    if let rep = reps.first(where: { $0.name.lowercased() == lower }) { return rep }
+    let matches = reps.filter { $0.name.lowercased().hasPrefix(lower) }
+    if matches.count == 1 { return matches[0] }
+    let names = reps.map(\.name).joined(separator: ", ")
+    throw UsageError(argument: argument, message: matches.isEmpty ? "no rep \(text) (reps: \(names.isEmpty ? "none yet" : names))" : "\(text) matches several reps: \(matches.map(\.name).joined(separator: ", "))")
+}
+
+/// The card `show` prints.
+private func card(_ lead: Lead, _ store: LeadStore) throws -> String {
+    var out = "Lead \(lead.id): \(describe(lead))\n"
+    func field(_ name: String, _ value: String?) { if let value, !value.isEmpty { out += "  " + pad(name, 12) + value + "\n" } }
+    field("works as", [lead.title, lead.company].compactMap { $0 }.joined(separator: " at "))
+    field("phone", lead.phone)
+    field("industry", lead.industry)
+    field("size", lead.companySize.map(String.init))
+    field("country", lead.country)
+    field("source", [lead.source, lead.campaign].compactMap { $0 }.joined(separator: " / "))
+    field("stage", lead.stage.rawValue + (lead.lostReason.map { " (\($0))" } ?? "") + (lead.amount.map { ", amount \($0)" } ?? ""))
+    field("consent", lead.consent.map { $0 ? "given (\(lead.consentSource ?? "?"))" : "not given" })
+    out += "  " + pad("score", 12) + "\(score(lead.score)) = fit \(score(lead.fitScore)) + engagement \(score(lead.engagement))\n"
+    for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
+        out += "      " + pad(String(format: "%+.1f", part.points), 7) + part.reason + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
+    }
+    field("owner", try lead.ownerID.map { id in try store.reps().first { $0.id == id }.map { "\($0.name) (rep \($0.id))" } ?? "rep \(id)" } ?? "unassigned")
+    if let due = lead.responseDueAt {
+        let now = try store.now()
+        let status: String
+        if let answered = lead.firstResponseAt {
+            status = "answered \(SQLiteDate.format(answered)) (\(lead.slaMet == true ? "on time" : "late"))"
+        } else if due < now {
+            status = "BREACHED: due \(SQLiteDate.format(due))"
+        } else {
+            status = "due \(SQLiteDate.format(due))"
+        }
+        field("sla", status)
+    }
+    field("created", SQLiteDate.format(lead.createdAt))
+    let timeline = try store.timeline(lead: lead.id)
+    if !timeline.isEmpty {
+        out += "  timeline\n"
+        for entry in timeline.suffix(15) { out += "    \(SQLiteDate.format(entry.at))  \(entry.summary)\n" }
+        if timeline.count > 15 { out += "    (\(timeline.count - 15) earlier; SELECT * FROM activities WHERE lead_id = \(lead.id))\n" }
+    }
+    return out
+}
