@@ -98,8 +98,9 @@ BEGIN
            CASE WHEN NEW.owner_id IS NULL THEN 'unassigned by hand' ELSE 'assigned by hand' END, (SELECT now FROM clock)
      WHERE NEW.owner_id IS NOT OLD.owner_id;
 
+    UPDATE _email_scratch SET raw = NEW.email WHERE slot = 1;
     UPDATE lead_records SET
-        email = nullif(lower(trim(NEW.email, char(32, 9, 10, 13))), ''),
+        email = (SELECT email FROM _email_normalised),
         first_name = nullif(trim(NEW.first_name), ''),
         last_name = nullif(trim(NEW.last_name), ''),
         phone = nullif(replace(replace(replace(replace(replace(trim(NEW.phone, char(32, 9, 10, 13)),
@@ -120,6 +121,7 @@ BEGIN
         consent_at = CASE WHEN NEW.consent IS NOT OLD.consent THEN (SELECT now FROM clock) ELSE consent_at END,
         updated_at = (SELECT now FROM clock)
      WHERE id = OLD.id;
+    UPDATE _email_scratch SET raw = NULL WHERE slot = 1;
 END;
 
 CREATE TRIGGER leads_instead_of_insert INSTEAD OF INSERT ON leads

@@ -7,6 +7,20 @@
 -- same lead: a new capture fills empty fields, never overwrites or erases, records a newly given
 -- consent, and is logged as a form_submit activity (repeat interest raises engagement). A new lead
 -- starts in `new` with its fit computed. Invalid input aborts the statement with `code: message`.
+-- The normalised form of the email in _email_scratch: trimmed (spaces, tabs, line breaks, no-break
+-- spaces), lower-cased, empty as NULL. SQLite's lower() folds ASCII only, so an email with other
+-- letters is folded character by character through _case_fold: MÜLLER@x.de and müller@x.de are the
+-- same lead. The one definition of a normalised email: the intake and UPDATE leads both use it.
+CREATE VIEW _email_normalised AS
+SELECT CASE
+           WHEN v IS NULL OR v = '' THEN NULL
+           WHEN v NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*' THEN lower(v)
+           ELSE (SELECT group_concat(coalesce(f.lower, lower(c.ch)), '')
+                   FROM (SELECT substr(v, d.n + 1, 1) AS ch FROM _days AS d WHERE d.n < length(v) ORDER BY d.n) AS c
+                   LEFT JOIN _case_fold AS f ON f.upper = c.ch)
+       END AS email
+  FROM (SELECT trim(raw, char(32, 9, 10, 13, 160)) AS v FROM _email_scratch WHERE slot = 1);
+
 CREATE VIEW lead_intake AS
 SELECT NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS name, NULL AS phone, NULL AS company,
        NULL AS title, NULL AS industry, NULL AS company_size, NULL AS country, NULL AS source, NULL AS campaign,
@@ -15,6 +29,8 @@ SELECT NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS name, NULL 
 
 CREATE TRIGGER lead_intake_instead_of_insert INSTEAD OF INSERT ON lead_intake
 BEGIN
+    UPDATE _email_scratch SET raw = NEW.email WHERE slot = 1;
+
     -- What only the intake can check; the lead's own rules (email, phone, size) run on lead_records.
     SELECT json_extract('{}', CASE
         WHEN NEW.consent IS NOT NULL AND lower(trim(NEW.consent)) NOT IN ('1', '0', 'yes', 'no', 'true', 'false', 'y', 'n', '')
@@ -27,9 +43,9 @@ BEGIN
                     SELECT printf('%016x',
                                (sum(unicode(substr(e.v, h.n + 1, 1)) * h.p1) % 2147483647) * 2147483629
                                + sum(unicode(substr(e.v, h.n + 1, 1)) * h.p2) % 2147483629)
-                      FROM (SELECT lower(trim(NEW.email, char(32, 9, 10, 13))) AS v) AS e, _hash_powers AS h
+                      FROM (SELECT email AS v FROM _email_normalised) AS e, _hash_powers AS h
                      WHERE h.n < length(e.v)))
-            THEN 'suppressed: ' || lower(trim(NEW.email, char(32, 9, 10, 13))) || ' belongs to a person who was erased on request; it cannot be captured again'
+            THEN 'suppressed: ' || (SELECT email FROM _email_normalised) || ' belongs to a person who was erased on request; it cannot be captured again'
         END);
 
     INSERT INTO lead_records(email, first_name, last_name, phone, company, title, industry, company_size, country,
@@ -42,7 +58,7 @@ BEGIN
            CASE WHEN n.consent IS NOT NULL THEN coalesce(n.consent_source, n.source, 'intake') END,
            CASE WHEN n.consent IS NOT NULL THEN n.at END,
            n.at, n.at
-      FROM (SELECT nullif(lower(trim(NEW.email, char(32, 9, 10, 13))), '') AS email,
+      FROM (SELECT (SELECT email FROM _email_normalised) AS email,
                    coalesce(nullif(trim(NEW.first_name), ''),
                             CASE WHEN NEW.last_name IS NULL THEN nullif(trim(substr(trim(NEW.name), 1, instr(trim(NEW.name) || ' ', ' ') - 1)), '') END) AS first_name,
                    coalesce(nullif(trim(NEW.last_name), ''),
@@ -81,7 +97,7 @@ BEGIN
         updated_at = excluded.updated_at;
 
     INSERT INTO activities(lead_id, kind, occurred_at, source, campaign, detail)
-    VALUES (coalesce((SELECT id FROM lead_records WHERE email = nullif(lower(trim(NEW.email, char(32, 9, 10, 13))), '')),
+    VALUES (coalesce((SELECT id FROM lead_records WHERE email = (SELECT email FROM _email_normalised)),
                      last_insert_rowid()),
             'form_submit',
             coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', NEW.captured_at), (SELECT now FROM clock)),
@@ -92,7 +108,10 @@ BEGIN
     SELECT l.id, 'captured'
       FROM lead_records AS l
      WHERE (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'capture'
-       AND l.id = coalesce((SELECT id FROM lead_records WHERE email = nullif(lower(trim(NEW.email, char(32, 9, 10, 13))), '')),
+       AND l.id = coalesce((SELECT id FROM lead_records WHERE email = (SELECT email FROM _email_normalised)),
                            last_insert_rowid())
        AND l.owner_id IS NULL AND l.closed_at IS NULL;
+
+    -- The scratch row never keeps an email (it would outlive an erasure).
+    UPDATE _email_scratch SET raw = NULL WHERE slot = 1;
 END;

@@ -42,6 +42,7 @@ BEGIN
        SET status = 'ended', end_reason = 'erased', ended_at = (SELECT now FROM clock), next_due_at = NULL
      WHERE lead_id = NEW.lead_id AND status = 'active';
 
+    UPDATE _email_scratch SET raw = NULL WHERE slot = 1;
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
     UPDATE lead_records

@@ -12,11 +12,17 @@ extension LeadStore {
     /// The lead with this email (any case, surrounding spaces ignored), or nil.
     ///
     ///     let lead = try store.lead(email: " Ada@Example.com ")
+    ///
+    /// The email is normalised by the database's own rule (`_email_normalised`), which needs the
+    /// write connection for a moment.
     public func lead(email: String) throws -> Lead? {
-        try read { db in
-            try db.query(
-                "SELECT \(Lead.columns) FROM leads WHERE email = lower(trim(?, char(32, 9, 10, 13)))", [email]
+        try write { db in
+            try db.execute("UPDATE _email_scratch SET raw = ? WHERE slot = 1", [email])
+            let lead = try db.query(
+                "SELECT \(Lead.columns) FROM leads WHERE email = (SELECT email FROM _email_normalised)"
             ).first.map(Lead.init(row:))
+            try db.execute("UPDATE _email_scratch SET raw = NULL WHERE slot = 1")
+            return lead
         }
     }
 

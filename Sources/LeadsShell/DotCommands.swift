@@ -79,6 +79,9 @@ struct DotCommand: Sendable {
         DotCommand(name: "echo", arguments: "on|off", summary: "print each command before running it", arity: 1...1) { shell, args in
             shell.echo = try parseSwitch(args[0], argument: 0)
         },
+        DotCommand(name: "import", arguments: "FILE [TABLE]", summary: "import a CSV file as leads (through lead_intake), or into TABLE", arity: 1...2) { shell, args in
+            try shell.importCSV(path: args[0], table: args.count > 1 ? args[1] : nil)
+        },
         DotCommand(name: "quit", arguments: "", summary: "leave the shell", arity: 0...0) { shell, _ in
             shell.quitRequested = true
         },

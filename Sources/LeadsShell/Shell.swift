@@ -20,10 +20,12 @@ public final class Shell {
     var nullValue = ""
     var bail = false
     var echo = false
+    /// Whether long jobs may draw a progress bar on stderr (a terminal).
+    public var progressOnTerminal = false
     /// Set by `.quit`.
     var quitRequested = false
     /// True once any statement or command failed (the exit status of a script).
-    public private(set) var hadError = false
+    public internal(set) var hadError = false
     /// Line number of the next input line, for error messages in scripts.
     var lineNumber = 0
 

@@ -176,3 +176,20 @@ import Testing
         try f.checkIntegrity()
     }
 }
+
+@Suite struct UnicodeEmailTests {
+    @Test(arguments: Writer.allCases)
+    func emailsWithAccentsInAnyCaseAreTheSameLead(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["email": "yuki.müller7@globexinc.com", "first_name": "Yuki"])
+        #expect(try f.capture(["email": "  YUKI.MÜLLER7@GLOBEXINC.COM ", "company": "Globex"]) == id)
+        #expect(try f.capture(["email": "\u{A0}ÉLODIE.GARCÍA114@INITECH.COM"]) != id)
+        #expect(try f.capture(["email": "élodie.garcía114@initech.com"]) == id + 1)
+        #expect(try f.capture(["email": "ПЁТР@пример.рф"]) == id + 2)
+        #expect(try f.text("SELECT email FROM leads WHERE id = ?", [id + 2]) == "пётр@пример.рф")
+        #expect(try f.int("SELECT count(*) FROM leads") == 3)
+        #expect(try f.text("SELECT company FROM leads WHERE id = ?", [id]) == "Globex")
+        try f.db.execute("UPDATE leads SET email = 'ÉLODIE.NEW@INITECH.COM' WHERE id = ?", [id + 1])
+        #expect(try f.text("SELECT email FROM leads WHERE id = ?", [id + 1]) == "élodie.new@initech.com")
+    }
+}

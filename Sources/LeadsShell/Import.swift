@@ -1,0 +1,251 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+
+/// `.import FILE [TABLE]`: CSV into lead_intake (through the API) or into any table.
+struct CSVImport {
+    /// Intake fields and the header names that mean them (compared lower-cased, without spaces,
+    /// dashes, dots and underscores).
+    static let aliases: [(field: String, names: [String])] = [
+        ("email", ["email", "emailaddress", "mail", "workemail", "businessemail"]),
+        ("first_name", ["firstname", "first", "givenname", "forename"]),
+        ("last_name", ["lastname", "last", "surname", "familyname"]),
+        ("name", ["name", "fullname", "contactname", "contact"]),
+        ("phone", ["phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "cell"]),
+        ("company", ["company", "companyname", "organization", "organisation", "account", "accountname", "employer"]),
+        ("title", ["title", "jobtitle", "position", "role", "jobrole"]),
+        ("industry", ["industry", "sector", "vertical"]),
+        ("company_size", ["companysize", "employees", "size", "headcount", "numberofemployees", "employeecount"]),
+        ("country", ["country", "countrycode", "countryregion"]),
+        ("source", ["source", "leadsource", "channel"]),
+        ("campaign", ["campaign", "campaignname", "utmcampaign"]),
+        ("consent", ["consent", "optin", "marketingconsent", "emailoptin", "gdprconsent"]),
+        ("detail", ["detail", "details", "notes", "note", "comments", "comment", "description"]),
+        ("captured_at", ["capturedat", "createdat", "created", "date", "capturedate", "timestamp"]),
+    ]
+
+    static func field(forHeader header: String) -> String? {
+        let key = header.lowercased().filter { !" -_.\t".contains($0) }
+        return aliases.first { $0.names.contains(key) }?.field
+    }
+
+    /// Which intake field a refusal is about.
+    static func field(forCode code: String?) -> String? {
+        switch code {
+        case "invalid_email", "suppressed", "duplicate_email": "email"
+        case "invalid_phone": "phone"
+        case "missing_contact": "email"
+        case "invalid_company_size": "company_size"
+        case "invalid_consent": "consent"
+        case "invalid_time": "captured_at"
+        default: nil
+        }
+    }
+}
+
+extension Shell {
+    func importCSV(path: String, table: String?) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ShellError("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
+        }
+        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
+            throw ShellError("\(path) is not text")
+        }
+        let records: [CSVRecord]
+        do {
+            records = try CSVReader.records(in: text)
+        } catch let failure as CSVReader.Failure {
+            throw ShellError("\(path) \(failure)")
+        }
+        guard let header = records.first else { throw ShellError("\(path) is empty: a header row is needed") }
+        let names = header.fields.map { $0 ?? "" }
+        let rows = Array(records.dropFirst())
+        if let table, table.lowercased() != "lead_intake" {
+            try importRows(rows, names: names, into: table, path: path)
+        } else {
+            try importLeads(rows, names: names, path: path)
+        }
+    }
+
+    private func importLeads(_ rows: [CSVRecord], names: [String], path: String) throws {
+        guard let store else { throw ShellError(".import into leads needs a LeadDB database; this file is not one, or needs `leads migrate`") }
+        let mapped = names.map(CSVImport.field(forHeader:))
+        var seen: [String: String] = [:]
+        for (name, field) in zip(names, mapped) {
+            guard let field else { continue }
+            if let earlier = seen[field] { throw ShellError("\(path): columns \(earlier) and \(name) both mean \(field); keep one") }
+            seen[field] = name
+        }
+        let unknown = zip(names, mapped).filter { $0.1 == nil }.map(\.0)
+        if !unknown.isEmpty {
+            err.write("note: \(path): column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is" : "are") not a lead field; kept in each lead's capture detail (JSON). Known fields: \(CSVImport.aliases.map(\.field).joined(separator: ", ")).\n")
+        }
+        guard mapped.contains("email") || mapped.contains("phone") else {
+            throw ShellError("\(path): no email or phone column (header: \(names.joined(separator: ", ")))")
+        }
+
+        var leads: [NewLead] = []
+        var problems: [(record: CSVRecord, field: String, message: String)] = []
+        var lineOf: [Int] = []
+        for record in rows {
+            guard record.fields.count == names.count else {
+                problems.append((record, "-", "the row has \(record.fields.count) fields, the header \(names.count)"))
+                continue
+            }
+            var lead = NewLead()
+            var extra: [(String, String)] = []
+            var note: String?
+            for (index, value) in record.fields.enumerated() {
+                guard let value else { continue }
+                switch mapped[index] {
+                case "email": lead.email = value
+                case "first_name": lead.firstName = value
+                case "last_name": lead.lastName = value
+                case "name": lead.name = value
+                case "phone": lead.phone = value
+                case "company": lead.company = value
+                case "title": lead.title = value
+                case "industry": lead.industry = value
+                case "company_size": lead.companySize = value
+                case "country": lead.country = value
+                case "source": lead.source = value
+                case "campaign": lead.campaign = value
+                case "consent":
+                    switch value.lowercased().trimmingCharacters(in: .whitespaces) {
+                    case "1", "yes", "y", "true": lead.consent = true
+                    case "0", "no", "n", "false", "": lead.consent = false
+                    default: problems.append((record, names[index], "consent \(value) is not yes or no")); continue
+                    }
+                case "captured_at":
+                    guard let date = SQLiteDate.parse(value.trimmingCharacters(in: .whitespaces)) else {
+                        problems.append((record, names[index], "\(value) is not a date such as 2026-11-24 or 2026-11-24T09:30:00Z")); continue
+                    }
+                    lead.capturedAt = date
+                case "detail": note = value
+                default: if !value.isEmpty { extra.append((names[index], value)) }
+                }
+            }
+            if problems.last?.record == record { continue }
+            if extra.isEmpty {
+                lead.detail = note
+            } else {
+                let pairs = (note.map { [("notes", $0)] } ?? []) + extra
+                lead.detail = "{" + pairs.map { jsonString($0.0) + ":" + jsonString($0.1) }.joined(separator: ",") + "}"
+            }
+            leads.append(lead)
+            lineOf.append(record.line)
+        }
+
+        let progress = ProgressBar(total: leads.count, out: err, enabled: progressOnTerminal)
+        let results = try store.captureMany(leads, chunkSize: 500) { done, _ in progress.update(done) }
+        progress.finish()
+        var created = 0
+        var merged = 0
+        for result in results {
+            switch result.outcome {
+            case .success(.created): created += 1
+            case .success(.merged): merged += 1
+            case .failure(let error):
+                let field = CSVImport.field(forCode: error.code).flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
+                let record = rows.first { $0.line == lineOf[result.index] }!
+                problems.append((record, field, error.message))
+            }
+        }
+        problems.sort { $0.record.line < $1.record.line }
+        for problem in problems.prefix(20) {
+            err.write("\(path) line \(problem.record.line), field \(problem.field): \(problem.message)\n")
+        }
+        if problems.count > 20 { err.write("... and \(problems.count - 20) more rejected rows\n") }
+        var summary = "Imported \(path): \(rows.count) rows, \(created) created, \(merged) merged, \(problems.count) rejected"
+        if !problems.isEmpty {
+            let rejectPath = Self.rejectPath(for: path)
+            var csv = (names + ["line", "error"]).map(csvField).joined(separator: ",") + "\r\n"
+            for problem in problems {
+                let fields = problem.record.fields.map { $0 ?? "" } + [String(problem.record.line), "\(problem.field): \(problem.message)"]
+                csv += fields.map(csvField).joined(separator: ",") + "\r\n"
+            }
+            do {
+                try csv.write(toFile: rejectPath, atomically: true, encoding: .utf8)
+                summary += " (written to \(rejectPath), with the reason in its last column)"
+            } catch {
+                summary += " (could not write \(rejectPath): \(error.localizedDescription))"
+            }
+            hadError = true
+        }
+        out.write(summary + ".\n")
+    }
+
+    /// `data.csv` -> `data.rejects.csv`, beside the input.
+    static func rejectPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let base = url.deletingPathExtension().lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent(base + ".rejects.csv").path
+    }
+
+    private func importRows(_ rows: [CSVRecord], names: [String], into table: String, path: String) throws {
+        let columns = try db.query("SELECT name FROM pragma_table_info(?)", [table]).compactMap { String.fromDatabaseValue($0[0]) }
+        guard !columns.isEmpty else { throw ShellError("no table named \(table)") }
+        let lower = Set(columns.map { $0.lowercased() })
+        let unknown = names.filter { !lower.contains($0.lowercased()) }
+        guard unknown.isEmpty else {
+            throw ShellError("\(path): column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) not in \(table) (columns: \(columns.joined(separator: ", ")))")
+        }
+        let sql = "INSERT INTO \(quoteIdentifier(table))(\(names.map(quoteIdentifier).joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+        var inserted = 0
+        var failed = 0
+        try db.transaction {
+            for record in rows {
+                guard record.fields.count == names.count else {
+                    err.write("\(path) line \(record.line): the row has \(record.fields.count) fields, the header \(names.count)\n")
+                    failed += 1
+                    continue
+                }
+                do {
+                    try db.execute(sql, record.fields.map { $0.map(DatabaseValue.text) ?? .null })
+                    inserted += 1
+                } catch let error as SQLiteError {
+                    err.write("\(path) line \(record.line): \(RuleViolation(error)?.message ?? error.message)\n")
+                    failed += 1
+                }
+            }
+        }
+        if failed > 0 { hadError = true }
+        out.write("Imported \(path) into \(table): \(inserted) rows, \(failed) rejected.\n")
+    }
+}
+
+private func csvField(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+/// A progress bar on stderr: rows done, rows per second and the time left. Silent unless enabled.
+final class ProgressBar {
+    private let total: Int
+    private let out: OutputSink
+    private let enabled: Bool
+    private let started = ContinuousClock.now
+
+    init(total: Int, out: OutputSink, enabled: Bool) {
+        self.total = total
+        self.out = out
+        self.enabled = enabled && total > 0
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        out.write("\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            + "\(done)/\(total) rows  \(Int(rate)) rows/s  ETA \(Int(left.rounded()))s  ")
+    }
+
+    func finish() {
+        guard enabled else { return }
+        out.write("\r" + String(repeating: " ", count: 80) + "\r")
+    }
+}
