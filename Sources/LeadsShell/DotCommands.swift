@@ -1,4 +1,5 @@
 import Foundation
+import LeadDB
 import LeadSQLite
 
 /// A dot-command: its name, usage line, one-line help, and handler. The shell dispatches from
@@ -82,6 +83,106 @@ struct DotCommand: Sendable {
         DotCommand(name: "import", arguments: "FILE [TABLE]", summary: "import a CSV file as leads (through lead_intake), or into TABLE", arity: 1...2) { shell, args in
             try shell.importCSV(path: args[0], table: args.count > 1 ? args[1] : nil)
         },
+        DotCommand(name: "indexes", arguments: "[TABLE]", summary: "list indexes, or those of one table", arity: 0...1) { shell, args in
+            let rows = try shell.db.query(
+                "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name LIKE ? AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                [args.first ?? "%"])
+            if rows.isEmpty, let table = args.first { throw UsageError(argument: 0, message: "no indexes on \(table) (is the name right? .tables lists tables)") }
+            shell.out.write(rows.compactMap { String.fromDatabaseValue($0[0]).map { $0 + "\n" } }.joined())
+        },
+        DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen with no FILE", arity: 0...1) { shell, args in
+            shell.afterNext = nil
+            shell.out = try args.first.map { try FileOutput(path: $0) } ?? shell.standardOut
+        },
+        DotCommand(name: "once", arguments: "FILE", summary: "send the next result to FILE", arity: 1...1) { shell, args in
+            let previous = shell.out
+            shell.out = try FileOutput(path: args[0])
+            shell.afterNext = { [unowned shell] in shell.out = previous }
+        },
+        DotCommand(name: "export", arguments: "FILE", summary: "write the next result to FILE as CSV with headers", arity: 1...1) { shell, args in
+            let (previous, mode, headers) = (shell.out, shell.mode, shell.headers)
+            shell.out = try FileOutput(path: args[0])
+            shell.mode = OutputMode.named("csv")!
+            shell.headers = true
+            shell.afterNext = { [unowned shell] in
+                shell.out = previous
+                shell.mode = mode
+                shell.headers = headers
+                shell.err.write("Exported to \(args[0]).\n")
+            }
+        },
+        DotCommand(name: "read", arguments: "FILE", summary: "run the SQL and commands in FILE", arity: 1...1) { shell, args in
+            guard let text = try? String(contentsOfFile: args[0], encoding: .utf8) else {
+                throw UsageError(argument: 0, message: "cannot read \(args[0])")
+            }
+            let line = shell.lineNumber
+            let interactive = shell.interactive
+            shell.lineNumber = 0
+            _ = shell.run(StringInput(text), prompts: false)
+            shell.lineNumber = line
+            _ = interactive
+        },
+        DotCommand(name: "timer", arguments: "on|off", summary: "show how long each statement took", arity: 1...1) { shell, args in
+            shell.timer = try parseSwitch(args[0], argument: 0)
+        },
+        DotCommand(name: "changes", arguments: "on|off", summary: "show how many rows each statement changed", arity: 1...1) { shell, args in
+            shell.showChanges = try parseSwitch(args[0], argument: 0)
+        },
+        DotCommand(name: "width", arguments: "N", summary: "cut table cells wider than N characters (0: never)", arity: 1...1) { shell, args in
+            guard let width = Int(args[0]), width >= 0 else { throw UsageError(argument: 0, message: "expected a number of characters, not \(args[0])") }
+            shell.maxWidth = width == 0 ? 0 : max(width, 4)
+        },
+        DotCommand(name: "migrate", arguments: "status|plan|up", summary: "show or apply this file's migrations", arity: 1...1) { shell, args in
+            let migrator = try LeadDatabase.migrator()
+            switch args[0].lowercased() {
+            case "status":
+                let status = try migrator.status(shell.db)
+                var text = status.applied.map { "applied  \($0.fileName)  \($0.appliedAt)  \($0.durationMilliseconds) ms\n" }.joined()
+                text += status.pending.map { "pending  \($0.fileName)\n" }.joined()
+                text += status.changedSchemaFiles.isEmpty ? "schema   up to date\n" : "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
+                shell.out.write(text)
+            case "plan":
+                let status = try migrator.status(shell.db)
+                if status.isUpToDate { shell.out.write("Nothing to do: the database is up to date.\n"); return }
+                shell.out.write(status.pending.map { "Would apply \($0.fileName)\n" }.joined() + "Would re-create the schema (views and triggers).\n")
+            case "up":
+                let report = try migrator.migrate(shell.db)
+                shell.store = try? LeadStore(adopting: shell.db)
+                shell.out.write(report.didNothing ? "Nothing to do: the database is up to date.\n"
+                    : report.applied.map { "Applied \($0.fileName)\n" }.joined() + (report.schemaRecreated ? "Re-created the schema.\n" : ""))
+            default:
+                throw UsageError(argument: 0, message: "expected status, plan or up")
+            }
+        },
+        DotCommand(name: "clock", arguments: "[TIME|+2h|-30m|+3d|reset]", summary: "show now, freeze it at TIME, move it, or return to real time", arity: 0...1) { shell, args in
+            guard let store = shell.store else { throw UsageError(argument: nil, message: ".clock needs a LeadDB database") }
+            if let argument = args.first {
+                if argument.lowercased() == "reset" {
+                    try store.unfreezeClock()
+                } else if let first = argument.first, first == "+" || first == "-" {
+                    guard let seconds = parseOffset(argument) else {
+                        throw UsageError(argument: 0, message: "expected an offset such as +2h, -30m, +3d or +90s")
+                    }
+                    try store.moveClock(by: seconds)
+                } else if let time = SQLiteDate.parse(argument) {
+                    try store.freezeClock(at: time)
+                } else {
+                    throw UsageError(argument: 0, message: "expected a UTC time such as 2026-11-24T09:30:00Z, an offset such as +2h, or reset")
+                }
+            }
+            let frozen = try store.setting("clock.now").map { !$0.isNull } ?? false
+            shell.out.write("now: \(SQLiteDate.format(try store.now())) (\(frozen ? "frozen; .clock reset returns to real time" : "real time"))\n")
+        },
+        DotCommand(name: "open", arguments: "FILE", summary: "close this database and open FILE (set up when new)", arity: 1...1) { shell, args in
+            let db = try Database(path: args[0])
+            if (try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0) == 0 {
+                try LeadDatabase.migrator().migrate(db)
+            }
+            shell.db = db
+            shell.path = args[0]
+            shell.store = try? LeadStore(adopting: db)
+            shell.out.write("Opened \(args[0])\(shell.store == nil ? " (not an up-to-date LeadDB database: SQL only; .migrate up sets it up)" : "").\n")
+        },
         DotCommand(name: "quit", arguments: "", summary: "leave the shell", arity: 0...0) { shell, _ in
             shell.quitRequested = true
         },
@@ -89,6 +190,20 @@ struct DotCommand: Sendable {
             shell.quitRequested = true
         },
     ]
+
+    /// `+2h`, `-30m`, `+3d`, `+90s` in seconds.
+    static func parseOffset(_ text: String) -> TimeInterval? {
+        guard text.count >= 3, let sign = text.first, let unit = text.last, let amount = Double(text.dropFirst().dropLast()) else { return nil }
+        let seconds: Double
+        switch unit {
+        case "s": seconds = amount
+        case "m": seconds = amount * 60
+        case "h": seconds = amount * 3_600
+        case "d": seconds = amount * 86_400
+        default: return nil
+        }
+        return sign == "-" ? -seconds : seconds
+    }
 
     private static func parseSwitch(_ text: String, argument: Int) throws -> Bool {
         switch text.lowercased() {

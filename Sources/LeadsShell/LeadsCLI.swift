@@ -20,6 +20,7 @@ public enum LeadsCLI {
           --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
           -c COMMAND         run COMMAND (SQL or a dot-command) and exit; repeatable
           --bail             stop at the first error
+          --csv, --json      print results as CSV or JSON
           --readonly         open the database read-only
           -h, --help         show this help
           --version          show the version
@@ -31,13 +32,24 @@ public enum LeadsCLI {
         var commands: [String] = []
         var bail = false
         var readOnly = false
+        var mode: String?
         var positional: [String] = []
     }
 
     /// Runs the command line. `interactive` is true when stdin is a terminal.
+    /// What the process's terminal can do: colours in messages, a progress bar on stderr.
+    public struct Terminal: Sendable {
+        public var colors = false
+        public var progress = false
+        public init(colors: Bool = false, progress: Bool = false) {
+            self.colors = colors
+            self.progress = progress
+        }
+    }
+
     public static func run(
         arguments: [String], environment: [String: String], input: LineSource,
-        out: OutputSink, err: OutputSink, interactive: Bool
+        out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal = Terminal()
     ) -> Int32 {
         var options = Options()
         var index = 0
@@ -61,6 +73,8 @@ public enum LeadsCLI {
                 guard let command = value(argument) else { return usageError("-c needs a command", err) }
                 options.commands.append(command)
             case "--bail": options.bail = true
+            case "--csv": options.mode = "csv"
+            case "--json": options.mode = "json"
             case "--readonly": options.readOnly = true
             default:
                 if argument.hasPrefix("--db=") {
@@ -77,7 +91,9 @@ public enum LeadsCLI {
 
         switch options.positional.first {
         case nil:
-            return runShell(path: path, options: options, input: input, out: out, err: err, interactive: interactive && options.commands.isEmpty)
+            var terminal = terminal
+            if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false { terminal.colors = false }
+            return runShell(path: path, options: options, input: input, out: out, err: err, interactive: interactive && options.commands.isEmpty, terminal: terminal)
         case "migrate":
             guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
             switch options.positional.dropFirst().first {
@@ -160,7 +176,7 @@ public enum LeadsCLI {
     // MARK: - shell
 
     private static func runShell(
-        path: String, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool
+        path: String, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal
     ) -> Int32 {
         let db: Database
         do {
@@ -188,6 +204,12 @@ public enum LeadsCLI {
         }
         let shell = Shell(db: db, out: out, err: err, interactive: interactive)
         if options.bail { shell.bail = true }
+        if let name = options.mode, let mode = OutputMode.named(name) {
+            shell.mode = mode
+            shell.headers = mode.headersByDefault
+        }
+        shell.colors = terminal.colors
+        shell.progressOnTerminal = terminal.progress
         if !options.commands.isEmpty {
             for command in options.commands {
                 shell.runCommand(command)

@@ -217,3 +217,16 @@ func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
     let fill = String(repeating: " ", count: max(0, width - displayWidth(text)))
     return right ? fill + text : text + fill
 }
+
+/// Cuts a string to `width` terminal columns, ending with an ellipsis.
+func truncate(_ text: String, to width: Int) -> String {
+    var out = ""
+    var used = 0
+    for character in text {
+        let w = character.unicodeScalars.first.map(scalarWidth) ?? 0
+        if used + w > width - 1 { break }
+        out.append(character)
+        used += w
+    }
+    return out + "…"
+}

@@ -10,8 +10,20 @@ public final class Shell {
     public internal(set) var db: Database
     /// The lead API over the same connection; nil when the file is not an up-to-date LeadDB database.
     var store: LeadStore?
-    let out: OutputSink
+    /// Where results go now (`.output` and `.once` change it); `standardOut` is where they go by default.
+    var out: OutputSink
+    let standardOut: OutputSink
     let err: OutputSink
+    /// Set by `.once` / `.export`: what to undo after the next command.
+    var afterNext: (() -> Void)?
+    var timer = false
+    var showChanges = false
+    /// The widest a table cell may be before it is cut (0: never).
+    var maxWidth = 0
+    /// Colour in messages (a terminal, and NO_COLOR unset).
+    public var colors = false
+    /// The database's path as given, for `.migrate` and messages.
+    var path: String
     /// True for a person at a terminal: prompts, a banner, and errors do not set the exit status.
     let interactive: Bool
 
@@ -33,7 +45,10 @@ public final class Shell {
     public init(db: Database, out: OutputSink, err: OutputSink, interactive: Bool) {
         self.db = db
         self.store = try? LeadStore(adopting: db)
+        self.path = db.path
         self.out = out
+        self.standardOut = out
+        self.maxWidth = interactive ? 60 : 0
         self.err = err
         self.interactive = interactive
         // A terminal gets an aligned table; a pipe gets sqlite3's plain list, easy to read from scripts.
@@ -45,12 +60,14 @@ public final class Shell {
 
     /// Reads and runs input until the end or `.quit`. Returns the exit status: 0, or 1 when anything
     /// failed in a non-interactive run.
-    public func run(_ input: LineSource) -> Int32 {
+    public func run(_ input: LineSource) -> Int32 { run(input, prompts: interactive) }
+
+    func run(_ input: LineSource, prompts: Bool) -> Int32 {
         var buffer = ""
         var bufferStartLine = 1
         while !quitRequested {
             let prompt = buffer.isEmpty ? "leads> " : "   ...> "
-            guard let line = input.readLine(prompt: interactive ? prompt : nil) else { break }
+            guard let line = input.readLine(prompt: prompts ? prompt : nil) else { break }
             lineNumber += 1
             if buffer.isEmpty {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -64,6 +81,7 @@ public final class Shell {
                 if let command = leadCommand(in: trimmed) {
                     if echo { out.write(line + "\n") }
                     runLeadCommand(command, trimmed)
+                    finishOnce()
                     if bail && hadError { break }
                     continue
                 }
@@ -74,6 +92,7 @@ public final class Shell {
                 if echo { out.write(buffer + "\n") }
                 runSQL(buffer, firstLine: bufferStartLine)
                 buffer = ""
+                finishOnce()
                 if bail && hadError { break }
             }
         }
@@ -97,6 +116,14 @@ public final class Shell {
         }
     }
 
+    /// After the command that `.once` / `.export` was for, results go back where they went before.
+    func finishOnce() {
+        if let undo = afterNext {
+            afterNext = nil
+            undo()
+        }
+    }
+
     // MARK: - SQL
 
     /// Runs every statement in `sql`, printing each result in the current mode.
@@ -105,12 +132,19 @@ public final class Shell {
             try db.forEachStatement(in: sql) { statement, _ in
                 var rows: [[DatabaseValue]] = []
                 let count = Int32(statement.columnNames.count)
+                let started = ContinuousClock.now
+                let changesBefore = db.totalChanges
                 while try statement.step() {
                     rows.append((0..<count).map(statement.value(at:)))
                 }
-                if count > 0 {
-                    let result = ResultSet(columns: statement.columnNames, rows: rows)
-                    out.write(mode.render(result, RenderOptions(headers: headers, nullValue: nullValue)))
+                if count > 0 { render(ResultSet(columns: statement.columnNames, rows: rows)) }
+                if showChanges && !statement.isReadOnly {
+                    out.write("changes: \(db.changes) (\(db.totalChanges - changesBefore) with the rules' own writes)\n")
+                }
+                if timer {
+                    let elapsed = ContinuousClock.now - started
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    out.write(String(format: "Run Time: real %.3f\n", seconds))
                 }
             }
         } catch let error as SQLiteError {
@@ -122,7 +156,21 @@ public final class Shell {
 
     /// Prints a result in the current output mode.
     func render(_ result: ResultSet) {
+        var result = result
+        var cut = false
+        if maxWidth > 0 && (mode.name == "table" || mode.name == "box") {
+            result = ResultSet(columns: result.columns, rows: result.rows.map { row in
+                row.map { value in
+                    guard case .text(let text) = value, displayWidth(text) > maxWidth else { return value }
+                    cut = true
+                    return .text(truncate(text, to: maxWidth))
+                }
+            })
+        }
         out.write(mode.render(result, RenderOptions(headers: headers, nullValue: nullValue)))
+        if cut {
+            out.write("(values longer than \(maxWidth) characters were cut; .width 0 shows them whole, or try .mode line)\n")
+        }
     }
 
     // MARK: - Lead commands
@@ -173,6 +221,7 @@ public final class Shell {
         if !interactive {
             text += " near line \(firstLine + (error.line ?? 1) - 1)"
         }
+        text = errorLabel(text)
         if let violation = RuleViolation(error) {
             // A rule's own message says what was wrong and what to do; the SQL position adds nothing.
             err.write(text + ": \(violation.message)\n")
@@ -200,8 +249,11 @@ public final class Shell {
     /// Reports a failure of a command (not SQL).
     func fail(_ message: String) {
         hadError = true
-        err.write("Error\(interactive ? "" : " near line \(lineNumber)"): \(message)\n")
+        err.write(errorLabel("Error\(interactive ? "" : " near line \(lineNumber)")") + ": \(message)\n")
     }
+
+    /// "Error" in bold red on a terminal that wants colour.
+    func errorLabel(_ text: String) -> String { colors ? "\u{1B}[1;31m" + text + "\u{1B}[0m" : text }
 }
 
 /// Where the shell's input lines come from.

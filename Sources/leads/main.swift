@@ -10,5 +10,6 @@ let status = LeadsCLI.run(
     input: StandardInput(),
     out: FileOutput.standardOutput,
     err: FileOutput.standardError,
-    interactive: isatty(0) == 1)
+    interactive: isatty(0) == 1,
+    terminal: LeadsCLI.Terminal(colors: isatty(2) == 1, progress: isatty(2) == 1))
 exit(status)
