@@ -47,9 +47,11 @@ public enum LeadsCLI {
         }
     }
 
+    /// Runs the command line. `interactive` is true when stdin is a terminal; `lineEditor` asks for the
+    /// terminal line editor (history, completion, Ctrl-C) in place of `input` for an interactive shell.
     public static func run(
         arguments: [String], environment: [String: String], input: LineSource,
-        out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal = Terminal()
+        out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal = Terminal(), lineEditor: Bool = false
     ) -> Int32 {
         var options = Options()
         var index = 0
@@ -93,7 +95,11 @@ public enum LeadsCLI {
         case nil:
             var terminal = terminal
             if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false { terminal.colors = false }
-            return runShell(path: path, options: options, input: input, out: out, err: err, interactive: interactive && options.commands.isEmpty, terminal: terminal)
+            let historyPath = environment["LEADS_HISTORY"] ?? environment["HOME"].map { $0 + "/.leads_history" }
+            return runShell(
+                path: path, options: options, input: input, out: out, err: err,
+                interactive: interactive && options.commands.isEmpty, terminal: terminal,
+                lineEditor: lineEditor ? historyPath.map { $0.isEmpty ? nil : $0 } ?? .some(nil) : nil)
         case "migrate":
             guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
             switch options.positional.dropFirst().first {
@@ -175,8 +181,10 @@ public enum LeadsCLI {
 
     // MARK: - shell
 
+    /// `lineEditor`: nil for plain input; otherwise the history file to use (or none).
     private static func runShell(
-        path: String, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal
+        path: String, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal,
+        lineEditor: String?? = nil
     ) -> Int32 {
         let db: Database
         do {
@@ -217,11 +225,21 @@ public enum LeadsCLI {
             }
             return shell.hadError ? 1 : 0
         }
+        var source = input
         if interactive {
             out.write("LeadDB \(LeadDatabase.version) (SQLite \(Database.sqliteVersion)) on \(path)\n")
             for note in notes { out.write(note + "\n") }
-            out.write("Enter SQL ending with ; or .help for commands, .quit to leave.\n")
+            out.write("Type help for lead commands, .help for dot-commands, SQL ending with ;, .quit to leave.\n")
+            if shell.store != nil, (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) == 0 {
+                out.write("The database is empty: .demo loads sample leads, reps and activities to explore.\n")
+            }
+            if case .some(let historyPath) = lineEditor {
+                source = TerminalLineReader(
+                    historyPath: historyPath, isComplete: { [unowned shell] in shell.entryIsComplete($0) },
+                    complete: { [unowned shell] in shell.completionCandidates(word: $0, line: $1) })
+                InterruptOnSignal.install(db.interruptHandle)
+            }
         }
-        return shell.run(input)
+        return shell.run(source)
     }
 }

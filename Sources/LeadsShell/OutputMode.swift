@@ -83,7 +83,8 @@ private let box = GridStyle(
 private func renderGrid(_ result: ResultSet, _ options: RenderOptions, _ style: GridStyle) -> String {
     guard !result.columns.isEmpty else { return "" }
     let cells = result.rows.map { $0.map { display($0, options) } }
-    let widths = columnWidths(options.headers ? result.columns : result.columns.map { _ in "" }, cells)
+    let headerCells = result.columns.map { display(.text($0), options) }
+    let widths = columnWidths(options.headers ? headerCells : result.columns.map { _ in "" }, cells)
     func rule(_ parts: (String, String, String, String)) -> String {
         parts.0 + widths.map { String(repeating: parts.1, count: $0 + 2) }.joined(separator: parts.2) + parts.3 + "\n"
     }
@@ -94,7 +95,7 @@ private func renderGrid(_ result: ResultSet, _ options: RenderOptions, _ style: 
     }
     var out = rule(style.top)
     if options.headers {
-        out += line(result.columns, numeric: result.columns.map { _ in false })
+        out += line(headerCells, numeric: result.columns.map { _ in false })
         out += rule(style.middle)
     }
     for (row, values) in zip(cells, result.rows) {

@@ -11,5 +11,6 @@ let status = LeadsCLI.run(
     out: FileOutput.standardOutput,
     err: FileOutput.standardError,
     interactive: isatty(0) == 1,
-    terminal: LeadsCLI.Terminal(colors: isatty(2) == 1, progress: isatty(2) == 1))
+    terminal: LeadsCLI.Terminal(colors: isatty(2) == 1, progress: isatty(2) == 1),
+    lineEditor: isatty(0) == 1 && isatty(1) == 1)
 exit(status)
