@@ -46,7 +46,8 @@ SELECT l.id AS lead_id, p.id AS policy_id, p.name AS policy,
 CREATE VIEW sla_breaches AS
 SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.owner_id, r.name AS owner_name,
        l.response_due_at,
-       CAST((julianday((SELECT now FROM clock)) - julianday(l.response_due_at)) * 1440 AS INTEGER) AS minutes_overdue
+       -- whole minutes from rounded seconds: julianday differences are not exact in binary
+       CAST(round((julianday((SELECT now FROM clock)) - julianday(l.response_due_at)) * 86400) AS INTEGER) / 60 AS minutes_overdue
   FROM lead_records AS l
   LEFT JOIN reps AS r ON r.id = l.owner_id
  WHERE l.first_response_at IS NULL AND l.closed_at IS NULL AND l.response_due_at IS NOT NULL
@@ -57,7 +58,7 @@ SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.owner_i
 CREATE VIEW sla_due_soon AS
 SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.owner_id, r.name AS owner_name,
        l.response_due_at,
-       CAST((julianday(l.response_due_at) - julianday((SELECT now FROM clock))) * 1440 AS INTEGER) AS minutes_left
+       CAST(round((julianday(l.response_due_at) - julianday((SELECT now FROM clock))) * 86400) AS INTEGER) / 60 AS minutes_left
   FROM lead_records AS l
   LEFT JOIN reps AS r ON r.id = l.owner_id
  WHERE l.first_response_at IS NULL AND l.closed_at IS NULL AND l.response_due_at IS NOT NULL

@@ -21,7 +21,7 @@ BEGIN
     SELECT 'sla_escalation', r.lead_id, m.id,
            json_object('lead_id', r.lead_id, 'owner_id', l.owner_id, 'owner_name', o.name, 'manager_id', m.id,
                        'response_due_at', l.response_due_at,
-                       'minutes_overdue', CAST((julianday(r.ran_at) - julianday(l.response_due_at)) * 1440 AS INTEGER)),
+                       'minutes_overdue', CAST(round((julianday(r.ran_at) - julianday(l.response_due_at)) * 86400) AS INTEGER) / 60),
            r.ran_at
       FROM sla_escalation_runs AS r
       JOIN lead_records AS l ON l.id = r.lead_id

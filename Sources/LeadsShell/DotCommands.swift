@@ -27,6 +27,7 @@ struct DotCommand: Sendable {
             let width = all.map(\.usage.count).max() ?? 0
             var text = "Type SQL ending with ; or one of these commands:\n"
             for command in all { text += "  " + pad(command.usage, width) + "  " + command.summary + "\n" }
+            text += "Lead commands (no dot): \(LeadCommand.all.map(\.name).joined(separator: ", ")); help lists them.\n"
             shell.out.write(text)
         },
         DotCommand(name: "tables", arguments: "[PATTERN]", summary: "list tables and views, optionally matching a LIKE pattern", arity: 0...1) { shell, args in

@@ -248,7 +248,7 @@ private func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     field("size", lead.companySize.map(String.init))
     field("country", lead.country)
     field("source", [lead.source, lead.campaign].compactMap { $0 }.joined(separator: " / "))
-    field("stage", lead.stage.rawValue + (lead.lostReason.map { " (\($0))" } ?? "") + (lead.amount.map { ", amount \($0)" } ?? ""))
+    field("stage", lead.stage.rawValue + (lead.closedAt == nil ? "" : lead.lostReason.map { " (\($0))" } ?? "") + (lead.amount.map { ", amount \($0)" } ?? ""))
     field("consent", lead.consent.map { $0 ? "given (\(lead.consentSource ?? "?"))" : "not given" })
     out += "  " + pad("score", 12) + "\(score(lead.score)) = fit \(score(lead.fitScore)) + engagement \(score(lead.engagement))\n"
     for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {

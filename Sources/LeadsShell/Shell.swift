@@ -71,7 +71,9 @@ public final class Shell {
             lineNumber += 1
             if buffer.isEmpty {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { continue }
+                // Blank and comment-only lines between entries are skipped, so a comment never
+                // swallows the dot-command after it.
+                if trimmed.isEmpty || trimmed.hasPrefix("--") { continue }
                 if trimmed.hasPrefix(".") {
                     if echo { out.write(line + "\n") }
                     runDotCommand(trimmed)

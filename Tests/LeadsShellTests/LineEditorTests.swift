@@ -1,0 +1,162 @@
+import Foundation
+import LeadSQLite
+import LeadTestSupport
+import Testing
+
+@testable import LeadsShell
+
+@Suite struct KeyDecoderTests {
+    @Test func bytesBecomeKeys() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode(Array("ab\r".utf8)) == [.character("a"), .character("b"), .enter])
+        #expect(decoder.decode([27, 91, 68, 27, 91, 67, 27, 91, 65, 27, 91, 66]) == [.left, .right, .up, .down])
+        #expect(decoder.decode([27, 91, 72, 27, 79, 70, 27, 91, 51, 126]) == [.home, .end, .delete])
+        #expect(decoder.decode([27, 91, 49, 59, 53, 68, 27, 98, 27, 102]) == [.wordLeft, .wordLeft, .wordRight])
+        #expect(decoder.decode([1, 5, 11, 21, 23, 18, 3, 4, 9, 127]) == [
+            .control("A"), .control("E"), .control("K"), .control("U"), .control("W"), .control("R"), .control("C"), .control("D"), .tab, .backspace,
+        ])
+    }
+
+    @Test func sequencesSplitAcrossReadsAreJoined() {
+        var decoder = KeyDecoder()
+        let bytes = Array("é王".utf8)
+        #expect(decoder.decode([bytes[0]]).isEmpty)
+        #expect(decoder.decode(Array(bytes[1...2])) == [.character("é")])
+        #expect(decoder.decode(Array(bytes[3...])) == [.character("王")])
+        #expect(decoder.decode([27, 91]).isEmpty)
+        #expect(decoder.decode([68]) == [.left])
+    }
+}
+
+@Suite struct LineEditorStateTests {
+    func type(_ text: String, into state: inout LineEditorState) {
+        for c in text { _ = state.handle(.character(c)) }
+    }
+
+    @Test func editingKeys() {
+        var state = LineEditorState()
+        type("select 1", into: &state)
+        _ = state.handle(.control("A"))
+        _ = state.handle(.delete)
+        type("S", into: &state)
+        #expect(state.line == "Select 1" && state.cursor == 1)
+        _ = state.handle(.control("E"))
+        _ = state.handle(.backspace)
+        type("42", into: &state)
+        #expect(state.line == "Select 42")
+        _ = state.handle(.wordLeft)
+        #expect(state.cursor == 7)
+        _ = state.handle(.control("K"))
+        #expect(state.line == "Select ")
+        type("a b", into: &state)
+        _ = state.handle(.control("W"))
+        #expect(state.line == "Select a ")
+        _ = state.handle(.control("U"))
+        #expect(state.line == "" && state.cursor == 0)
+        type("王x", into: &state)
+        _ = state.handle(.left)
+        _ = state.handle(.left)
+        _ = state.handle(.wordRight)
+        #expect(state.cursor == 2)
+    }
+
+    @Test func anUnfinishedStatementContinuesAsOneEntry() {
+        var state = LineEditorState()
+        state.isComplete = { $0.hasSuffix(";") }
+        type("SELECT 1", into: &state)
+        _ = state.handle(.control("A"))
+        #expect(state.handle(.enter) == .edit)  // not complete: a new line, at the end
+        type("+ 1;", into: &state)
+        #expect(state.handle(.enter) == .submit("SELECT 1\n+ 1;"))
+        // Home and End work on the current line of the entry.
+        var multi = LineEditorState()
+        multi.isComplete = { _ in false }
+        type("ab", into: &multi)
+        _ = multi.handle(.enter)
+        type("cd", into: &multi)
+        _ = multi.handle(.home)
+        #expect(multi.cursor == 3)
+    }
+
+    @Test func historyRecallKeepsTheDraft() {
+        var state = LineEditorState(history: ["SELECT 1;", "hot"])
+        type("draft", into: &state)
+        _ = state.handle(.up)
+        #expect(state.line == "hot")
+        _ = state.handle(.up)
+        #expect(state.line == "SELECT 1;")
+        _ = state.handle(.up)
+        #expect(state.line == "SELECT 1;")
+        _ = state.handle(.down)
+        _ = state.handle(.down)
+        #expect(state.line == "draft")
+        state.addHistory("tick")
+        state.addHistory("tick")
+        #expect(state.history == ["SELECT 1;", "hot", "tick"])
+    }
+
+    @Test func reverseSearch() {
+        var state = LineEditorState(history: ["SELECT * FROM leads;", "hot 3", "SELECT count(*) FROM reps;"])
+        _ = state.handle(.control("R"))
+        type("SELECT", into: &state)
+        #expect(state.searchMatch == "SELECT count(*) FROM reps;")
+        _ = state.handle(.control("R"))
+        #expect(state.searchMatch == "SELECT * FROM leads;")
+        _ = state.handle(.right)  // accepts the match and moves on
+        #expect(state.search == nil && state.line == "SELECT * FROM leads;")
+        _ = state.handle(.control("U"))
+        _ = state.handle(.control("R"))
+        type("hot", into: &state)
+        #expect(state.handle(.enter) == .submit("hot 3"))
+        _ = state.handle(.control("R"))
+        type("zzz", into: &state)
+        _ = state.handle(.control("G"))
+        #expect(state.search == nil)
+    }
+
+    @Test func completion() {
+        var state = LineEditorState()
+        state.complete = { _, _ in ["lead_records", "lead_scores", "leads", "hot"] }
+        type("SELECT * FROM lea", into: &state)
+        #expect(state.handle(.tab) == .edit)
+        #expect(state.line == "SELECT * FROM lead")  // the common prefix
+        #expect(state.handle(.tab) == .edit)
+        #expect(state.handle(.tab) == .showCandidates(["lead_records", "lead_scores", "leads"]))
+        type("_s", into: &state)
+        _ = state.handle(.tab)
+        #expect(state.line == "SELECT * FROM lead_scores ")
+    }
+
+    @Test func controlCClearsAndControlDEndsOnlyAnEmptyEntry() {
+        var state = LineEditorState()
+        type("half a thought", into: &state)
+        #expect(state.handle(.control("C")) == .cancel)
+        #expect(state.line.isEmpty)
+        type("x", into: &state)
+        _ = state.handle(.home)
+        #expect(state.handle(.control("D")) == .edit)  // deletes the character under the cursor
+        #expect(state.line.isEmpty)
+        #expect(state.handle(.control("D")) == .endOfInput)
+    }
+
+    @Test func historyFileEscapesMultiLineEntries() {
+        let entry = "SELECT 'a\\b'\nFROM t;"
+        let line = TerminalLineReader.escape(entry)
+        #expect(!line.contains("\n"))
+        #expect(TerminalLineReader.unescape(line) == entry)
+    }
+
+    @Test func completionCandidatesComeFromTheDatabase() throws {
+        let dir = TemporaryDirectory()
+        let run = ShellRun(["--db", dir.file("c.db")], stdin: "INSERT INTO reps(name) VALUES ('Sam');\n")
+        #expect(run.status == 0)
+        let db = try Database(path: dir.file("c.db"))
+        let shell = Shell(db: db, out: BufferOutput(), err: BufferOutput(), interactive: false)
+        let atStart = shell.completionCandidates(word: "ca", line: "ca")
+        #expect(atStart.contains("capture"))
+        #expect(shell.completionCandidates(word: ".mi", line: ".mi").contains(".migrate"))
+        let later = shell.completionCandidates(word: "nur", line: "move 1 nur")
+        #expect(later.contains("nurturing") && later.contains("Sam") && later.contains("lead_records") && later.contains("demo_request"))
+        #expect(shell.entryIsComplete("hot") && shell.entryIsComplete(".tables") && !shell.entryIsComplete("SELECT 1"))
+    }
+}
