@@ -44,11 +44,13 @@ SELECT id, CASE
 FROM lead_records
 WHERE problem IS NOT NULL;
 
--- A new lead is checked, then gets its scoring row with its fit. One trigger, not two: each trigger a
--- statement fires costs about as much as writing a row.
+-- A new lead is checked, then gets its scoring row with its fit, its place in the stage counts and its
+-- search entry. One trigger, not four: each trigger a statement fires costs about as much as a row.
 CREATE TRIGGER lead_records_after_insert AFTER INSERT ON lead_records
 BEGIN
     SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
+    INSERT INTO lead_search(rowid, first_name, last_name, email, company)
+    VALUES (NEW.id, NEW.first_name, NEW.last_name, NEW.email, NEW.company);
     INSERT INTO lead_scores(lead_id, fit_score)
     VALUES (NEW.id, (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id));
     INSERT INTO stage_counts(stage, leads) VALUES (NEW.stage, 1)
@@ -133,3 +135,17 @@ CREATE TRIGGER leads_instead_of_delete INSTEAD OF DELETE ON leads
 BEGIN
     SELECT RAISE(ABORT, 'use_erasure: leads are not deleted; INSERT INTO erasures(lead_id) VALUES (...) erases a person and keeps the facts for reports');
 END;
+
+-- The search index (migration 0003) follows changes to the searched columns, erasure included.
+CREATE TRIGGER lead_records_after_update_search AFTER UPDATE OF first_name, last_name, email, company ON lead_records
+WHEN NEW.first_name IS NOT OLD.first_name OR NEW.last_name IS NOT OLD.last_name
+  OR NEW.email IS NOT OLD.email OR NEW.company IS NOT OLD.company
+BEGIN
+    INSERT INTO lead_search(lead_search, rowid, first_name, last_name, email, company)
+    VALUES ('delete', OLD.id, OLD.first_name, OLD.last_name, OLD.email, OLD.company);
+    INSERT INTO lead_search(rowid, first_name, last_name, email, company)
+    VALUES (NEW.id, NEW.first_name, NEW.last_name, NEW.email, NEW.company);
+END;
+
+-- Leads whose name, email or company contains a text of three characters or more:
+-- SELECT * FROM leads WHERE id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"lovel"').

@@ -41,6 +41,29 @@ extension LeadStore {
         }
     }
 
+    /// Leads whose name, email or company contains `text` (case-insensitive), highest score first.
+    /// Three characters or more use the trigram index (`lead_search`), fast at any size; shorter text
+    /// scans.
+    ///
+    ///     let matches = try store.find("lovel")
+    public func find(_ text: String, limit: Int = 50) throws -> [Lead] {
+        let needle = text.trimmingCharacters(in: .whitespaces)
+        guard !needle.isEmpty else { return [] }
+        return try read { db in
+            if needle.count >= 3 {
+                let phrase = "\"" + needle.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                return try db.query(
+                    "SELECT \(Lead.columns) FROM leads WHERE id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?) ORDER BY score DESC, id LIMIT ?",
+                    [phrase, limit]
+                ).map(Lead.init(row:))
+            }
+            return try db.query(
+                "SELECT \(Lead.columns) FROM leads WHERE instr(lower(email), lower(?1)) OR instr(lower(first_name), lower(?1)) OR instr(lower(last_name), lower(?1)) OR instr(lower(company), lower(?1)) ORDER BY score DESC, id LIMIT ?2",
+                [needle, limit]
+            ).map(Lead.init(row:))
+        }
+    }
+
     /// Leads waiting for an owner, oldest first.
     public func unassignedLeads(limit: Int = 100) throws -> [Lead] {
         try read { db in

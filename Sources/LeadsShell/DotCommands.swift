@@ -184,6 +184,11 @@ struct DotCommand: Sendable {
             shell.store = try? LeadStore(adopting: db)
             shell.out.write("Opened \(args[0])\(shell.store == nil ? " (not an up-to-date LeadDB database: SQL only; .migrate up sets it up)" : "").\n")
         },
+        DotCommand(name: "demo", arguments: "", summary: "load realistic sample leads, reps and activities into an empty database", arity: 0...0) { shell, _ in
+            guard let store = shell.store else { throw UsageError(argument: nil, message: ".demo needs a LeadDB database") }
+            let summary = try DemoData.load(into: store)
+            shell.out.write("Loaded the demo: \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. Try: hot, due, funnel, reps, show 1.\n")
+        },
         DotCommand(name: "quit", arguments: "", summary: "leave the shell", arity: 0...0) { shell, _ in
             shell.quitRequested = true
         },

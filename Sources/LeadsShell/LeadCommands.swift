@@ -137,18 +137,11 @@ struct LeadCommand: Sendable {
         LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email or company contains TEXT") { shell, store, args in
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "find takes the text to look for") }
             let needle = args.joined(separator: " ")
-            let rows = try store.read { db in
-                try db.query(
-                    """
-                    SELECT id, trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) AS name, email, company, stage, round(score, 1) AS score
-                      FROM leads
-                     WHERE instr(lower(email), lower(?1)) OR instr(lower(first_name || ' ' || coalesce(last_name, '')), lower(?1))
-                        OR instr(lower(last_name), lower(?1)) OR instr(lower(company), lower(?1))
-                     ORDER BY score DESC LIMIT 50
-                    """, [needle])
-            }
-            if rows.isEmpty { shell.out.write("No lead matches \(needle).\n"); return }
-            shell.render(ResultSet(columns: rows[0].columns, rows: rows.map(\.values)))
+            let leads = try store.find(needle)
+            if leads.isEmpty { shell.out.write("No lead matches \(needle).\n"); return }
+            shell.render(ResultSet(
+                columns: ["id", "name", "email", "company", "stage", "score"],
+                rows: leads.map { [.integer($0.id), text($0.name), text($0.email), text($0.company), .text($0.stage.rawValue), .real(($0.score * 10).rounded() / 10)] }))
         },
         LeadCommand(name: "tick", arguments: "", summary: "run the time-driven rules now (escalations, nurture steps)") { shell, store, _ in
             let tick = try store.tick()

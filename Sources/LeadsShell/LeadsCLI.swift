@@ -15,6 +15,7 @@ public enum LeadsCLI {
           migrate            apply pending migrations and refresh the schema (for deploys)
           migrate status     list applied and pending migrations, with dates
           migrate plan       show what `leads migrate` would do, changing nothing
+          demo               fill a new database with realistic sample data
 
         Options:
           --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
@@ -107,6 +108,15 @@ public enum LeadsCLI {
             case "status": return migrateStatus(path: path, plan: false, out: out, err: err)
             case "plan": return migrateStatus(path: path, plan: true, out: out, err: err)
             case let other?: return usageError("unknown migrate subcommand \(other): use status or plan", err)
+            }
+        case "demo":
+            do {
+                let store = try LeadStore(path: path)
+                let summary = try DemoData.load(into: store)
+                out.write("Loaded the demo into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. Open it with: leads --db \(path)\n")
+                return 0
+            } catch {
+                return failure(error, err)
             }
         case let other?:
             return usageError("unknown command \(other)", err)

@@ -255,3 +255,33 @@ final class ProgressLog: @unchecked Sendable {
     func append(_ done: Int, _ total: Int) { lock.withLock { log.append([done, total]) } }
     var calls: [[Int]] { lock.withLock { log } }
 }
+
+@Suite struct SearchTests {
+    @Test(arguments: Writer.allCases)
+    func findMatchesNamesEmailsAndCompaniesAndFollowsChanges(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let ada = try f.capture(["email": "ada@example.com", "name": "Ada Lovelace", "company": "Analytical Engines"])
+        let grace = try f.capture(["email": "grace@navy.mil", "name": "Grace Hopper", "company": "US Navy"])
+        func find(_ text: String) throws -> [Int64] {
+            try f.db.query("SELECT rowid FROM lead_search WHERE lead_search MATCH ? ORDER BY rowid", ["\"" + text + "\""]).map { try $0.get(0) }
+        }
+        #expect(try find("ovela") == [ada])
+        #expect(try find("NAVY") == [grace])
+        #expect(try find("example.c") == [ada])
+        try f.db.execute("UPDATE leads SET company = 'Difference Engines' WHERE id = ?", [ada])
+        #expect(try find("Analytical").isEmpty)
+        #expect(try find("ifferen") == [ada])
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [grace])
+        #expect(try find("Hopper").isEmpty)
+    }
+
+    @Test func theStoreFindsLongAndShortText() throws {
+        let store = try LeadStore.inMemory()
+        let ada = try store.capture(NewLead(email: "ada@example.com", name: "Ada Lovelace")).lead
+        _ = try store.capture(NewLead(email: "bob@example.org", name: "Bob Byron"))
+        #expect(try store.find("lovel").map(\.id) == [ada.id])
+        #expect(try store.find("Ad").map(\.id) == [ada.id])  // short: a scan
+        #expect(try store.find("nobody").isEmpty)
+        #expect(try store.find("\"quoted").isEmpty)
+    }
+}
