@@ -79,4 +79,36 @@ import Testing
         let history = try String(contentsOfFile: dir.file("history"), encoding: .utf8)
         #expect(history == "SELECT 20\\n+ 22 AS answer;\n")
     }
+
+    /// Ctrl-C during a statement that would never end interrupts it, and the shell goes on.
+    @Test func controlCInterruptsARunningStatementAndTheShellGoesOn() throws {
+        let script = "/usr/bin/script"
+        let binary = try #require(LeadsBinary.url, "the leads binary is built next to the test bundle")
+        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script provides the pseudo-terminal")
+        let dir = TemporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["-qfec", "\(binary.path) --db \(dir.file("t.db"))", "/dev/null"]
+        process.environment = ["LEADS_HISTORY": dir.file("history"), "TERM": "xterm", "NO_COLOR": "1"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        // A watchdog: if the interrupt failed, the statement would run forever.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        input.fileHandleForWriting.write(Data("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r;\r".utf8))
+        Thread.sleep(forTimeInterval: 1.5)  // let the statement start: Ctrl-C before it would only clear the line
+        input.fileHandleForWriting.write(Data([3]))
+        Thread.sleep(forTimeInterval: 0.5)
+        input.fileHandleForWriting.write(Data("SELECT 'still here' AS after;\r".utf8))
+        input.fileHandleForWriting.write(Data([4]))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        watchdog.cancel()
+        #expect(text.contains("Error: interrupted"))
+        #expect(text.contains("still here"))
+    }
 }
