@@ -5,18 +5,20 @@
 -- read; nothing needs a background job. This is the one definition of the current score.
 --
 -- Written so SQLite flattens it: a lookup by id, or by owner through the open-leads index, touches only
--- those rows (a LEFT JOIN to a subquery would be materialised whole for every lookup).
+-- those rows (a LEFT JOIN to a subquery would be materialised whole for every lookup). Now and the
+-- half-life are scalar subqueries, computed once per statement (a join with the clock view would be
+-- materialised into a temporary table every time).
 CREATE VIEW leads AS
 SELECT id, email, first_name, last_name, phone, company, title, industry, company_size, country, source,
        campaign, stage, owner_id, fit_score, fit_score + engagement_now AS score, engagement_now AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
        assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at
   FROM (SELECT r.*, sc.fit_score, sc.last_activity_at,
-               coalesce(sc.engagement * pow(0.5, (julianday(s.now) - julianday(sc.engagement_at)) / s.half_life_days), 0)
+               coalesce(sc.engagement * pow(0.5, (julianday((SELECT now FROM clock)) - julianday(sc.engagement_at))
+                                             / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')), 0)
                    AS engagement_now
           FROM lead_records AS r
-          JOIN lead_scores AS sc ON sc.lead_id = r.id
-         CROSS JOIN score_settings AS s);
+          JOIN lead_scores AS sc ON sc.lead_id = r.id);
 
 -- What is wrong with a stored lead, if anything: the first problem, as `code: message`.
 CREATE VIEW lead_problems AS
@@ -49,8 +51,7 @@ WHERE problem IS NOT NULL;
 CREATE TRIGGER lead_records_after_insert AFTER INSERT ON lead_records
 BEGIN
     SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
-    INSERT INTO lead_search(rowid, first_name, last_name, email, company)
-    VALUES (NEW.id, NEW.first_name, NEW.last_name, NEW.email, NEW.company);
+    INSERT INTO _search_queue(lead_id) VALUES (NEW.id) ON CONFLICT (lead_id) DO NOTHING;
     INSERT INTO lead_scores(lead_id, fit_score)
     VALUES (NEW.id, (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id));
     INSERT INTO stage_counts(stage, leads) VALUES (NEW.stage, 1)
@@ -136,16 +137,27 @@ BEGIN
     SELECT RAISE(ABORT, 'use_erasure: leads are not deleted; INSERT INTO erasures(lead_id) VALUES (...) erases a person and keeps the facts for reports');
 END;
 
--- The search index (migration 0003) follows changes to the searched columns, erasure included.
+-- Search (migration 0003). A change to a searched column queues the lead; lead_search_refresh brings
+-- the trigram index up to date in one batch (ticks and `find` run it), so no capture pays for FTS5.
 CREATE TRIGGER lead_records_after_update_search AFTER UPDATE OF first_name, last_name, email, company ON lead_records
 WHEN NEW.first_name IS NOT OLD.first_name OR NEW.last_name IS NOT OLD.last_name
   OR NEW.email IS NOT OLD.email OR NEW.company IS NOT OLD.company
 BEGIN
-    INSERT INTO lead_search(lead_search, rowid, first_name, last_name, email, company)
-    VALUES ('delete', OLD.id, OLD.first_name, OLD.last_name, OLD.email, OLD.company);
-    INSERT INTO lead_search(rowid, first_name, last_name, email, company)
-    VALUES (NEW.id, NEW.first_name, NEW.last_name, NEW.email, NEW.company);
+    INSERT INTO _search_queue(lead_id) VALUES (NEW.id) ON CONFLICT (lead_id) DO NOTHING;
 END;
 
--- Leads whose name, email or company contains a text of three characters or more:
--- SELECT * FROM leads WHERE id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"lovel"').
+-- INSERT INTO lead_search_refresh(pending) VALUES (NULL): index the queued leads now. Then
+-- SELECT * FROM leads WHERE id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"lovel"')
+-- finds names, emails and companies containing a text of three characters or more.
+CREATE VIEW lead_search_refresh AS
+SELECT count(*) AS pending FROM _search_queue;
+
+CREATE TRIGGER lead_search_refresh_instead_of_insert INSTEAD OF INSERT ON lead_search_refresh
+BEGIN
+    DELETE FROM lead_search WHERE rowid IN (SELECT lead_id FROM _search_queue);
+    INSERT INTO lead_search(rowid, first_name, last_name, email, company)
+    SELECT l.id, l.first_name, l.last_name, l.email, l.company
+      FROM _search_queue AS q JOIN lead_records AS l ON l.id = q.lead_id
+     WHERE l.erased_at IS NULL;
+    DELETE FROM _search_queue;
+END;

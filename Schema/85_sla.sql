@@ -33,10 +33,10 @@ SELECT l.id AS lead_id, p.id AS policy_id, p.name AS policy,
                 ORDER BY w.opens_at
                 LIMIT 1)
        END AS response_due_at
-  FROM lead_records AS l
+  FROM leads AS l
   LEFT JOIN sla_policies AS p
     ON p.id = (SELECT sp.id FROM sla_policies sp
-                WHERE (sp.min_score IS NULL OR (SELECT score FROM leads WHERE id = l.id) >= sp.min_score)
+                WHERE (sp.min_score IS NULL OR l.score >= sp.min_score)
                   AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
                 ORDER BY sp.priority, sp.id LIMIT 1);
 

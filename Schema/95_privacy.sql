@@ -32,8 +32,10 @@ BEGIN
                           WHERE l.id = NEW.lead_id AND l.email IS NOT NULL AND h.n < length(l.email))
      WHERE id = NEW.id;
 
-    INSERT OR IGNORE INTO suppressed_emails(email_hash, suppressed_at)
-    SELECT email_hash, erased_at FROM erasures WHERE id = NEW.id AND email_hash IS NOT NULL;
+    -- (An upsert, not OR IGNORE: a trigger's OR IGNORE gives way to the firing statement's policy.)
+    INSERT INTO suppressed_emails(email_hash, suppressed_at)
+    SELECT email_hash, erased_at FROM erasures WHERE id = NEW.id AND email_hash IS NOT NULL
+        ON CONFLICT (email_hash) DO NOTHING;
 
     -- The owner's capacity is released; enrollments end.
     UPDATE reps SET open_leads = open_leads - 1
@@ -43,6 +45,7 @@ BEGIN
      WHERE lead_id = NEW.lead_id AND status = 'active';
 
     UPDATE _email_scratch SET raw = NULL WHERE slot = 1;
+    DELETE FROM lead_search WHERE rowid = NEW.lead_id;
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
     UPDATE lead_records

@@ -5,6 +5,9 @@ CREATE TRIGGER ticks_after_insert AFTER INSERT ON ticks
 BEGIN
     UPDATE ticks SET ticked_at = (SELECT now FROM clock) WHERE id = NEW.id;
 
+    -- The search index catches up with the leads captured or changed since the last tick.
+    INSERT INTO lead_search_refresh(pending) VALUES (NULL);
+
     -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step and
     -- assignment (a reassignment restarts the clock, and the steps with it).
     INSERT INTO sla_escalation_runs(tick_id, lead_id, escalation_id, assignment_id, action, ran_at)

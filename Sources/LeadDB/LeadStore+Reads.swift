@@ -42,14 +42,16 @@ extension LeadStore {
     }
 
     /// Leads whose name, email or company contains `text` (case-insensitive), highest score first.
-    /// Three characters or more use the trigram index (`lead_search`), fast at any size; shorter text
-    /// scans.
+    /// Three characters or more use the trigram index (`lead_search`), fast at any size, after indexing
+    /// the leads captured or changed since the last tick; shorter text scans.
     ///
     ///     let matches = try store.find("lovel")
     public func find(_ text: String, limit: Int = 50) throws -> [Lead] {
         let needle = text.trimmingCharacters(in: .whitespaces)
         guard !needle.isEmpty else { return [] }
-        return try read { db in
+        // The index is brought up to date first (leads captured since the last tick), in one batch.
+        return try write { db in
+            try db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
             if needle.count >= 3 {
                 let phrase = "\"" + needle.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 return try db.query(

@@ -263,7 +263,8 @@ final class ProgressLog: @unchecked Sendable {
         let ada = try f.capture(["email": "ada@example.com", "name": "Ada Lovelace", "company": "Analytical Engines"])
         let grace = try f.capture(["email": "grace@navy.mil", "name": "Grace Hopper", "company": "US Navy"])
         func find(_ text: String) throws -> [Int64] {
-            try f.db.query("SELECT rowid FROM lead_search WHERE lead_search MATCH ? ORDER BY rowid", ["\"" + text + "\""]).map { try $0.get(0) }
+            try f.db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+            return try f.db.query("SELECT rowid FROM lead_search WHERE lead_search MATCH ? ORDER BY rowid", ["\"" + text + "\""]).map { try $0.get(0) }
         }
         #expect(try find("ovela") == [ada])
         #expect(try find("NAVY") == [grace])
@@ -271,7 +272,16 @@ final class ProgressLog: @unchecked Sendable {
         try f.db.execute("UPDATE leads SET company = 'Difference Engines' WHERE id = ?", [ada])
         #expect(try find("Analytical").isEmpty)
         #expect(try find("ifferen") == [ada])
+        // Captures only queue their lead; a tick (or find) indexes them in one batch.
+        let later = try f.capture(["email": "later@example.com", "name": "Lin Later"])
+        #expect(try f.int("SELECT pending FROM lead_search_refresh") == 1)
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        #expect(try f.int("SELECT pending FROM lead_search_refresh") == 0)
+        #expect(try f.int("SELECT count(*) FROM lead_search WHERE lead_search MATCH '\"Later\"'") == 1)
+        #expect(try find("Later") == [later])
+        // An erasure takes the person out of the index at once, without waiting for a refresh.
         try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [grace])
+        #expect(try f.int("SELECT count(*) FROM lead_search WHERE lead_search MATCH '\"Hopper\"'") == 0)
         #expect(try find("Hopper").isEmpty)
     }
 
