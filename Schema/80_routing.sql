@@ -113,23 +113,26 @@ BEGIN
      WHERE id = NEW.lead_id;
 END;
 
--- Reps: a known team; deactivating a rep redistributes their open leads by the same rules.
+-- Reps: a known team and manager (as a view of problems, checked after each write); deactivating a rep
+-- redistributes their open leads by the same rules.
+CREATE VIEW rep_problems AS
+SELECT r.id, CASE
+    WHEN NOT EXISTS (SELECT 1 FROM teams t WHERE t.name = r.team)
+        THEN 'unknown_team: team ' || r.team || ' does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')'
+    WHEN r.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps m WHERE m.id = r.manager_id)
+        THEN 'unknown_rep: manager ' || r.manager_id || ' is not a rep'
+    END AS problem
+  FROM reps AS r
+ WHERE problem IS NOT NULL;
+
 CREATE TRIGGER reps_after_insert_check AFTER INSERT ON reps
 BEGIN
-    SELECT json_extract('{}', 'unknown_team: team ' || NEW.team || ' does not exist (teams: '
-               || (SELECT group_concat(name, ', ') FROM teams) || ')')
-     WHERE NOT EXISTS (SELECT 1 FROM teams WHERE name = NEW.team);
-    SELECT json_extract('{}', 'unknown_rep: manager ' || NEW.manager_id || ' is not a rep')
-     WHERE NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id);
+    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER reps_after_update_check AFTER UPDATE OF team, manager_id ON reps
 BEGIN
-    SELECT json_extract('{}', 'unknown_team: team ' || NEW.team || ' does not exist (teams: '
-               || (SELECT group_concat(name, ', ') FROM teams) || ')')
-     WHERE NOT EXISTS (SELECT 1 FROM teams WHERE name = NEW.team);
-    SELECT json_extract('{}', 'unknown_rep: manager ' || NEW.manager_id || ' is not a rep')
-     WHERE NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id);
+    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER reps_after_update_deactivate AFTER UPDATE OF active ON reps

@@ -172,4 +172,16 @@ extension LeadFixture {
         #expect(try f.owner(id) == 1)
         #expect(try f.text("SELECT reason FROM assignments WHERE lead_id = ?", [id])?.hasPrefix("reached mql: ") == true)
     }
+
+    @Test(arguments: Writer.allCases)
+    func repsNeedAKnownTeamAndManagerAndTheDefaultTeamStays(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        #expect(f.violation { try f.db.execute("INSERT INTO reps(name, team) VALUES ('Zed', 'mars')") }?.message == "unknown_team: team mars does not exist (teams: default)")
+        try f.db.execute("INSERT INTO reps(id, name) VALUES (1, 'Ana')")
+        #expect(f.violation { try f.db.execute("UPDATE reps SET manager_id = 9 WHERE id = 1") }?.message == "unknown_rep: manager 9 is not a rep")
+        #expect(f.violation { try f.db.execute("UPDATE reps SET team = 'mars' WHERE id = 1") }?.code == "unknown_team")
+        #expect(f.violation { try f.db.execute("DELETE FROM teams WHERE name = 'default'") }?.code == "required_team")
+        #expect(try f.int("SELECT count(*) FROM reps") == 1)
+        #expect(try f.int("SELECT count(*) FROM rep_problems") == 0)
+    }
 }

@@ -51,13 +51,13 @@ import Testing
 }
 
 @Suite struct TerminalTests {
-    /// The real binary on a pseudo-terminal (through util-linux `script`): the line editor takes a
-    /// multi-line statement as one entry, prints the result, and keeps the entry in the history file.
-    @Test func theLineEditorOnARealTerminal() throws {
+    /// Runs the real `leads` binary on a pseudo-terminal (util-linux `script`), typing `keys`; each
+    /// element is written after `pause` seconds, the last followed by Ctrl-D. Returns what the terminal
+    /// showed. A watchdog ends the process after a minute, so a broken interrupt cannot hang the suite.
+    func onTerminal(_ keys: [Data], pause: Double = 0, dir: TemporaryDirectory) throws -> String {
         let script = "/usr/bin/script"
         let binary = try #require(LeadsBinary.url, "the leads binary is built next to the test bundle")
         try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script provides the pseudo-terminal")
-        let dir = TemporaryDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
         process.arguments = ["-qfec", "\(binary.path) --db \(dir.file("t.db"))", "/dev/null"]
@@ -67,12 +67,25 @@ import Testing
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        // Keys as a person types them: a statement over two lines, then Ctrl-D.
-        input.fileHandleForWriting.write(Data("SELECT 20\r+ 22 AS answer;\r".utf8))
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        for key in keys {
+            if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            input.fileHandleForWriting.write(key)
+        }
         input.fileHandleForWriting.write(Data([4]))
         try input.fileHandleForWriting.close()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        watchdog.cancel()
+        return text
+    }
+
+    /// The line editor takes a multi-line statement as one entry, prints the result, and keeps the
+    /// entry in the history file.
+    @Test func theLineEditorOnARealTerminal() throws {
+        let dir = TemporaryDirectory()
+        let text = try onTerminal([Data("SELECT 20\r+ 22 AS answer;\r".utf8)], dir: dir)
         #expect(text.contains("LeadDB 0.1.0"))
         #expect(text.contains("|     42 |"))
         #expect(text.contains("...> "))
@@ -80,34 +93,15 @@ import Testing
         #expect(history == "SELECT 20\\n+ 22 AS answer;\n")
     }
 
-    /// Ctrl-C during a statement that would never end interrupts it, and the shell goes on.
+    /// Ctrl-C during a statement that would never end interrupts it, and the shell goes on. The pauses
+    /// let the statement start first (a Ctrl-C before it would only clear the line).
     @Test func controlCInterruptsARunningStatementAndTheShellGoesOn() throws {
-        let script = "/usr/bin/script"
-        let binary = try #require(LeadsBinary.url, "the leads binary is built next to the test bundle")
-        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script provides the pseudo-terminal")
         let dir = TemporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = ["-qfec", "\(binary.path) --db \(dir.file("t.db"))", "/dev/null"]
-        process.environment = ["LEADS_HISTORY": dir.file("history"), "TERM": "xterm", "NO_COLOR": "1"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // A watchdog: if the interrupt failed, the statement would run forever.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
-        input.fileHandleForWriting.write(Data("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r;\r".utf8))
-        Thread.sleep(forTimeInterval: 1.5)  // let the statement start: Ctrl-C before it would only clear the line
-        input.fileHandleForWriting.write(Data([3]))
-        Thread.sleep(forTimeInterval: 0.5)
-        input.fileHandleForWriting.write(Data("SELECT 'still here' AS after;\r".utf8))
-        input.fileHandleForWriting.write(Data([4]))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        watchdog.cancel()
+        let text = try onTerminal([
+            Data("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r;\r".utf8),
+            Data([3]),
+            Data("SELECT 'still here' AS after;\r".utf8),
+        ], pause: 1.0, dir: dir)
         #expect(text.contains("Error: interrupted"))
         #expect(text.contains("still here"))
     }
