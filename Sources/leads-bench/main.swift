@@ -116,8 +116,9 @@ let rawCapture = try rawInserts(
     count: options.leads, batch: options.batch, row: Generator.row)
 let store = try LeadStore(path: options.dir + "/leads.db")
 try store.freezeClock(at: SQLiteDate.parse("2026-11-24T09:00:00Z")!)
-// A team sized for the leads: every rep holds at most a few hundred open leads, as capacity intends.
-let repCount = max(1, options.leads / 400)
+// A fixed team, as in life: 50 reps holding at most 500 open leads each. Beyond 25,000 open leads the
+// rest wait unassigned (with one notification each), as the routing rules say.
+let repCount = 50
 try store.write { db in
     for id in 1...repCount { try db.execute("INSERT INTO reps(id, name, capacity) VALUES (?, ?, 500)", [id, "Rep \(id)"]) }
 }
