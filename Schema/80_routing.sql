@@ -61,7 +61,9 @@ BEGIN
     SELECT 'lead_unassigned', d.lead_id, NULL,
            json_object('lead_id', d.lead_id, 'team', d.team, 'reason', coalesce(NEW.reason || ': ', '') || d.reason), c.now
       FROM routing_decisions AS d, lead_records AS l, clock AS c
-     WHERE d.lead_id = NEW.lead_id AND l.id = NEW.lead_id AND d.rep_id IS NULL AND l.owner_id IS NULL
+     -- The first test involves no table: a lead the statement above assigned skips the rest at once.
+     WHERE (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id) IS NULL
+       AND d.lead_id = NEW.lead_id AND l.id = NEW.lead_id AND d.rep_id IS NULL AND l.owner_id IS NULL
        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.lead_id = NEW.lead_id AND o.kind = 'lead_unassigned' AND o.created_at >= coalesce(l.assigned_at, ''));
 
     SELECT RAISE(IGNORE);
@@ -100,16 +102,15 @@ BEGIN
        AND EXISTS (SELECT 1 FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL AND erased_at IS NULL);
     UPDATE reps SET last_assigned_at = NEW.assigned_at WHERE id = NEW.rep_id;
 
-    -- The lead: its owner, when, and a fresh SLA deadline for the new owner (see 85_sla.sql).
+    -- The lead: its owner, when, and a fresh SLA deadline for the new owner (85_sla.sql), in one write.
     UPDATE lead_records
        SET owner_id = NEW.rep_id,
            assigned_at = CASE WHEN NEW.rep_id IS NOT NULL THEN NEW.assigned_at END,
+           response_due_at = CASE WHEN NEW.rep_id IS NOT NULL
+                                  THEN (SELECT response_due_at FROM assignment_deadlines WHERE assignment_id = NEW.id) END,
            first_response_at = NULL,
            sla_met = NULL,
            updated_at = NEW.assigned_at
-     WHERE id = NEW.lead_id;
-    UPDATE lead_records
-       SET response_due_at = (SELECT response_due_at FROM sla_deadlines WHERE lead_id = NEW.lead_id)
      WHERE id = NEW.lead_id;
 END;
 

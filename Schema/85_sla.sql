@@ -6,39 +6,49 @@
 -- activity or a move to `contacted` records first_response_at and whether the SLA was met (see
 -- 50_activities.sql and 40_stages.sql). Breaches are computed against now: nothing is flagged on save.
 
--- The deadline each assigned lead gets from its policy, as of its assignment.
-CREATE VIEW sla_deadlines AS
-SELECT l.id AS lead_id, p.id AS policy_id, p.name AS policy,
+-- The deadline an assignment gives: the first matching policy (by priority; the lead's score now and
+-- its source), counted from the assignment's time. The assignment trigger (80_routing.sql) stores it
+-- in leads.response_due_at.
+CREATE VIEW assignment_deadlines AS
+SELECT a.id AS assignment_id, l.id AS lead_id, p.id AS policy_id, p.name AS policy,
        CASE
-           WHEN l.assigned_at IS NULL OR p.id IS NULL THEN NULL
+           WHEN a.assigned_at IS NULL OR p.id IS NULL THEN NULL
            WHEN p.business_hours = 0
-               THEN strftime('%Y-%m-%dT%H:%M:%fZ', l.assigned_at, '+' || p.response_minutes || ' minutes')
+               THEN strftime('%Y-%m-%dT%H:%M:%fZ', a.assigned_at, '+' || p.response_minutes || ' minutes')
            ELSE (
                -- Walk the open windows from the assignment on, day by day, and stop in the window where
                -- the running total of open minutes reaches the policy's minutes.
                SELECT strftime('%Y-%m-%dT%H:%M:%fZ', w.opens_at, '+' || ((p.response_minutes - (w.running - w.minutes)) * 60) || ' seconds')
                  FROM (SELECT opens_at, minutes, sum(minutes) OVER (ORDER BY opens_at) AS running
-                         FROM (SELECT max(datetime(date(l.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
-                                          strftime('%Y-%m-%d %H:%M:%f', l.assigned_at)) AS opens_at,
-                                      (julianday(datetime(date(l.assigned_at, '+' || d.n || ' days') || ' ' || b.closes))
-                                       - julianday(max(datetime(date(l.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
-                                                       strftime('%Y-%m-%d %H:%M:%f', l.assigned_at)))) * 1440 AS minutes
+                         FROM (SELECT max(datetime(date(a.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
+                                          strftime('%Y-%m-%d %H:%M:%f', a.assigned_at)) AS opens_at,
+                                      (julianday(datetime(date(a.assigned_at, '+' || d.n || ' days') || ' ' || b.closes))
+                                       - julianday(max(datetime(date(a.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
+                                                       strftime('%Y-%m-%d %H:%M:%f', a.assigned_at)))) * 1440 AS minutes
                                  FROM _days AS d
                                  JOIN business_hours AS b
-                                   ON b.weekday = CAST(strftime('%w', l.assigned_at, '+' || d.n || ' days') AS INTEGER)
+                                   ON b.weekday = CAST(strftime('%w', a.assigned_at, '+' || d.n || ' days') AS INTEGER)
                                 WHERE d.n <= 31 + p.response_minutes / 30
-                                  AND date(l.assigned_at, '+' || d.n || ' days') NOT IN (SELECT day FROM holidays))
+                                  AND date(a.assigned_at, '+' || d.n || ' days') NOT IN (SELECT day FROM holidays))
                         WHERE minutes > 0) AS w
                 WHERE w.running >= p.response_minutes
                 ORDER BY w.opens_at
                 LIMIT 1)
        END AS response_due_at
-  FROM leads AS l
+  FROM assignments AS a
+  JOIN leads AS l ON l.id = a.lead_id
   LEFT JOIN sla_policies AS p
     ON p.id = (SELECT sp.id FROM sla_policies sp
                 WHERE (sp.min_score IS NULL OR l.score >= sp.min_score)
                   AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
                 ORDER BY sp.priority, sp.id LIMIT 1);
+
+-- Each assigned lead's policy and deadline, as of its current assignment.
+CREATE VIEW sla_deadlines AS
+SELECT l.id AS lead_id, d.policy_id, d.policy, l.response_due_at
+  FROM lead_records AS l
+  JOIN assignment_deadlines AS d
+    ON d.assignment_id = (SELECT max(id) FROM assignments WHERE lead_id = l.id AND rep_id IS NOT NULL);
 
 -- Assigned, open leads nobody has answered, past their deadline now. Now is a scalar subquery, not a
 -- join, so it bounds the range scan of the unanswered-leads index: the cost follows the breaches, not
