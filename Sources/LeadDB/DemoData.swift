@@ -64,17 +64,17 @@ public enum DemoData {
             if random.next(10) < 7 {
                 try store.log(.call, for: id, at: at.addingTimeInterval(Double(random.next(30 * 3_600))).clamped(to: at...end))
                 total += 1
-                try? store.move(id, to: .contacted)
+                _ = try? store.move(id, to: .contacted)
                 let roll = random.next(10)
                 if roll < 2 {
-                    try? store.move(id, to: .disqualified, lostReason: ["no_budget", "bad_timing", "competitor"][random.next(3)])
+                    _ = try? store.move(id, to: .disqualified, lostReason: ["no_budget", "bad_timing", "competitor"][random.next(3)])
                 } else if roll < 4 {
-                    try? store.move(id, to: .nurturing)
+                    _ = try? store.move(id, to: .nurturing)
                 } else if roll < 7 {
-                    try? store.move(id, to: .sql)
+                    _ = try? store.move(id, to: .sql)
                     if random.next(2) == 0 {
-                        try? store.move(id, to: .opportunity, amount: Decimal(5_000 + random.next(60) * 500))
-                        if random.next(2) == 0 { try? store.move(id, to: .customer) }
+                        _ = try? store.move(id, to: .opportunity, amount: Decimal(5_000 + random.next(60) * 500))
+                        if random.next(2) == 0 { _ = try? store.move(id, to: .customer) }
                     }
                 }
             }

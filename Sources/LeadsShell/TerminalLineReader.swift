@@ -158,7 +158,7 @@ public final class TerminalLineReader: LineSource {
             handle.write(Data(line.utf8))
             try? handle.close()
         } else {
-            FileManager.default.createFile(atPath: historyPath, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: historyPath, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600])
         }
     }
 
