@@ -9,8 +9,11 @@ import LeadSQLite
 public enum DemoData {
     /// What was loaded.
     public struct Summary: Sendable, Hashable {
+        /// Reps loaded.
         public let reps: Int
+        /// How many leads are in it now.
         public let leads: Int
+        /// Activities loaded.
         public let activities: Int
     }
 

@@ -6,19 +6,33 @@ import LeadSQLite
 ///     let lead = try store.lead(email: "ada@example.com")
 ///     print(lead?.name ?? "-", lead?.score ?? 0)
 public struct Lead: Sendable, Hashable, Identifiable {
+    /// Its id in the database.
     public let id: Int64
+    /// The email, normalised (trimmed, lower-cased), or nil.
     public var email: String?
+    /// The first name, or nil.
     public var firstName: String?
+    /// The last name, or nil.
     public var lastName: String?
+    /// The phone: digits with a leading + kept, or nil.
     public var phone: String?
+    /// The company, or nil.
     public var company: String?
+    /// The job title, or nil.
     public var title: String?
+    /// The industry, or nil.
     public var industry: String?
+    /// Employees, as a whole number, or nil.
     public var companySize: Int?
+    /// The country, or nil.
     public var country: String?
+    /// Where it came from, if known.
     public var source: String?
+    /// The marketing campaign, if any.
     public var campaign: String?
+    /// The lifecycle stage.
     public var stage: Stage
+    /// The owning rep's id, or nil when unassigned.
     public var ownerID: Int64?
     /// The sum of the matching fit rules.
     public var fitScore: Double
@@ -28,21 +42,33 @@ public struct Lead: Sendable, Hashable, Identifiable {
     public var score: Double
     /// The deal amount, exact (never binary floating point).
     public var amount: Decimal?
+    /// Why the lead was lost (a row of `lost_reasons`), or nil.
     public var lostReason: String?
     /// Marketing consent: true given, false or nil not given.
     public var consent: Bool?
+    /// Where marketing consent was recorded.
     public var consentSource: String?
+    /// When marketing consent was recorded.
     public var consentAt: Date?
+    /// When the lead was captured.
     public var createdAt: Date
+    /// When the lead last changed (attributes, stage, owner).
     public var updatedAt: Date
+    /// When the latest activity happened.
     public var lastActivityAt: Date?
+    /// When the current owner got the lead.
     public var assignedAt: Date?
+    /// The response deadline.
     public var responseDueAt: Date?
+    /// The first response (an outbound touch or a move to contacted), or nil.
     public var firstResponseAt: Date?
     /// Whether the first response met the SLA; nil until there is one.
     public var slaMet: Bool?
+    /// When the lead was won, or nil.
     public var convertedAt: Date?
+    /// When the lead was won or lost, or nil while open.
     public var closedAt: Date?
+    /// When the person was erased, or nil.
     public var erasedAt: Date?
 
     /// First and last name joined, or nil when both are empty.
@@ -104,28 +130,40 @@ public struct Lead: Sendable, Hashable, Identifiable {
 ///     let ada = NewLead(email: "Ada@Example.com", name: "Ada Lovelace", company: "Analytical", source: "webinar")
 ///     let result = try store.capture(ada)
 public struct NewLead: Sendable, Hashable {
+    /// The email as given (the database trims and lower-cases it).
     public var email: String?
+    /// The first name as given.
     public var firstName: String?
+    /// The last name as given.
     public var lastName: String?
     /// A full name, split into first and last when those are absent.
     public var name: String?
+    /// The phone as given (the database keeps digits and a leading +).
     public var phone: String?
+    /// The company.
     public var company: String?
+    /// The job title.
     public var title: String?
+    /// The industry.
     public var industry: String?
     /// As given: `250`, `1,200`, `50-200` and `5000+` are read as whole numbers.
     public var companySize: String?
+    /// The country.
     public var country: String?
+    /// Where the lead came from (webinar, referral, ...).
     public var source: String?
+    /// The marketing campaign.
     public var campaign: String?
     /// Marketing consent: true given, false not given, nil unknown.
     public var consent: Bool?
+    /// Where consent was given; defaults to `source`.
     public var consentSource: String?
     /// When the lead was really captured (imports); nil means now.
     public var capturedAt: Date?
     /// Free text or JSON kept with the capture's activity.
     public var detail: String?
 
+    /// Makes a lead to capture; every field is optional, but the database needs an email or a phone.
     public init(
         email: String? = nil, firstName: String? = nil, lastName: String? = nil, name: String? = nil,
         phone: String? = nil, company: String? = nil, title: String? = nil, industry: String? = nil,
@@ -160,6 +198,8 @@ public struct NewLead: Sendable, Hashable {
 }
 
 /// What a capture did.
+///
+///     if try store.capture(lead).outcome == .merged { print("known lead") }
 public enum CaptureOutcome: Sendable, Hashable {
     /// A new lead.
     case created
@@ -168,12 +208,19 @@ public enum CaptureOutcome: Sendable, Hashable {
 }
 
 /// The lead after a capture, and whether it was new.
+///
+///     let result = try store.capture(NewLead(email: "ada@example.com"))
+///     print(result.lead.id, result.outcome)
 public struct CaptureResult: Sendable, Hashable {
+    /// The lead as stored after the capture.
     public let lead: Lead
+    /// Whether the lead was new or merged.
     public let outcome: CaptureOutcome
 }
 
 /// The result of one row of ``LeadStore/captureMany(_:chunkSize:progress:)``.
+///
+///     for row in try store.captureMany(rows) { if case .failure(let error) = row.outcome { print(row.index, error.message) } }
 public struct CaptureRowResult: Sendable {
     /// The row's position in the input, from 0.
     public let index: Int

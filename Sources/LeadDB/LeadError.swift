@@ -95,6 +95,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The text, as the database wrote it.
     public var description: String { message }
 
     /// Maps any error thrown while using the database to a LeadError.

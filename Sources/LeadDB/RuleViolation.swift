@@ -17,6 +17,7 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
     /// The whole message, code included, as the rule wrote it.
     public let message: String
 
+    /// Makes a violation from its code and message.
     public init(code: String, message: String) {
         self.code = code
         self.message = message
@@ -32,6 +33,7 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
         self.message = text
     }
 
+    /// The text, as the database wrote it.
     public var description: String { message }
 
     private static let wrapperPrefix = "JSON path error near '"

@@ -4,17 +4,28 @@
 ///     try store.move(lead.id, to: .contacted)
 ///     try store.move(lead.id, to: Stage("discovery"))   // a stage a user added
 public struct Stage: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The name as stored in the database.
     public let rawValue: String
+    /// Makes a value from its stored name.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Makes a value from its stored name.
     public init(_ name: String) { self.rawValue = name }
+    /// Makes a value from its stored name.
     public init(stringLiteral value: String) { self.rawValue = value }
+    /// The name.
     public var description: String { rawValue }
 
+    /// The default `new`.
     public static let new = Stage("new")
+    /// The default `contacted`.
     public static let contacted = Stage("contacted")
+    /// The default `nurturing`.
     public static let nurturing = Stage("nurturing")
+    /// The default `mql`.
     public static let mql = Stage("mql")
+    /// The default `sql`.
     public static let sql = Stage("sql")
+    /// The default `opportunity`.
     public static let opportunity = Stage("opportunity")
     /// Won.
     public static let customer = Stage("customer")
@@ -27,25 +38,43 @@ public struct Stage: RawRepresentable, Hashable, Sendable, Codable, ExpressibleB
 ///
 ///     try store.log(.demoRequest, for: lead.id)
 public struct ActivityKind: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The name as stored in the database.
     public let rawValue: String
+    /// Makes a value from its stored name.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Makes a value from its stored name.
     public init(_ name: String) { self.rawValue = name }
+    /// Makes a value from its stored name.
     public init(stringLiteral value: String) { self.rawValue = value }
+    /// The name.
     public var description: String { rawValue }
 
+    /// The default `email_open`.
     public static let emailOpen = ActivityKind("email_open")
+    /// The default `email_click`.
     public static let emailClick = ActivityKind("email_click")
+    /// The default `page_view`.
     public static let pageView = ActivityKind("page_view")
+    /// The default `pricing_page_view`.
     public static let pricingPageView = ActivityKind("pricing_page_view")
+    /// The default `content_download`.
     public static let contentDownload = ActivityKind("content_download")
+    /// The default `form_submit`.
     public static let formSubmit = ActivityKind("form_submit")
+    /// The default `webinar_attended`.
     public static let webinarAttended = ActivityKind("webinar_attended")
+    /// The default `email_reply`.
     public static let emailReply = ActivityKind("email_reply")
+    /// The default `demo_request`.
     public static let demoRequest = ActivityKind("demo_request")
+    /// The default `unsubscribe`.
     public static let unsubscribe = ActivityKind("unsubscribe")
+    /// The default `email_bounce`.
     public static let emailBounce = ActivityKind("email_bounce")
     /// Outbound: a rep's touch (counts as the first response for the SLA).
     public static let call = ActivityKind("call")
+    /// The default `email_sent`.
     public static let emailSent = ActivityKind("email_sent")
+    /// The default `meeting`.
     public static let meeting = ActivityKind("meeting")
 }

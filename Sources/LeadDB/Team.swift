@@ -2,15 +2,26 @@ import Foundation
 import LeadSQLite
 
 /// A sales rep, with the open-lead count LeadDB keeps.
+///
+///     for rep in try store.reps() where rep.active { print(rep.name, rep.openLeads, "/", rep.capacity) }
 public struct Rep: Sendable, Hashable, Identifiable {
+    /// Its id in the database.
     public let id: Int64
+    /// First and last name, or nil.
     public let name: String
+    /// The email, normalised (trimmed, lower-cased), or nil.
     public let email: String?
+    /// The team's name.
     public let team: String
+    /// Whether the rep takes new leads.
     public let active: Bool
+    /// The most open leads the rep holds.
     public let capacity: Int
+    /// The rep's manager (a rep), or nil.
     public let managerID: Int64?
+    /// Open leads the rep owns now, kept exact by LeadDB.
     public let openLeads: Int
+    /// When the rep last got a lead (round-robin reads it).
     public let lastAssignedAt: Date?
 
     init(row: Row) throws {
@@ -27,17 +38,26 @@ public struct Rep: Sendable, Hashable, Identifiable {
 }
 
 /// One change of a lead's owner, with why.
+///
+///     for change in try store.assignments(lead: 42) { print(change.assignedAt, change.repID ?? 0, change.reason) }
 public struct Assignment: Sendable, Hashable, Identifiable {
+    /// Its id in the database.
     public let id: Int64
+    /// The lead it belongs to.
     public let leadID: Int64
     /// nil: unassigned by hand.
     public let repID: Int64?
+    /// The owner before, or nil.
     public let previousRepID: Int64?
+    /// The team's name.
     public let team: String?
+    /// The routing rule that picked the team, or nil.
     public let ruleID: Int64?
     /// `round_robin`, `load_balanced` or `manual`.
     public let method: String
+    /// Why, in words.
     public let reason: String
+    /// When the assignment was made.
     public let assignedAt: Date
 
     init(row: Row) throws {
@@ -54,13 +74,22 @@ public struct Assignment: Sendable, Hashable, Identifiable {
 }
 
 /// An assigned, open lead nobody has answered: past its deadline (a breach) or close to it.
+///
+///     for breach in try store.slaBreaches() { print(breach.ownerName ?? "-", breach.minutesOverdue, "min late") }
 public struct SLABreach: Sendable, Hashable {
+    /// The lead it belongs to.
     public let leadID: Int64
+    /// The email, normalised (trimmed, lower-cased), or nil.
     public let email: String?
+    /// First and last name, or nil.
     public let name: String?
+    /// The company, or nil.
     public let company: String?
+    /// The owning rep's id, or nil when unassigned.
     public let ownerID: Int64?
+    /// The owning rep's name, or nil.
     public let ownerName: String?
+    /// The response deadline.
     public let responseDueAt: Date
     /// Minutes past the deadline; negative for a lead that is due soon (minutes left).
     public let minutesOverdue: Int
