@@ -102,7 +102,14 @@ public final class Database {
         let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        while try statement.step() {}
+        do {
+            while try statement.step() {}
+        } catch let error as SQLiteError where error.resultCode != .constraint && error.resultCode != .error {
+            // A statement that failed for another reason than a rule or constraint (busy, schema
+            // changed, interrupted...) is dropped from the cache and prepared afresh next time.
+            cache[sql] = nil
+            throw error
+        }
     }
 
     /// Runs one statement and returns all its rows.

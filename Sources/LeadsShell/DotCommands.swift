@@ -116,12 +116,11 @@ struct DotCommand: Sendable {
             guard let text = try? String(contentsOfFile: args[0], encoding: .utf8) else {
                 throw UsageError(argument: 0, message: "cannot read \(args[0])")
             }
-            let line = shell.lineNumber
-            let interactive = shell.interactive
+            let (line, source) = (shell.lineNumber, shell.source)
             shell.lineNumber = 0
+            shell.source = args[0]
             _ = shell.run(StringInput(text), prompts: false)
-            shell.lineNumber = line
-            _ = interactive
+            (shell.lineNumber, shell.source) = (line, source)
         },
         DotCommand(name: "timer", arguments: "on|off", summary: "show how long each statement took", arity: 1...1) { shell, args in
             shell.timer = try parseSwitch(args[0], argument: 0)

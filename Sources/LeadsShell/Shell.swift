@@ -40,6 +40,8 @@ public final class Shell {
     public internal(set) var hadError = false
     /// Line number of the next input line, for error messages in scripts.
     var lineNumber = 0
+    /// The file being read by `.read`, named in error messages; nil for the main input.
+    var source: String?
 
     /// Makes a shell on an open database.
     public init(db: Database, out: OutputSink, err: OutputSink, interactive: Bool) {
@@ -220,8 +222,8 @@ public final class Shell {
     func report(_ error: SQLiteError, in sql: String, firstLine: Int) {
         hadError = true
         var text = "Error"
-        if !interactive {
-            text += " near line \(firstLine + (error.line ?? 1) - 1)"
+        if !interactive || source != nil {
+            text += " near line \(firstLine + (error.line ?? 1) - 1)" + (source.map { " of \($0)" } ?? "")
         }
         text = errorLabel(text)
         if let violation = RuleViolation(error) {
@@ -251,7 +253,8 @@ public final class Shell {
     /// Reports a failure of a command (not SQL).
     func fail(_ message: String) {
         hadError = true
-        err.write(errorLabel("Error\(interactive ? "" : " near line \(lineNumber)")") + ": \(message)\n")
+        let place = interactive && source == nil ? "" : " near line \(lineNumber)" + (source.map { " of \($0)" } ?? "")
+        err.write(errorLabel("Error" + place) + ": \(message)\n")
     }
 
     /// "Error" in bold red on a terminal that wants colour.
