@@ -16,7 +16,16 @@ extension LeadStore {
     /// The email is normalised by the database's own rule (`_email_normalised`), which needs the
     /// write connection for a moment.
     public func lead(email: String) throws -> Lead? {
-        try write { db in
+        if isReadOnly {
+            // No scratch row to write: SQLite's lower() folds ASCII only, so accented capitals in
+            // the address given must match as stored.
+            return try read { db in
+                try db.query(
+                    "SELECT \(Lead.columns) FROM leads WHERE email = lower(trim(?, char(32, 9, 10, 13, 160)))", [email]
+                ).first.map(Lead.init(row:))
+            }
+        }
+        return try write { db in
             try db.execute("UPDATE _email_scratch SET raw = ? WHERE slot = 1", [email])
             let lead = try db.query(
                 "SELECT \(Lead.columns) FROM leads WHERE email = (SELECT email FROM _email_normalised)"
@@ -49,9 +58,9 @@ extension LeadStore {
     public func find(_ text: String, limit: Int = 50) throws -> [Lead] {
         let needle = text.trimmingCharacters(in: .whitespaces)
         guard !needle.isEmpty else { return [] }
-        // The index is brought up to date first (leads captured since the last tick), in one batch.
-        return try write { db in
-            try db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+        // The index is brought up to date first (leads captured since the last tick), in one batch;
+        // a read-only store searches the index as the last tick left it.
+        let search = { (db: Database) throws -> [Lead] in
             if needle.count >= 3 {
                 let phrase = "\"" + needle.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 return try db.query(
@@ -63,6 +72,11 @@ extension LeadStore {
                 "SELECT \(Lead.columns) FROM leads WHERE instr(lower(email), lower(?1)) OR instr(lower(first_name), lower(?1)) OR instr(lower(last_name), lower(?1)) OR instr(lower(company), lower(?1)) ORDER BY score DESC, id LIMIT ?2",
                 [needle, limit]
             ).map(Lead.init(row:))
+        }
+        if isReadOnly { return try read(search) }
+        return try write { db in
+            try db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+            return try search(db)
         }
     }
 

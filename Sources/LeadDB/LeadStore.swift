@@ -115,6 +115,9 @@ public final class LeadStore: Sendable {
         }
     }
 
+    /// True when the store's connection cannot write (opened read-only).
+    public var isReadOnly: Bool { writer.use { $0.isReadOnly } }
+
     /// Runs `body` on the writer connection without opening a transaction (for statements that manage
     /// their own, like checkpoints).
     func withWriter<T>(_ body: (Database) throws -> T) throws -> T {

@@ -274,3 +274,15 @@ enum LeadsBinary {
         return nil
     }
 }
+
+@Suite struct ReadOnlyShellTests {
+    @Test func aReadOnlyShellReadsFindsAndRefusesWrites() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("ro.db")
+        #expect(ShellRun(["--db", path], stdin: "capture email=ada@example.com name=\"Ada Lovelace\"\ntick\n").status == 0)
+        let run = ShellRun(["--db", path, "--readonly"], stdin: "find lovelace\nshow ada@example.com\ncapture email=b@example.com\n")
+        #expect(run.out.hasPrefix("1|Ada Lovelace|ada@example.com||new|10.0\nLead 1: Ada Lovelace <ada@example.com>\n"))
+        #expect(run.err.contains("attempt to write a readonly database"))
+        #expect(run.status == 1)
+    }
+}
