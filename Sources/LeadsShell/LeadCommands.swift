@@ -198,7 +198,12 @@ private func describe(_ lead: Lead) -> String {
 }
 
 private func ownerText(_ lead: Lead, _ store: LeadStore) throws -> String {
-    guard let owner = lead.ownerID else { return ", unassigned" }
+    guard let owner = lead.ownerID else {
+        if try store.reps().filter(\.active).isEmpty {
+            return ", unassigned (no reps yet: INSERT INTO reps(name, team, capacity) VALUES ('Ana', 'default', 50) routes new leads)"
+        }
+        return ", unassigned (see: SELECT * FROM unassigned_leads)"
+    }
     let name = try store.reps().first { $0.id == owner }?.name ?? "rep \(owner)"
     return ", owner \(name)"
 }

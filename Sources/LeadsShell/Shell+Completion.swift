@@ -9,6 +9,8 @@ extension Shell {
         return Database.isComplete(entry)
     }
 
+    static let statementKeywords = ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "VALUES"]
+
     static let sqlKeywords = [
         "SELECT", "FROM", "WHERE", "ORDER", "BY", "GROUP", "HAVING", "LIMIT", "INSERT", "INTO", "VALUES", "UPDATE", "SET",
         "DELETE", "JOIN", "LEFT", "ON", "AND", "OR", "NOT", "NULL", "IS", "IN", "LIKE", "AS", "DESC", "ASC", "COUNT",
@@ -22,13 +24,12 @@ extension Shell {
             return DotCommand.all.map { "." + $0.name }
         }
         let before = line.components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }
-        var candidates: [String] = []
-        if before.count <= 1 {
-            candidates += LeadCommand.all.map(\.name)
-            candidates += Self.sqlKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
-        } else {
-            candidates += Self.sqlKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
+        // An entry starts with a command or a statement: nothing else completes there.
+        if before.count <= 1 && !line.hasSuffix(" ") {
+            return LeadCommand.all.map(\.name)
+                + Self.statementKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
         }
+        var candidates = Self.sqlKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
         func names(_ sql: String) -> [String] {
             (try? db.query(sql).compactMap { String.fromDatabaseValue($0[0]) }) ?? []
         }
