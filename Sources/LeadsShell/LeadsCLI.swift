@@ -19,12 +19,19 @@ public enum LeadsCLI {
 
         Options:
           --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
-          -c COMMAND         run COMMAND (SQL or a dot-command) and exit; repeatable
+          -c COMMAND         run COMMAND (SQL, a lead command or a dot-command) and exit; repeatable
           --bail             stop at the first error
           --csv, --json      print results as CSV or JSON
           --readonly         open the database read-only
           -h, --help         show this help
           --version          show the version
+
+        Environment:
+          LEADS_DB           the database file when --db is not given
+          LEADS_HISTORY      the shell's history file (default ~/.leads_history)
+          NO_COLOR           no colours in messages
+
+        In the shell, `help` lists the lead commands and `.help` the dot-commands.
 
         """
 
