@@ -286,3 +286,23 @@ enum LeadsBinary {
         #expect(run.status == 1)
     }
 }
+
+@Suite struct DemoAndOpenTests {
+    @Test func demoFillsANewFileOnceAndOpenSwitchesFiles() throws {
+        let dir = TemporaryDirectory()
+        let demo = dir.file("demo.db")
+        let first = ShellRun(["demo", "--db", demo])
+        #expect(first.status == 0)
+        #expect(first.out == "Loaded the demo into \(demo): 5 reps, 240 leads, 933 activities. Open it with: leads --db \(demo)\n")
+        let again = ShellRun(["demo", "--db", demo])
+        #expect(again.status == 1)
+        #expect(again.err == "leads: error: demo_refused: the database already has 240 leads; the demo fills only an empty one (give a new file with --db)\n")
+        let counts = ShellRun(["--db", demo, "-c", "SELECT count(*) FROM leads", "-c", "SELECT sum(leads) FROM funnel"])
+        #expect(counts.out == "240\n240\n")
+
+        let other = dir.file("other.db")
+        let run = ShellRun(["--db", demo], stdin: ".open \(other)\nSELECT count(*) FROM leads;\ncapture email=a@example.com\n.open \(demo)\nSELECT count(*) FROM leads;\n")
+        #expect(run.out.hasPrefix("Opened \(other).\n0\nCreated lead 1: a@example.com, stage new, score 10.0, unassigned"))
+        #expect(run.out.hasSuffix("Opened \(demo).\n240\n"))
+    }
+}
