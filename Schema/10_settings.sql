@@ -8,6 +8,8 @@ CREATE VIEW setting_problems AS
 SELECT key, value, CASE
     WHEN key = 'clock.now' AND value IS NOT NULL AND julianday(value) IS NULL
         THEN 'invalid_setting: clock.now must be a UTC time such as 2026-11-24T09:30:00Z, or NULL for the real time; got ' || coalesce(value, 'NULL')
+    WHEN key = 'clock.shift' AND value IS NOT NULL AND strftime('%s', 'now', value) IS NULL
+        THEN 'invalid_setting: clock.shift must be a time modifier such as +2 hours or -3 days, or NULL; got ' || coalesce(value, 'NULL')
     WHEN key IN ('score.mql_threshold', 'score.hot_threshold') AND typeof(value) NOT IN ('integer', 'real')
         THEN 'invalid_setting: ' || key || ' must be a number; got ' || coalesce(value, 'NULL')
     WHEN key = 'score.half_life_days' AND NOT (typeof(value) IN ('integer', 'real') AND value > 0)
@@ -29,7 +31,7 @@ BEGIN
 END;
 
 CREATE TRIGGER settings_before_delete_required BEFORE DELETE ON settings
-WHEN OLD.key IN ('clock.now', 'score.mql_threshold', 'score.half_life_days', 'score.hot_threshold', 'routing.assign_at')
+WHEN OLD.key IN ('clock.now', 'clock.shift', 'score.mql_threshold', 'score.half_life_days', 'score.hot_threshold', 'routing.assign_at')
 BEGIN
     SELECT json_extract('{}', 'required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead');
 END;

@@ -132,6 +132,20 @@ extension LeadStore {
         }
     }
 
+    /// Wins a lead: moves it to `customer` (which needs it to be an opportunity with an amount).
+    ///
+    ///     try store.convert(42)
+    @discardableResult
+    public func convert(_ lead: Int64) throws -> Lead { try move(lead, to: .customer) }
+
+    /// Loses a lead: moves it to `disqualified` with a reason from `lost_reasons`.
+    ///
+    ///     try store.disqualify(42, reason: "no_budget")
+    @discardableResult
+    public func disqualify(_ lead: Int64, reason: String) throws -> Lead {
+        try move(lead, to: .disqualified, lostReason: reason)
+    }
+
     /// Assigns a lead to a rep by hand (nil unassigns); checked, logged, counted, SLA clock restarted.
     ///
     ///     try store.assign(42, to: 7)
@@ -225,6 +239,17 @@ extension LeadStore {
         try freezeClock(at: try now().addingTimeInterval(interval))
     }
 
-    /// Returns the clock to the real time.
-    public func unfreezeClock() throws { try setSetting("clock.now", to: DatabaseValue.null) }
+    /// Returns the clock to the real time (and removes any shift).
+    public func unfreezeClock() throws {
+        try setSetting("clock.now", to: DatabaseValue.null)
+        try setSetting("clock.shift", to: DatabaseValue.null)
+    }
+
+    /// Shifts the clock every rule reads by a SQLite modifier (`+2 hours`, `-3 days`), frozen or not;
+    /// nil removes the shift.
+    ///
+    ///     try store.shiftClock("+1 day")   // what would breach tomorrow?
+    public func shiftClock(_ modifier: String?) throws {
+        try setSetting("clock.shift", to: modifier.map(DatabaseValue.text) ?? .null)
+    }
 }

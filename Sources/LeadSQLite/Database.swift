@@ -82,7 +82,20 @@ public final class Database {
         // Touch the schema first: a file that is not a database fails here with a clear error.
         _ = try scalar("SELECT count(*) FROM sqlite_schema", as: Int.self)
         if path != ":memory:" && !path.isEmpty {
-            try execute("PRAGMA journal_mode = WAL")
+            // Switching to WAL needs an exclusive lock, and SQLite does not wait for it through the
+            // busy handler: two processes opening a new file at once (two deploys) retry within the
+            // busy timeout instead of failing.
+            let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeout))
+            while true {
+                do {
+                    try execute("PRAGMA journal_mode = WAL")
+                    break
+                } catch let error as SQLiteError where error.resultCode == .busy || error.resultCode == .locked {
+                    guard ContinuousClock.now < deadline else { throw error }
+                    clearStatementCache()
+                    usleep(10_000)
+                }
+            }
         }
         try execute("PRAGMA synchronous = NORMAL")
         // Every statement that fires triggers inside a transaction keeps a statement journal for its own

@@ -57,3 +57,35 @@ import Testing
         #expect(try f.int("SELECT count(*) FROM setting_problems") == 0)
     }
 }
+
+@Suite struct ClockShiftTests {
+    @Test(arguments: Writer.allCases)
+    func theClockCanBeShiftedFrozenOrReal(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("UPDATE settings SET value = '+2 hours' WHERE key = 'clock.shift'")
+        #expect(try f.text("SELECT now FROM clock") == "2026-11-24T11:00:00.000Z")
+        let id = try f.capture(["email": "a@example.com"])
+        #expect(try f.lead(id).get("created_at", as: String.self) == "2026-11-24T11:00:00.000Z")
+        #expect(f.violation { try f.db.execute("UPDATE settings SET value = 'sideways' WHERE key = 'clock.shift'") }?.message
+            == "invalid_setting: clock.shift must be a time modifier such as +2 hours or -3 days, or NULL; got sideways")
+        try f.db.execute("UPDATE settings SET value = NULL WHERE key = 'clock.now'")
+        try f.db.execute("UPDATE settings SET value = '-3 days' WHERE key = 'clock.shift'")
+        let shifted = try #require(SQLiteDate.parse(try f.text("SELECT now FROM clock") ?? ""))
+        #expect(abs(shifted.timeIntervalSinceNow + 3 * 86_400) < 60)
+    }
+
+    @Test func convertAndDisqualifyAreMoves() throws {
+        let store = try LeadStore.inMemory()
+        try store.write { db in try db.execute("INSERT INTO reps(id, name) VALUES (1, 'Ana')") }
+        let won = try store.capture(NewLead(email: "won@example.com")).lead
+        for stage in [Stage.contacted, .sql] { try store.move(won.id, to: stage) }
+        try store.move(won.id, to: .opportunity, amount: 1_000)
+        #expect(try store.convert(won.id).stage == .customer)
+        let lost = try store.capture(NewLead(email: "lost@example.com")).lead
+        #expect(try store.disqualify(lost.id, reason: "spam").lostReason == "spam")
+        try store.shiftClock("+1 day")
+        #expect(try store.now() > Date().addingTimeInterval(86_000))
+        try store.unfreezeClock()
+        #expect(abs(try store.now().timeIntervalSinceNow) < 60)
+    }
+}
