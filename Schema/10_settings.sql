@@ -6,19 +6,29 @@
 -- One row per setting whose value is not acceptable, with the reason. Empty when all is well.
 CREATE VIEW setting_problems AS
 SELECT key, value, CASE
-    WHEN key = 'clock.now' AND value IS NOT NULL AND julianday(value) IS NULL
+    WHEN key = 'clock.now' AND value IS NOT NULL
+         AND (typeof(value) <> 'text' OR (SELECT t.problem FROM time_input AS t WHERE t.arg = json_array(CAST(value AS TEXT))) IS NOT NULL)
         THEN 'invalid_setting: clock.now must be a UTC time such as 2026-11-24T09:30:00Z, or NULL for the real time; got ' || coalesce(value, 'NULL')
     WHEN key = 'clock.shift' AND value IS NOT NULL AND strftime('%s', 'now', value) IS NULL
         THEN 'invalid_setting: clock.shift must be a time modifier such as +2 hours or -3 days, or NULL; got ' || coalesce(value, 'NULL')
-    WHEN key IN ('score.mql_threshold', 'score.hot_threshold') AND typeof(value) NOT IN ('integer', 'real')
-        THEN 'invalid_setting: ' || key || ' must be a number; got ' || coalesce(value, 'NULL')
-    WHEN key = 'score.half_life_days' AND NOT (typeof(value) IN ('integer', 'real') AND value > 0)
-        THEN 'invalid_setting: score.half_life_days must be a number of days above 0; got ' || coalesce(value, 'NULL')
+    WHEN key IN ('score.mql_threshold', 'score.hot_threshold')
+         AND NOT (typeof(value) IN ('integer', 'real') AND abs(value) <= 1000000)
+        THEN 'invalid_setting: ' || key || ' must be a number from -1000000 to 1000000; got ' || coalesce(value, 'NULL')
+    WHEN key = 'score.half_life_days' AND NOT (typeof(value) IN ('integer', 'real') AND value > 0 AND value <= 36500)
+        THEN 'invalid_setting: score.half_life_days must be a number of days above 0 and at most 36500; got ' || coalesce(value, 'NULL')
     WHEN key = 'routing.assign_at' AND value IS NOT 'capture' AND value IS NOT 'mql'
         THEN 'invalid_setting: routing.assign_at must be capture or mql; got ' || coalesce(value, 'NULL')
+    WHEN key = 'sla.due_soon_minutes' AND NOT (typeof(value) = 'integer' AND value BETWEEN 0 AND 525600)
+        THEN 'invalid_setting: sla.due_soon_minutes must be a whole number of minutes from 0 to 525600; got ' || coalesce(value, 'NULL')
     END AS problem
 FROM settings
 WHERE problem IS NOT NULL;
+
+-- The settings the rules read: they cannot be deleted or renamed (set another value instead).
+CREATE VIEW required_settings AS
+SELECT key FROM settings
+ WHERE key IN ('clock.now', 'clock.shift', 'score.mql_threshold', 'score.half_life_days', 'score.hot_threshold',
+               'routing.assign_at', 'sla.due_soon_minutes');
 
 CREATE TRIGGER settings_after_insert_check AFTER INSERT ON settings
 BEGIN
@@ -30,8 +40,14 @@ BEGIN
     SELECT json_extract('{}', problem) FROM setting_problems WHERE key = NEW.key;
 END;
 
+CREATE TRIGGER settings_before_update_key BEFORE UPDATE OF key ON settings
+WHEN NEW.key IS NOT OLD.key AND OLD.key IN (SELECT key FROM required_settings)
+BEGIN
+    SELECT json_extract('{}', 'required_setting: ' || OLD.key || ' is read by the rules and cannot be renamed; set its value instead');
+END;
+
 CREATE TRIGGER settings_before_delete_required BEFORE DELETE ON settings
-WHEN OLD.key IN ('clock.now', 'clock.shift', 'score.mql_threshold', 'score.half_life_days', 'score.hot_threshold', 'routing.assign_at')
+WHEN OLD.key IN (SELECT key FROM required_settings)
 BEGIN
     SELECT json_extract('{}', 'required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead');
 END;

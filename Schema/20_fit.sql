@@ -1,9 +1,37 @@
 -- Fit: points from fit_rules over a lead's attributes. The match of a rule and a lead is defined once,
 -- in fit_matches; everything else (the stored fit_score, score_breakdown) reads from it.
 --
--- Operators: = and != compare case-insensitively; contains is a case-insensitive substring; >= and <=
--- compare numbers as numbers; in takes a JSON array of accepted values (case-insensitive);
--- free_email matches an email whose domain is in free_email_domains. A NULL attribute matches nothing.
+-- Operators: = and != compare case-insensitively; contains is a case-insensitive substring; word matches
+-- a whole word or phrase (or any of a JSON array of them), ignoring case and punctuation, so "intern"
+-- matches "Sales Intern" but not "Director of International Sales", and "co-founder" matches
+-- "CTO / Co-Founder"; >= and <= compare numbers as numbers; in takes a JSON array of accepted values
+-- (case-insensitive); free_email matches an email whose domain is in free_email_domains. A NULL
+-- attribute matches nothing. Rules on country compare ISO codes: a rule naming "UK" or "Germany"
+-- matches a lead stored as GB or DE.
+
+-- What each rule compares with, derived from its operator and value (fit_rules.match_list keeps it, so
+-- a lead is matched without parsing the rule): `in`, the accepted values lower-cased between char(31)
+-- separators; `word`, a JSON array of the words as word_text prepares them; =, != and contains, the
+-- value lower-cased. Country values are read as country_input reads a lead's country.
+CREATE VIEW fit_rule_lists AS
+SELECT r.id,
+       CASE r.operator
+           WHEN 'in' THEN (SELECT char(31) || group_concat(lower(CASE WHEN r.attribute = 'country'
+                                   THEN (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(j.value AS TEXT)))
+                                   ELSE j.value END), char(31)) || char(31)
+                             FROM json_each(r.value) AS j)
+           WHEN 'word' THEN (SELECT json_group_array(w.words)
+                               FROM (SELECT j.value FROM json_each(CASE WHEN json_valid(r.value) THEN r.value ELSE json_array(r.value) END) AS j) AS p,
+                                    word_text AS w
+                              WHERE w.arg = json_array(CAST(p.value AS TEXT)) AND trim(w.words) <> '')
+           WHEN 'free_email' THEN NULL
+           WHEN '>=' THEN NULL
+           WHEN '<=' THEN NULL
+           ELSE lower(CASE WHEN r.attribute = 'country'
+                           THEN (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(r.value AS TEXT)))
+                           ELSE r.value END)
+       END AS match_list
+  FROM fit_rules AS r;
 
 CREATE VIEW fit_matches AS
 SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.points, r.description,
@@ -17,10 +45,13 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.poi
  WHERE CASE r.operator
         WHEN 'free_email' THEN EXISTS (
             SELECT 1 FROM free_email_domains d WHERE d.domain = substr(l.email, instr(l.email, '@') + 1))
-        WHEN 'contains' THEN instr(lower(lead_value), lower(r.value)) > 0
+        WHEN 'contains' THEN instr(lower(lead_value), r.match_list) > 0
+        WHEN 'word' THEN lead_value IS NOT NULL AND EXISTS (
+            SELECT 1 FROM word_text AS t, json_each(r.match_list) AS w
+             WHERE t.arg = json_array(CAST(lead_value AS TEXT)) AND instr(t.words, w.value) > 0)
         WHEN 'in' THEN instr(r.match_list, char(31) || lower(lead_value) || char(31)) > 0
-        WHEN '=' THEN lower(lead_value) = lower(r.value)
-        WHEN '!=' THEN lower(lead_value) <> lower(r.value)
+        WHEN '=' THEN lower(lead_value) = r.match_list
+        WHEN '!=' THEN lower(lead_value) <> r.match_list
         WHEN '>=' THEN CASE WHEN typeof(lead_value) IN ('integer', 'real') THEN lead_value >= CAST(r.value AS REAL) ELSE lead_value >= r.value END
         WHEN '<=' THEN CASE WHEN typeof(lead_value) IN ('integer', 'real') THEN lead_value <= CAST(r.value AS REAL) ELSE lead_value <= r.value END
         END;
@@ -45,21 +76,18 @@ SELECT l.id AS lead_id, (SELECT total(points) FROM fit_matches m WHERE m.lead_id
   FROM lead_records AS l
  WHERE l.erased_at IS NULL;
 
--- Each trigger first refreshes the rule's match_list (the accepted values of an `in` rule, lower-cased
--- between char(31) separators), then rescores. One trigger per event, so the order is certain.
+-- Each trigger first derives the rule's match_list, then rescores. One trigger per event, so the order
+-- is certain. A match_list written by hand is derived again.
 CREATE TRIGGER fit_rules_after_insert_rescore AFTER INSERT ON fit_rules
 BEGIN
-    UPDATE fit_rules SET match_list = (SELECT char(31) || group_concat(lower(value), char(31)) || char(31) FROM json_each(NEW.value))
-     WHERE id = NEW.id AND NEW.operator = 'in';
+    UPDATE fit_rules SET match_list = (SELECT match_list FROM fit_rule_lists WHERE id = NEW.id) WHERE id = NEW.id;
     UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
      WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
 
-CREATE TRIGGER fit_rules_after_update_rescore AFTER UPDATE OF attribute, operator, value, points ON fit_rules
+CREATE TRIGGER fit_rules_after_update_rescore AFTER UPDATE OF id, attribute, operator, value, points, match_list ON fit_rules
 BEGIN
-    UPDATE fit_rules SET match_list = CASE WHEN NEW.operator = 'in'
-               THEN (SELECT char(31) || group_concat(lower(value), char(31)) || char(31) FROM json_each(NEW.value)) END
-     WHERE id = NEW.id;
+    UPDATE fit_rules SET match_list = (SELECT match_list FROM fit_rule_lists WHERE id = NEW.id) WHERE id = NEW.id;
     UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
      WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
@@ -76,3 +104,21 @@ BEGIN
      WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score
        AND l.id = lead_scores.lead_id AND l.email LIKE '%@' || NEW.domain;
 END;
+
+CREATE TRIGGER free_email_domains_after_delete_rescore AFTER DELETE ON free_email_domains
+BEGIN
+    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f, lead_records l
+     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score
+       AND l.id = lead_scores.lead_id AND l.email LIKE '%@' || OLD.domain;
+END;
+
+-- When the schema is re-created (every deploy that changes a migration or a Schema/ file), derived
+-- rule data is derived again and the leads a data migration queued in _fit_queue are rescored; both
+-- are no-ops when nothing changed.
+UPDATE fit_rules SET match_list = (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id)
+ WHERE match_list IS NOT (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id);
+
+UPDATE lead_scores SET fit_score = (SELECT total(m.points) FROM fit_matches AS m WHERE m.lead_id = lead_scores.lead_id)
+ WHERE lead_id IN (SELECT lead_id FROM _fit_queue);
+
+DELETE FROM _fit_queue;

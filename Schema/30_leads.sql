@@ -4,13 +4,18 @@
 -- now: engagement * 0.5 ^ ((now - engagement_at) / score.half_life_days). It is exact whenever it is
 -- read; nothing needs a background job. This is the one definition of the current score.
 --
+-- Scores are given to 6 decimal places (round(x, 6), never -0.0), and every comparison with a threshold
+-- (mql, hot, SLA policies) reads this rounded score: a lead whose fit and fresh engagement add up to 50
+-- is at 50 on the real clock too, not at 49.9999999 because milliseconds passed between two events.
+--
 -- Written so SQLite flattens it: a lookup by id, or by owner through the open-leads index, touches only
 -- those rows (a LEFT JOIN to a subquery would be materialised whole for every lookup). Now and the
 -- half-life are scalar subqueries, computed once per statement (a join with the clock view would be
 -- materialised into a temporary table every time).
 CREATE VIEW leads AS
 SELECT id, email, first_name, last_name, phone, company, title, industry, company_size, country, source,
-       campaign, stage, owner_id, fit_score, fit_score + engagement_now AS score, engagement_now AS engagement,
+       campaign, stage, owner_id, fit_score, round(fit_score + engagement_now, 6) + 0.0 AS score,
+       round(engagement_now, 6) + 0.0 AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
        assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at
   FROM (SELECT r.*, sc.fit_score, sc.last_activity_at,
@@ -37,8 +42,11 @@ SELECT id, CASE
             substr(phone, 1 + (phone GLOB '+*')) NOT GLOB '*[^0-9]*'
             AND length(phone) - (phone GLOB '+*') BETWEEN 7 AND 15)
         THEN 'invalid_phone: ' || phone || ' is not a valid phone number (7 to 15 digits, optionally after a +)'
-    WHEN company_size IS NOT NULL AND NOT (typeof(company_size) = 'integer' AND company_size >= 0)
-        THEN 'invalid_company_size: ' || company_size || ' is not a number of employees (use a whole number such as 250)'
+    WHEN company_size IS NOT NULL AND NOT (typeof(company_size) = 'integer' AND company_size BETWEEN 0 AND 10000000)
+        THEN 'invalid_company_size: ' || company_size || ' is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)'
+    WHEN amount IS NOT NULL AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0 AND amount < 1e15)
+        THEN 'invalid_amount: lead ' || id || ' amount ' || CASE typeof(amount) WHEN 'blob' THEN 'of bytes' ELSE quote(amount) END
+             || ' is not a number above 0 and below 1e15 (write 12000 or 12000.50: no thousands separators, units or currency)'
     WHEN lost_reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lost_reasons WHERE reason = lost_reason)
         THEN 'unknown_lost_reason: ' || lost_reason || ' is not in lost_reasons (one of: '
              || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')'
@@ -58,7 +66,7 @@ BEGIN
         ON CONFLICT (stage) DO UPDATE SET leads = leads + 1;
 END;
 
-CREATE TRIGGER lead_records_after_update_check AFTER UPDATE OF email, phone, company_size, lost_reason ON lead_records
+CREATE TRIGGER lead_records_after_update_check AFTER UPDATE OF email, phone, company_size, lost_reason, amount ON lead_records
 BEGIN
     SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
 END;
@@ -95,24 +103,47 @@ BEGIN
                 END AS col)
      WHERE col IS NOT NULL;
 
+    -- What only a write through this view can get wrong: a value that cannot be read.
+    SELECT json_extract('{}', CASE
+        WHEN NEW.company_size IS NOT OLD.company_size AND cs.problem IS NOT NULL
+            THEN 'invalid_company_size: ' || NEW.company_size || ' ' || cs.problem
+        WHEN NEW.email IS NOT OLD.email AND em.problem IS NOT NULL
+            THEN 'invalid_email: the email of lead ' || OLD.id || ' ' || em.problem
+        END)
+      FROM company_size_input AS cs, email_input AS em
+     WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND em.arg = json_array(CAST(NEW.email AS TEXT))
+       AND (NEW.company_size IS NOT OLD.company_size OR NEW.email IS NOT OLD.email);
+
+    -- A stage move made by a person or a program (not the automatic move to mql) is a response to the
+    -- deadline running before it (85_sla.sql): working a lead answers it. It is recorded before the move,
+    -- so a deadline the move itself starts (a new owner, an mql follow-up) is not answered by it.
+    UPDATE lead_records
+       SET first_response_at = c.now,
+           sla_met = CASE WHEN lead_records.response_due_at IS NULL THEN NULL ELSE c.now <= lead_records.response_due_at END
+      FROM clock AS c
+     WHERE lead_records.id = OLD.id AND NEW.stage IS NOT OLD.stage
+       AND lead_records.first_response_at IS NULL AND lead_records.owner_id IS NOT NULL;
+
     -- A new owner is an assignment (checked, logged, counted, SLA clock restarted: 80_routing.sql).
     INSERT INTO assignments(lead_id, rep_id, previous_rep_id, team, rule_id, method, reason, assigned_at)
     SELECT OLD.id, NEW.owner_id, OLD.owner_id, (SELECT team FROM reps WHERE id = NEW.owner_id), NULL, 'manual',
            CASE WHEN NEW.owner_id IS NULL THEN 'unassigned by hand' ELSE 'assigned by hand' END, (SELECT now FROM clock)
      WHERE NEW.owner_id IS NOT OLD.owner_id;
 
-    UPDATE _email_scratch SET raw = NEW.email WHERE slot = 1;
     UPDATE lead_records SET
-        email = (SELECT email FROM _email_normalised),
+        email = CASE WHEN NEW.email IS OLD.email THEN email
+                     ELSE (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(NEW.email AS TEXT))) END,
         first_name = nullif(trim(NEW.first_name), ''),
         last_name = nullif(trim(NEW.last_name), ''),
-        phone = nullif(replace(replace(replace(replace(replace(trim(NEW.phone, char(32, 9, 10, 13)),
-                    ' ', ''), '.', ''), '-', ''), '(', ''), ')', ''), ''),
+        phone = CASE WHEN NEW.phone IS OLD.phone THEN phone
+                     ELSE (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(NEW.phone AS TEXT))) END,
         company = nullif(trim(NEW.company), ''),
         title = nullif(trim(NEW.title), ''),
         industry = nullif(trim(NEW.industry), ''),
-        company_size = NEW.company_size,
-        country = nullif(trim(NEW.country), ''),
+        company_size = CASE WHEN NEW.company_size IS OLD.company_size THEN company_size
+                            ELSE (SELECT c.size FROM company_size_input AS c WHERE c.arg = json_array(CAST(NEW.company_size AS TEXT))) END,
+        country = CASE WHEN NEW.country IS OLD.country THEN country
+                       ELSE (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(NEW.country AS TEXT))) END,
         source = nullif(trim(NEW.source), ''),
         campaign = nullif(trim(NEW.campaign), ''),
         stage = NEW.stage,
@@ -124,7 +155,6 @@ BEGIN
         consent_at = CASE WHEN NEW.consent IS NOT OLD.consent THEN (SELECT now FROM clock) ELSE consent_at END,
         updated_at = (SELECT now FROM clock)
      WHERE id = OLD.id;
-    UPDATE _email_scratch SET raw = NULL WHERE slot = 1;
 END;
 
 CREATE TRIGGER leads_instead_of_insert INSTEAD OF INSERT ON leads
@@ -160,4 +190,32 @@ BEGIN
       FROM _search_queue AS q JOIN lead_records AS l ON l.id = q.lead_id
      WHERE l.erased_at IS NULL;
     DELETE FROM _search_queue;
+END;
+
+-- Leads are erased, never deleted (the facts stay for reports), and their id never changes.
+CREATE TRIGGER lead_records_before_delete BEFORE DELETE ON lead_records
+BEGIN
+    SELECT RAISE(ABORT, 'use_erasure: leads are not deleted; INSERT INTO erasures(lead_id) VALUES (...) erases a person and keeps the facts for reports');
+END;
+
+CREATE TRIGGER lead_records_before_update_id BEFORE UPDATE OF id ON lead_records
+WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT json_extract('{}', 'read_only: lead ' || OLD.id || ' keeps its id');
+END;
+
+-- An owner changes only through an assignment (UPDATE leads SET owner_id = ... makes one), so every
+-- change is checked, logged and counted: a direct write to lead_records.owner_id is refused.
+CREATE TRIGGER lead_records_before_update_owner BEFORE UPDATE OF owner_id ON lead_records
+WHEN NEW.owner_id IS NOT OLD.owner_id
+ AND NEW.owner_id IS NOT (SELECT a.rep_id FROM assignments AS a WHERE a.lead_id = NEW.id ORDER BY a.id DESC LIMIT 1)
+BEGIN
+    SELECT json_extract('{}', 'use_assignment: the owner of lead ' || OLD.id
+        || ' changes through UPDATE leads SET owner_id = ... (checked, logged and counted), not lead_records');
+END;
+
+-- The scoring row of a lead is kept by the rules; it is never deleted.
+CREATE TRIGGER lead_scores_before_delete BEFORE DELETE ON lead_scores
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: lead_scores rows are kept by LeadDB and cannot be deleted');
 END;

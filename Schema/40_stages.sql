@@ -14,7 +14,7 @@ BEGIN
                  || ' (allowed: ' || coalesce((SELECT group_concat(to_stage, ', ') FROM (
                         SELECT t2.to_stage FROM stage_transitions t2 JOIN stages s2 ON s2.name = t2.to_stage
                          WHERE t2.from_stage = OLD.stage ORDER BY s2.position)), 'none') || ')'
-        WHEN s.requires_amount AND NOT coalesce(NEW.amount > 0, 0)
+        WHEN s.requires_amount AND NOT (typeof(NEW.amount) IN ('integer', 'real') AND NEW.amount > 0)
             THEN 'missing_amount: lead ' || OLD.id || ' needs an amount above 0 to move to ' || NEW.stage
                  || ' (set both: UPDATE leads SET stage = ..., amount = ...)'
         WHEN s.requires_lost_reason AND NEW.lost_reason IS NULL
@@ -29,39 +29,60 @@ BEGIN
       LEFT JOIN stage_transitions AS t ON t.from_stage = OLD.stage AND t.to_stage = NEW.stage;
 END;
 
+-- What a move does, in order: history (with the lost reason of a lost lead), the funnel's counts, the
+-- owner's capacity, closing or reopening, nurture, and what reaching mql sets off.
 CREATE TRIGGER lead_records_after_update_stage AFTER UPDATE OF stage ON lead_records
 WHEN NEW.stage IS NOT OLD.stage
 BEGIN
-    INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at)
-    SELECT NEW.id, OLD.stage, NEW.stage, now FROM clock;
+    INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at, lost_reason)
+    SELECT NEW.id, OLD.stage, NEW.stage, c.now,
+           CASE WHEN (SELECT outcome FROM stages WHERE name = NEW.stage) = 'lost' THEN NEW.lost_reason END
+      FROM clock AS c;
 
     -- The funnel's counts (97_reports.sql).
     UPDATE stage_counts SET leads = leads - 1 WHERE stage = OLD.stage;
     INSERT INTO stage_counts(stage, leads) VALUES (NEW.stage, 1)
         ON CONFLICT (stage) DO UPDATE SET leads = leads + 1;
 
-    -- Won and lost leads are closed (won ones converted); a recycled one is open again. Whoever moved
-    -- the stage set updated_at; this rewrites the row only when one of these changes.
+    -- A lead reopened (won or lost before, open now) whose owner cannot take it back (inactive, or at
+    -- capacity) is released while it is still closed, so no count moves; it is routed below like a new
+    -- lead. A stage that requires an owner keeps it (over capacity rather than ownerless).
+    INSERT INTO assignments(lead_id, rep_id, previous_rep_id, team, rule_id, method, reason, assigned_at)
+    SELECT NEW.id, NULL, r.id, r.team, NULL, tm.method,
+           'reopened: ' || r.name || CASE WHEN r.active = 0 THEN ' is inactive' ELSE ' is at capacity (' || r.open_leads || ' of ' || r.capacity || ')' END,
+           (SELECT now FROM clock)
+      FROM reps AS r JOIN teams AS tm ON tm.name = r.team
+     WHERE r.id = NEW.owner_id
+       AND (SELECT outcome FROM stages WHERE name = OLD.stage) IS NOT NULL
+       AND (SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL
+       AND (r.active = 0 OR r.open_leads >= r.capacity)
+       AND (SELECT requires_owner FROM stages WHERE name = NEW.stage) = 0;
+
+    -- Won and lost leads are closed (won ones converted); a reopened one is open again and loses its
+    -- lost reason (stage_history keeps it). Whoever moved the stage set updated_at.
     UPDATE lead_records
        SET converted_at = CASE WHEN s.outcome = 'won' THEN coalesce(lead_records.converted_at, c.now) ELSE lead_records.converted_at END,
-           closed_at = CASE WHEN s.outcome IS NOT NULL THEN c.now END
+           closed_at = CASE WHEN s.outcome IS NOT NULL THEN c.now END,
+           lost_reason = CASE WHEN s.outcome = 'lost' THEN lead_records.lost_reason END
       FROM stages AS s, clock AS c
      WHERE lead_records.id = NEW.id AND s.name = NEW.stage
        AND (s.outcome IS NOT NULL OR lead_records.closed_at IS NOT NULL);
 
-    -- Closing a lead (won or lost) frees its owner's capacity; recycling takes it again.
+    -- Closing a lead (won or lost) frees its owner's capacity; reopening takes it again (the owner it
+    -- has now: a released lead has none).
     UPDATE reps SET open_leads = open_leads
                + CASE WHEN (SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL THEN 1 ELSE -1 END
-     WHERE id = NEW.owner_id
+     WHERE id = (SELECT owner_id FROM lead_records WHERE id = NEW.id)
        AND ((SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL)
            <> ((SELECT outcome FROM stages WHERE name = OLD.stage) IS NULL);
 
-    -- A move to contacted is the first response, if nothing answered before (85_sla.sql).
-    UPDATE lead_records
-       SET first_response_at = c.now,
-           sla_met = CASE WHEN lead_records.response_due_at IS NULL THEN NULL ELSE c.now <= lead_records.response_due_at END
-      FROM clock AS c
-     WHERE lead_records.id = NEW.id AND NEW.stage = 'contacted' AND lead_records.first_response_at IS NULL;
+    -- A reopened lead with no owner is routed like a new one (when leads are routed at capture).
+    INSERT INTO routing_requests(lead_id, reason)
+    SELECT NEW.id, 'reopened'
+     WHERE (SELECT outcome FROM stages WHERE name = OLD.stage) IS NOT NULL
+       AND (SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL
+       AND (SELECT owner_id FROM lead_records WHERE id = NEW.id) IS NULL
+       AND (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'capture';
 
     -- Nurture (90_nurture.sql): entering nurturing enrolls (ended at once without consent); leaving it ends.
     UPDATE nurture_enrollments
@@ -80,18 +101,32 @@ BEGIN
      CROSS JOIN clock AS c
      WHERE ch.lead_id = NEW.id AND NEW.stage = 'nurturing';
 
+    -- Reaching mql with an owner it already had starts a follow-up deadline for that owner (the first
+    -- sla_policies row that applies at mql; 85_sla.sql). A lead routed at mql gets its deadline from the
+    -- assignment instead.
+    UPDATE lead_records
+       SET response_due_at = f.due,
+           first_response_at = NULL,
+           sla_met = NULL
+      FROM mql_follow_up AS f
+     WHERE NEW.stage = 'mql' AND OLD.owner_id IS NOT NULL
+       AND f.lead_id = NEW.id AND lead_records.id = NEW.id AND f.due IS NOT NULL;
+
     -- With routing.assign_at = mql, an unowned lead is routed when it reaches mql (80_routing.sql).
     INSERT INTO routing_requests(lead_id, reason)
     SELECT NEW.id, 'reached mql'
      WHERE NEW.stage = 'mql' AND NEW.owner_id IS NULL
        AND (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'mql';
 
-    -- Entering mql notifies the owner (or, for an unassigned lead, whoever reads rep_id IS NULL).
+    -- Entering mql notifies the owner the lead has now (after routing). A lead with no owner yet is
+    -- notified to rep_id NULL; the notice follows the lead to the owner it gets before it is delivered
+    -- (assignments_after_insert in 80_routing.sql), so a lead that qualifies while it is captured is
+    -- announced to the rep it is routed to.
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
-    SELECT 'lead_mql', NEW.id, NEW.owner_id,
-           json_object('lead_id', NEW.id, 'email', NEW.email,
-                       'name', nullif(trim(coalesce(NEW.first_name, '') || ' ' || coalesce(NEW.last_name, '')), ''),
-                       'company', NEW.company, 'score', round(l.score, 2), 'from_stage', OLD.stage),
+    SELECT 'lead_mql', NEW.id, l.owner_id,
+           json_object('lead_id', NEW.id, 'email', l.email,
+                       'name', nullif(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')), ''),
+                       'company', l.company, 'score', round(l.score, 2), 'from_stage', OLD.stage),
            c.now
       FROM leads AS l, clock AS c
      WHERE NEW.stage = 'mql' AND l.id = NEW.id;
@@ -99,7 +134,7 @@ END;
 
 -- Qualification: when a change raises a lead's current score to at least score.mql_threshold and the
 -- lead is in a stage that qualifies (new, contacted, nurturing by default) with a move to mql allowed,
--- it moves to mql through the normal stage path.
+-- it moves to mql through the normal stage path. The score compared is leads.score, to 6 decimals.
 --
 -- mql_ready says which leads may move now; the writers that raise a score (a scored activity, in
 -- 50_activities.sql, and a rise in fit, below) move the lead they changed when it is in mql_ready.
@@ -127,4 +162,105 @@ END;
 CREATE TRIGGER stage_history_before_delete_append_only BEFORE DELETE ON stage_history
 BEGIN
     SELECT RAISE(ABORT, 'append_only: stage_history rows cannot be deleted');
+END;
+
+-- Stages, transitions and lost reasons are configuration that leads and history point to by name, and
+-- that other programs may edit with foreign keys off. A name in use is never changed or deleted (add a
+-- new stage or reason and move the leads instead); the stages the rules name (new, mql, nurturing) are
+-- always in use. An unused stage's transitions follow its rename or deletion.
+CREATE VIEW stage_usage AS
+SELECT s.name AS stage,
+       s.name IN ('new', 'mql', 'nurturing') AS required,
+       (SELECT count(*) FROM stage_counts AS c WHERE c.stage = s.name AND c.leads > 0) > 0
+           OR EXISTS (SELECT 1 FROM stage_history AS h WHERE h.to_stage = s.name) AS in_use,
+       coalesce((SELECT c.leads FROM stage_counts AS c WHERE c.stage = s.name), 0) AS leads
+  FROM stages AS s;
+
+CREATE TRIGGER stages_before_update_name BEFORE UPDATE OF name ON stages
+WHEN NEW.name IS NOT OLD.name
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN u.required THEN 'required_stage: stage ' || OLD.name || ' is named by the rules and cannot be renamed'
+        WHEN u.in_use THEN 'stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
+             || ' leads or appears in their history; add a stage named ' || NEW.name || ' and move the leads instead'
+        END)
+      FROM stage_usage AS u WHERE u.stage = OLD.name;
+END;
+
+CREATE TRIGGER stages_after_update_name AFTER UPDATE OF name ON stages
+WHEN NEW.name IS NOT OLD.name
+BEGIN
+    UPDATE stage_transitions SET from_stage = NEW.name WHERE from_stage = OLD.name;
+    UPDATE stage_transitions SET to_stage = NEW.name WHERE to_stage = OLD.name;
+    DELETE FROM stage_counts WHERE stage = OLD.name;
+END;
+
+CREATE TRIGGER stages_before_update_outcome BEFORE UPDATE OF outcome ON stages
+WHEN NEW.outcome IS NOT OLD.outcome
+BEGIN
+    SELECT json_extract('{}', 'stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
+        || ' leads; its outcome decides whether they are open, so it cannot change while leads are in it')
+      FROM stage_usage AS u WHERE u.stage = OLD.name AND u.leads > 0;
+END;
+
+CREATE TRIGGER stages_before_delete BEFORE DELETE ON stages
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN u.required THEN 'required_stage: stage ' || OLD.name || ' is named by the rules and cannot be deleted'
+        WHEN u.in_use THEN 'stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
+             || ' leads or appears in their history; remove its transitions instead so no lead can enter it'
+        END)
+      FROM stage_usage AS u WHERE u.stage = OLD.name;
+END;
+
+CREATE TRIGGER stages_after_delete AFTER DELETE ON stages
+BEGIN
+    DELETE FROM stage_transitions WHERE from_stage = OLD.name OR to_stage = OLD.name;
+    DELETE FROM stage_counts WHERE stage = OLD.name;
+END;
+
+CREATE TRIGGER stage_transitions_after_insert_check AFTER INSERT ON stage_transitions
+BEGIN
+    SELECT json_extract('{}', 'unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
+        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')')
+     WHERE NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
+        OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage);
+END;
+
+CREATE TRIGGER stage_transitions_after_update_check AFTER UPDATE ON stage_transitions
+BEGIN
+    SELECT json_extract('{}', 'unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
+        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')')
+     WHERE NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
+        OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage);
+END;
+
+-- stage_counts is kept by the rules: each change moves a count by one lead.
+CREATE TRIGGER stage_counts_before_update_maintained BEFORE UPDATE ON stage_counts
+WHEN NEW.stage IS NOT OLD.stage OR abs(NEW.leads - OLD.leads) <> 1 OR NEW.leads < 0
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: stage_counts is kept by LeadDB (one lead at a time) and cannot be set by hand');
+END;
+
+CREATE TRIGGER stage_counts_before_delete_maintained BEFORE DELETE ON stage_counts
+WHEN OLD.leads <> 0 OR EXISTS (SELECT 1 FROM stages WHERE name = OLD.stage)
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: stage_counts is kept by LeadDB and its rows cannot be deleted');
+END;
+
+CREATE TRIGGER lost_reasons_before_update BEFORE UPDATE OF reason ON lost_reasons
+WHEN NEW.reason IS NOT OLD.reason
+ AND (EXISTS (SELECT 1 FROM lead_records WHERE lost_reason = OLD.reason)
+      OR EXISTS (SELECT 1 FROM stage_history WHERE lost_reason = OLD.reason))
+BEGIN
+    SELECT json_extract('{}', 'reason_in_use: lost reason ' || OLD.reason
+        || ' is recorded on leads or in their history; add a reason named ' || NEW.reason || ' instead');
+END;
+
+CREATE TRIGGER lost_reasons_before_delete BEFORE DELETE ON lost_reasons
+WHEN EXISTS (SELECT 1 FROM lead_records WHERE lost_reason = OLD.reason)
+  OR EXISTS (SELECT 1 FROM stage_history WHERE lost_reason = OLD.reason)
+BEGIN
+    SELECT json_extract('{}', 'reason_in_use: lost reason ' || OLD.reason
+        || ' is recorded on leads or in their history and cannot be deleted');
 END;

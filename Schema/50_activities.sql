@@ -13,8 +13,9 @@ BEGIN
     INSERT INTO activity_log(lead_id, kind, occurred_at, campaign, source, detail, points)
     SELECT l.id, k.kind, x.at, nullif(trim(NEW.campaign), ''), nullif(trim(NEW.source), ''), NEW.detail,
            CASE k.direction WHEN 'inbound' THEN k.points ELSE 0 END
-      FROM (SELECT CASE WHEN NEW.occurred_at IS NULL THEN (SELECT now FROM clock)
-                        ELSE strftime('%Y-%m-%dT%H:%M:%fZ', NEW.occurred_at) END AS at) AS x
+      FROM (SELECT CASE WHEN NEW.occurred_at IS NULL THEN (SELECT now FROM clock) ELSE t.at END AS at,
+                   coalesce(t.problem, t.future) AS problem
+              FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.occurred_at AS TEXT))) AS x
       LEFT JOIN lead_records AS l ON l.id = NEW.lead_id
       LEFT JOIN activity_kinds AS k ON k.kind = lower(trim(NEW.kind))
      WHERE CASE
@@ -27,8 +28,8 @@ BEGIN
         WHEN k.kind IS NULL
             THEN json_extract('{}', 'unknown_kind: ' || coalesce(NEW.kind, 'NULL') || ' is not an activity kind (kinds: '
                  || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')')
-        WHEN x.at IS NULL
-            THEN json_extract('{}', 'invalid_time: occurred_at ' || NEW.occurred_at || ' is not a time such as 2026-11-24T09:30:00Z')
+        WHEN x.problem IS NOT NULL
+            THEN json_extract('{}', 'invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem)
         ELSE 1 END;
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
@@ -73,11 +74,55 @@ BEGIN
      WHERE lower(trim(NEW.kind)) = 'unsubscribe' AND id = NEW.lead_id AND consent IS NOT 0;
 
     -- Positive points may qualify the lead (see mql_ready in 40_stages.sql). The narrow scoring row
-    -- decides first, without touching the lead row: the score at the anchor bounds the current one.
+    -- decides first, without touching the lead row: the score at the anchor bounds the current one
+    -- (within the 6 decimals leads.score is given to).
     UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)
      WHERE id = (SELECT sc.lead_id FROM lead_scores AS sc
                   WHERE sc.lead_id = NEW.lead_id
-                    AND sc.fit_score + sc.engagement >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
+                    AND sc.fit_score + sc.engagement >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold') - 1e-6
                     AND (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0)
        AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);
+END;
+
+-- The activity log is history: its rows are never deleted and what happened is never rewritten (an
+-- erasure only clears the free-text detail).
+CREATE TRIGGER activity_log_before_delete BEFORE DELETE ON activity_log
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: activities cannot be deleted (an erasure removes a person''s details)');
+END;
+
+CREATE TRIGGER activity_log_before_update BEFORE UPDATE OF id, lead_id, kind, occurred_at, points ON activity_log
+WHEN NEW.id IS NOT OLD.id OR NEW.lead_id IS NOT OLD.lead_id OR NEW.kind IS NOT OLD.kind
+  OR NEW.occurred_at IS NOT OLD.occurred_at OR NEW.points IS NOT OLD.points
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: an activity''s lead, kind, time and points cannot be changed; log a new activity instead');
+END;
+
+-- Activity kinds that activities point to are never renamed or deleted; the kinds the rules log or
+-- read by name (form_submit on every capture, unsubscribe for consent) always exist.
+CREATE TRIGGER activity_kinds_before_update_kind BEFORE UPDATE OF kind ON activity_kinds
+WHEN NEW.kind IS NOT OLD.kind
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN OLD.kind IN ('form_submit', 'unsubscribe')
+            THEN 'required_kind: activity kind ' || OLD.kind || ' is logged by the rules and cannot be renamed'
+        WHEN EXISTS (SELECT 1 FROM activity_log WHERE kind = OLD.kind)
+            THEN 'kind_in_use: activity kind ' || OLD.kind || ' is in the activity log; add a kind named ' || NEW.kind || ' instead'
+        END);
+END;
+
+CREATE TRIGGER activity_kinds_before_delete BEFORE DELETE ON activity_kinds
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN OLD.kind IN ('form_submit', 'unsubscribe')
+            THEN 'required_kind: activity kind ' || OLD.kind || ' is logged by the rules and cannot be deleted'
+        WHEN EXISTS (SELECT 1 FROM activity_log WHERE kind = OLD.kind)
+            THEN 'kind_in_use: activity kind ' || OLD.kind || ' is in the activity log and cannot be deleted; set its points to 0 instead'
+        END);
+END;
+
+CREATE TRIGGER activity_kinds_before_update_direction BEFORE UPDATE OF direction ON activity_kinds
+WHEN NEW.direction IS NOT OLD.direction AND OLD.kind IN ('form_submit', 'unsubscribe')
+BEGIN
+    SELECT json_extract('{}', 'required_kind: activity kind ' || OLD.kind || ' must stay inbound');
 END;

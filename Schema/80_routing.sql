@@ -2,29 +2,33 @@
 --
 -- A lead's owner changes only through `assignments`: routing inserts a decision, and
 -- `UPDATE leads SET owner_id = ?` inserts a manual one (see 30_leads.sql). The assignment trigger keeps
--- every rep's open-lead count exact, stamps assigned_at and restarts the SLA clock for the new owner.
+-- every rep's open-lead count exact, numbers the rep's latest assignment (round robin reads it), stamps
+-- assigned_at and restarts the SLA clock for the new owner.
 
--- Which routing rules match which lead (a NULL condition matches anything; a text condition may be a
--- JSON array of accepted values; comparisons ignore case).
+-- A condition of a routing rule as a list: a JSON array of accepted values, or one value.
+-- Which routing rules match which lead (a NULL condition matches anything; comparisons ignore case;
+-- countries compare ISO codes, so "Germany", "DE" and "DEU" in a rule all match a lead stored as DE).
 CREATE VIEW routing_matches AS
 SELECT l.id AS lead_id, r.id AS rule_id, r.priority, r.team
   FROM lead_records AS l, routing_rules AS r
- WHERE (r.country IS NULL OR CASE WHEN json_valid(r.country) AND json_type(r.country) = 'array'
-            THEN EXISTS (SELECT 1 FROM json_each(r.country) j WHERE lower(j.value) = lower(l.country))
-            ELSE lower(r.country) = lower(l.country) END)
-   AND (r.industry IS NULL OR CASE WHEN json_valid(r.industry) AND json_type(r.industry) = 'array'
-            THEN EXISTS (SELECT 1 FROM json_each(r.industry) j WHERE lower(j.value) = lower(l.industry))
-            ELSE lower(r.industry) = lower(l.industry) END)
-   AND (r.source IS NULL OR CASE WHEN json_valid(r.source) AND json_type(r.source) = 'array'
-            THEN EXISTS (SELECT 1 FROM json_each(r.source) j WHERE lower(j.value) = lower(l.source))
-            ELSE lower(r.source) = lower(l.source) END)
+ WHERE (r.country IS NULL OR EXISTS (
+            SELECT 1 FROM json_each(CASE WHEN json_valid(r.country) AND json_type(r.country) = 'array' THEN r.country ELSE json_array(r.country) END) AS j,
+                   country_input AS c
+             WHERE c.arg = json_array(CAST(j.value AS TEXT)) AND lower(c.country) = lower(l.country)))
+   AND (r.industry IS NULL OR EXISTS (
+            SELECT 1 FROM json_each(CASE WHEN json_valid(r.industry) AND json_type(r.industry) = 'array' THEN r.industry ELSE json_array(r.industry) END) AS j
+             WHERE lower(trim(j.value)) = lower(l.industry)))
+   AND (r.source IS NULL OR EXISTS (
+            SELECT 1 FROM json_each(CASE WHEN json_valid(r.source) AND json_type(r.source) = 'array' THEN r.source ELSE json_array(r.source) END) AS j
+             WHERE lower(trim(j.value)) = lower(l.source)))
    AND (r.min_company_size IS NULL OR l.company_size >= r.min_company_size)
    AND (r.max_company_size IS NULL OR l.company_size <= r.max_company_size);
 
 -- The routing decision for each lead, made now: the first matching rule (lowest priority number) picks
 -- the team, else `default`; inside the team, an active rep below capacity other than the current
--- owner, by the team's method: round_robin = assigned least recently (never first, ties by id),
--- load_balanced = fewest open leads (ties: least recently assigned, then id). rep_id is NULL when no
+-- owner, by the team's method: round_robin = the rep whose latest assignment is the oldest (by the
+-- assignment's number, never by a time many assignments can share; reps never assigned first, ties by
+-- id), load_balanced = fewest open leads (ties: the same order as round robin). rep_id is NULL when no
 -- rep is eligible.
 CREATE VIEW routing_decisions AS
 SELECT l.id AS lead_id, tm.name AS team, rr.id AS rule_id, tm.method, rep.id AS rep_id, rep.name AS rep_name,
@@ -43,33 +47,50 @@ SELECT l.id AS lead_id, tm.name AS team, rr.id AS rule_id, tm.method, rep.id AS 
     ON rep.id = (SELECT r.id FROM reps r
                   WHERE r.team = tm.name AND r.active = 1 AND r.open_leads < r.capacity AND r.id IS NOT l.owner_id
                   ORDER BY CASE WHEN (SELECT t.method FROM teams t WHERE t.name = r.team) = 'load_balanced' THEN r.open_leads END,
-                           r.last_assigned_at, r.id
+                           coalesce(r.last_assignment_id, 0), r.id
                   LIMIT 1);
 
--- INSERT INTO routing_requests(lead_id, reason): route one lead now. Nothing is stored: the decision
--- lands in assignments, or, when no rep is eligible, the lead stays as it is and the outbox gets one
--- `lead_unassigned` notification (once per lead while it waits).
+-- INSERT INTO routing_requests(lead_id, reason[, release]): route one lead now. Nothing is stored: the
+-- decision lands in assignments. When no rep is eligible the lead keeps its owner, unless release = 1
+-- (its owner cannot keep it: deactivated) and its stage does not require an owner: then it is released.
+-- A lead left without an owner waits in unassigned_leads, and the outbox gets one `lead_unassigned`
+-- notification per wait (a wait starts at capture or at the lead's latest assignment).
 CREATE TRIGGER routing_requests_before_insert BEFORE INSERT ON routing_requests
 BEGIN
+    -- No rep can take it and its owner cannot keep it: released first, so nothing below assigns it.
+    INSERT INTO assignments(lead_id, rep_id, previous_rep_id, team, rule_id, method, reason, assigned_at)
+    SELECT l.id, NULL, l.owner_id, d.team, d.rule_id, d.method,
+           coalesce(NEW.reason || ': ', '') || d.reason || '; released to wait for a rep', c.now
+      FROM routing_decisions AS d, lead_records AS l, clock AS c, stages AS s
+     WHERE NEW.release = 1
+       AND d.lead_id = NEW.lead_id AND l.id = NEW.lead_id AND d.rep_id IS NULL AND l.owner_id IS NOT NULL
+       AND s.name = l.stage AND s.requires_owner = 0;
+
     INSERT INTO assignments(lead_id, rep_id, previous_rep_id, team, rule_id, method, reason, assigned_at)
     SELECT d.lead_id, d.rep_id, l.owner_id, d.team, d.rule_id, d.method,
            coalesce(NEW.reason || ': ', '') || d.reason, c.now
       FROM routing_decisions AS d, lead_records AS l, clock AS c
      WHERE d.lead_id = NEW.lead_id AND l.id = NEW.lead_id AND d.rep_id IS NOT NULL;
 
+    -- The first test involves no table: a lead the statement above assigned skips the rest at once.
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
     SELECT 'lead_unassigned', d.lead_id, NULL,
-           json_object('lead_id', d.lead_id, 'team', d.team, 'reason', coalesce(NEW.reason || ': ', '') || d.reason), c.now
-      FROM routing_decisions AS d, lead_records AS l, clock AS c
-     -- The first test involves no table: a lead the statement above assigned skips the rest at once.
+           json_object('lead_id', d.lead_id, 'team', d.team, 'reason', coalesce(NEW.reason || ': ', '') || d.reason,
+                       'wait', w.since),
+           c.now
+      FROM routing_decisions AS d, lead_records AS l, clock AS c,
+           (SELECT (SELECT max(id) FROM assignments WHERE lead_id = NEW.lead_id) AS since) AS w
      WHERE (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id) IS NULL
        AND d.lead_id = NEW.lead_id AND l.id = NEW.lead_id AND d.rep_id IS NULL AND l.owner_id IS NULL
-       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.lead_id = NEW.lead_id AND o.kind = 'lead_unassigned' AND o.created_at >= coalesce(l.assigned_at, ''));
+       AND l.closed_at IS NULL AND l.erased_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.lead_id = NEW.lead_id AND o.kind = 'lead_unassigned'
+                          AND json_extract(o.payload, '$.wait') IS w.since);
 
     SELECT RAISE(IGNORE);
 END;
 
--- Assignments: checked (known, active rep with room), then applied to the lead and the reps' counts.
+-- Assignments: checked (known, active rep with room; an owner kept while the stage requires one), then
+-- applied to the lead and the reps' counts.
 CREATE TRIGGER assignments_before_insert_check BEFORE INSERT ON assignments
 BEGIN
     SELECT json_extract('{}', CASE
@@ -84,9 +105,13 @@ BEGIN
         WHEN NEW.rep_id IS NOT NULL AND l.closed_at IS NULL AND r.open_leads >= r.capacity AND r.id IS NOT l.owner_id
             THEN 'capacity: rep ' || r.id || ' (' || r.name || ') already holds ' || r.open_leads
                  || ' open leads (capacity ' || r.capacity || ')'
+        WHEN NEW.rep_id IS NULL AND l.owner_id IS NOT NULL AND s.requires_owner = 1
+            THEN 'missing_owner: lead ' || l.id || ' is in ' || l.stage
+                 || ', which needs an owner; assign another rep instead (UPDATE leads SET owner_id = ...)'
         END)
       FROM (SELECT 1)
       LEFT JOIN lead_records AS l ON l.id = NEW.lead_id
+      LEFT JOIN stages AS s ON s.name = l.stage
       LEFT JOIN reps AS r ON r.id = NEW.rep_id;
 END;
 
@@ -96,11 +121,12 @@ BEGIN
     UPDATE reps SET open_leads = open_leads - 1
      WHERE id = (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL AND erased_at IS NULL)
        AND id IS NOT NEW.rep_id;
-    UPDATE reps SET open_leads = open_leads + 1
-     WHERE id = NEW.rep_id
-       AND id IS NOT (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id)
-       AND EXISTS (SELECT 1 FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL AND erased_at IS NULL);
-    UPDATE reps SET last_assigned_at = NEW.assigned_at WHERE id = NEW.rep_id;
+    UPDATE reps SET open_leads = open_leads + CASE WHEN EXISTS (
+                        SELECT 1 FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL AND erased_at IS NULL
+                           AND owner_id IS NOT NEW.rep_id) THEN 1 ELSE 0 END,
+                    last_assigned_at = NEW.assigned_at,
+                    last_assignment_id = NEW.id
+     WHERE id = NEW.rep_id;
 
     -- The lead: its owner, when, and a fresh SLA deadline for the new owner (85_sla.sql), in one write.
     UPDATE lead_records
@@ -112,51 +138,148 @@ BEGIN
            sla_met = NULL,
            updated_at = NEW.assigned_at
      WHERE id = NEW.lead_id;
+
+    -- Notices for a lead's owner that are not delivered yet follow the lead to its new owner.
+    UPDATE outbox SET rep_id = NEW.rep_id
+     WHERE lead_id = NEW.lead_id AND kind = 'lead_mql' AND delivered_at IS NULL AND rep_id IS NOT NEW.rep_id;
 END;
 
--- Reps: a known team and manager (as a view of problems, checked after each write); deactivating a rep
--- redistributes their open leads by the same rules.
+-- The assignment log is history: never changed or deleted.
+CREATE TRIGGER assignments_before_update BEFORE UPDATE ON assignments
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: assignments cannot be changed; a new assignment changes the owner');
+END;
+
+CREATE TRIGGER assignments_before_delete BEFORE DELETE ON assignments
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: assignments cannot be deleted');
+END;
+
+-- What is wrong with a rep, one row per problem. An error (a team or manager that does not exist) is
+-- refused when the rep is written; a warning is shown and allowed: an escalation to the manager of a
+-- rep with no manager, in a team with no manager, would reach nobody.
 CREATE VIEW rep_problems AS
-SELECT r.id, CASE
-    WHEN NOT EXISTS (SELECT 1 FROM teams t WHERE t.name = r.team)
-        THEN 'unknown_team: team ' || r.team || ' does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')'
-    WHEN r.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps m WHERE m.id = r.manager_id)
-        THEN 'unknown_rep: manager ' || r.manager_id || ' is not a rep'
-    END AS problem
+SELECT r.id, 'error' AS severity,
+       'unknown_team: team ' || r.team || ' does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')' AS problem
   FROM reps AS r
- WHERE problem IS NOT NULL;
+ WHERE NOT EXISTS (SELECT 1 FROM teams t WHERE t.name = r.team)
+UNION ALL
+SELECT r.id, 'error', 'unknown_rep: manager ' || r.manager_id || ' is not a rep'
+  FROM reps AS r
+ WHERE r.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps m WHERE m.id = r.manager_id)
+UNION ALL
+SELECT r.id, 'warning',
+       'no_manager: escalations for rep ' || r.id || ' (' || r.name || ') reach nobody: set reps.manager_id or teams.manager_id for team ' || r.team
+  FROM reps AS r
+ WHERE r.active = 1 AND r.manager_id IS NULL
+   AND (SELECT t.manager_id FROM teams t WHERE t.name = r.team) IS NULL
+   AND EXISTS (SELECT 1 FROM sla_escalations e WHERE e.action = 'notify_manager');
 
 CREATE TRIGGER reps_after_insert_check AFTER INSERT ON reps
 BEGIN
-    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id;
+    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
 END;
 
 CREATE TRIGGER reps_after_update_check AFTER UPDATE OF team, manager_id ON reps
 BEGIN
-    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id;
+    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
+END;
+
+-- The counts a rep carries are kept by the rules: an assignment moves open_leads by one lead and
+-- numbers last_assignment_id with its own id. A hand-written value is refused (deactivate a rep, or
+-- change capacity, instead).
+CREATE TRIGGER reps_before_update_maintained BEFORE UPDATE OF id, open_leads, last_assignment_id ON reps
+WHEN NEW.id IS NOT OLD.id
+  OR NEW.open_leads < 0 OR abs(NEW.open_leads - OLD.open_leads) > 1
+  OR (NEW.last_assignment_id IS NOT OLD.last_assignment_id
+      AND NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.id = NEW.last_assignment_id AND a.rep_id = NEW.id))
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: reps.id, open_leads and last_assignment_id are kept by LeadDB; set active or capacity instead');
+END;
+
+-- A rep who has held leads is part of their history: deactivate instead of deleting.
+CREATE TRIGGER reps_before_delete BEFORE DELETE ON reps
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN EXISTS (SELECT 1 FROM assignments WHERE rep_id = OLD.id OR previous_rep_id = OLD.id)
+          OR EXISTS (SELECT 1 FROM lead_records WHERE owner_id = OLD.id)
+            THEN 'rep_in_use: rep ' || OLD.id || ' (' || OLD.name || ') owns ' || OLD.open_leads
+                 || ' open leads and appears in their history; deactivate instead: UPDATE reps SET active = 0 WHERE id = ' || OLD.id
+        WHEN EXISTS (SELECT 1 FROM reps WHERE manager_id = OLD.id) OR EXISTS (SELECT 1 FROM teams WHERE manager_id = OLD.id)
+            THEN 'rep_in_use: rep ' || OLD.id || ' (' || OLD.name || ') manages other reps or a team; name another manager first'
+        END);
 END;
 
 CREATE TRIGGER reps_after_update_deactivate AFTER UPDATE OF active ON reps
 WHEN OLD.active = 1 AND NEW.active = 0
 BEGIN
     -- The ids are sorted before any is routed, so each routing sees the counts the previous one left.
-    INSERT INTO routing_requests(lead_id, reason)
-    SELECT id, 'rep ' || NEW.id || ' (' || NEW.name || ') deactivated'
+    INSERT INTO routing_requests(lead_id, reason, release)
+    SELECT id, 'rep ' || NEW.id || ' (' || NEW.name || ') deactivated', 1
       FROM lead_records
      WHERE owner_id = NEW.id AND closed_at IS NULL AND erased_at IS NULL
      ORDER BY id + 0;
 END;
 
-CREATE TRIGGER teams_before_delete_default BEFORE DELETE ON teams
-WHEN OLD.name = 'default'
+-- Teams: a manager who is a rep; a rename follows into reps and routing rules (the assignment log keeps
+-- the name it had); a team with reps or rules is not deleted, and the default team never.
+CREATE TRIGGER teams_after_insert_check AFTER INSERT ON teams
+WHEN NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id)
 BEGIN
-    SELECT RAISE(ABORT, 'required_team: the default team receives leads no routing rule matches; it cannot be deleted');
+    SELECT json_extract('{}', 'unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep');
 END;
 
--- Leads waiting for an owner.
+CREATE TRIGGER teams_after_update_check AFTER UPDATE OF manager_id ON teams
+WHEN NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id)
+BEGIN
+    SELECT json_extract('{}', 'unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep');
+END;
+
+CREATE TRIGGER teams_before_update_name BEFORE UPDATE OF name ON teams
+WHEN NEW.name IS NOT OLD.name AND OLD.name = 'default'
+BEGIN
+    SELECT RAISE(ABORT, 'required_team: the default team receives leads no routing rule matches; it cannot be renamed');
+END;
+
+CREATE TRIGGER teams_after_update_name AFTER UPDATE OF name ON teams
+WHEN NEW.name IS NOT OLD.name
+BEGIN
+    UPDATE reps SET team = NEW.name WHERE team = OLD.name;
+    UPDATE routing_rules SET team = NEW.name WHERE team = OLD.name;
+END;
+
+CREATE TRIGGER teams_before_delete BEFORE DELETE ON teams
+BEGIN
+    SELECT json_extract('{}', CASE
+        WHEN OLD.name = 'default'
+            THEN 'required_team: the default team receives leads no routing rule matches; it cannot be deleted'
+        WHEN EXISTS (SELECT 1 FROM reps WHERE team = OLD.name) OR EXISTS (SELECT 1 FROM routing_rules WHERE team = OLD.name)
+            THEN 'team_in_use: team ' || OLD.name || ' has reps or routing rules; move them to another team first'
+        END);
+END;
+
+-- Routing rules name a team that exists.
+CREATE TRIGGER routing_rules_after_insert_check AFTER INSERT ON routing_rules
+WHEN NOT EXISTS (SELECT 1 FROM teams WHERE name = NEW.team)
+BEGIN
+    SELECT json_extract('{}', 'unknown_team: routing rule ' || NEW.id || ' names team ' || coalesce(NEW.team, 'NULL')
+        || ', which does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')');
+END;
+
+CREATE TRIGGER routing_rules_after_update_check AFTER UPDATE OF team ON routing_rules
+WHEN NOT EXISTS (SELECT 1 FROM teams WHERE name = NEW.team)
+BEGIN
+    SELECT json_extract('{}', 'unknown_team: routing rule ' || NEW.id || ' names team ' || coalesce(NEW.team, 'NULL')
+        || ', which does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')');
+END;
+
+-- Leads waiting for an owner: none, or an inactive one (a lead whose stage requires an owner stays with
+-- a deactivated rep when nobody can take it, and waits here until a manager assigns it).
 CREATE VIEW unassigned_leads AS
 SELECT l.id AS lead_id, l.email, l.first_name, l.last_name, l.company, l.stage, l.score, l.created_at,
-       (SELECT d.team FROM routing_decisions d WHERE d.lead_id = l.id) AS team
+       (SELECT d.team FROM routing_decisions d WHERE d.lead_id = l.id) AS team,
+       l.owner_id AS inactive_owner_id
   FROM leads AS l
- WHERE l.owner_id IS NULL AND l.closed_at IS NULL AND l.erased_at IS NULL
+ WHERE (l.owner_id IS NULL OR l.owner_id IN (SELECT id FROM reps WHERE active = 0))
+   AND l.closed_at IS NULL AND l.erased_at IS NULL
  ORDER BY l.created_at, l.id;

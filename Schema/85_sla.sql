@@ -1,45 +1,74 @@
 -- Response SLAs.
 --
--- On assignment the first matching policy (by priority; min_score and source NULL = any) sets
--- response_due_at: response_minutes after assignment, counted in business hours when the policy says
--- so (skipping closed hours, days without business_hours rows, and holidays). The first outbound
--- activity or a move to `contacted` records first_response_at and whether the SLA was met (see
--- 50_activities.sql and 40_stages.sql). Breaches are computed against now: nothing is flagged on save.
+-- On assignment the first matching policy that applies at assignment (by priority; min_score and source
+-- NULL = any) sets response_due_at: response_minutes after assignment, counted in business hours when
+-- the policy says so (skipping closed hours, days without business_hours rows, and holidays). A lead
+-- that reaches mql with the owner it had gets a follow-up deadline from the first matching policy that
+-- applies at mql. The first outbound activity, or a stage move made through the `leads` view (by a
+-- person or a program, not the automatic move to mql), records first_response_at and whether the SLA
+-- was met (see 50_activities.sql and 30_leads.sql). Breaches are computed against now: nothing is
+-- flagged on save.
 
--- The deadline an assignment gives: the first matching policy (by priority; the lead's score now and
--- its source), counted from the assignment's time. The assignment trigger (80_routing.sql) stores it
--- in leads.response_due_at.
-CREATE VIEW assignment_deadlines AS
-SELECT a.id AS assignment_id, l.id AS lead_id, p.id AS policy_id, p.name AS policy,
+-- The deadline a policy gives from a start time: SELECT due FROM sla_deadline_from WHERE arg =
+-- json_array(start, policy_id). response_minutes after the start, counted in business hours when the
+-- policy says so: the open windows are walked from the start on, day by day, and the deadline falls in
+-- the window where the running total of open minutes reaches the policy's minutes. The one definition
+-- of deadline arithmetic: assignments and mql follow-ups both read it.
+CREATE VIEW sla_deadline_from AS
+SELECT j.json AS arg, p.id AS policy_id, j.value AS start,
        CASE
-           WHEN a.assigned_at IS NULL OR p.id IS NULL THEN NULL
+           WHEN j.value IS NULL THEN NULL
            WHEN p.business_hours = 0
-               THEN strftime('%Y-%m-%dT%H:%M:%fZ', a.assigned_at, '+' || p.response_minutes || ' minutes')
+               THEN strftime('%Y-%m-%dT%H:%M:%fZ', j.value, '+' || p.response_minutes || ' minutes')
            ELSE (
-               -- Walk the open windows from the assignment on, day by day, and stop in the window where
-               -- the running total of open minutes reaches the policy's minutes.
                SELECT strftime('%Y-%m-%dT%H:%M:%fZ', w.opens_at, '+' || ((p.response_minutes - (w.running - w.minutes)) * 60) || ' seconds')
                  FROM (SELECT opens_at, minutes, sum(minutes) OVER (ORDER BY opens_at) AS running
-                         FROM (SELECT max(datetime(date(a.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
-                                          strftime('%Y-%m-%d %H:%M:%f', a.assigned_at)) AS opens_at,
-                                      (julianday(datetime(date(a.assigned_at, '+' || d.n || ' days') || ' ' || b.closes))
-                                       - julianday(max(datetime(date(a.assigned_at, '+' || d.n || ' days') || ' ' || b.opens),
-                                                       strftime('%Y-%m-%d %H:%M:%f', a.assigned_at)))) * 1440 AS minutes
+                         FROM (SELECT max(datetime(date(j.value, '+' || d.n || ' days') || ' ' || b.opens),
+                                          strftime('%Y-%m-%d %H:%M:%f', j.value)) AS opens_at,
+                                      (julianday(datetime(date(j.value, '+' || d.n || ' days') || ' ' || b.closes))
+                                       - julianday(max(datetime(date(j.value, '+' || d.n || ' days') || ' ' || b.opens),
+                                                       strftime('%Y-%m-%d %H:%M:%f', j.value)))) * 1440 AS minutes
                                  FROM _days AS d
                                  JOIN business_hours AS b
-                                   ON b.weekday = CAST(strftime('%w', a.assigned_at, '+' || d.n || ' days') AS INTEGER)
+                                   ON b.weekday = CAST(strftime('%w', j.value, '+' || d.n || ' days') AS INTEGER)
                                 WHERE d.n <= 31 + p.response_minutes / 30
-                                  AND date(a.assigned_at, '+' || d.n || ' days') NOT IN (SELECT day FROM holidays))
+                                  AND date(j.value, '+' || d.n || ' days') NOT IN (SELECT day FROM holidays))
                         WHERE minutes > 0) AS w
                 WHERE w.running >= p.response_minutes
                 ORDER BY w.opens_at
                 LIMIT 1)
-       END AS response_due_at
+       END AS due
+  FROM json_each AS j
+  JOIN sla_policies AS p ON p.id = json_extract(j.json, '$[1]')
+ WHERE j.key = 0;
+
+-- The deadline an assignment gives: the first policy that applies at assignment and matches (by
+-- priority; the lead's score now and its source), counted from the assignment's time. The assignment
+-- trigger (80_routing.sql) stores it in leads.response_due_at.
+CREATE VIEW assignment_deadlines AS
+SELECT a.id AS assignment_id, l.id AS lead_id, p.id AS policy_id, p.name AS policy,
+       CASE WHEN a.assigned_at IS NULL OR p.id IS NULL THEN NULL
+            ELSE (SELECT f.due FROM sla_deadline_from AS f WHERE f.arg = json_array(a.assigned_at, p.id)) END AS response_due_at
   FROM assignments AS a
   JOIN leads AS l ON l.id = a.lead_id
   LEFT JOIN sla_policies AS p
     ON p.id = (SELECT sp.id FROM sla_policies sp
-                WHERE (sp.min_score IS NULL OR l.score >= sp.min_score)
+                WHERE sp.applies_at = 'assignment'
+                  AND (sp.min_score IS NULL OR l.score >= sp.min_score)
+                  AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
+                ORDER BY sp.priority, sp.id LIMIT 1);
+
+-- The follow-up deadline a lead reaching mql gets now: the first policy that applies at mql and
+-- matches, counted from now. The stage rules (40_stages.sql) store it for a lead that already had its
+-- owner; NULL when no policy applies.
+CREATE VIEW mql_follow_up AS
+SELECT l.id AS lead_id, p.id AS policy_id, p.name AS policy,
+       (SELECT f.due FROM sla_deadline_from AS f WHERE f.arg = json_array((SELECT now FROM clock), p.id)) AS due
+  FROM leads AS l
+  JOIN sla_policies AS p
+    ON p.id = (SELECT sp.id FROM sla_policies sp
+                WHERE sp.applies_at = 'mql'
+                  AND (sp.min_score IS NULL OR l.score >= sp.min_score)
                   AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
                 ORDER BY sp.priority, sp.id LIMIT 1);
 

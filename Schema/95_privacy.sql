@@ -8,9 +8,8 @@
 -- on; another program should turn it on before erasing), the erased text is overwritten in the file; after a checkpoint neither the database nor
 -- its WAL holds a byte of it.
 --
--- The hash is a polynomial hash of the normalised email modulo two primes below 2^31 (_hash_powers),
--- 62 bits written as 16 hex digits, computed with SQLite's integer arithmetic so that every writer can
--- compute it. The same expression is used in 60_intake.sql to refuse a suppressed email.
+-- The hash is email_hash_input's (02_inputs.sql), which 60_intake.sql also reads to refuse a suppressed
+-- email. Capture keys the person's captures carried are removed too (a key may hold personal data).
 
 CREATE TRIGGER erasures_before_insert_check BEFORE INSERT ON erasures
 BEGIN
@@ -25,11 +24,8 @@ CREATE TRIGGER erasures_after_insert AFTER INSERT ON erasures
 BEGIN
     UPDATE erasures
        SET erased_at = (SELECT now FROM clock),
-           email_hash = (SELECT printf('%016x',
-                                (sum(unicode(substr(l.email, h.n + 1, 1)) * h.p1) % 2147483647) * 2147483629
-                                + sum(unicode(substr(l.email, h.n + 1, 1)) * h.p2) % 2147483629)
-                           FROM lead_records AS l, _hash_powers AS h
-                          WHERE l.id = NEW.lead_id AND l.email IS NOT NULL AND h.n < length(l.email))
+           email_hash = (SELECT h.hash FROM lead_records AS l, email_hash_input AS h
+                          WHERE l.id = NEW.lead_id AND h.arg = json_array(l.email))
      WHERE id = NEW.id;
 
     -- (An upsert, not OR IGNORE: a trigger's OR IGNORE gives way to the firing statement's policy.)
@@ -44,7 +40,7 @@ BEGIN
        SET status = 'ended', end_reason = 'erased', ended_at = (SELECT now FROM clock), next_due_at = NULL
      WHERE lead_id = NEW.lead_id AND status = 'active';
 
-    UPDATE _email_scratch SET raw = NULL WHERE slot = 1;
+    UPDATE captures SET capture_key = NULL WHERE lead_id = NEW.lead_id AND capture_key IS NOT NULL;
     DELETE FROM lead_search WHERE rowid = NEW.lead_id;
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
@@ -95,3 +91,14 @@ SELECT l.id AS lead_id, json_object(
                    FROM outbox o WHERE o.lead_id = l.id)
 ) AS document
   FROM leads AS l;
+
+-- A suppression is the record of a person's request: it is never changed or lifted by a stray write.
+CREATE TRIGGER suppressed_emails_before_update BEFORE UPDATE ON suppressed_emails
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: suppressed_emails records erasure requests and cannot be changed');
+END;
+
+CREATE TRIGGER suppressed_emails_before_delete BEFORE DELETE ON suppressed_emails
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: suppressed_emails records erasure requests and cannot be deleted');
+END;

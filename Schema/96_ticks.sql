@@ -8,37 +8,80 @@ BEGIN
     -- The search index catches up with the leads captured or changed since the last tick.
     INSERT INTO lead_search_refresh(pending) VALUES (NULL);
 
-    -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step and
-    -- assignment (a reassignment restarts the clock, and the steps with it).
-    INSERT INTO sla_escalation_runs(tick_id, lead_id, escalation_id, assignment_id, action, ran_at)
-    SELECT NEW.id, b.lead_id, e.id, a.id, e.action, c.now
+    -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step, assignment
+    -- and deadline (a reassignment or an mql follow-up restarts the clock, and the steps with it). A
+    -- reassign step never takes a lead past mql (an sql or opportunity lead stays with the rep working it).
+    INSERT INTO sla_escalation_runs(tick_id, lead_id, escalation_id, assignment_id, response_due_at, action, ran_at, status, finished_at)
+    SELECT NEW.id, b.lead_id, e.id, a.id, b.response_due_at, e.action, c.now,
+           CASE WHEN e.action = 'notify_manager' THEN 'done'
+                WHEN (SELECT position FROM stages WHERE name = l.stage) > (SELECT position FROM stages WHERE name = 'mql') THEN 'dropped'
+                ELSE 'waiting' END,
+           CASE WHEN e.action = 'notify_manager'
+                  OR (SELECT position FROM stages WHERE name = l.stage) > (SELECT position FROM stages WHERE name = 'mql') THEN c.now END
       FROM sla_breaches AS b
+      JOIN lead_records AS l ON l.id = b.lead_id
       JOIN sla_escalations AS e ON e.minutes_overdue <= b.minutes_overdue
       JOIN assignments AS a ON a.id = (SELECT max(id) FROM assignments WHERE lead_id = b.lead_id)
      CROSS JOIN clock AS c
      WHERE NOT EXISTS (SELECT 1 FROM sla_escalation_runs r
-                        WHERE r.lead_id = b.lead_id AND r.escalation_id = e.id AND r.assignment_id = a.id)
+                        WHERE r.lead_id = b.lead_id AND r.escalation_id = e.id AND r.assignment_id = a.id
+                          AND r.response_due_at = b.response_due_at)
      ORDER BY b.lead_id, e.minutes_overdue;
 
+    -- Notify the owner's manager, else the team's manager (rep_problems warns about reps with neither).
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
-    SELECT 'sla_escalation', r.lead_id, m.id,
-           json_object('lead_id', r.lead_id, 'owner_id', l.owner_id, 'owner_name', o.name, 'manager_id', m.id,
+    SELECT 'sla_escalation', r.lead_id, coalesce(o.manager_id, t.manager_id),
+           json_object('lead_id', r.lead_id, 'owner_id', l.owner_id, 'owner_name', o.name,
+                       'manager_id', coalesce(o.manager_id, t.manager_id),
                        'response_due_at', l.response_due_at,
                        'minutes_overdue', CAST(round((julianday(r.ran_at) - julianday(l.response_due_at)) * 86400) AS INTEGER) / 60),
            r.ran_at
       FROM sla_escalation_runs AS r
       JOIN lead_records AS l ON l.id = r.lead_id
       LEFT JOIN reps AS o ON o.id = l.owner_id
-      LEFT JOIN reps AS m ON m.id = o.manager_id
+      LEFT JOIN teams AS t ON t.name = o.team
      WHERE r.tick_id = NEW.id AND r.action = 'notify_manager';
 
+    -- Reassign steps wait until a rep can take the lead, and are retried on every tick. One that is no
+    -- longer needed (answered, closed, erased, past mql, reassigned or given a new deadline since) is
+    -- dropped; the rest are routed (the lead stays with its owner while nobody can take it).
+    UPDATE sla_escalation_runs
+       SET status = 'dropped', finished_at = (SELECT now FROM clock)
+     WHERE status = 'waiting'
+       AND NOT EXISTS (SELECT 1 FROM lead_records AS l
+                        WHERE l.id = sla_escalation_runs.lead_id AND l.first_response_at IS NULL AND l.closed_at IS NULL
+                          AND l.erased_at IS NULL AND l.response_due_at IS sla_escalation_runs.response_due_at
+                          AND (SELECT position FROM stages WHERE name = l.stage) <= (SELECT position FROM stages WHERE name = 'mql')
+                          AND (SELECT max(a.id) FROM assignments AS a WHERE a.lead_id = l.id) = sla_escalation_runs.assignment_id);
+
     INSERT INTO routing_requests(lead_id, reason)
-    SELECT r.lead_id, 'SLA escalation ' || r.escalation_id || ' (reassign)'
+    SELECT r.lead_id, 'SLA escalation ' || min(r.escalation_id) || ' (reassign)'
       FROM sla_escalation_runs AS r
-     WHERE r.tick_id = NEW.id AND r.action = 'reassign'
+     WHERE r.status = 'waiting'
+     GROUP BY r.lead_id
      ORDER BY r.lead_id + 0;
 
+    UPDATE sla_escalation_runs
+       SET status = 'done', finished_at = (SELECT now FROM clock)
+     WHERE status = 'waiting'
+       AND (SELECT max(a.id) FROM assignments AS a WHERE a.lead_id = sla_escalation_runs.lead_id) <> assignment_id;
+
+    -- A reassign step that found nobody tells the manager once, on the tick it first ran.
+    INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
+    SELECT 'sla_reassign_waiting', r.lead_id, coalesce(o.manager_id, t.manager_id),
+           json_object('lead_id', r.lead_id, 'owner_id', l.owner_id, 'owner_name', o.name,
+                       'manager_id', coalesce(o.manager_id, t.manager_id),
+                       'reason', 'no active rep below capacity can take it; it stays with its owner and is retried on every tick'),
+           r.ran_at
+      FROM sla_escalation_runs AS r
+      JOIN lead_records AS l ON l.id = r.lead_id
+      LEFT JOIN reps AS o ON o.id = l.owner_id
+      LEFT JOIN teams AS t ON t.name = o.team
+     WHERE r.tick_id = NEW.id AND r.status = 'waiting';
+
     -- Nurture: a due step of a lead with consent is one message; without consent the enrollment ends.
+    -- The next step falls due its delay_days after this one is sent (now), never earlier: a sequence
+    -- that fell behind does not send its steps in a burst.
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
     SELECT 'nurture_email', d.lead_id, NULL,
            json_object('lead_id', d.lead_id, 'email', d.email,
@@ -56,11 +99,26 @@ BEGIN
     UPDATE nurture_enrollments
        SET next_step = d.following_step,
            next_due_at = CASE WHEN d.following_step IS NULL THEN NULL
-                              ELSE strftime('%Y-%m-%dT%H:%M:%fZ', d.next_due_at, '+' ||
+                              ELSE strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT now FROM clock), '+' ||
                                    (SELECT delay_days FROM nurture_steps WHERE sequence_id = d.sequence_id AND position = d.following_step) || ' days') END,
            status = CASE WHEN d.following_step IS NULL THEN 'completed' ELSE 'active' END,
            end_reason = CASE WHEN d.following_step IS NULL THEN 'completed' END,
            ended_at = CASE WHEN d.following_step IS NULL THEN (SELECT now FROM clock) END
       FROM nurture_due AS d
      WHERE nurture_enrollments.id = d.enrollment_id;
+END;
+
+-- Escalation runs are history: a run's lead, step, assignment and deadline never change, and only a
+-- waiting reassign step changes its state; no run is deleted.
+CREATE TRIGGER sla_escalation_runs_before_update BEFORE UPDATE ON sla_escalation_runs
+WHEN NEW.id IS NOT OLD.id OR NEW.lead_id IS NOT OLD.lead_id OR NEW.escalation_id IS NOT OLD.escalation_id
+  OR NEW.assignment_id IS NOT OLD.assignment_id OR NEW.response_due_at IS NOT OLD.response_due_at
+  OR NEW.action IS NOT OLD.action OR NEW.tick_id IS NOT OLD.tick_id OR OLD.status <> 'waiting'
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: escalation runs cannot be changed');
+END;
+
+CREATE TRIGGER sla_escalation_runs_before_delete BEFORE DELETE ON sla_escalation_runs
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: escalation runs cannot be deleted');
 END;

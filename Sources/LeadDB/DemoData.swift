@@ -41,44 +41,71 @@ public enum DemoData {
                 VALUES (10, 'emea', '["DE","FR","UK","GB","ES","NL","SE","IT"]', 'Europe to the EMEA team');
                 """)
         }
-        var total = 0
+        // Plan every event first, then replay them in time order with the clock at each one, as a real
+        // team would have produced them: nothing is logged before it happened.
+        enum Step {
+            case capture(NewLead)
+            case log(ActivityKind)
+            case move(Stage, amount: Decimal? = nil, lostReason: String? = nil)
+        }
+        var plan: [(at: Date, order: Int, lead: Int, step: Step)] = []
+        func add(_ at: Date, _ lead: Int, _ step: Step) { plan.append((at, plan.count, lead, step)) }
         for i in 0..<count {
             // Leads arrive through the three weeks, in order.
             let at = start.addingTimeInterval(Double(i) / Double(count) * 21 * 86_400 + Double(random.next(3_600)))
-            try store.freezeClock(at: at)
             let first = firstNames[random.next(firstNames.count)]
             let last = lastNames[random.next(lastNames.count)]
             let company = companies[random.next(companies.count)]
             let domain = company.lowercased().filter { $0.isLetter } + ".example"
-            let lead = NewLead(
+            add(at, i, .capture(NewLead(
                 email: "\(first.lowercased()).\(last.lowercased().filter { $0.isLetter })\(i)@\(random.next(5) == 0 ? "gmail.com" : domain)",
                 firstName: first, lastName: last, phone: random.next(3) == 0 ? nil : "+1 415 555 \(String(format: "%04d", random.next(10_000)))",
                 company: company, title: titles[random.next(titles.count)], industry: industries[random.next(industries.count)],
                 companySize: String([12, 45, 120, 250, 800, 2_000, 12_000][random.next(7)]),
                 country: countries[random.next(countries.count)], source: sources[random.next(sources.count)],
-                campaign: ["spring-webinar", "q4-launch", "pricing-page", "expo-2026"][random.next(4)], consent: random.next(3) != 0)
-            guard let id = try? store.capture(lead).lead.id else { continue }
+                campaign: ["spring-webinar", "q4-launch", "pricing-page", "expo-2026"][random.next(4)], consent: random.next(3) != 0)))
             // Interest: a few inbound touches, sometimes a lot.
             for _ in 0..<random.next(random.next(4) == 0 ? 9 : 4) {
-                try store.log(inbound[random.next(inbound.count)], for: id, at: at.addingTimeInterval(Double(random.next(172_800))).clamped(to: at...end))
-                total += 1
+                add(at.addingTimeInterval(Double(1 + random.next(172_800))).clamped(to: at...end), i, .log(inbound[random.next(inbound.count)]))
             }
             // Reps answer most leads within a day; some are missed.
             if random.next(10) < 7 {
-                try store.log(.call, for: id, at: at.addingTimeInterval(Double(random.next(30 * 3_600))).clamped(to: at...end))
-                total += 1
-                _ = try? store.move(id, to: .contacted)
+                let call = at.addingTimeInterval(Double(1 + random.next(30 * 3_600))).clamped(to: at...end)
+                add(call, i, .log(.call))
+                add(call, i, .move(.contacted))
                 let roll = random.next(10)
                 if roll < 2 {
-                    _ = try? store.move(id, to: .disqualified, lostReason: ["no_budget", "bad_timing", "competitor"][random.next(3)])
+                    add(call, i, .move(.disqualified, lostReason: ["no_budget", "bad_timing", "competitor"][random.next(3)]))
                 } else if roll < 4 {
-                    _ = try? store.move(id, to: .nurturing)
+                    add(call, i, .move(.nurturing))
                 } else if roll < 7 {
-                    _ = try? store.move(id, to: .sql)
+                    add(call, i, .move(.sql))
                     if random.next(2) == 0 {
-                        _ = try? store.move(id, to: .opportunity, amount: Decimal(5_000 + random.next(60) * 500))
-                        if random.next(2) == 0 { _ = try? store.move(id, to: .customer) }
+                        add(call, i, .move(.opportunity, amount: Decimal(5_000 + random.next(60) * 500)))
+                        if random.next(2) == 0 { add(call, i, .move(.customer)) }
                     }
+                }
+            }
+        }
+        plan.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+        var ids: [Int: Int64] = [:]
+        var total = 0
+        for event in plan {
+            try store.freezeClock(at: event.at)
+            switch event.step {
+            case .capture(let lead):
+                ids[event.lead] = try store.capture(lead).lead.id
+            case .log(let kind):
+                guard let id = ids[event.lead] else { continue }
+                try store.log(kind, for: id, at: event.at)
+                total += 1
+            case .move(let stage, let amount, let lostReason):
+                guard let id = ids[event.lead] else { continue }
+                do {
+                    try store.move(id, to: stage, amount: amount, lostReason: lostReason)
+                } catch let error as LeadError where error.code == "invalid_transition" {
+                    // The rules moved the lead first (to mql, say): the rep's plan no longer applies.
+                    continue
                 }
             }
         }

@@ -162,13 +162,18 @@ public struct NewLead: Sendable, Hashable {
     public var capturedAt: Date?
     /// Free text or JSON kept with the capture's activity.
     public var detail: String?
+    /// Makes the capture idempotent: a capture whose key was captured before changes nothing (a retry
+    /// after a lost acknowledgement, an import run twice). At most 200 characters; nil for none
+    /// (``LeadStore/captureMany(_:chunkSize:progress:)`` then derives one from the row's content).
+    public var captureKey: String?
 
     /// Makes a lead to capture; every field is optional, but the database needs an email or a phone.
     public init(
         email: String? = nil, firstName: String? = nil, lastName: String? = nil, name: String? = nil,
         phone: String? = nil, company: String? = nil, title: String? = nil, industry: String? = nil,
         companySize: String? = nil, country: String? = nil, source: String? = nil, campaign: String? = nil,
-        consent: Bool? = nil, consentSource: String? = nil, capturedAt: Date? = nil, detail: String? = nil
+        consent: Bool? = nil, consentSource: String? = nil, capturedAt: Date? = nil, detail: String? = nil,
+        captureKey: String? = nil
     ) {
         self.email = email
         self.firstName = firstName
@@ -186,14 +191,36 @@ public struct NewLead: Sendable, Hashable {
         self.consentSource = consentSource
         self.capturedAt = capturedAt
         self.detail = detail
+        self.captureKey = captureKey
     }
 
     /// The intake's columns and this value's arguments, in order.
-    static let columns = "email, first_name, last_name, name, phone, company, title, industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail"
+    static let columns = "email, first_name, last_name, name, phone, company, title, industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail, capture_key"
 
     var arguments: [any DatabaseValueConvertible] {
         [email, firstName, lastName, name, phone, company, title, industry, companySize, country, source, campaign,
-         consent, consentSource, capturedAt, detail]
+         consent, consentSource, capturedAt, detail, captureKey]
+    }
+
+    /// A key derived from every field as given: the same row captured again (an import run twice, or
+    /// resumed after an interruption) has the same key, so it changes nothing. It holds no personal data
+    /// in clear: `content:` and the SHA-256 of the fields.
+    public var contentKey: String {
+        let fields: [String?] = [email, firstName, lastName, name, phone, company, title, industry, companySize, country,
+                                 source, campaign, consent.map { $0 ? "1" : "0" }, consentSource,
+                                 capturedAt.map(SQLiteDate.format), detail]
+        // Each field is marked present or absent, then its bytes, then a separator that text cannot hold.
+        var bytes: [UInt8] = []
+        for field in fields {
+            if let field {
+                bytes.append(1)
+                bytes += Array(field.utf8)
+            } else {
+                bytes.append(0)
+            }
+            bytes.append(0xFF)
+        }
+        return "content:" + SHA256.hex(bytes)
     }
 }
 
@@ -203,8 +230,11 @@ public struct NewLead: Sendable, Hashable {
 public enum CaptureOutcome: Sendable, Hashable {
     /// A new lead.
     case created
-    /// The email was known: the capture filled empty fields of that lead and counted as engagement.
+    /// The email was known (or, without an email, the phone of a lead without one): the capture
+    /// filled empty fields of that lead and counted as engagement.
     case merged
+    /// The capture key was captured before: nothing changed (a retry, or a row imported before).
+    case alreadyCaptured
 }
 
 /// The lead after a capture, and whether it was new.

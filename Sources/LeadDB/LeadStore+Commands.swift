@@ -15,9 +15,12 @@ extension LeadStore {
         try write { db in try Self.capture(lead, in: db) }
     }
 
-    /// Captures many leads in chunked transactions. Every row gets a result: created, merged, or
-    /// rejected with the database's reason; a rejected row never undoes the others. `progress` is
-    /// called after each chunk with (rows done, rows in all), outside the write lock.
+    /// Captures many leads in chunked transactions. Every row gets a result: created, merged, already
+    /// captured, or rejected with the database's reason; a rejected row never undoes the others.
+    /// `progress` is called after each chunk with (rows done, rows in all), outside the write lock.
+    ///
+    /// A row without a ``NewLead/captureKey`` is keyed by its content (``NewLead/contentKey``), so running
+    /// the same rows again, or again after an interruption, captures each row once.
     ///
     ///     let results = try store.captureMany(rows, chunkSize: 500) { done, total in print(done, "/", total) }
     ///     let rejected = results.filter { if case .failure = $0.outcome { true } else { false } }
@@ -31,8 +34,10 @@ extension LeadStore {
             let end = min(leads.count, start + max(1, chunkSize))
             let chunk = try write { db -> [CaptureRowResult] in
                 (start..<end).map { index in
+                    var lead = leads[index]
+                    if lead.captureKey == nil { lead.captureKey = lead.contentKey }
                     do {
-                        let (id, outcome) = try Self.captureID(leads[index], in: db)
+                        let (id, outcome) = try Self.captureID(lead, in: db)
                         return CaptureRowResult(index: index, leadID: id, outcome: .success(outcome))
                     } catch {
                         // The refused statement was rolled back on its own; the transaction goes on.
@@ -55,16 +60,25 @@ extension LeadStore {
         return CaptureResult(lead: stored, outcome: outcome)
     }
 
-    /// Inserts into lead_intake and finds the lead from the capture's own form_submit activity (the
-    /// intake logs one for every capture), so no normalisation is repeated here.
+    /// Inserts into lead_intake and reads what it did from `captures`, the contract's record of every
+    /// capture: by the key when there is one (a key captured before inserts nothing), else the newest row.
     static func captureID(_ lead: NewLead, in db: Database) throws -> (Int64, CaptureOutcome) {
-        let before = try db.scalar("SELECT max(id) FROM lead_records", as: Int64.self) ?? 0
+        let before = try db.scalar("SELECT coalesce(max(id), 0) FROM captures", as: Int64.self) ?? 0
         try db.execute(
-            "INSERT INTO lead_intake(\(NewLead.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lead.arguments)
-        guard let id = try db.scalar("SELECT lead_id FROM activity_log ORDER BY id DESC LIMIT 1", as: Int64.self) else {
-            throw LeadError.unknownLead(message: "unknown_lead: the capture logged no activity")
+            "INSERT INTO lead_intake(\(NewLead.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lead.arguments)
+        let rows =
+            if let key = lead.captureKey {
+                try db.query("SELECT id, lead_id, outcome FROM captures WHERE capture_key = ?", [key])
+            } else {
+                try db.query("SELECT id, lead_id, outcome FROM captures WHERE id > ? ORDER BY id DESC LIMIT 1", [before])
+            }
+        guard let row = rows.first, let id: Int64 = try row.get("lead_id") else {
+            throw LeadError.unknownLead(message: "unknown_lead: the capture recorded no lead")
         }
-        return (id, id > before ? .created : .merged)
+        let captureID: Int64 = try row.get("id")
+        if captureID <= before { return (id, .alreadyCaptured) }
+        let outcome: String = try row.get("outcome")
+        return (id, outcome == "created" ? .created : .merged)
     }
 
     // MARK: - Activities and stages

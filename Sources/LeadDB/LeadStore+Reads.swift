@@ -13,25 +13,13 @@ extension LeadStore {
     ///
     ///     let lead = try store.lead(email: " Ada@Example.com ")
     ///
-    /// The email is normalised by the database's own rule (`_email_normalised`), which needs the
-    /// write connection for a moment.
+    /// The email is normalised by the database's own rule (`email_input`), so accented capitals fold as
+    /// they do on capture; it only reads, so it works on a read-only store too.
     public func lead(email: String) throws -> Lead? {
-        if isReadOnly {
-            // No scratch row to write: SQLite's lower() folds ASCII only, so accented capitals in
-            // the address given must match as stored.
-            return try read { db in
-                try db.query(
-                    "SELECT \(Lead.columns) FROM leads WHERE email = lower(trim(?, char(32, 9, 10, 13, 160)))", [email]
-                ).first.map(Lead.init(row:))
-            }
-        }
-        return try write { db in
-            try db.execute("UPDATE _email_scratch SET raw = ? WHERE slot = 1", [email])
-            let lead = try db.query(
-                "SELECT \(Lead.columns) FROM leads WHERE email = (SELECT email FROM _email_normalised)"
+        try read { db in
+            try db.query(
+                "SELECT \(Lead.columns) FROM leads WHERE email = (SELECT email FROM email_input WHERE arg = json_array(?))", [email]
             ).first.map(Lead.init(row:))
-            try db.execute("UPDATE _email_scratch SET raw = NULL WHERE slot = 1")
-            return lead
         }
     }
 

@@ -141,10 +141,12 @@ extension Shell {
         progress.finish()
         var created = 0
         var merged = 0
+        var already = 0
         for result in results {
             switch result.outcome {
             case .success(.created): created += 1
             case .success(.merged): merged += 1
+            case .success(.alreadyCaptured): already += 1
             case .failure(let error):
                 let field = CSVImport.field(forCode: error.code).flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
                 let record = rows.first { $0.line == lineOf[result.index] }!
@@ -157,6 +159,7 @@ extension Shell {
         }
         if problems.count > 20 { err.write("... and \(problems.count - 20) more rejected rows\n") }
         var summary = "Imported \(path): \(rows.count) rows, \(created) created, \(merged) merged, \(problems.count) rejected"
+        if already > 0 { summary += ", \(already) already captured (the same row again: unchanged)" }
         if !problems.isEmpty {
             let rejectPath = Self.rejectPath(for: path)
             var csv = (names + ["line", "error"]).map(csvField).joined(separator: ",") + "\r\n"

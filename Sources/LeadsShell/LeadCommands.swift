@@ -45,7 +45,11 @@ struct LeadCommand: Sendable {
             }
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "give at least an email or a phone") }
             let result = try store.capture(lead)
-            let verb = result.outcome == .created ? "Created" : "Merged into"
+            let verb = switch result.outcome {
+            case .created: "Created"
+            case .merged: "Merged into"
+            case .alreadyCaptured: "Already captured:"
+            }
             shell.out.write("\(verb) lead \(result.lead.id): \(describe(result.lead)), stage \(result.lead.stage), score \(score(result.lead.score))\(try ownerText(result.lead, store))\n")
         },
         LeadCommand(name: "show", arguments: "ID|EMAIL", summary: "a lead's card: fields, score breakdown, owner, SLA, timeline") { shell, store, args in

@@ -111,8 +111,8 @@ import Testing
             (["phone": "1234567890123456"], "invalid_phone: 1234567890123456 is not a valid phone number (7 to 15 digits, optionally after a +)"),
             (["first_name": "Nobody", "company": "Nowhere"], "missing_contact: a lead needs an email or a phone"),
             (["email": "", "phone": "  "], "missing_contact: a lead needs an email or a phone"),
-            (["email": "big@example.com", "company_size": "large"], "invalid_company_size: large is not a number of employees (use a whole number such as 250)"),
-            (["email": "c@example.com", "consent": "maybe"], "invalid_consent: consent maybe is not 1 (given) or 0 (not given)"),
+            (["email": "big@example.com", "company_size": "large"], "invalid_company_size: large is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)"),
+            (["email": "c@example.com", "consent": "maybe"], "invalid_consent: consent maybe is not 1 (given) or 0 (not given); yes, no, true, false, y and n are read too"),
             (["email": "t@example.com", "captured_at": "last tuesday"], "invalid_time: captured_at last tuesday is not a time such as 2026-11-24T09:30:00Z"),
         ]
         for (values, message) in cases {

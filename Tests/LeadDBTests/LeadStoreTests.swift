@@ -147,7 +147,7 @@ import Testing
         #expect(abs(try store.now().timeIntervalSinceNow) < 60)
         try store.setSetting("score.mql_threshold", to: "40")
         #expect(try store.setting("score.mql_threshold") == .integer(40))
-        #expect(throws: LeadError.invalidSetting(message: "invalid_setting: score.mql_threshold must be a number; got high")) {
+        #expect(throws: LeadError.invalidSetting(message: "invalid_setting: score.mql_threshold must be a number from -1000000 to 1000000; got high")) {
             try store.setSetting("score.mql_threshold", to: "high")
         }
     }

@@ -19,9 +19,20 @@ import Testing
         try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
         #expect(try f.text("SELECT json_extract(payload, '$.subject') FROM outbox WHERE kind = 'nurture_email'") == "Getting the most out of your trial")
         #expect(try f.text("SELECT next_due_at FROM nurture_enrollments") == "2026-11-29T09:00:00.000Z")
+        // Ticks that stopped for weeks resume one step at a time: the next step falls due its delay
+        // after the previous one was sent, never in a burst.
         try f.setClock("2026-12-20T00:00:00Z")
         for _ in 0..<3 { try f.db.execute("INSERT INTO ticks DEFAULT VALUES") }
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'nurture_email'") == 2)
+        #expect(try f.text("SELECT next_due_at FROM nurture_enrollments") == "2026-12-27T00:00:00.000Z")
+        try f.setClock("2026-12-26T23:59:59Z")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'nurture_email'") == 2)
+        try f.setClock("2026-12-27T00:00:00Z")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
         #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'nurture_email'") == 3)
+        #expect(try f.db.query("SELECT created_at FROM outbox WHERE kind = 'nurture_email' ORDER BY id").map { try $0.get(0, as: String.self) }
+            == ["2026-11-25T09:00:00.000Z", "2026-12-20T00:00:00.000Z", "2026-12-27T00:00:00.000Z"])
         #expect(try f.text("SELECT status || ':' || end_reason FROM nurture_enrollments") == "completed:completed")
     }
 

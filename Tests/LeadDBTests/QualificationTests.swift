@@ -45,7 +45,7 @@ import Testing
         try f.log(id, "page_view")
         try f.log(id, "email_click")  // 25
         #expect(try f.lead(id).get("stage", as: String.self) == "mql")
-        #expect(f.violation { try f.db.execute("UPDATE settings SET value = 'high' WHERE key = 'score.mql_threshold'") }?.message == "invalid_setting: score.mql_threshold must be a number; got high")
+        #expect(f.violation { try f.db.execute("UPDATE settings SET value = 'high' WHERE key = 'score.mql_threshold'") }?.message == "invalid_setting: score.mql_threshold must be a number from -1000000 to 1000000; got high")
     }
 
     @Test(arguments: Writer.allCases)

@@ -60,7 +60,7 @@ extension LeadFixture {
         try f.capture(["email": "c@example.com", "source": "tradeshow"])
         let d = try f.capture(["email": "d@example.com", "source": "TRADESHOW"])
         #expect(try f.owner(3) == 1)
-        #expect(try f.owner(d) == 1)  // Ana 1 open vs Ben 1: tie, Ana assigned least recently
+        #expect(try f.owner(d) == 2)  // Ana 1 open vs Ben 1: tie, Ben assigned least recently (lead b, before c)
         #expect(try f.text("SELECT reason FROM assignments WHERE lead_id = 3") == "captured: routing rule 1, team field; Ana has the fewest open leads (0)")
         try f.checkCounts()
     }
@@ -182,6 +182,8 @@ extension LeadFixture {
         #expect(f.violation { try f.db.execute("UPDATE reps SET team = 'mars' WHERE id = 1") }?.code == "unknown_team")
         #expect(f.violation { try f.db.execute("DELETE FROM teams WHERE name = 'default'") }?.code == "required_team")
         #expect(try f.int("SELECT count(*) FROM reps") == 1)
-        #expect(try f.int("SELECT count(*) FROM rep_problems") == 0)
+        #expect(try f.int("SELECT count(*) FROM rep_problems WHERE severity = 'error'") == 0)
+        #expect(try f.text("SELECT problem FROM rep_problems WHERE id = 1")
+            == "no_manager: escalations for rep 1 (Ana) reach nobody: set reps.manager_id or teams.manager_id for team default")
     }
 }

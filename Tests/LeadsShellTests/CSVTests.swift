@@ -46,7 +46,7 @@ import Testing
         #expect(run.status == 1)
         let rejects = try String(contentsOfFile: dir.file("leads.rejects.csv"), encoding: .utf8)
         #expect(rejects.hasPrefix("Email,Name,Employees,line,error\r\nbad@@example.com,\"Bad, Row\",12,3,\"Email: invalid_email: bad@@example.com is not a valid email address"))
-        #expect(rejects.contains("large@example.com,Big,lots,4,Employees: invalid_company_size: lots is not a number of employees (use a whole number such as 250)\r\n"))
+        #expect(rejects.contains("large@example.com,Big,lots,4,\"Employees: invalid_company_size: lots is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)\"\r\n"))
     }
 }
 

@@ -80,7 +80,7 @@ struct ShellRun {
     @Test func dotCommands() {
         let script = """
             .tables stage%
-            .schema lost_reasons
+            .schema holidays
             .headers on
             SELECT 'a' AS x, NULL AS y;
             .nullvalue (null)
@@ -91,10 +91,11 @@ struct ShellRun {
         let run = ShellRun(["--db", db], stdin: script)
         #expect(
             run.out == """
-                stage_counts       stage_history      stage_transitions  stages
-                CREATE TABLE lost_reasons (
-                    reason      TEXT PRIMARY KEY CHECK (reason <> ''),
-                    description TEXT
+                stage_counts       stage_history      stage_transitions  stage_usage
+                stages
+                CREATE TABLE holidays (
+                    day  TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+                    name TEXT
                 ) WITHOUT ROWID;
                 x|y
                 a|
