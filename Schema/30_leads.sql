@@ -44,6 +44,7 @@ SELECT id, CASE
         THEN 'invalid_phone: ' || phone || ' is not a valid phone number (7 to 15 digits, optionally after a +)'
     WHEN company_size IS NOT NULL AND NOT (typeof(company_size) = 'integer' AND company_size BETWEEN 0 AND 10000000)
         THEN 'invalid_company_size: ' || company_size || ' is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)'
+    -- (copied into the stage check, 40_stages.sql, so a move with a bad amount names it; a test checks both agree)
     WHEN amount IS NOT NULL AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0 AND amount < 1e15)
         THEN 'invalid_amount: lead ' || id || ' amount ' || CASE typeof(amount) WHEN 'blob' THEN 'of bytes' ELSE quote(amount) END
              || ' is not a number above 0 and below 1e15 (write 12000 or 12000.50: no thousands separators, units or currency)'

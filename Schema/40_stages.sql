@@ -14,6 +14,11 @@ BEGIN
                  || ' (allowed: ' || coalesce((SELECT group_concat(to_stage, ', ') FROM (
                         SELECT t2.to_stage FROM stage_transitions t2 JOIN stages s2 ON s2.name = t2.to_stage
                          WHERE t2.from_stage = OLD.stage ORDER BY s2.position)), 'none') || ')'
+        -- The amount rule is lead_problems' (30_leads.sql), copied here so a move that brings a bad
+        -- amount says what is wrong with it rather than that it is missing; a test checks both agree.
+        WHEN NEW.amount IS NOT NULL AND NOT (typeof(NEW.amount) IN ('integer', 'real') AND NEW.amount > 0 AND NEW.amount < 1e15)
+            THEN 'invalid_amount: lead ' || OLD.id || ' amount ' || CASE typeof(NEW.amount) WHEN 'blob' THEN 'of bytes' ELSE quote(NEW.amount) END
+                 || ' is not a number above 0 and below 1e15 (write 12000 or 12000.50: no thousands separators, units or currency)'
         WHEN s.requires_amount AND NOT (typeof(NEW.amount) IN ('integer', 'real') AND NEW.amount > 0)
             THEN 'missing_amount: lead ' || OLD.id || ' needs an amount above 0 to move to ' || NEW.stage
                  || ' (set both: UPDATE leads SET stage = ..., amount = ...)'

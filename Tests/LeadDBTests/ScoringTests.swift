@@ -98,4 +98,68 @@ import Testing
         #expect(close(try f.lead(id).get("engagement", as: Double.self), 10 + 15))
         #expect(f.violation { try f.db.execute("UPDATE settings SET value = 0 WHERE key = 'score.half_life_days'") }?.message == "invalid_setting: score.half_life_days must be a number of days above 0 and at most 36500; got 0")
     }
+
+    @Test(arguments: Writer.allCases)
+    func titleRulesMatchWholeWords(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let titles: [(String, Double)] = [
+            ("Director of International Sales", 10),  // a director, no intern
+            ("CTO / Co-Founder", 20),  // C-level once, not twice
+            ("Co-founder & CEO", 20),
+            ("Sales Intern", -10),
+            ("Internship (summer)", -10),
+            ("SVP, Sales", 15),
+            ("Vice-President Marketing", 15),
+            ("Head of Growth", 12),
+            ("Chief Revenue Officer", 20),
+            ("President", 20),
+            ("Vice President", 15),  // not also the president rule
+            ("Product Manager", 5),
+            ("Managing Director", 10),  // "managing" is no manager
+            ("Internal Auditor", 0),
+            ("Hotel Owner", 20),
+        ]
+        for (index, (title, points)) in titles.enumerated() {
+            let id = try f.capture(["email": "t\(index)@example.com", "title": title])
+            #expect(try f.lead(id).get("fit_score", as: Double.self) == points, "\(title)")
+        }
+        // A rule may name one word or phrase, or a JSON array of them; punctuation and case do not matter.
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('company', 'word', 'ACME', 3)")
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('industry', 'word', '[\"health care\", \"pharma\"]', 4)")
+        let acme = try f.capture(["email": "a@acme.example", "company": "Acme, Inc.", "industry": "Health-Care services"])
+        #expect(try f.lead(acme).get("fit_score", as: Double.self) == 7)
+        let not = try f.capture(["email": "b@acme.example", "company": "Acmeville", "industry": "Pharmaceuticals"])
+        #expect(try f.lead(not).get("fit_score", as: Double.self) == 0)
+        #expect(try f.text("SELECT match_list FROM fit_rules WHERE value = 'ACME'") == "[\" acme \"]")
+        // A match list written by hand is derived again.
+        try f.db.execute("UPDATE fit_rules SET match_list = '[\" x \"]' WHERE value = 'ACME'")
+        #expect(try f.text("SELECT match_list FROM fit_rules WHERE value = 'ACME'") == "[\" acme \"]")
+    }
+
+    @Test(arguments: Writer.allCases)
+    func thresholdsHoldOnTheRealClock(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("UPDATE settings SET value = NULL WHERE key = 'clock.now'")
+        // Fit 40 (CEO 20, mid-market 10, enterprise 10) and the capture's 10, decayed by the milliseconds
+        // between statements, is 50 to 6 decimals: the lead qualifies as it would on a frozen clock.
+        let id = try f.capture(["email": "ceo@bigco.example", "title": "CEO", "company_size": "5000"])
+        #expect(try f.lead(id).get("stage", as: String.self) == "mql")
+        #expect(close(try f.lead(id).get("score", as: Double.self), 50, within: 1e-4))
+        // Read at a frozen instant a few milliseconds later, the score is 50 exactly, and hot at 50.
+        try f.setClock("2026-11-24T09:00:00.000Z")
+        let frozen = try f.capture(["email": "cfo@bigco.example", "title": "CFO", "company_size": "5000"])
+        try f.setClock("2026-11-24T09:00:00.040Z")
+        #expect(try f.lead(frozen).get("score", as: Double.self) == 50)
+        try f.db.execute("UPDATE settings SET value = 50 WHERE key = 'score.hot_threshold'")
+        #expect(try f.int("SELECT is_hot FROM hot_leads WHERE id = ?", [frozen]) == 1)
+        // The capture's 10 decayed for a few milliseconds, then a bounce's -10: a hair below zero,
+        // shown as 0.0, never -0.0.
+        let cold = try f.capture(["email": "cold@example.com"])
+        try f.setClock("2026-11-24T09:00:00.090Z")
+        try f.log(cold, "email_bounce")
+        let score = try f.lead(cold).get("score", as: Double.self)
+        #expect(score == 0)
+        #expect(score.sign == .plus)
+        #expect(try f.text("SELECT CAST(score AS TEXT) FROM leads WHERE id = ?", [cold]) == "0.0")
+    }
 }

@@ -48,7 +48,7 @@ import Testing
         #expect(
             f.violation { try f.db.execute("UPDATE leads SET stage = 'opportunity' WHERE id = ?", [id]) }?.message
                 == "missing_amount: lead \(id) needs an amount above 0 to move to opportunity (set both: UPDATE leads SET stage = ..., amount = ...)")
-        #expect(f.violation { try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 0 WHERE id = ?", [id]) }?.code == "missing_amount")
+        #expect(f.violation { try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 0 WHERE id = ?", [id]) }?.code == "invalid_amount")
         try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = '12500.50' WHERE id = ?", [id])
         #expect(try f.lead(id).get("amount", as: Double.self) == 12500.5)
         try f.setClock("2026-12-10T12:00:00Z")
@@ -126,5 +126,69 @@ import Testing
         #expect(f.violation { try f.db.execute("UPDATE leads SET email = 'B@example.com' WHERE id = ?", [id]) }?.message == "duplicate_email: b@example.com already belongs to lead \(id + 1)")
         #expect(f.violation { try f.db.execute("UPDATE leads SET email = 'nope' WHERE id = ?", [id]) }?.code == "invalid_email")
         #expect(try f.lead(id).get("email", as: String.self) == "a.new@example.com")
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aRecycledLeadLosesItsLostReasonWhichHistoryKeeps(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 10)])
+        let id = try f.capture(["email": "a@example.com"])
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'bad_timing' WHERE id = ?", [id])
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [id])
+        #expect(try f.lead(id).get("lost_reason", as: String?.self) == nil)
+        #expect(try f.lead(id).get("closed_at", as: String?.self) == nil)
+        #expect(try f.db.query("SELECT to_stage, lost_reason FROM stage_history WHERE lead_id = ? ORDER BY id", [id]).map {
+            "\(try $0.get(0, as: String.self)) \(try $0.get(1, as: String?.self) ?? "-")"
+        } == ["disqualified bad_timing", "nurturing -"])
+        #expect(try f.owner(id) == 1)
+        #expect(try f.openLeads(1) == 1)
+        try f.checkCounts()
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aRecycledLeadWhoseOwnerCannotTakeItIsRoutedLikeANewOne(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 1), (2, "Ben", "default", 5)])
+        let old = try f.capture(["email": "old@example.com"])  // Ana
+        #expect(try f.owner(old) == 1)
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'no_budget' WHERE id = ?", [old])
+        try f.db.execute("UPDATE leads SET owner_id = 1 WHERE id = ?", [try f.capture(["email": "new@example.com"])])  // Ana full again
+        #expect(try f.openLeads(1) == 1)
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [old])
+        #expect(try f.owner(old) == 2)  // Ana has no room: Ben takes it
+        #expect(try f.openLeads(1) == 1)
+        #expect(try f.db.query("SELECT rep_id, reason FROM assignments WHERE lead_id = ? ORDER BY id", [old]).suffix(2).map {
+            "\(try $0.get(0, as: Int?.self).map(String.init) ?? "-"): \(try $0.get(1, as: String.self))"
+        } == ["-: reopened: Ana is at capacity (1 of 1)",
+              "2: reopened: no routing rule matched, team default; Ben was assigned least recently (2026-11-24T09:00:00.000Z)"])
+        // An inactive owner: nobody else has room either, so the lead waits, visibly.
+        try f.db.execute("UPDATE reps SET capacity = 1 WHERE id = 2")
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'no_budget' WHERE id = ?", [old])
+        try f.db.execute("UPDATE leads SET owner_id = 2 WHERE id = ?", [try f.capture(["email": "third@example.com"])])
+        try f.db.execute("UPDATE reps SET active = 0 WHERE id = 2")
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [old])
+        #expect(try f.owner(old) == nil)
+        #expect(try f.int("SELECT count(*) FROM unassigned_leads WHERE lead_id = ?", [old]) == 1)
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'lead_unassigned' AND lead_id = ?", [old]) == 1)
+        try f.checkCounts()
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aStageThatNeedsAnOwnerKeepsOne(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 10), (2, "Ben", "default", 10)])
+        let id = try f.capture(["email": "a@example.com"])
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [id])
+        try f.db.execute("UPDATE leads SET stage = 'sql' WHERE id = ?", [id])
+        #expect(f.violation { try f.db.execute("UPDATE leads SET owner_id = NULL WHERE id = ?", [id]) }?.message
+            == "missing_owner: lead 1 is in sql, which needs an owner; assign another rep instead (UPDATE leads SET owner_id = ...)")
+        try f.db.execute("UPDATE leads SET owner_id = 2 WHERE id = ?", [id])  // another rep is fine
+        #expect(try f.owner(id) == 2)
+        // Not around the rules either: lead_records.owner_id changes only through an assignment.
+        #expect(f.violation { try f.db.execute("UPDATE lead_records SET owner_id = NULL WHERE id = ?", [id]) }?.message
+            == "use_assignment: the owner of lead 1 changes through UPDATE leads SET owner_id = ... (checked, logged and counted), not lead_records")
+        #expect(f.violation { try f.db.execute("UPDATE lead_records SET owner_id = 1 WHERE id = ?", [id]) }?.code == "use_assignment")
+        #expect(try f.owner(id) == 2)
+        try f.checkCounts()
     }
 }

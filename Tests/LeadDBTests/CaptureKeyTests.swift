@@ -1,0 +1,107 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+import LeadTestSupport
+import Testing
+
+/// Retries and re-runs are safe: a keyed capture happens once, every capture is recorded in `captures`,
+/// and a phone-only capture finds the phone-only lead it belongs to.
+@Suite struct CaptureKeyTests {
+    @Test(arguments: Writer.allCases)
+    func aRetriedKeyChangesNothing(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 10), (2, "Ben", "default", 10)])
+        try f.capture(["email": "ada@example.com", "capture_key": "form-17"])
+        let before = try f.db.query("SELECT id, stage, score, owner_id FROM leads").map { try $0.get(2, as: Double.self) }
+        for _ in 0..<3 {
+            try f.db.execute("INSERT INTO lead_intake(email, company, capture_key) VALUES ('ada@example.com', 'Changed', 'form-17')")
+        }
+        #expect(try f.db.query("SELECT id, stage, score, owner_id FROM leads").map { try $0.get(2, as: Double.self) } == before)
+        #expect(try f.lead(1).get("company", as: String?.self) == nil)
+        #expect(try f.int("SELECT count(*) FROM activity_log") == 1)
+        #expect(try f.int("SELECT count(*) FROM assignments") == 1)
+        let capture = try #require(try f.db.query("SELECT capture_key, lead_id, outcome, captured_at FROM captures").first)
+        #expect(try capture.get("capture_key", as: String.self) == "form-17")
+        #expect(try capture.get("lead_id", as: Int64.self) == 1)
+        #expect(try capture.get("outcome", as: String.self) == "created")
+        #expect(try capture.get("captured_at", as: String.self) == LeadFixture.start)
+        // Another key for the same person is a merge, and says so.
+        try f.capture(["email": "ADA@example.com", "capture_key": "form-18"])
+        #expect(try f.text("SELECT outcome || ' ' || lead_id FROM captures WHERE capture_key = 'form-18'") == "merged 1")
+        // Unkeyed captures are recorded too, and each counts as engagement.
+        try f.capture(["email": "grace@example.com"])
+        try f.capture(["email": "grace@example.com"])
+        #expect(try f.db.query("SELECT outcome FROM captures WHERE capture_key IS NULL ORDER BY id").map { try $0.get(0, as: String.self) } == ["created", "merged"])
+        // Within one multi-row statement a repeated key is one capture.
+        try f.db.execute("INSERT INTO lead_intake(email, capture_key) VALUES ('x@example.com', 'k'), ('x@example.com', 'k'), ('y@example.com', 'k2')")
+        #expect(try f.int("SELECT count(*) FROM captures WHERE capture_key IN ('k', 'k2')") == 2)
+        #expect(try f.int("SELECT count(*) FROM activity_log WHERE lead_id = (SELECT id FROM lead_records WHERE email = 'x@example.com')") == 1)
+        try f.checkIntegrity()
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aBadKeyIsRefusedAndCapturesAreALog(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        #expect(f.violation { try f.capture(["email": "a@example.com", "capture_key": 42]) }?.message
+            == "invalid_capture_key: capture_key must be text of 1 to 200 characters; got 42")
+        #expect(f.violation { try f.capture(["email": "a@example.com", "capture_key": ""]) }?.code == "invalid_capture_key")
+        #expect(f.violation { try f.capture(["email": "a@example.com", "capture_key": String(repeating: "k", count: 201)]) }?.code == "invalid_capture_key")
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 0)
+        try f.capture(["email": "a@example.com", "capture_key": "k"])
+        #expect(f.violation { try f.db.execute("UPDATE captures SET lead_id = 9") }?.code == "append_only")
+        #expect(f.violation { try f.db.execute("UPDATE captures SET capture_key = 'other'") }?.code == "append_only")
+        #expect(f.violation { try f.db.execute("DELETE FROM captures") }?.code == "append_only")
+        // A refused capture leaves no capture behind.
+        #expect(f.violation { try f.capture(["email": "bad@", "capture_key": "k3"]) }?.code == "invalid_email")
+        #expect(try f.int("SELECT count(*) FROM captures") == 1)
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aPhoneOnlyCaptureIsThePhoneOnlyLeadWithThatPhone(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["phone": "+49 (30) 1234-5678", "first_name": "Jo"])
+        try f.capture(["phone": "+49 30 12345678", "company": "Acme"])
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 1)
+        #expect(try f.lead(id).get("company", as: String.self) == "Acme")
+        #expect(try f.lead(id).get("first_name", as: String.self) == "Jo")
+        #expect(try f.db.query("SELECT outcome FROM captures ORDER BY id").map { try $0.get(0, as: String.self) } == ["created", "merged"])
+        // With an email the phone is just a field: a different person may share an office line.
+        let other = try f.capture(["email": "jo@example.com", "phone": "+4930 12345678"])
+        #expect(other != id)
+        // A lead that has an email is not a phone-only lead.
+        try f.capture(["phone": "+4930 12345678"])
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 2)
+    }
+
+    @Test func importingTheSameRowsTwiceOrResumingChangesNothing() throws {
+        let dir = TemporaryDirectory()
+        let store = try LeadStore(path: dir.file("leads.db"))
+        try store.write { db in try db.execute("INSERT INTO reps(name, capacity) VALUES ('Ana', 500), ('Ben', 500)") }
+        let rows = (0..<50).map { i in
+            NewLead(email: i % 10 == 0 ? nil : "p\(i)@example.com", name: "Person \(i)", phone: i % 10 == 0 ? "+1 415 555 \(1000 + i)" : nil,
+                    company: "Co \(i % 7)", source: "tradeshow")
+        }
+        // Interrupted after 20 rows, then resumed with all 50, then run again.
+        let first = try store.captureMany(Array(rows.prefix(20)), chunkSize: 7)
+        #expect(first.allSatisfy { if case .success(.created) = $0.outcome { true } else { false } })
+        let snapshot = { () throws -> [String] in
+            try store.read { db in
+                try db.query("SELECT id, stage, score, owner_id FROM leads ORDER BY id").map { "\($0[0]) \($0[1]) \($0[2]) \($0[3])" }
+            }
+        }
+        let resumed = try store.captureMany(rows, chunkSize: 7)
+        #expect(resumed.prefix(20).allSatisfy { if case .success(.alreadyCaptured) = $0.outcome { true } else { false } })
+        #expect(resumed.dropFirst(20).allSatisfy { if case .success(.created) = $0.outcome { true } else { false } })
+        let after = try snapshot()
+        let again = try store.captureMany(rows, chunkSize: 7)
+        #expect(again.allSatisfy { if case .success(.alreadyCaptured) = $0.outcome { true } else { false } })
+        #expect(again.map(\.leadID) == resumed.map(\.leadID))
+        #expect(try snapshot() == after)
+        #expect(try store.read { db in try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) } == 50)
+        #expect(try store.read { db in try db.scalar("SELECT count(*) FROM activity_log", as: Int.self) } == 50)
+        // The key holds no personal data in clear.
+        #expect(rows[1].contentKey.hasPrefix("content:"))
+        #expect(!rows[1].contentKey.contains("p1@example.com"))
+        #expect(rows[1].contentKey != rows[2].contentKey)
+    }
+}
