@@ -307,3 +307,35 @@ enum LeadsBinary {
         #expect(run.out.hasSuffix("Opened \(demo).\n240\n"))
     }
 }
+
+/// The trade-show export, as a sales team would load it: on the real clock, into four round-robin reps
+/// with room to spare, twice.
+@Suite struct TradeShowImportTests {
+    @Test func theSampleIsSharedFairlyAndASecondImportChangesNothing() throws {
+        let dir = TemporaryDirectory()
+        let db = dir.file("t.db")
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let csv = dir.file("tradeshow-leads.csv")
+        try FileManager.default.copyItem(atPath: fixtures.appendingPathComponent("tradeshow-leads.csv").path, toPath: csv)
+        let setup = ShellRun(["--db", db], stdin: "INSERT INTO reps(name, capacity) VALUES ('Ana', 500), ('Ben', 500), ('Cy', 500), ('Di', 500);\n")
+        #expect(setup.status == 0)
+        let first = ShellRun(["--db", db], stdin: ".import \(csv)\n")
+        #expect(first.out.contains("281 created, 11 merged, 6 rejected, 1 already captured (the same row again: unchanged)"))
+        let owners = ShellRun(["--db", db, "-c", "SELECT count(*) FROM lead_records GROUP BY owner_id ORDER BY owner_id"])
+        #expect(owners.out == "71\n70\n70\n70\n")
+        // Read both states at one frozen instant a day from now, so decay does not differ between them.
+        let instant = ShellRun(["--db", db, "-c", "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 day')"]).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let snapshot = "SELECT id, stage, owner_id, score, fit_score, engagement FROM leads ORDER BY id"
+        let state = { () -> String in
+            ShellRun(["--db", db], stdin: "UPDATE settings SET value = '\(instant)' WHERE key = 'clock.now';\n\(snapshot);\nUPDATE settings SET value = NULL WHERE key = 'clock.now';\n").out
+        }
+        let before = state()
+        let counts = "SELECT (SELECT count(*) FROM lead_records), (SELECT count(*) FROM activity_log), (SELECT count(*) FROM assignments), (SELECT count(*) FROM outbox), (SELECT count(*) FROM stage_history)"
+        let countsBefore = ShellRun(["--db", db, "-c", counts]).out
+        let second = ShellRun(["--db", db], stdin: ".import \(csv)\n")
+        #expect(second.out.contains("0 created, 0 merged, 6 rejected, 293 already captured"))
+        #expect(state() == before)
+        #expect(ShellRun(["--db", db, "-c", counts]).out == countsBefore)
+    }
+}
