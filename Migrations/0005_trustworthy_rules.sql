@@ -102,7 +102,7 @@ UPDATE fit_rules SET operator = 'word', value = '["director","directors"]'
  WHERE attribute = 'title' AND operator = 'contains' AND points = 10 AND value = 'director';
 UPDATE fit_rules SET operator = 'word', value = '["manager","managers"]'
  WHERE attribute = 'title' AND operator = 'contains' AND points = 5 AND value = 'manager';
-UPDATE fit_rules SET operator = 'word', value = '["intern","internship","working student"]'
+UPDATE fit_rules SET operator = 'word', value = '["intern","internship"]'
  WHERE attribute = 'title' AND operator = 'contains' AND points = -10 AND value = 'intern';
 UPDATE fit_rules SET operator = 'word', value = '["student","students"]'
  WHERE attribute = 'title' AND operator = 'contains' AND points = -10 AND value = 'student';

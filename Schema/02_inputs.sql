@@ -22,6 +22,7 @@ SELECT j.json AS arg, j.value AS input, strftime('%Y-%m-%dT%H:%M:%fZ', j.value) 
            WHEN j.value IS NULL THEN NULL
            WHEN instr(j.json, '\u0000') > 0 THEN 'contains a NUL byte'
            WHEN j.value NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' OR strftime('%s', j.value) IS NULL
+                OR j.value GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ]24*'
                THEN 'is not a time such as 2026-11-24T09:30:00Z'
            WHEN date(julianday(substr(j.value, 1, 10))) IS NOT substr(j.value, 1, 10)
                THEN 'is not a day on the calendar'
@@ -34,32 +35,34 @@ SELECT j.json AS arg, j.value AS input, strftime('%Y-%m-%dT%H:%M:%fZ', j.value) 
 -- A number of employees: a whole number (thousands separated by commas or spaces: 1,200 or 10 000), a range whose lower
 -- bound is kept (50-200, 50 – 200), or a floor (5000+), at most 10,000,000. `size` is the number;
 -- `problem` is set when the text is none of these (1,2,3 or 1e3 or 10^30 or -5 or lots).
+--
+-- Each stage of the reading is a json_each over the previous one's result, so every value is computed
+-- once (a nested subquery would be flattened, and each reference would repeat the whole expression).
 CREATE VIEW company_size_input AS
-SELECT arg, input,
-       CASE WHEN ok THEN CAST(replace(lo, ',', '') AS INTEGER) END AS size,
-       CASE WHEN input IS NOT NULL AND NOT ok
+SELECT j.json AS arg, j.value AS input,
+       CASE WHEN ok.value THEN CAST(replace(lo.value, ',', '') AS INTEGER) END AS size,
+       CASE WHEN v.value IS NOT NULL AND NOT ok.value
             THEN 'is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)'
        END AS problem
-  FROM (SELECT arg, input, lo,
-               v IS NOT NULL AND instr(arg, '\u0000') = 0
-               AND lo <> '' AND length(replace(lo, ',', '')) <= 8
-               AND (lo NOT GLOB '*[^0-9]*' OR printf('%,d', CAST(replace(lo, ',', '') AS INTEGER)) = lo)
-               AND CAST(replace(lo, ',', '') AS INTEGER) <= 10000000
-               AND (hi IS NULL OR (hi <> '' AND length(replace(hi, ',', '')) <= 8
-                    AND (hi NOT GLOB '*[^0-9]*' OR printf('%,d', CAST(replace(hi, ',', '') AS INTEGER)) = hi)
-                    AND CAST(replace(hi, ',', '') AS INTEGER) >= CAST(replace(lo, ',', '') AS INTEGER))) AS ok
-          FROM (SELECT arg, input, v,
-                       -- a space between digits separates thousands as a comma does (10 000)
-                       replace(trim(CASE WHEN instr(v, '-') > 0 THEN substr(v, 1, instr(v, '-') - 1) ELSE v END), ' ', ',') AS lo,
-                       CASE WHEN instr(v, '-') > 0 THEN replace(trim(substr(v, instr(v, '-') + 1)), ' ', ',') END AS hi
-                  FROM (SELECT j.json AS arg, j.value AS input,
-                               -- 250.0 from a spreadsheet is 250; a trailing + is a floor; an en dash is a dash
-                               CASE WHEN w GLOB '*.0*' AND rtrim(substr(w, instr(w, '.') + 1), '0') = ''
-                                    THEN substr(w, 1, instr(w, '.') - 1) ELSE w END AS v
-                          FROM (SELECT json, value,
-                                       nullif(replace(replace(replace(rtrim(trim(value, char(32, 9, 10, 13, 160)), '+'),
-                                           '–', '-'), char(160), ' '), char(8239), ' '), '') AS w
-                                  FROM json_each) AS j)));
+  FROM json_each AS j
+  -- w: trimmed, a trailing + (a floor) dropped, an en dash as a dash, no-break and thin spaces as spaces
+  JOIN json_each(json_array(nullif(replace(replace(replace(rtrim(trim(CAST(j.value AS TEXT), char(32, 9, 10, 13, 160)), '+'),
+           '–', '-'), char(160), ' '), char(8239), ' '), ''))) AS w
+  -- v: 250.0 from a spreadsheet is 250
+  JOIN json_each(json_array(CASE WHEN w.value GLOB '*.0*' AND rtrim(substr(w.value, instr(w.value, '.') + 1), '0') = ''
+                                 THEN substr(w.value, 1, instr(w.value, '.') - 1) ELSE w.value END)) AS v
+  -- lo, hi: the bounds of a range (hi NULL for one number); a space between digits separates thousands
+  JOIN json_each(json_array(replace(trim(CASE WHEN instr(v.value, '-') > 0 THEN substr(v.value, 1, instr(v.value, '-') - 1)
+                                               ELSE v.value END), ' ', ','))) AS lo
+  JOIN json_each(json_array(CASE WHEN instr(v.value, '-') > 0 THEN replace(trim(substr(v.value, instr(v.value, '-') + 1)), ' ', ',') END)) AS hi
+  JOIN json_each(json_array(
+           v.value IS NOT NULL AND instr(j.json, '\u0000') = 0
+           AND lo.value <> '' AND length(replace(lo.value, ',', '')) <= 8
+           AND (lo.value NOT GLOB '*[^0-9]*' OR printf('%,d', CAST(replace(lo.value, ',', '') AS INTEGER)) = lo.value)
+           AND CAST(replace(lo.value, ',', '') AS INTEGER) <= 10000000
+           AND (hi.value IS NULL OR (hi.value <> '' AND length(replace(hi.value, ',', '')) <= 8
+                AND (hi.value NOT GLOB '*[^0-9]*' OR printf('%,d', CAST(replace(hi.value, ',', '') AS INTEGER)) = hi.value)
+                AND CAST(replace(hi.value, ',', '') AS INTEGER) >= CAST(replace(lo.value, ',', '') AS INTEGER))))) AS ok;
 
 -- An email as stored: trimmed (spaces, tabs, line breaks, no-break spaces), lower-cased, empty as NULL.
 -- SQLite's lower() folds ASCII only, so an email with other letters is folded character by character
@@ -100,22 +103,31 @@ SELECT j.json AS arg, j.value AS input,
 
 -- A country as stored: the ISO 3166-1 alpha-2 code when the text is a known code, alpha-3 code, name
 -- or alias (countries, country_aliases: UK, USA, Deutschland...), else the text as given (trimmed).
+-- Dots and surrounding punctuation do not matter (U.K, usa., "Germany").
 CREATE VIEW country_input AS
-SELECT arg, input,
-       coalesce((SELECT a.code FROM country_aliases AS a WHERE a.alias = lower(v)), nullif(v, '')) AS country
-  FROM (SELECT j.json AS arg, j.value AS input, trim(j.value, char(32, 9, 10, 13, 160)) AS v FROM json_each AS j);
-
--- Text prepared for whole-word matching (the fit operator `word`): lower-cased, punctuation as spaces,
--- runs of spaces as one, a space at each end. " cto co founder " holds the words cto and co founder.
-CREATE VIEW word_text AS
 SELECT j.json AS arg, j.value AS input,
-       ' ' || trim(replace(replace(replace(
-           replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
-               replace(replace(replace(lower(j.value), char(9), ' '), char(10), ' '), char(13), ' '),
-               '/', ' '), ',', ' '), '.', ' '), '-', ' '), '(', ' '), ')', ' '), '&', ' '), '+', ' '),
-               ':', ' '), ';', ' '), '|', ' '), '_', ' '),
-           '    ', ' '), '  ', ' '), '  ', ' ')) || ' ' AS words
-  FROM json_each AS j;
+       coalesce((SELECT a.code FROM country_aliases AS a WHERE a.alias = lower(v.value)),
+                (SELECT a.code FROM country_aliases AS a WHERE a.alias = lower(replace(v.value, '.', ''))),
+                nullif(v.value, '')) AS country
+  FROM json_each AS j
+  JOIN json_each(json_array(trim(replace(CAST(j.value AS TEXT), char(160), ' '), char(32, 9, 10, 13) || '."''()'))) AS v;
+
+-- A word or phrase as a GLOB pattern that matches it as a whole word in text that is lower-cased and
+-- padded with a space at each end (the fit operator `word`): any character that is not a letter or
+-- digit separates words, and the spaces and dashes inside a phrase match any separator. So 'intern'
+-- matches " sales intern! " but not " director of international sales ", and 'co-founder' matches
+-- " cto / co founder ". GLOB's own special characters in the phrase match themselves.
+-- `token` is the phrase's first word: text that does not contain it cannot match, which a cheap instr()
+-- decides before the GLOB runs.
+CREATE VIEW word_pattern AS
+SELECT j.json AS arg, j.value AS input,
+       '*[^a-z0-9]'
+       || replace(replace(replace(replace(replace(replace(replace(lower(trim(CAST(j.value AS TEXT))),
+              '[', '[[]'), '*', '[*]'), '?', '[?]'), ' ', char(1)), '-', char(1)), '/', char(1)), char(1), '[^a-z0-9]')
+       || '[^a-z0-9]*' AS pattern,
+       CASE WHEN instr(t.value, ' ') > 0 THEN substr(t.value, 1, instr(t.value, ' ') - 1) ELSE t.value END AS token
+  FROM json_each AS j
+  JOIN json_each(json_array(replace(replace(lower(trim(CAST(j.value AS TEXT))), '-', ' '), '/', ' '))) AS t;
 
 -- Marketing consent as a program gives it: 1, yes, true, y (given) or 0, no, false, n (not given), any
 -- case, or empty / NULL (not said). `consent` is 1, 0 or NULL; `problem` is set for anything else.

@@ -9,8 +9,14 @@ SELECT key, value, CASE
     WHEN key = 'clock.now' AND value IS NOT NULL
          AND (typeof(value) <> 'text' OR (SELECT t.problem FROM time_input AS t WHERE t.arg = json_array(CAST(value AS TEXT))) IS NOT NULL)
         THEN 'invalid_setting: clock.now must be a UTC time such as 2026-11-24T09:30:00Z, or NULL for the real time; got ' || coalesce(value, 'NULL')
-    WHEN key = 'clock.shift' AND value IS NOT NULL AND strftime('%s', 'now', value) IS NULL
-        THEN 'invalid_setting: clock.shift must be a time modifier such as +2 hours or -3 days, or NULL; got ' || coalesce(value, 'NULL')
+    WHEN key = 'clock.shift' AND value IS NOT NULL
+         AND NOT (typeof(value) = 'text' AND strftime('%s', 'now', value) IS NOT NULL
+                  -- a signed number and one unit: +2 hours, -3 days, +1.5 hours (not 'start of month')
+                  AND trim(rtrim(trim(value), 'abcdefghijklmnopqrstuvwxyz')) GLOB '[+-][0-9]*'
+                  AND substr(trim(rtrim(trim(value), 'abcdefghijklmnopqrstuvwxyz')), 2) NOT GLOB '*[^0-9.]*'
+                  AND substr(trim(value), length(rtrim(trim(value), 'abcdefghijklmnopqrstuvwxyz')) + 1)
+                      IN ('second', 'seconds', 'minute', 'minutes', 'hour', 'hours', 'day', 'days', 'month', 'months', 'year', 'years'))
+        THEN 'invalid_setting: clock.shift must be a signed number and a unit such as +2 hours or -3 days, or NULL; got ' || coalesce(value, 'NULL')
     WHEN key IN ('score.mql_threshold', 'score.hot_threshold')
          AND NOT (typeof(value) IN ('integer', 'real') AND abs(value) <= 1000000)
         THEN 'invalid_setting: ' || key || ' must be a number from -1000000 to 1000000; got ' || coalesce(value, 'NULL')

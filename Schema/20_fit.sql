@@ -11,7 +11,8 @@
 
 -- What each rule compares with, derived from its operator and value (fit_rules.match_list keeps it, so
 -- a lead is matched without parsing the rule): `in`, the accepted values lower-cased between char(31)
--- separators; `word`, a JSON array of the words as word_text prepares them; =, != and contains, the
+-- separators; `word`, a JSON array with one entry per word or phrase: its first word, char(31) and its
+-- GLOB pattern (word_pattern); =, != and contains, the
 -- value lower-cased. Country values are read as country_input reads a lead's country.
 CREATE VIEW fit_rule_lists AS
 SELECT r.id,
@@ -20,10 +21,10 @@ SELECT r.id,
                                    THEN (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(j.value AS TEXT)))
                                    ELSE j.value END), char(31)) || char(31)
                              FROM json_each(r.value) AS j)
-           WHEN 'word' THEN (SELECT json_group_array(w.words)
+           WHEN 'word' THEN (SELECT json_group_array(w.token || char(31) || w.pattern)
                                FROM (SELECT j.value FROM json_each(CASE WHEN json_valid(r.value) THEN r.value ELSE json_array(r.value) END) AS j) AS p,
-                                    word_text AS w
-                              WHERE w.arg = json_array(CAST(p.value AS TEXT)) AND trim(w.words) <> '')
+                                    word_pattern AS w
+                              WHERE w.arg = json_array(CAST(p.value AS TEXT)) AND trim(p.value) <> '')
            WHEN 'free_email' THEN NULL
            WHEN '>=' THEN NULL
            WHEN '<=' THEN NULL
@@ -47,8 +48,9 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.poi
             SELECT 1 FROM free_email_domains d WHERE d.domain = substr(l.email, instr(l.email, '@') + 1))
         WHEN 'contains' THEN instr(lower(lead_value), r.match_list) > 0
         WHEN 'word' THEN lead_value IS NOT NULL AND EXISTS (
-            SELECT 1 FROM word_text AS t, json_each(r.match_list) AS w
-             WHERE t.arg = json_array(CAST(lead_value AS TEXT)) AND instr(t.words, w.value) > 0)
+            SELECT 1 FROM json_each(r.match_list) AS w
+             WHERE instr(lower(lead_value), substr(w.value, 1, instr(w.value, char(31)) - 1)) > 0
+               AND ' ' || lower(lead_value) || ' ' GLOB substr(w.value, instr(w.value, char(31)) + 1))
         WHEN 'in' THEN instr(r.match_list, char(31) || lower(lead_value) || char(31)) > 0
         WHEN '=' THEN lower(lead_value) = r.match_list
         WHEN '!=' THEN lower(lead_value) <> r.match_list

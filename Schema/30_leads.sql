@@ -4,6 +4,9 @@
 -- now: engagement * 0.5 ^ ((now - engagement_at) / score.half_life_days). It is exact whenever it is
 -- read; nothing needs a background job. This is the one definition of the current score.
 --
+-- Engagement never grows with time: read before its anchor (the clock moved back after a shift), it
+-- counts at its anchor's value.
+--
 -- Scores are given to 6 decimal places (round(x, 6), never -0.0), and every comparison with a threshold
 -- (mql, hot, SLA policies) reads this rounded score: a lead whose fit and fresh engagement add up to 50
 -- is at 50 on the real clock too, not at 49.9999999 because milliseconds passed between two events.
@@ -19,7 +22,7 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
        assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at
   FROM (SELECT r.*, sc.fit_score, sc.last_activity_at,
-               coalesce(sc.engagement * pow(0.5, (julianday((SELECT now FROM clock)) - julianday(sc.engagement_at))
+               coalesce(sc.engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(sc.engagement_at))
                                              / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')), 0)
                    AS engagement_now
           FROM lead_records AS r
@@ -30,6 +33,30 @@ CREATE VIEW lead_problems AS
 SELECT id, CASE
     WHEN email IS NULL AND phone IS NULL AND erased_at IS NULL
         THEN 'missing_contact: a lead needs an email or a phone'
+    -- Text fields: one line of at most 500 characters, no NUL byte (which cuts text short in most programs).
+    WHEN length(email) > 500 OR length(first_name) > 500 OR length(last_name) > 500 OR length(company) > 500
+      OR length(title) > 500 OR length(industry) > 500 OR length(country) > 500 OR length(source) > 500
+      OR length(campaign) > 500 OR length(phone) > 500
+        THEN 'invalid_text: a field of lead ' || id || ' is longer than 500 characters ('
+             || CASE WHEN length(email) > 500 THEN 'email' WHEN length(first_name) > 500 THEN 'first_name'
+                     WHEN length(last_name) > 500 THEN 'last_name' WHEN length(company) > 500 THEN 'company'
+                     WHEN length(title) > 500 THEN 'title' WHEN length(industry) > 500 THEN 'industry'
+                     WHEN length(country) > 500 THEN 'country' WHEN length(source) > 500 THEN 'source'
+                     WHEN length(campaign) > 500 THEN 'campaign' ELSE 'phone' END || ')'
+    WHEN instr(first_name, char(0)) OR instr(last_name, char(0)) OR instr(company, char(0)) OR instr(title, char(0))
+      OR instr(industry, char(0)) OR instr(country, char(0)) OR instr(source, char(0)) OR instr(campaign, char(0))
+        THEN 'invalid_text: a field of lead ' || id || ' contains a NUL byte ('
+             || CASE WHEN instr(first_name, char(0)) THEN 'first_name' WHEN instr(last_name, char(0)) THEN 'last_name'
+                     WHEN instr(company, char(0)) THEN 'company' WHEN instr(title, char(0)) THEN 'title'
+                     WHEN instr(industry, char(0)) THEN 'industry' WHEN instr(country, char(0)) THEN 'country'
+                     WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ')'
+    -- Stored as the input views store it, whoever wrote the row (a program writing lead_records directly
+    -- would otherwise store an address a later capture does not find, or a country no rule compares).
+    WHEN email IS NOT NULL AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(lead_records.email))
+        THEN 'invalid_email: ' || email || ' is not stored normalised (trimmed, lower case): capture through lead_intake or update through leads'
+    WHEN country IS NOT NULL AND country IS NOT (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(lead_records.country))
+        THEN 'invalid_country: ' || country || ' is not stored as its ISO code (' || (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(lead_records.country))
+             || '): update through leads'
     WHEN email IS NOT NULL AND NOT (
             length(email) <= 254
             AND length(email) - length(replace(email, '@', '')) = 1
@@ -51,6 +78,12 @@ SELECT id, CASE
     WHEN lost_reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lost_reasons WHERE reason = lost_reason)
         THEN 'unknown_lost_reason: ' || lost_reason || ' is not in lost_reasons (one of: '
              || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')'
+    -- A stage's requirements hold for as long as the lead is in it, not only on the way in.
+    WHEN erased_at IS NULL AND (SELECT requires_amount FROM stages WHERE name = stage) = 1
+         AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0)
+        THEN 'missing_amount: lead ' || id || ' is in ' || stage || ', which needs an amount above 0 (move it first, or set another amount)'
+    WHEN erased_at IS NULL AND (SELECT requires_lost_reason FROM stages WHERE name = stage) = 1 AND lost_reason IS NULL
+        THEN 'missing_lost_reason: lead ' || id || ' is in ' || stage || ', which needs a lost_reason (move it first, or set another reason)'
     END AS problem
 FROM lead_records
 WHERE problem IS NOT NULL;
@@ -67,7 +100,9 @@ BEGIN
         ON CONFLICT (stage) DO UPDATE SET leads = leads + 1;
 END;
 
-CREATE TRIGGER lead_records_after_update_check AFTER UPDATE OF email, phone, company_size, lost_reason, amount ON lead_records
+CREATE TRIGGER lead_records_after_update_check
+AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
+                lost_reason, amount ON lead_records
 BEGIN
     SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
 END;
@@ -77,6 +112,16 @@ WHEN NEW.email IS NOT OLD.email AND NEW.email IS NOT NULL
 BEGIN
     SELECT json_extract('{}', 'duplicate_email: ' || NEW.email || ' already belongs to lead ' || id)
       FROM lead_records WHERE email = NEW.email AND id <> NEW.id;
+END;
+
+-- An erased person's email or phone never comes back, by capture or by update (95_privacy.sql).
+CREATE TRIGGER lead_records_before_update_suppressed BEFORE UPDATE OF email, phone ON lead_records
+WHEN (NEW.email IS NOT OLD.email OR NEW.phone IS NOT OLD.phone) AND EXISTS (SELECT 1 FROM suppressed_emails)
+BEGIN
+    SELECT json_extract('{}', 'suppressed: ' || s.value || ' belongs to a person who was erased on request; it cannot be stored again')
+      FROM suppressed_contacts AS s
+     WHERE s.arg = json_array(CASE WHEN NEW.email IS NOT OLD.email THEN NEW.email END,
+                              CASE WHEN NEW.phone IS NOT OLD.phone THEN NEW.phone END);
 END;
 
 -- UPDATE leads SET ...: attributes, stage, owner_id, amount, lost_reason and consent can be set; the
@@ -104,16 +149,26 @@ BEGIN
                 END AS col)
      WHERE col IS NOT NULL;
 
+    -- An erased lead keeps only its non-personal facts: nothing more is written to it.
+    SELECT json_extract('{}', 'erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; it cannot be changed')
+     WHERE OLD.erased_at IS NOT NULL;
+
     -- What only a write through this view can get wrong: a value that cannot be read.
     SELECT json_extract('{}', CASE
         WHEN NEW.company_size IS NOT OLD.company_size AND cs.problem IS NOT NULL
             THEN 'invalid_company_size: ' || NEW.company_size || ' ' || cs.problem
         WHEN NEW.email IS NOT OLD.email AND em.problem IS NOT NULL
             THEN 'invalid_email: the email of lead ' || OLD.id || ' ' || em.problem
+        WHEN NEW.phone IS NOT OLD.phone AND ph.problem IS NOT NULL
+            THEN 'invalid_phone: the phone of lead ' || OLD.id || ' ' || ph.problem
+        WHEN NEW.consent IS NOT OLD.consent AND cn.problem IS NOT NULL
+            THEN 'invalid_consent: consent ' || NEW.consent || ' ' || cn.problem
         END)
-      FROM company_size_input AS cs, email_input AS em
+      FROM company_size_input AS cs, email_input AS em, phone_input AS ph, consent_input AS cn
      WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND em.arg = json_array(CAST(NEW.email AS TEXT))
-       AND (NEW.company_size IS NOT OLD.company_size OR NEW.email IS NOT OLD.email);
+       AND ph.arg = json_array(CAST(NEW.phone AS TEXT)) AND cn.arg = json_array(CAST(NEW.consent AS TEXT))
+       AND (NEW.company_size IS NOT OLD.company_size OR NEW.email IS NOT OLD.email OR NEW.phone IS NOT OLD.phone
+            OR NEW.consent IS NOT OLD.consent);
 
     -- A stage move made by a person or a program (not the automatic move to mql) is a response to the
     -- deadline running before it (85_sla.sql): working a lead answers it. It is recorded before the move,
@@ -151,7 +206,8 @@ BEGIN
         owner_id = NEW.owner_id,
         amount = NEW.amount,
         lost_reason = NEW.lost_reason,
-        consent = NEW.consent,
+        consent = CASE WHEN NEW.consent IS OLD.consent THEN consent
+                       ELSE (SELECT c.consent FROM consent_input AS c WHERE c.arg = json_array(CAST(NEW.consent AS TEXT))) END,
         consent_source = CASE WHEN NEW.consent IS NOT OLD.consent THEN 'update' ELSE consent_source END,
         consent_at = CASE WHEN NEW.consent IS NOT OLD.consent THEN (SELECT now FROM clock) ELSE consent_at END,
         updated_at = (SELECT now FROM clock)
@@ -219,4 +275,25 @@ END;
 CREATE TRIGGER lead_scores_before_delete BEFORE DELETE ON lead_scores
 BEGIN
     SELECT RAISE(ABORT, 'maintained: lead_scores rows are kept by LeadDB and cannot be deleted');
+END;
+
+-- A lead row is written by a capture (lead_intake records the capture in `captures` first, and the row
+-- it inserts or merges into is that capture's). Any other INSERT, or an INSERT OR REPLACE that would
+-- delete a lead and its history's owner, is refused.
+CREATE TRIGGER lead_records_before_insert_intake BEFORE INSERT ON lead_records
+WHEN NOT coalesce((SELECT (c.lead_id IS NULL OR c.lead_id = NEW.id) AND c.captured_at IS NEW.created_at
+                     FROM captures AS c WHERE c.id = (SELECT max(id) FROM captures)), 0)
+BEGIN
+    SELECT RAISE(ABORT, 'use_intake: new leads are captured with INSERT INTO lead_intake(email, first_name, ...), which de-duplicates, scores and routes them');
+END;
+
+-- closed_at follows the stage (set when a lead is won or lost, cleared when it is reopened), and a lead
+-- is erased only through `erasures`, never un-erased.
+CREATE TRIGGER lead_records_before_update_closed BEFORE UPDATE OF closed_at, erased_at ON lead_records
+WHEN (NEW.closed_at IS NOT OLD.closed_at
+      AND (NEW.closed_at IS NULL) <> ((SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL))
+  OR (NEW.erased_at IS NOT OLD.erased_at
+      AND NOT (OLD.erased_at IS NULL AND EXISTS (SELECT 1 FROM erasures WHERE lead_id = NEW.id)))
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: closed_at follows the stage and erased_at follows erasures; move the lead, or INSERT INTO erasures(lead_id)');
 END;

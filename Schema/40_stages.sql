@@ -269,3 +269,22 @@ BEGIN
     SELECT json_extract('{}', 'reason_in_use: lost reason ' || OLD.reason
         || ' is recorded on leads or in their history and cannot be deleted');
 END;
+
+-- A requirement switched on holds for the leads already in the stage: it is refused while one of them
+-- does not meet it (give them an amount, a reason or an owner first).
+CREATE TRIGGER stages_before_update_requirements BEFORE UPDATE OF requires_amount, requires_lost_reason, requires_owner ON stages
+WHEN (NEW.requires_amount = 1 AND OLD.requires_amount = 0
+      AND EXISTS (SELECT 1 FROM lead_records WHERE stage = OLD.name AND erased_at IS NULL
+                   AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0)))
+  OR (NEW.requires_lost_reason = 1 AND OLD.requires_lost_reason = 0
+      AND EXISTS (SELECT 1 FROM lead_records WHERE stage = OLD.name AND erased_at IS NULL AND lost_reason IS NULL))
+  OR (NEW.requires_owner = 1 AND OLD.requires_owner = 0
+      AND EXISTS (SELECT 1 FROM lead_records WHERE stage = OLD.name AND erased_at IS NULL AND owner_id IS NULL))
+BEGIN
+    SELECT json_extract('{}', 'stage_in_use: leads in ' || OLD.name || ' do not meet the new requirement yet ('
+        || (SELECT count(*) FROM lead_records WHERE stage = OLD.name AND erased_at IS NULL
+              AND (NEW.requires_amount = 1 AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0)
+                   OR NEW.requires_lost_reason = 1 AND lost_reason IS NULL
+                   OR NEW.requires_owner = 1 AND owner_id IS NULL))
+        || ' leads); give them what it needs first');
+END;

@@ -74,12 +74,13 @@ BEGIN
      WHERE lower(trim(NEW.kind)) = 'unsubscribe' AND id = NEW.lead_id AND consent IS NOT 0;
 
     -- Positive points may qualify the lead (see mql_ready in 40_stages.sql). The narrow scoring row
-    -- decides first, without touching the lead row: the score at the anchor bounds the current one
-    -- (within the 6 decimals leads.score is given to).
+    -- decides first, without touching the lead row: decay only shrinks engagement towards 0, so fit plus
+    -- the positive part of the engagement at the anchor bounds the current score (within the 6 decimals
+    -- leads.score is given to).
     UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)
      WHERE id = (SELECT sc.lead_id FROM lead_scores AS sc
                   WHERE sc.lead_id = NEW.lead_id
-                    AND sc.fit_score + sc.engagement >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold') - 1e-6
+                    AND sc.fit_score + max(sc.engagement, 0) >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold') - 1e-6
                     AND (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0)
        AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);
 END;

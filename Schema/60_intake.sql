@@ -41,15 +41,18 @@ BEGIN
             THEN 'invalid_company_size: ' || NEW.company_size || ' ' || cs.problem
         WHEN em.problem IS NOT NULL
             THEN 'invalid_email: the email ' || em.problem
-        -- An erased person's email (kept only as a hash, see 95_privacy.sql) cannot be captured again.
-        WHEN NEW.email IS NOT NULL AND EXISTS (SELECT 1 FROM suppressed_emails)
-             AND EXISTS (SELECT 1 FROM suppressed_emails AS s, email_hash_input AS h
-                          WHERE h.arg = json_array(CAST(NEW.email AS TEXT)) AND s.email_hash = h.hash)
-            THEN 'suppressed: ' || em.email || ' belongs to a person who was erased on request; it cannot be captured again'
+        WHEN ph.problem IS NOT NULL
+            THEN 'invalid_phone: the phone ' || ph.problem
+        -- An erased person's email or phone (kept only as hashes, see 95_privacy.sql) cannot be captured again.
+        WHEN (NEW.email IS NOT NULL OR NEW.phone IS NOT NULL) AND EXISTS (SELECT 1 FROM suppressed_emails)
+             AND EXISTS (SELECT 1 FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone))
+            THEN 'suppressed: ' || (SELECT s.value FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone) ORDER BY s.position LIMIT 1)
+                 || ' belongs to a person who was erased on request; it cannot be captured again'
         END)
-      FROM consent_input AS cn, time_input AS t, company_size_input AS cs, email_input AS em
+      FROM consent_input AS cn, time_input AS t, company_size_input AS cs, email_input AS em, phone_input AS ph
      WHERE cn.arg = json_array(CAST(NEW.consent AS TEXT)) AND t.arg = json_array(CAST(NEW.captured_at AS TEXT))
-       AND cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND em.arg = json_array(CAST(NEW.email AS TEXT));
+       AND cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND em.arg = json_array(CAST(NEW.email AS TEXT))
+       AND ph.arg = json_array(CAST(NEW.phone AS TEXT));
 
     -- The capture, with the lead it merges into (same email; or, without an email, the same phone as a
     -- lead without one), or NULL for a new lead (filled in below).

@@ -155,9 +155,17 @@ BEGIN
     SELECT RAISE(ABORT, 'append_only: assignments cannot be deleted');
 END;
 
--- What is wrong with a rep, one row per problem. An error (a team or manager that does not exist) is
--- refused when the rep is written; a warning is shown and allowed: an escalation to the manager of a
--- rep with no manager, in a team with no manager, would reach nobody.
+-- Who hears of a rep's escalations: their own manager if active, else their team's manager if active.
+CREATE VIEW rep_escalation_managers AS
+SELECT r.id AS rep_id,
+       coalesce((SELECT m.id FROM reps AS m WHERE m.id = r.manager_id AND m.active = 1),
+                (SELECT m.id FROM teams AS t JOIN reps AS m ON m.id = t.manager_id WHERE t.name = r.team AND m.active = 1)) AS manager_id
+  FROM reps AS r;
+
+-- What is wrong with a rep, one row per problem. An error (a team or manager that does not exist, a
+-- rep who is their own manager, a capacity that is not a whole number) is refused when the rep is
+-- written; a warning is shown and allowed: an escalation for the rep would reach nobody (no active
+-- manager of their own, none for the team).
 CREATE VIEW rep_problems AS
 SELECT r.id, 'error' AS severity,
        'unknown_team: team ' || r.team || ' does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')' AS problem
@@ -168,11 +176,19 @@ SELECT r.id, 'error', 'unknown_rep: manager ' || r.manager_id || ' is not a rep'
   FROM reps AS r
  WHERE r.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps m WHERE m.id = r.manager_id)
 UNION ALL
-SELECT r.id, 'warning',
-       'no_manager: escalations for rep ' || r.id || ' (' || r.name || ') reach nobody: set reps.manager_id or teams.manager_id for team ' || r.team
+SELECT r.id, 'error', 'invalid_config: rep ' || r.id || ' (' || r.name || ') cannot be their own manager'
   FROM reps AS r
- WHERE r.active = 1 AND r.manager_id IS NULL
-   AND (SELECT t.manager_id FROM teams t WHERE t.name = r.team) IS NULL
+ WHERE r.manager_id = r.id
+UNION ALL
+SELECT r.id, 'error', 'invalid_config: reps.capacity of rep ' || r.id || ' must be a whole number from 0 to 100000; got ' || quote(r.capacity)
+  FROM reps AS r
+ WHERE NOT (typeof(r.capacity) = 'integer' AND r.capacity BETWEEN 0 AND 100000)
+UNION ALL
+SELECT r.id, 'warning',
+       'no_manager: escalations for rep ' || r.id || ' (' || r.name || ') reach nobody: set reps.manager_id or teams.manager_id for team '
+       || r.team || ' to an active rep'
+  FROM reps AS r
+ WHERE r.active = 1 AND (SELECT e.manager_id FROM rep_escalation_managers AS e WHERE e.rep_id = r.id) IS NULL
    AND EXISTS (SELECT 1 FROM sla_escalations e WHERE e.action = 'notify_manager');
 
 CREATE TRIGGER reps_after_insert_check AFTER INSERT ON reps
@@ -180,7 +196,7 @@ BEGIN
     SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
 END;
 
-CREATE TRIGGER reps_after_update_check AFTER UPDATE OF team, manager_id ON reps
+CREATE TRIGGER reps_after_update_check AFTER UPDATE OF team, manager_id, capacity ON reps
 BEGIN
     SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
 END;

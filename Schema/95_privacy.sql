@@ -3,8 +3,8 @@
 -- Every personal value of the lead (names, email, phone, company, title, free-text details) is removed
 -- from lead_records, activity_log and outbox; stage_history, assignments and nurture_enrollments hold
 -- none. The non-personal facts stay for reports (stage, source, campaign, industry, size, country,
--- dates, amounts, scores). A hash of the email is kept in suppressed_emails, so capturing it again is
--- refused with `suppressed`. With PRAGMA secure_delete on (the project's connections always turn it
+-- dates, amounts, scores). A hash of the email, and one of the phone, is kept in suppressed_emails, so
+-- capturing them again, or writing them onto another lead, is refused with `suppressed`. With PRAGMA secure_delete on (the project's connections always turn it
 -- on; another program should turn it on before erasing), the erased text is overwritten in the file; after a checkpoint neither the database nor
 -- its WAL holds a byte of it.
 --
@@ -31,6 +31,12 @@ BEGIN
     -- (An upsert, not OR IGNORE: a trigger's OR IGNORE gives way to the firing statement's policy.)
     INSERT INTO suppressed_emails(email_hash, suppressed_at)
     SELECT email_hash, erased_at FROM erasures WHERE id = NEW.id AND email_hash IS NOT NULL
+        ON CONFLICT (email_hash) DO NOTHING;
+    -- The phone is suppressed too (hashed as tel: and the number), so a phone-only person stays erased.
+    INSERT INTO suppressed_emails(email_hash, suppressed_at)
+    SELECT h.hash, (SELECT now FROM clock)
+      FROM lead_records AS l, email_hash_input AS h
+     WHERE l.id = NEW.lead_id AND l.phone IS NOT NULL AND h.arg = json_array('tel:' || l.phone)
         ON CONFLICT (email_hash) DO NOTHING;
 
     -- The owner's capacity is released; enrollments end.
@@ -102,3 +108,16 @@ CREATE TRIGGER suppressed_emails_before_delete BEFORE DELETE ON suppressed_email
 BEGIN
     SELECT RAISE(ABORT, 'append_only: suppressed_emails records erasure requests and cannot be deleted');
 END;
+
+-- Which of an email and a phone (arg = json_array(email, phone), either NULL) belong to an erased
+-- person: one row each, with the value as it would be stored. Capture and updates refuse them.
+CREATE VIEW suppressed_contacts AS
+SELECT j.json AS arg, j.key AS position, v.value AS value
+  FROM json_each AS j
+  JOIN json_each(json_array(CASE j.key
+           WHEN 0 THEN (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(j.value AS TEXT)))
+           ELSE (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(j.value AS TEXT))) END)) AS v
+  JOIN suppressed_emails AS s
+    ON s.email_hash = (SELECT h.hash FROM email_hash_input AS h
+                        WHERE h.arg = json_array(CASE j.key WHEN 0 THEN v.value ELSE 'tel:' || v.value END))
+ WHERE j.value IS NOT NULL AND v.value IS NOT NULL;

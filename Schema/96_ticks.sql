@@ -10,14 +10,15 @@ BEGIN
 
     -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step, assignment
     -- and deadline (a reassignment or an mql follow-up restarts the clock, and the steps with it). A
-    -- reassign step never takes a lead past mql (an sql or opportunity lead stays with the rep working it).
+    -- reassign step never takes a lead past mql (a stage after mql in the funnel, or one that needs an
+    -- owner: an sql or opportunity lead stays with the rep working it).
     INSERT INTO sla_escalation_runs(tick_id, lead_id, escalation_id, assignment_id, response_due_at, action, ran_at, status, finished_at)
     SELECT NEW.id, b.lead_id, e.id, a.id, b.response_due_at, e.action, c.now,
            CASE WHEN e.action = 'notify_manager' THEN 'done'
-                WHEN (SELECT position FROM stages WHERE name = l.stage) > (SELECT position FROM stages WHERE name = 'mql') THEN 'dropped'
+                WHEN (SELECT s.requires_owner OR s.position > (SELECT position FROM stages WHERE name = 'mql') FROM stages AS s WHERE s.name = l.stage) THEN 'dropped'
                 ELSE 'waiting' END,
            CASE WHEN e.action = 'notify_manager'
-                  OR (SELECT position FROM stages WHERE name = l.stage) > (SELECT position FROM stages WHERE name = 'mql') THEN c.now END
+                  OR (SELECT s.requires_owner OR s.position > (SELECT position FROM stages WHERE name = 'mql') FROM stages AS s WHERE s.name = l.stage) THEN c.now END
       FROM sla_breaches AS b
       JOIN lead_records AS l ON l.id = b.lead_id
       JOIN sla_escalations AS e ON e.minutes_overdue <= b.minutes_overdue
@@ -28,18 +29,19 @@ BEGIN
                           AND r.response_due_at = b.response_due_at)
      ORDER BY b.lead_id, e.minutes_overdue;
 
-    -- Notify the owner's manager, else the team's manager (rep_problems warns about reps with neither).
+    -- Notify the owner's manager, else the team's manager, whoever is active (rep_escalation_managers;
+    -- rep_problems warns about reps with neither).
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
-    SELECT 'sla_escalation', r.lead_id, coalesce(o.manager_id, t.manager_id),
+    SELECT 'sla_escalation', r.lead_id, m.manager_id,
            json_object('lead_id', r.lead_id, 'owner_id', l.owner_id, 'owner_name', o.name,
-                       'manager_id', coalesce(o.manager_id, t.manager_id),
+                       'manager_id', m.manager_id,
                        'response_due_at', l.response_due_at,
                        'minutes_overdue', CAST(round((julianday(r.ran_at) - julianday(l.response_due_at)) * 86400) AS INTEGER) / 60),
            r.ran_at
       FROM sla_escalation_runs AS r
       JOIN lead_records AS l ON l.id = r.lead_id
       LEFT JOIN reps AS o ON o.id = l.owner_id
-      LEFT JOIN teams AS t ON t.name = o.team
+      LEFT JOIN rep_escalation_managers AS m ON m.rep_id = l.owner_id
      WHERE r.tick_id = NEW.id AND r.action = 'notify_manager';
 
     -- Reassign steps wait until a rep can take the lead, and are retried on every tick. One that is no
@@ -51,7 +53,7 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM lead_records AS l
                         WHERE l.id = sla_escalation_runs.lead_id AND l.first_response_at IS NULL AND l.closed_at IS NULL
                           AND l.erased_at IS NULL AND l.response_due_at IS sla_escalation_runs.response_due_at
-                          AND (SELECT position FROM stages WHERE name = l.stage) <= (SELECT position FROM stages WHERE name = 'mql')
+                          AND NOT (SELECT s.requires_owner OR s.position > (SELECT position FROM stages WHERE name = 'mql') FROM stages AS s WHERE s.name = l.stage)
                           AND (SELECT max(a.id) FROM assignments AS a WHERE a.lead_id = l.id) = sla_escalation_runs.assignment_id);
 
     INSERT INTO routing_requests(lead_id, reason)
@@ -68,15 +70,15 @@ BEGIN
 
     -- A reassign step that found nobody tells the manager once, on the tick it first ran.
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
-    SELECT 'sla_reassign_waiting', r.lead_id, coalesce(o.manager_id, t.manager_id),
+    SELECT 'sla_reassign_waiting', r.lead_id, m.manager_id,
            json_object('lead_id', r.lead_id, 'owner_id', l.owner_id, 'owner_name', o.name,
-                       'manager_id', coalesce(o.manager_id, t.manager_id),
+                       'manager_id', m.manager_id,
                        'reason', 'no active rep below capacity can take it; it stays with its owner and is retried on every tick'),
            r.ran_at
       FROM sla_escalation_runs AS r
       JOIN lead_records AS l ON l.id = r.lead_id
       LEFT JOIN reps AS o ON o.id = l.owner_id
-      LEFT JOIN teams AS t ON t.name = o.team
+      LEFT JOIN rep_escalation_managers AS m ON m.rep_id = l.owner_id
      WHERE r.tick_id = NEW.id AND r.status = 'waiting';
 
     -- Nurture: a due step of a lead with consent is one message; without consent the enrollment ends.
@@ -121,4 +123,12 @@ END;
 CREATE TRIGGER sla_escalation_runs_before_delete BEFORE DELETE ON sla_escalation_runs
 BEGIN
     SELECT RAISE(ABORT, 'append_only: escalation runs cannot be deleted');
+END;
+
+-- Old ticks may be pruned, but not the latest: tick ids number the escalation runs of each tick, and a
+-- reused id would send a past tick's notices again.
+CREATE TRIGGER ticks_before_delete_latest BEFORE DELETE ON ticks
+WHEN OLD.id = (SELECT max(id) FROM ticks)
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: the latest tick is kept (its id numbers escalation runs); delete older ticks only');
 END;

@@ -67,7 +67,7 @@ import Testing
         let id = try f.capture(["email": "a@example.com"])
         #expect(try f.lead(id).get("created_at", as: String.self) == "2026-11-24T11:00:00.000Z")
         #expect(f.violation { try f.db.execute("UPDATE settings SET value = 'sideways' WHERE key = 'clock.shift'") }?.message
-            == "invalid_setting: clock.shift must be a time modifier such as +2 hours or -3 days, or NULL; got sideways")
+            == "invalid_setting: clock.shift must be a signed number and a unit such as +2 hours or -3 days, or NULL; got sideways")
         try f.db.execute("UPDATE settings SET value = NULL WHERE key = 'clock.now'")
         try f.db.execute("UPDATE settings SET value = '-3 days' WHERE key = 'clock.shift'")
         let shifted = try #require(SQLiteDate.parse(try f.text("SELECT now FROM clock") ?? ""))

@@ -184,6 +184,6 @@ extension LeadFixture {
         #expect(try f.int("SELECT count(*) FROM reps") == 1)
         #expect(try f.int("SELECT count(*) FROM rep_problems WHERE severity = 'error'") == 0)
         #expect(try f.text("SELECT problem FROM rep_problems WHERE id = 1")
-            == "no_manager: escalations for rep 1 (Ana) reach nobody: set reps.manager_id or teams.manager_id for team default")
+            == "no_manager: escalations for rep 1 (Ana) reach nobody: set reps.manager_id or teams.manager_id for team default to an active rep")
     }
 }

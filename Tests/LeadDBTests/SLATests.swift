@@ -214,7 +214,7 @@ import Testing
         let f = try LeadFixture(writer)
         try f.reps([(1, "Maya", "default", 0), (2, "Sam", "default", 10)])
         #expect(try f.text("SELECT problem FROM rep_problems WHERE id = 2 AND severity = 'warning'")
-            == "no_manager: escalations for rep 2 (Sam) reach nobody: set reps.manager_id or teams.manager_id for team default")
+            == "no_manager: escalations for rep 2 (Sam) reach nobody: set reps.manager_id or teams.manager_id for team default to an active rep")
         try f.db.execute("UPDATE teams SET manager_id = 1 WHERE name = 'default'")
         #expect(try f.int("SELECT count(*) FROM rep_problems") == 0)
         #expect(f.violation { try f.db.execute("UPDATE teams SET manager_id = 9 WHERE name = 'default'") }?.message

@@ -1,0 +1,106 @@
+-- Numbers in configuration tables: a CHECK such as `x > 0` lets text through (text sorts after every
+-- number), so what a valid value is for each numeric column is defined here once, as a view of
+-- problems, and each table's insert and update triggers refuse a row that has one with
+-- `invalid_config: table.column must be ...; got value`.
+CREATE VIEW config_problems AS
+SELECT 'activity_kinds' AS tbl, kind AS row_key,
+       'invalid_config: activity_kinds.points of ' || kind || ' must be a number from -1000 to 1000; got ' || quote(points) AS problem
+  FROM activity_kinds WHERE NOT (typeof(points) IN ('integer', 'real') AND points BETWEEN -1000 AND 1000)
+UNION ALL
+SELECT 'sla_policies', id,
+       'invalid_config: sla_policies.response_minutes of policy ' || id || ' must be a whole number of minutes from 1 to 525600; got ' || quote(response_minutes)
+  FROM sla_policies WHERE NOT (typeof(response_minutes) = 'integer' AND response_minutes BETWEEN 1 AND 525600)
+UNION ALL
+SELECT 'sla_policies', id,
+       'invalid_config: sla_policies.min_score of policy ' || id || ' must be a number or NULL; got ' || quote(min_score)
+  FROM sla_policies WHERE min_score IS NOT NULL AND NOT (typeof(min_score) IN ('integer', 'real') AND abs(min_score) <= 1000000)
+UNION ALL
+SELECT 'sla_policies', id,
+       'invalid_config: sla_policies.priority of policy ' || id || ' must be a whole number; got ' || quote(priority)
+  FROM sla_policies WHERE typeof(priority) <> 'integer'
+UNION ALL
+SELECT 'sla_escalations', id,
+       'invalid_config: sla_escalations.minutes_overdue of step ' || id || ' must be a whole number of minutes from 0 to 525600; got ' || quote(minutes_overdue)
+  FROM sla_escalations WHERE NOT (typeof(minutes_overdue) = 'integer' AND minutes_overdue BETWEEN 0 AND 525600)
+UNION ALL
+SELECT 'nurture_steps', sequence_id || '/' || position,
+       'invalid_config: nurture_steps.delay_days of sequence ' || sequence_id || ' step ' || position || ' must be a number of days from 0 to 3650; got ' || quote(delay_days)
+  FROM nurture_steps WHERE NOT (typeof(delay_days) IN ('integer', 'real') AND delay_days BETWEEN 0 AND 3650)
+UNION ALL
+SELECT 'fit_rules', id,
+       'invalid_config: fit_rules.value of rule ' || id || ' must be a number for ' || operator || '; got ' || quote(value)
+  FROM fit_rules WHERE operator IN ('>=', '<=') AND CAST(value AS REAL) || '' <> value AND CAST(value AS INTEGER) || '' <> value
+UNION ALL
+SELECT 'fit_rules', id,
+       'invalid_config: fit_rules.points of rule ' || id || ' must be a number from -1000 to 1000; got ' || quote(points)
+  FROM fit_rules WHERE NOT (typeof(points) IN ('integer', 'real') AND points BETWEEN -1000 AND 1000)
+UNION ALL
+SELECT 'routing_rules', id,
+       'invalid_config: routing_rules company sizes of rule ' || id || ' must be whole numbers or NULL; got ' || quote(min_company_size) || ' and ' || quote(max_company_size)
+  FROM routing_rules
+ WHERE (min_company_size IS NOT NULL AND typeof(min_company_size) <> 'integer')
+    OR (max_company_size IS NOT NULL AND typeof(max_company_size) <> 'integer')
+    OR typeof(priority) <> 'integer';
+
+CREATE TRIGGER activity_kinds_after_insert_config AFTER INSERT ON activity_kinds
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'activity_kinds' AND row_key = NEW.kind;
+END;
+
+CREATE TRIGGER activity_kinds_after_update_config AFTER UPDATE ON activity_kinds
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'activity_kinds' AND row_key = NEW.kind;
+END;
+
+CREATE TRIGGER sla_policies_after_insert_config AFTER INSERT ON sla_policies
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_policies' AND row_key = NEW.id;
+END;
+
+CREATE TRIGGER sla_policies_after_update_config AFTER UPDATE ON sla_policies
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_policies' AND row_key = NEW.id;
+END;
+
+CREATE TRIGGER sla_escalations_after_insert_config AFTER INSERT ON sla_escalations
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_escalations' AND row_key = NEW.id;
+END;
+
+CREATE TRIGGER sla_escalations_after_update_config AFTER UPDATE ON sla_escalations
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_escalations' AND row_key = NEW.id;
+END;
+
+CREATE TRIGGER nurture_steps_after_insert_config AFTER INSERT ON nurture_steps
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'nurture_steps' AND row_key = NEW.sequence_id || '/' || NEW.position;
+END;
+
+CREATE TRIGGER nurture_steps_after_update_config AFTER UPDATE ON nurture_steps
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'nurture_steps' AND row_key = NEW.sequence_id || '/' || NEW.position;
+END;
+
+CREATE TRIGGER fit_rules_before_insert_config BEFORE INSERT ON fit_rules
+WHEN NOT (typeof(NEW.points) IN ('integer', 'real') AND NEW.points BETWEEN -1000 AND 1000)
+  OR (NEW.operator IN ('>=', '<=') AND CAST(NEW.value AS REAL) || '' <> NEW.value AND CAST(NEW.value AS INTEGER) || '' <> NEW.value)
+BEGIN
+    SELECT json_extract('{}', 'invalid_config: fit rule ' || coalesce(NEW.attribute, '') || ' ' || coalesce(NEW.operator, '')
+        || ' needs points from -1000 to 1000 and, for >= and <=, a number; got ' || quote(NEW.value) || ' and ' || quote(NEW.points));
+END;
+
+CREATE TRIGGER fit_rules_after_update_config AFTER UPDATE ON fit_rules
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'fit_rules' AND row_key = NEW.id;
+END;
+
+CREATE TRIGGER routing_rules_after_insert_config AFTER INSERT ON routing_rules
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id;
+END;
+
+CREATE TRIGGER routing_rules_after_update_config AFTER UPDATE ON routing_rules
+BEGIN
+    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id;
+END;
