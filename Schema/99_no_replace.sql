@@ -100,3 +100,10 @@ WHEN NEW.leads IS NOT 1 OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.sta
 BEGIN
     SELECT RAISE(ABORT, 'maintained: stage_counts is kept by LeadDB (one lead at a time) and cannot be set by hand');
 END;
+
+-- A rep's email is unique: taking another rep's by UPDATE OR REPLACE would delete that rep.
+CREATE TRIGGER reps_before_update_email_no_replace BEFORE UPDATE OF email ON reps
+WHEN NEW.email IS NOT OLD.email AND EXISTS (SELECT 1 FROM reps WHERE email = NEW.email AND id <> NEW.id)
+BEGIN
+    SELECT json_extract('{}', 'already_exists: rep email ' || NEW.email || ' belongs to another rep');
+END;

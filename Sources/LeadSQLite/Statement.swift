@@ -61,7 +61,16 @@ public final class Statement {
         case .null: code = sqlite3_bind_null(handle, index)
         case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
         case .real(let v): code = sqlite3_bind_double(handle, index, v)
-        case .text(let v): code = sqlite3_bind_text(handle, index, v, -1, csqlite_transient())
+        case .text(let v):
+            // With its length, so a NUL inside the text reaches SQLite (and its rules) instead of cutting it short.
+            var utf8 = Array(v.utf8)
+            if utf8.isEmpty { utf8.append(0) }
+            let count = v.utf8.count
+            code = utf8.withUnsafeBufferPointer { bytes in
+                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(count), csqlite_transient(), UInt8(SQLITE_UTF8))
+                }
+            }
         case .blob(let v):
             code = v.withUnsafeBytes { bytes in
                 // A zero-length blob still binds as a blob, never as NULL.
@@ -90,7 +99,11 @@ public final class Statement {
         case SQLITE_NULL: return .null
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
         case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, index))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, index)))
+        case SQLITE_TEXT:
+            // By its length: text holding a NUL is read whole.
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard count > 0, let bytes = sqlite3_column_text(handle, index) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self))
         default:
             let count = Int(sqlite3_column_bytes(handle, index))
             guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return .blob(Data()) }

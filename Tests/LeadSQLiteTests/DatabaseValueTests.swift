@@ -22,6 +22,13 @@ import Testing
         #expect(try db.scalar("SELECT typeof(v) FROM t", as: String.self) == "integer")
     }
 
+    @Test func textWithANulByteIsBoundAndReadWhole() throws {
+        #expect(try roundTrip("Ann\u{0}Evil") == "Ann\u{0}Evil")
+        #expect(try db.scalar("SELECT length(CAST(v AS BLOB)) FROM t", as: Int.self) == 8)
+        #expect(try roundTrip("") == "")
+        #expect(try db.scalar("SELECT typeof(v) FROM t", as: String.self) == "text")
+    }
+
     @Test func doublesAndBools() throws {
         #expect(try roundTrip(0.1) == 0.1)
         #expect(try roundTrip(-1.5e300) == -1.5e300)

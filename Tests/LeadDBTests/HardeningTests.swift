@@ -1,0 +1,169 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+import Testing
+
+/// What a careless or clever writer tried after the first round of guards: replaces, direct writes to
+/// the storage tables, odd numbers and bytes, an erased person coming back. Each must be refused with a
+/// code, or carried through so that every rule still holds.
+@Suite struct HardeningTests {
+    func book(_ writer: Writer) throws -> LeadFixture {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 10), (2, "Ben", "default", 10)])
+        let a = try f.capture(["email": "a@example.com"])
+        try f.capture(["email": "b@example.com"])
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [a])
+        try f.db.execute("UPDATE leads SET stage = 'sql' WHERE id = ?", [a])
+        try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 5000 WHERE id = ?", [a])
+        return f
+    }
+
+    @Test(arguments: Writer.allCases)
+    func noRowIsReplacedAroundTheGuards(writer: Writer) throws {
+        let f = try book(writer)
+        let refused: [(String, String)] = [
+            ("UPDATE OR REPLACE reps SET email = 'x@example.com' WHERE id = 2", ""),  // set up below
+            ("INSERT OR REPLACE INTO reps(id, name) VALUES (1, 'Ana again')", "already_exists"),
+            ("REPLACE INTO stages(name, position) VALUES ('sql', 5)", "already_exists"),
+            ("INSERT OR REPLACE INTO stages(name, position, outcome) VALUES ('customer', 7, NULL)", "already_exists"),
+            ("INSERT OR REPLACE INTO activity_kinds(kind, points, direction) VALUES ('form_submit', 0, 'outbound')", "already_exists"),
+            ("INSERT OR REPLACE INTO lost_reasons(reason) VALUES ('spam')", "already_exists"),
+            ("INSERT OR REPLACE INTO teams(name, method) VALUES ('default', 'load_balanced')", "already_exists"),
+            ("INSERT OR REPLACE INTO nurture_sequences(id, name) VALUES (1, 'x')", "already_exists"),
+            ("INSERT OR REPLACE INTO lead_records(id, email, created_at, updated_at) VALUES (1, 'someone@else.com', '2026-11-01', '2026-11-01')", "use_intake"),
+            ("INSERT OR REPLACE INTO lead_scores(lead_id, fit_score) VALUES (1, 999)", "maintained"),
+            ("INSERT OR REPLACE INTO assignments(id, lead_id, rep_id, method, reason, assigned_at) VALUES (1, 1, 2, 'manual', 'x', '2026-11-24')", "append_only"),
+            ("INSERT OR REPLACE INTO stage_history(id, lead_id, to_stage, changed_at) VALUES (1, 1, 'new', '2026-11-24')", "append_only"),
+            ("INSERT OR REPLACE INTO activity_log(id, lead_id, kind, occurred_at) VALUES (1, 1, 'call', '2026-11-24')", "append_only"),
+            ("INSERT OR REPLACE INTO captures(id, lead_id, outcome, captured_at) VALUES (1, 2, 'created', '2026-11-24')", "append_only"),
+            ("INSERT INTO lead_records(email, created_at, updated_at) VALUES ('direct@example.com', '2026-11-24', '2026-11-24')", "use_intake"),
+            ("INSERT INTO reps(name, open_leads) VALUES ('Ghost', 50)", "maintained"),
+            ("INSERT INTO stage_counts(stage, leads) VALUES ('customer2', 5)", "maintained"),
+            ("UPDATE lead_records SET closed_at = NULL WHERE id = 1", ""),
+            ("UPDATE lead_records SET closed_at = '2026-11-24' WHERE id = 1", "maintained"),
+            ("UPDATE lead_records SET erased_at = '2026-11-24' WHERE id = 2", "maintained"),
+            ("UPDATE lead_records SET email = 'UPPER@CASE.COM' WHERE id = 2", "invalid_email"),
+            ("UPDATE lead_records SET country = 'Germany' WHERE id = 2", "invalid_country"),
+            ("UPDATE leads SET amount = NULL WHERE id = 1", "missing_amount"),
+            ("UPDATE stages SET requires_amount = 1 WHERE name = 'new'", "stage_in_use"),
+            ("UPDATE activity_kinds SET points = 1e308 WHERE kind = 'email_open'", "invalid_config"),
+            ("UPDATE activity_kinds SET points = 'lots' WHERE kind = 'email_open'", "invalid_config"),
+            ("UPDATE reps SET capacity = 'lots' WHERE id = 1", "invalid_config"),
+            ("UPDATE reps SET manager_id = 1 WHERE id = 1", "invalid_config"),
+            ("UPDATE sla_policies SET response_minutes = 'soon'", "invalid_config"),
+            ("UPDATE sla_escalations SET minutes_overdue = 'x'", "invalid_config"),
+            ("UPDATE nurture_steps SET delay_days = 'soon'", "invalid_config"),
+            ("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('company_size', '>=', 'lots', 7)", "invalid_config"),
+            ("INSERT INTO routing_rules(team, min_company_size) VALUES ('default', 'big')", "invalid_config"),
+            ("UPDATE settings SET value = 'start of month' WHERE key = 'clock.shift'", "invalid_setting"),
+        ]
+        for (sql, code) in refused where !code.isEmpty {
+            #expect(f.violation { try f.db.execute(sql) }?.code == code, "\(sql)")
+        }
+        // An email another rep has cannot be taken by a replace (which would delete that rep).
+        try f.db.execute("UPDATE reps SET email = 'ana@example.com' WHERE id = 1")
+        #expect(f.violation { try f.db.execute("UPDATE OR REPLACE reps SET email = 'ana@example.com' WHERE id = 2") } != nil)
+        #expect(try f.int("SELECT count(*) FROM reps") == 2)
+        // A won lead's closed_at cannot be cleared by hand either.
+        try f.db.execute("UPDATE leads SET stage = 'customer' WHERE id = 1")
+        #expect(f.violation { try f.db.execute("UPDATE lead_records SET closed_at = NULL WHERE id = 1") }?.code == "maintained")
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 2)
+        try f.checkCounts()
+        try f.checkIntegrity()
+    }
+
+    @Test(arguments: Writer.allCases)
+    func anErasedPersonDoesNotComeBack(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let gone = try f.capture(["email": "gone@example.com", "phone": "+49 30 1234567"])
+        let phoneOnly = try f.capture(["phone": "+44 20 7946 0000", "first_name": "Aoife"])
+        let other = try f.capture(["email": "other@example.com"])
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?), (?)", [gone, phoneOnly])
+        #expect(f.violation { try f.db.execute("UPDATE leads SET email = 'Gone@Example.com' WHERE id = ?", [other]) }?.message
+            == "suppressed: gone@example.com belongs to a person who was erased on request; it cannot be stored again")
+        #expect(f.violation { try f.db.execute("UPDATE leads SET phone = '+4930 1234567' WHERE id = ?", [other]) }?.code == "suppressed")
+        #expect(f.violation { try f.capture(["phone": "+44 (20) 7946-0000", "first_name": "Aoife"]) }?.message
+            == "suppressed: +442079460000 belongs to a person who was erased on request; it cannot be captured again")
+        #expect(f.violation { try f.db.execute("UPDATE leads SET email = 'new@example.com', first_name = 'Back' WHERE id = ?", [gone]) }?.message
+            == "erased_lead: lead 1 was erased at 2026-11-24T09:00:00.000Z; it cannot be changed")
+        #expect(f.violation { try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [gone]) }?.code == "erased_lead")
+        #expect(f.violation { try f.db.execute("UPDATE lead_records SET erased_at = NULL WHERE id = ?", [gone]) }?.code == "maintained")
+        #expect(try f.int("SELECT count(*) FROM lead_records WHERE erased_at IS NULL") == 1)
+        // Suppression is a record of the request: a replace or a repeat changes nothing.
+        let hashes = try f.int("SELECT count(*) FROM suppressed_emails")
+        #expect(hashes == 3)
+        try f.db.execute("INSERT OR REPLACE INTO suppressed_emails(email_hash, suppressed_at) SELECT email_hash, '2030-01-01' FROM suppressed_emails")
+        #expect(try f.int("SELECT count(*) FROM suppressed_emails WHERE suppressed_at = '2030-01-01'") == 0)
+    }
+
+    @Test(arguments: Writer.allCases)
+    func textIsOneLineOfReadableSize(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        #expect(f.violation { try f.capture(["email": "a@example.com", "title": "CEO\u{0}"]) }?.message
+            == "invalid_text: a field of lead 1 contains a NUL byte (title)")
+        #expect(f.violation { try f.capture(["email": "a@example.com", "first_name": String(repeating: "x", count: 501)]) }?.message
+            == "invalid_text: a field of lead 1 is longer than 500 characters (first_name)")
+        #expect(f.violation { try f.capture(["phone": "+14155550101\u{0}"]) }?.message == "invalid_phone: the phone contains a NUL byte")
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 0)
+        // Empty text is no value; consent words are read the same way everywhere.
+        let id = try f.capture(["email": "b@example.com", "company_size": "", "consent": ""])
+        #expect(try f.lead(id).get("company_size", as: Int?.self) == nil)
+        try f.db.execute("UPDATE leads SET company_size = '' WHERE id = ?", [id])
+        try f.db.execute("UPDATE leads SET consent = 'yes' WHERE id = ?", [id])
+        #expect(try f.lead(id).get("consent", as: Int.self) == 1)
+        #expect(f.violation { try f.db.execute("UPDATE leads SET consent = 'perhaps' WHERE id = ?", [id]) }?.code == "invalid_consent")
+        try f.db.execute("UPDATE leads SET country = 'U.K.' WHERE id = ?", [id])
+        #expect(try f.lead(id).get("country", as: String.self) == "GB")
+    }
+
+    @Test(arguments: Writer.allCases)
+    func hour24AndTheClockGoingBackAreHandled(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let id = try f.capture(["email": "a@example.com"])
+        #expect(f.violation { try f.log(id, "call", at: "2026-11-23T24:30:00Z") }?.message
+            == "invalid_time: occurred_at 2026-11-23T24:30:00Z is not a time such as 2026-11-24T09:30:00Z")
+        // An activity logged while the clock was shifted ahead does not make the score grow as the
+        // clock comes back: read before its anchor, engagement counts at its anchor's value.
+        try f.db.execute("UPDATE settings SET value = '+300 days' WHERE key = 'clock.shift'")
+        try f.log(id, "demo_request")
+        try f.db.execute("UPDATE settings SET value = NULL WHERE key = 'clock.shift'")
+        #expect(try f.lead(id).get("score", as: Double.self) <= 40)
+        // Ticks may be pruned, but the latest stays (its id numbers escalation runs).
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        try f.db.execute("DELETE FROM ticks WHERE id < (SELECT max(id) FROM ticks)")
+        #expect(f.violation { try f.db.execute("DELETE FROM ticks") }?.code == "maintained")
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aBackfillThatLiftsANegativeScoreQualifies(writer: Writer) throws {
+        let f = try LeadFixture(writer, now: "2026-11-20T09:00:00Z")
+        try f.db.execute("DELETE FROM fit_rules")
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('title', 'word', 'ceo', 55)")
+        let id = try f.capture(["email": "a@example.com", "title": "CEO", "captured_at": "2026-09-01T09:00:00Z"])
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [id])
+        try f.log(id, "unsubscribe", at: "2026-09-21T09:00:00Z")
+        try f.log(id, "email_bounce", at: "2026-09-21T09:00:00Z")
+        #expect(try f.lead(id).get("score", as: Double.self) < 50)
+        try f.log(id, "pricing_page_view", at: "2026-09-20T09:00:00Z")
+        #expect(try f.lead(id).get("score", as: Double.self) >= 50)
+        #expect(try f.lead(id).get("stage", as: String.self) == "mql")
+    }
+
+    @Test(arguments: Writer.allCases)
+    func escalationsSkipInactiveManagers(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(9, "Boss", "default", 0), (1, "Ana", "default", 10), (2, "Lee", "default", 0)])
+        try f.db.execute("UPDATE reps SET manager_id = 9 WHERE id = 1")
+        try f.db.execute("UPDATE teams SET manager_id = 2 WHERE name = 'default'")
+        try f.db.execute("UPDATE reps SET active = 0 WHERE id = 9")
+        #expect(try f.int("SELECT manager_id FROM rep_escalation_managers WHERE rep_id = 1") == 2)
+        let id = try f.capture(["email": "a@example.com"])
+        try f.setClock("2026-11-25T09:40:00Z")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        #expect(try f.int("SELECT rep_id FROM outbox WHERE kind = 'sla_escalation' AND lead_id = ?", [id]) == 2)
+        try f.db.execute("UPDATE reps SET active = 0 WHERE id = 2")
+        #expect(try f.text("SELECT problem FROM rep_problems WHERE id = 1")
+            == "no_manager: escalations for rep 1 (Ana) reach nobody: set reps.manager_id or teams.manager_id for team default to an active rep")
+    }
+}
