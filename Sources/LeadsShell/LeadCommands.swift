@@ -186,7 +186,11 @@ private func parseBool(_ text: String) -> Bool? {
 
 private func text(_ value: String?) -> DatabaseValue { value.map(DatabaseValue.text) ?? .null }
 
-func score(_ value: Double) -> String { String(format: "%.1f", value) }
+/// A score to one decimal; a value that rounds to zero shows as 0.0, never -0.0.
+func score(_ value: Double) -> String {
+    let rounded = (value * 10).rounded() / 10
+    return String(format: "%.1f", rounded == 0 ? 0 : rounded)
+}
 
 private func duration(_ minutes: Int) -> String {
     minutes < 60 ? "\(minutes) min" : minutes < 1440 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes / 1440) d \(minutes % 1440 / 60) h"

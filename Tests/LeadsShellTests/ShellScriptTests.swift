@@ -339,3 +339,18 @@ enum LeadsBinary {
         #expect(ShellRun(["--db", db, "-c", counts]).out == countsBefore)
     }
 }
+
+@Suite struct ScoreDisplayTests {
+    @Test func aScoreJustBelowZeroShowsAsZero() {
+        let dir = TemporaryDirectory()
+        let script = """
+            .clock 2026-11-24T09:00:00Z
+            capture email=intern@example.com title=Intern
+            .clock 2026-11-24T09:00:05Z
+            show 1
+            """
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: script)
+        #expect(run.out.contains("  score       0.0 = fit -10.0 + engagement 10.0\n"))
+        #expect(!run.out.contains("-0.0"))
+    }
+}
