@@ -35,8 +35,14 @@ public final class LeadStore: Sendable {
     public init(path: String, migration: MigrationPolicy = .ifNeeded, readers: Int = 4) throws {
         self.path = path
         do {
-            let db = try Database(path: path)
+            guard !path.isEmpty else {
+                throw MigrationError.foreignDatabase(path: "\"\"", reason: "an empty path is a temporary database that vanishes on close; give a file path or :memory:")
+            }
+            // Whose file it is, before anything is written to it (switching to WAL is a write).
+            let db = try Database(path: path, wal: false)
             let migrator = try LeadDatabase.migrator()
+            try migrator.checkOwnership(db)
+            try db.enableWAL()
             switch migration {
             case .ifNeeded:
                 try migrator.migrate(db)

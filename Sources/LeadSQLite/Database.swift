@@ -37,8 +37,10 @@ public final class Database {
     ///
     /// With `plain: true` the connection keeps SQLite's defaults (foreign keys off, rollback journal
     /// unless the file is already WAL), as any other program opening the file would: tests use it to
-    /// prove that the rules hold for every writer.
-    public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Int32 = 5_000, plain: Bool = false) throws {
+    /// prove that the rules hold for every writer. With `wal: false` the file's journal mode is left as
+    /// it is (nothing is written on open): the caller checks whose file it is first, then calls
+    /// ``enableWAL()``.
+    public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Int32 = 5_000, plain: Bool = false, wal: Bool = true) throws {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -61,13 +63,8 @@ public final class Database {
         self.busyTimeout = busyTimeout
         sqlite3_extended_result_codes(pointer, 1)
         sqlite3_busy_timeout(pointer, busyTimeout)
-        do {
-            if !plain { try configure(readOnly: mode == .readOnly) }
-        } catch {
-            cache.removeAll()
-            sqlite3_close_v2(pointer)
-            throw error
-        }
+        // Every stored property is set: if configuring throws, deinit runs and closes the handle once.
+        if !plain { try configure(readOnly: mode == .readOnly, wal: wal) }
     }
 
     deinit {
@@ -76,27 +73,12 @@ public final class Database {
         sqlite3_close_v2(handle)
     }
 
-    private func configure(readOnly: Bool) throws {
+    private func configure(readOnly: Bool, wal: Bool) throws {
         try execute("PRAGMA foreign_keys = ON")
         if readOnly { return }
         // Touch the schema first: a file that is not a database fails here with a clear error.
         _ = try scalar("SELECT count(*) FROM sqlite_schema", as: Int.self)
-        if path != ":memory:" && !path.isEmpty {
-            // Switching to WAL needs an exclusive lock, and SQLite does not wait for it through the
-            // busy handler: two processes opening a new file at once (two deploys) retry within the
-            // busy timeout instead of failing.
-            let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeout))
-            while true {
-                do {
-                    try execute("PRAGMA journal_mode = WAL")
-                    break
-                } catch let error as SQLiteError where error.resultCode == .busy || error.resultCode == .locked {
-                    guard ContinuousClock.now < deadline else { throw error }
-                    clearStatementCache()
-                    usleep(10_000)
-                }
-            }
-        }
+        if wal { try enableWAL() }
         try execute("PRAGMA synchronous = NORMAL")
         // Every statement that fires triggers inside a transaction keeps a statement journal for its own
         // rollback; in memory it costs nothing, in a temp file it costs a file per statement.
@@ -104,6 +86,24 @@ public final class Database {
         // Deleted and overwritten content is zeroed in the file, so an erased person leaves no bytes
         // behind once the WAL is checkpointed.
         try execute("PRAGMA secure_delete = ON")
+    }
+
+    /// Switches the file to WAL (a write: a file of another program is never switched). Switching needs
+    /// an exclusive lock, and SQLite does not wait for it through the busy handler: two processes
+    /// opening a new file at once (two deploys) retry within the busy timeout instead of failing.
+    public func enableWAL() throws {
+        guard path != ":memory:" && !path.isEmpty else { return }
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeout))
+        while true {
+            do {
+                try execute("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as SQLiteError where error.resultCode == .busy || error.resultCode == .locked {
+                guard ContinuousClock.now < deadline else { throw error }
+                clearStatementCache()
+                usleep(10_000)
+            }
+        }
     }
 
     // MARK: - Running SQL

@@ -7,7 +7,7 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
     case databaseIsNewer(unknown: [String])
     /// An applied migration's text differs from this binary's copy.
     case migrationChanged(fileName: String, applied: String, current: String)
-    /// A migration failed; it was rolled back and nothing after it ran.
+    /// A migration failed; the whole deploy was rolled back.
     case migrationFailed(fileName: String, line: Int?, message: String)
     /// A migration left rows that violate a foreign key.
     case foreignKeyViolation(fileName: String, violations: [String])
@@ -27,11 +27,11 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
         case .migrationChanged(let fileName, let applied, let current):
             return "Migrations/\(fileName) was changed after it was applied (checksum \(applied.prefix(12)) in the database, \(current.prefix(12)) in this binary). Nothing was changed; restore the file and add a new migration instead."
         case .migrationFailed(let fileName, let line, let message):
-            return "Migrations/\(fileName)\(line.map { " line \($0)" } ?? "") failed: \(message). It was rolled back and no later migration ran."
+            return "Migrations/\(fileName)\(line.map { " line \($0)" } ?? "") failed: \(message). The whole deploy was rolled back: the file is as it was before."
         case .foreignKeyViolation(let fileName, let violations):
-            return "Migrations/\(fileName) leaves rows that break a foreign key: \(violations.joined(separator: "; ")). It was rolled back."
+            return "Migrations/\(fileName) leaves rows that break a foreign key: \(violations.joined(separator: "; ")). The whole deploy was rolled back: the file is as it was before."
         case .schemaFailed(let fileName, let line, let message):
-            return "Schema/\(fileName)\(line.map { " line \($0)" } ?? "") failed: \(message). It was rolled back."
+            return "Schema/\(fileName)\(line.map { " line \($0)" } ?? "") failed: \(message). The whole deploy was rolled back: the file is as it was before."
         case .notMigrated(let path, let pending, let changed):
             var parts: [String] = []
             if !pending.isEmpty { parts.append("pending migrations \(pending.joined(separator: ", "))") }

@@ -2,11 +2,12 @@ import Foundation
 
 /// Applies versioned migrations and re-creates the schema (views and triggers) of a database.
 ///
-/// Each pending migration runs in its own `BEGIN IMMEDIATE` transaction together with its history row
-/// in `_migrations`. The history is re-read inside that lock, so two runners started at once on the same
-/// file apply each migration exactly once. Schema files are re-created (the objects they created last
-/// time dropped first) in the same transaction as the last migration, or on their own when only they
-/// changed, so no writer ever sees the tables without their rules.
+/// A deploy is all-or-nothing: every pending migration, with its history row in `_migrations`, and the
+/// re-creation of the schema commit together in one `BEGIN IMMEDIATE` transaction, or not at all, so no
+/// connection ever sees the tables without their rules. The history is re-read inside that lock, so two
+/// runners started at once apply each migration exactly once. Foreign keys are off during the deploy (a
+/// migration may rebuild a referenced table) and `foreign_key_check` runs before the commit. Schema
+/// objects dropped or replaced by hand are reported by ``status(_:)`` and restored by ``migrate(_:)``.
 ///
 ///     let migrator = try Migrator(migrations: files, schema: schemaFiles, applicationID: 0x4C45_4144)
 ///     let report = try migrator.migrate(db)
@@ -41,13 +42,18 @@ public struct Migrator: Sendable {
         public let pending: [Migration]
         /// Schema files whose current text is not what the database was built with.
         public let changedSchemaFiles: [String]
-        public var isUpToDate: Bool { pending.isEmpty && changedSchemaFiles.isEmpty }
+        /// Views and triggers of Schema/ that are missing from the database or differ from what the
+        /// schema files created (dropped or replaced by hand): `migrate` re-creates them.
+        public let driftedObjects: [String]
+        public var isUpToDate: Bool { pending.isEmpty && changedSchemaFiles.isEmpty && driftedObjects.isEmpty }
     }
 
     /// What a `migrate` call did.
     public struct Report: Sendable {
         public var applied: [Migration] = []
         public var schemaRecreated = false
+        /// Schema objects that had drifted and were restored.
+        public var repairedObjects: [String] = []
         public var didNothing: Bool { applied.isEmpty && !schemaRecreated }
     }
 
@@ -64,67 +70,15 @@ public struct Migrator: Sendable {
             return Status(
                 applied: applied,
                 pending: migrations.filter { !appliedVersions.contains($0.version) },
-                changedSchemaFiles: try changedSchemaFiles(db))
+                changedSchemaFiles: try changedSchemaFiles(db),
+                driftedObjects: try driftedObjects(db))
         }
     }
 
-    // MARK: - Migrating
-
-    /// Applies every pending migration, then re-creates the schema if any schema file changed.
-    @discardableResult
-    public func migrate(_ db: Database) throws -> Report {
-        var report = Report()
-        while true {
-            let finished: Bool = try db.transaction(.immediate) {
-                // Checked inside the write lock: another runner may be setting up the same new file.
-                try checkOwnership(db)
-                try createBookkeeping(db)
-                let applied = try readHistory(db)
-                try validate(applied)
-                let appliedVersions = Set(applied.map(\.version))
-                let pending = migrations.filter { !appliedVersions.contains($0.version) }
-                try db.execute("PRAGMA application_id = \(applicationID)")
-                guard let next = pending.first else {
-                    if try !changedSchemaFiles(db).isEmpty {
-                        try dropSchemaObjects(db)
-                        try createSchema(db)
-                        report.schemaRecreated = true
-                    }
-                    return true
-                }
-                let started = ContinuousClock.now
-                try dropSchemaObjects(db)
-                do {
-                    try db.executeScript(next.sql)
-                } catch let error as SQLiteError {
-                    throw MigrationError.migrationFailed(fileName: next.fileName, line: error.line, message: error.message)
-                }
-                if pending.count == 1 {
-                    try createSchema(db)
-                    report.schemaRecreated = true
-                } else {
-                    // The current schema may need tables that a later migration adds: it is required
-                    // only after the last one, and re-created there.
-                    _ = try? db.savepoint { try createSchema(db) }
-                }
-                try checkForeignKeys(db, fileName: next.fileName)
-                let elapsed = ContinuousClock.now - started
-                let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-                try db.execute(
-                    """
-                    INSERT INTO _migrations(version, file_name, checksum, applied_at, duration_ms)
-                    VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
-                    """, [next.version, next.fileName, next.checksum, ms])
-                report.applied.append(next)
-                return false
-            }
-            if finished { return report }
-        }
-    }
-
-    // MARK: - Internals
-
-    private func checkOwnership(_ db: Database) throws {
+    /// Throws ``MigrationError/foreignDatabase(path:reason:)`` unless the file is LeadDB's (its
+    /// `application_id`) or empty. Only reads: call it before anything that writes, such as switching
+    /// the file to WAL.
+    public func checkOwnership(_ db: Database) throws {
         let id = Int32(truncatingIfNeeded: try db.scalar("PRAGMA application_id", as: Int.self) ?? 0)
         if id == applicationID { return }
         if id != 0 {
@@ -132,16 +86,85 @@ public struct Migrator: Sendable {
                 path: db.path,
                 reason: "its application_id is \(id) (0x\(String(UInt32(bitPattern: id), radix: 16))), LeadDB's is \(applicationID)")
         }
-        let hasHistory = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = '_migrations'", as: Int.self) ?? 0
         let objects = try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0
-        if hasHistory == 0 && objects > 0 {
+        if objects > 0 {
+            // Every LeadDB file is stamped in the transaction that creates its first table, so a file
+            // with tables and no stamp is another program's, even one with a table named _migrations.
             let names = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 3")
                 .compactMap { String.fromDatabaseValue($0[0]) }
             throw MigrationError.foreignDatabase(
                 path: db.path,
-                reason: "it already has tables (\(names.joined(separator: ", "))) and no LeadDB migration history")
+                reason: "it already has tables (\(names.joined(separator: ", "))) and no LeadDB application_id")
         }
     }
+
+    // MARK: - Migrating
+
+    /// Applies every pending migration and re-creates the schema, all in one `BEGIN IMMEDIATE`
+    /// transaction: a deploy commits whole or not at all, and no connection ever sees the tables
+    /// without their rules. Foreign keys are off for the deploy (so a migration can rebuild a table
+    /// others reference) and checked with `foreign_key_check` before the commit. Drifted schema objects
+    /// are restored.
+    @discardableResult
+    public func migrate(_ db: Database) throws -> Report {
+        // PRAGMA foreign_keys is a no-op inside a transaction: turn it off before, back on after.
+        let foreignKeys = try db.scalar("PRAGMA foreign_keys", as: Int.self) ?? 0
+        if foreignKeys != 0 { try db.execute("PRAGMA foreign_keys = OFF") }
+        let result: Result<Report, any Error> = Result {
+            try db.transaction(.immediate) {
+                // Checked inside the write lock: another runner may be setting up the same new file.
+                try checkOwnership(db)
+                try dropRunnerGuards(db)
+                try createBookkeeping(db)
+                let applied = try readHistory(db)
+                try validate(applied)
+                let appliedVersions = Set(applied.map(\.version))
+                let pending = migrations.filter { !appliedVersions.contains($0.version) }
+                let drifted = try driftedObjects(db)
+                var report = Report()
+                let changed = try changedSchemaFiles(db)
+                guard !pending.isEmpty || !changed.isEmpty || !drifted.isEmpty else {
+                    try createRunnerGuards(db)
+                    return report
+                }
+                try db.execute("PRAGMA application_id = \(applicationID)")
+                try dropSchemaObjects(db)
+                for migration in pending {
+                    let started = ContinuousClock.now
+                    do {
+                        try db.executeScript(migration.sql)
+                    } catch let error as SQLiteError {
+                        throw MigrationError.migrationFailed(fileName: migration.fileName, line: error.line, message: error.message)
+                    }
+                    try checkForeignKeys(db, fileName: migration.fileName)
+                    let elapsed = ContinuousClock.now - started
+                    let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                    try db.execute(
+                        """
+                        INSERT INTO _migrations(version, file_name, checksum, applied_at, duration_ms)
+                        VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
+                        """, [migration.version, migration.fileName, migration.checksum, ms])
+                    report.applied.append(migration)
+                }
+                try createSchema(db)
+                report.schemaRecreated = true
+                report.repairedObjects = pending.isEmpty ? drifted : []
+                try createRunnerGuards(db)
+                return report
+            }
+        }
+        if foreignKeys != 0 {
+            do {
+                try db.execute("PRAGMA foreign_keys = ON")
+            } catch {
+                // The deploy's own outcome says more; report the pragma only when the deploy succeeded.
+                if case .success = result { throw error }
+            }
+        }
+        return try result.get()
+    }
+
+    // MARK: - Internals
 
     private func createBookkeeping(_ db: Database) throws {
         try db.executeScript(
@@ -164,6 +187,50 @@ public struct Migrator: Sendable {
                 file_name   TEXT NOT NULL
             );
             """)
+        // The text each object was created with, to tell drift (a trigger dropped or replaced by hand).
+        if try db.scalar("SELECT count(*) FROM pragma_table_info('_schema_objects') WHERE name = 'sql'", as: Int.self) == 0 {
+            try db.execute("ALTER TABLE _schema_objects ADD COLUMN sql TEXT")
+        }
+    }
+
+    /// The runner's own tables refuse writes from anyone else: the runner drops these triggers at the
+    /// start of a deploy and creates them again at its end, inside the same transaction.
+    private static let runnerTables = ["_migrations", "_schema_files", "_schema_objects"]
+
+    private func createRunnerGuards(_ db: Database) throws {
+        for table in Self.runnerTables {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                let name = quoteIdentifier("\(table)_before_\(event.lowercased())_runner")
+                try db.execute(
+                    """
+                    CREATE TRIGGER IF NOT EXISTS \(name) BEFORE \(event) ON \(table)
+                    BEGIN SELECT RAISE(ABORT, 'internal_table: \(table) is the migration runner''s record; run leads migrate'); END
+                    """)
+            }
+        }
+    }
+
+    private func dropRunnerGuards(_ db: Database) throws {
+        for table in Self.runnerTables {
+            for event in ["insert", "update", "delete"] {
+                try db.execute("DROP TRIGGER IF EXISTS \(quoteIdentifier("\(table)_before_\(event)_runner"))")
+            }
+        }
+    }
+
+    /// Schema objects recorded by the last deploy that are missing now, or whose text differs from the
+    /// text they were created with.
+    private func driftedObjects(_ db: Database) throws -> [String] {
+        guard try hasTable(db, "_schema_objects"),
+            try db.scalar("SELECT count(*) FROM pragma_table_info('_schema_objects') WHERE name = 'sql'", as: Int.self) == 1
+        else { return [] }
+        return try db.query(
+            """
+            SELECT o.name FROM _schema_objects AS o LEFT JOIN sqlite_schema AS s ON s.name = o.name AND s.type = o.type
+             WHERE s.name IS NULL OR (o.sql IS NOT NULL AND s.sql IS NOT o.sql)
+             ORDER BY o.name
+            """
+        ).compactMap { String.fromDatabaseValue($0[0]) }
     }
 
     private func hasTable(_ db: Database, _ name: String) throws -> Bool {
@@ -241,7 +308,9 @@ public struct Migrator: Sendable {
                         fileName: file.fileName, line: nil,
                         message: "it creates the \(type) \(name); tables and indexes belong in Migrations/")
                 }
-                try db.execute("INSERT INTO _schema_objects(name, type, file_name) VALUES (?, ?, ?)", [name, type, file.fileName])
+                try db.execute(
+                    "INSERT INTO _schema_objects(name, type, file_name, sql) VALUES (?, ?, ?, (SELECT sql FROM sqlite_schema WHERE name = ?))",
+                    [name, type, file.fileName, name])
             }
             try db.execute(
                 "INSERT INTO _schema_files(file_name, checksum, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",

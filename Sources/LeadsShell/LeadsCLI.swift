@@ -97,6 +97,9 @@ public enum LeadsCLI {
             }
             index += 1
         }
+        if options.dbPath?.isEmpty == true {
+            return usageError("--db needs a path (an empty one would be a temporary database that vanishes on exit)", err)
+        }
         let path = options.dbPath ?? environment["LEADS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "leads.db"
 
         switch options.positional.first {
@@ -149,13 +152,20 @@ public enum LeadsCLI {
 
     private static func migrate(path: String, out: OutputSink, err: OutputSink) -> Int32 {
         do {
-            let db = try Database(path: path)
-            let report = try LeadDatabase.migrator().migrate(db)
+            // Whose file it is, before anything is written to it (switching to WAL is a write).
+            let db = try Database(path: path, wal: false)
+            let migrator = try LeadDatabase.migrator()
+            try migrator.checkOwnership(db)
+            try db.enableWAL()
+            let report = try migrator.migrate(db)
             if report.didNothing {
-                let count = try LeadDatabase.migrator().status(db).applied.count
+                let count = try migrator.status(db).applied.count
                 out.write("Nothing to do: \(path) is up to date (\(count) migration\(count == 1 ? "" : "s") applied).\n")
             } else {
                 for migration in report.applied { out.write("Applied \(migration.fileName)\n") }
+                if !report.repairedObjects.isEmpty {
+                    out.write("Restored \(report.repairedObjects.count) schema object\(report.repairedObjects.count == 1 ? "" : "s") that had been dropped or changed by hand: \(report.repairedObjects.joined(separator: ", ")).\n")
+                }
                 if report.schemaRecreated { out.write("Re-created the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files.\n") }
             }
             return 0
@@ -177,6 +187,9 @@ public enum LeadsCLI {
                     text += "Nothing to do: \(path) is up to date.\n"
                 } else {
                     for migration in status.pending { text += "Would apply \(migration.fileName)\n" }
+                    if !status.driftedObjects.isEmpty {
+                        text += "Would restore \(status.driftedObjects.joined(separator: ", ")) (dropped or changed by hand)\n"
+                    }
                     text += "Would re-create the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files"
                     text += status.changedSchemaFiles.isEmpty ? ".\n" : " (changed: \(status.changedSchemaFiles.joined(separator: ", "))).\n"
                 }
@@ -187,6 +200,9 @@ public enum LeadsCLI {
                 for migration in status.pending { text += "pending  \(migration.fileName)\n" }
                 text += status.changedSchemaFiles.isEmpty
                     ? "schema   up to date\n" : "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
+                if !status.driftedObjects.isEmpty {
+                    text += "drift    \(status.driftedObjects.count) schema object\(status.driftedObjects.count == 1 ? "" : "s") dropped or changed by hand: \(status.driftedObjects.joined(separator: ", "))\n"
+                }
                 if !status.isUpToDate { text += "Run `leads migrate` to apply.\n" }
             }
             out.write(text)
@@ -205,7 +221,8 @@ public enum LeadsCLI {
     ) -> Int32 {
         let db: Database
         do {
-            db = try Database(path: path, mode: options.readOnly ? .readOnly : .readWriteCreate)
+            // The journal mode is left alone until the file is known to be LeadDB's (or new).
+            db = try Database(path: path, mode: options.readOnly ? .readOnly : .readWriteCreate, wal: false)
         } catch {
             return failure(error, err)
         }
@@ -213,6 +230,8 @@ public enum LeadsCLI {
         do {
             let isEmpty = (try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0) == 0
             let migrator = try LeadDatabase.migrator()
+            try migrator.checkOwnership(db)
+            if !options.readOnly { try db.enableWAL() }
             if isEmpty && !options.readOnly {
                 try migrator.migrate(db)
                 notes.append("Set up a new LeadDB database in \(path).")

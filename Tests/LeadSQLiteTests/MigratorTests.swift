@@ -120,12 +120,10 @@ import Testing
         let after = try migration("0003_after.sql", "CREATE TABLE after(x);")
         let error = try #require(throws: MigrationError.self) { try migrator([try base[0], broken, after]).migrate(db) }
         #expect(error == .migrationFailed(fileName: "0002_broken.sql", line: 4, message: "NOT NULL constraint failed: people.name"))
-        #expect(error.description == "Migrations/0002_broken.sql line 4 failed: NOT NULL constraint failed: people.name. It was rolled back and no later migration ran.")
-        #expect(try tables(db).contains("people"))
-        #expect(!(try tables(db).contains("extra")))
-        #expect(!(try tables(db).contains("after")))
-        #expect(try db.scalar("SELECT count(*) FROM people", as: Int.self) == 0)
-        #expect(try db.query("SELECT file_name FROM _migrations").map { try $0.get(0, as: String.self) } == ["0001_people.sql"])
+        #expect(error.description == "Migrations/0002_broken.sql line 4 failed: NOT NULL constraint failed: people.name. The whole deploy was rolled back: the file is as it was before.")
+        // All or nothing: 0001, which ran before it in the same deploy, is rolled back too.
+        #expect(try tables(db).isEmpty)
+        #expect(try db.scalar("PRAGMA application_id", as: Int.self) == 0)
     }
 
     @Test func foreignKeyViolationsFailTheMigration() throws {
@@ -167,7 +165,7 @@ import Testing
 
         // Removing the file drops what it made.
         try migrator(try base, []).migrate(db)
-        #expect(try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type IN ('view', 'trigger')", as: Int.self) == 0)
+        #expect(try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type IN ('view', 'trigger') AND name NOT LIKE '%\\_runner' ESCAPE '\\'", as: Int.self) == 0)
     }
 
     @Test func schemaMayNeedTablesFromTheLastPendingMigration() throws {
@@ -183,11 +181,8 @@ import Testing
         let bad = [SchemaFile(fileName: "bad.sql", sql: "CREATE VIEW ok AS SELECT 1;\nCREATE VIEW broken AS SELECT nope FROM people;")]
         let error = try #require(throws: MigrationError.self) { try migrator(try base, bad).migrate(db) }
         #expect(error == .schemaFailed(fileName: "bad.sql", line: 2, message: "no such column: nope"))
-        // 0001 committed on its own; 0002 and the schema re-creation rolled back together.
-        #expect(try tables(db).contains("people"))
-        #expect(!(try tables(db).contains("ok")))
-        #expect(try db.scalar("SELECT count(*) FROM people", as: Int.self) == 0)
-        #expect(try db.scalar("SELECT max(version) FROM _migrations", as: Int.self) == 1)
+        // The migrations and the schema re-creation are one deploy: all of it rolled back.
+        #expect(try tables(db).isEmpty)
     }
 
     @Test func schemaFilesMayNotCreateTables() throws {
@@ -210,9 +205,76 @@ import Testing
         let plain = try Database(path: dir.file("plain.db"))
         try plain.execute("CREATE TABLE notes(x)")
         let error2 = try #require(throws: MigrationError.self) { try migrator(try base).migrate(plain) }
-        #expect(error2 == .foreignDatabase(path: dir.file("plain.db"), reason: "it already has tables (notes) and no LeadDB migration history"))
+        #expect(error2 == .foreignDatabase(path: dir.file("plain.db"), reason: "it already has tables (notes) and no LeadDB application_id"))
         #expect(try tables(plain) == ["notes"])
         #expect(try plain.scalar("PRAGMA application_id", as: Int.self) == 0)
+
+        // A file with a table named like the runner's history is still another program's.
+        let lookalike = try Database(path: dir.file("orders.db"), plain: true)
+        try lookalike.execute("CREATE TABLE orders(id INTEGER PRIMARY KEY)")
+        try lookalike.execute("CREATE TABLE _migrations(version INTEGER PRIMARY KEY, file_name TEXT, checksum TEXT, applied_at TEXT, duration_ms INTEGER)")
+        #expect(throws: MigrationError.self) { try migrator(try base).migrate(lookalike) }
+        #expect(try tables(lookalike) == ["_migrations", "orders"])
+    }
+
+    @Test func aDeployIsAllOrNothingAcrossMigrationsAndTheSchema() throws {
+        let db = try Database(path: dir.file("a.db"))
+        try migrator([try base[0]]).migrate(db)
+        // Two pending migrations; the schema needs a table the second adds, and the second fails.
+        let pets = try migration("0002_pets.sql", "CREATE TABLE pets(name TEXT);")
+        let broken = try migration("0003_broken.sql", "CREATE TABLE vets(x);\nINSERT INTO nowhere VALUES (1);")
+        let needsPets = [
+            SchemaFile(fileName: "people.sql", sql: "CREATE VIEW people_names AS SELECT name FROM people;"),
+            SchemaFile(fileName: "pets.sql", sql: "CREATE VIEW pet_names AS SELECT name FROM pets;"),
+        ]
+        let before = try db.query("SELECT type, name, sql FROM sqlite_schema ORDER BY name").map { "\($0[0]) \($0[1]) \($0[2])" }
+        let error = try #require(throws: MigrationError.self) { try migrator([try base[0], pets, broken], needsPets).migrate(db) }
+        #expect(error == .migrationFailed(fileName: "0003_broken.sql", line: 2, message: "no such table: nowhere"))
+        // Nothing changed: the first migration's rules are still there, and 0002 is not applied.
+        #expect(try db.query("SELECT type, name, sql FROM sqlite_schema ORDER BY name").map { "\($0[0]) \($0[1]) \($0[2])" } == before)
+        #expect(try tables(db).contains("people_names"))
+        #expect(try db.query("SELECT file_name FROM _migrations").map { try $0.get(0, as: String.self) } == ["0001_people.sql"])
+        // Fixed, the same deploy applies both and the schema that needs them.
+        let fixed = try migration("0003_broken.sql", "CREATE TABLE vets(x);")
+        let report = try migrator([try base[0], pets, fixed], needsPets).migrate(db)
+        #expect(report.applied.map(\.fileName) == ["0002_pets.sql", "0003_broken.sql"])
+        #expect(try tables(db).contains("pet_names"))
+    }
+
+    @Test func aMigrationCanRebuildAReferencedTable() throws {
+        let db = try Database(path: dir.file("a.db"))  // the project's connection: foreign keys on
+        let pets = try migration("0002_pets.sql", "CREATE TABLE pets(id INTEGER PRIMARY KEY, owner INTEGER REFERENCES people(id)); INSERT INTO people(id, name) VALUES (1, 'Ada'); INSERT INTO pets(owner) VALUES (1);")
+        try migrator([try base[0], pets]).migrate(db)
+        // SQLite's 12-step rebuild of people, which pets references.
+        let rebuild = try migration(
+            "0003_rebuild_people.sql",
+            """
+            CREATE TABLE people_new(id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
+            INSERT INTO people_new(id, name) SELECT id, name FROM people;
+            DROP TABLE people;
+            ALTER TABLE people_new RENAME TO people;
+            """)
+        try migrator([try base[0], pets, rebuild]).migrate(db)
+        #expect(try db.scalar("SELECT count(*) FROM pets JOIN people ON people.id = pets.owner", as: Int.self) == 1)
+        #expect(try db.scalar("PRAGMA foreign_keys", as: Int.self) == 1)  // restored after the deploy
+        #expect(try db.query("PRAGMA foreign_key_check").isEmpty)
+    }
+
+    @Test func schemaDriftIsReportedAndRepaired() throws {
+        let db = try Database(path: dir.file("a.db"))
+        try migrator(try base).migrate(db)
+        #expect(try migrator(try base).status(db).isUpToDate)
+        try db.execute("DROP VIEW people_names")
+        let status = try migrator(try base).status(db)
+        #expect(status.driftedObjects == ["people_names"])
+        #expect(!status.isUpToDate)
+        let report = try migrator(try base).migrate(db)
+        #expect(report.repairedObjects == ["people_names"])
+        #expect(try tables(db).contains("people_names"))
+        #expect(try migrator(try base).status(db).isUpToDate)
+        // The runner's own record refuses writes from anyone else.
+        #expect(throws: SQLiteError.self) { try db.execute("DELETE FROM _migrations") }
+        #expect(throws: SQLiteError.self) { try db.execute("UPDATE _schema_files SET checksum = 'x'") }
     }
 
     @Test func statusListsAppliedAndPending() throws {

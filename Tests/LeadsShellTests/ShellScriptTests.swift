@@ -175,12 +175,19 @@ struct ShellRun {
     }
 
     @Test func refusalsExitNonZeroAndLeaveTheFileAlone() throws {
-        let other = try Database(path: db)
+        let other = try Database(path: db, plain: true)  // another program's file, in rollback-journal mode
         try other.execute("CREATE TABLE notes(x)")
         let run = ShellRun(["migrate", "--db", db])
         #expect(run.status == 1)
-        #expect(run.err == "leads: error: \(db) is not a LeadDB database: it already has tables (notes) and no LeadDB migration history. Nothing was changed; open a LeadDB file or a new path.\n")
+        #expect(run.err == "leads: error: \(db) is not a LeadDB database: it already has tables (notes) and no LeadDB application_id. Nothing was changed; open a LeadDB file or a new path.\n")
         #expect(try other.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) == 1)
+        // Not even its journal mode: no -wal file appears beside another program's database.
+        #expect(try other.scalar("PRAGMA journal_mode", as: String.self) == "delete")
+        #expect(!FileManager.default.fileExists(atPath: db + "-wal"))
+        // Nor does the shell switch it when it opens the file to look.
+        #expect(ShellRun(["--db", db, "-c", "SELECT count(*) FROM notes"]).out == "0\n")
+        #expect(!FileManager.default.fileExists(atPath: db + "-wal"))
+        #expect(ShellRun(["migrate", "--db", ""]).status == 2)
     }
 
     @Test func usageErrorsExitTwo() {
@@ -221,6 +228,7 @@ struct ShellRun {
         #expect(ShellRun(["migrate", "--db", path]).status == 0)
         // As if this binary's schema were newer than the file's.
         let db = try Database(path: path)
+        try db.execute("DROP TRIGGER _schema_files_before_update_runner")
         try db.execute("UPDATE _schema_files SET checksum = 'old' WHERE file_name = '00_clock.sql'")
         let run = ShellRun(["--db", path], stdin: "SELECT 1;\n")
         #expect(run.err == "warning: \(path) has a changed schema; run `leads migrate --db \(path)` to apply.\n")
