@@ -17,10 +17,26 @@ final class LeadFixture {
     let db: Database
     static let start = "2026-11-24T09:00:00.000Z"
 
-    init(_ writer: Writer, now: String = LeadFixture.start) throws {
-        let path = dir.file("leads.db")
+    /// One freshly migrated file per test process, copied for each fixture: migrating is the same
+    /// every time, and copying a file is much cheaper than running the deploy again.
+    static let template: Result<String, any Error> = Result {
+        // Templates left by earlier runs are removed; this run's is removed by the next.
+        let folder = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("leaddb-template-") {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+        let path = folder + "/leaddb-template-\(getpid())-\(UUID().uuidString).db"
         let setup = try Database(path: path)
         try LeadDatabase.migrator().migrate(setup)
+        try setup.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return path
+    }
+
+    init(_ writer: Writer, now: String = LeadFixture.start) throws {
+        let path = dir.file("leads.db")
+        try FileManager.default.copyItem(atPath: try Self.template.get(), toPath: path)
+        let setup = try Database(path: path)
+        #expect(try LeadDatabase.migrator().status(setup).isUpToDate)
         try setup.execute("UPDATE settings SET value = ? WHERE key = 'clock.now'", [now])
         db = try Database(path: path, plain: writer == .plain)
         #expect(try db.scalar("PRAGMA foreign_keys", as: Int.self) == (writer == .plain ? 0 : 1))
