@@ -38,24 +38,24 @@ SELECT key FROM settings
 
 CREATE TRIGGER settings_after_insert_check AFTER INSERT ON settings
 BEGIN
-    SELECT json_extract('{}', problem) FROM setting_problems WHERE key = NEW.key;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM setting_problems WHERE key = NEW.key;
 END;
 
 CREATE TRIGGER settings_after_update_check AFTER UPDATE ON settings
 BEGIN
-    SELECT json_extract('{}', problem) FROM setting_problems WHERE key = NEW.key;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM setting_problems WHERE key = NEW.key;
 END;
 
 CREATE TRIGGER settings_before_update_key BEFORE UPDATE OF key ON settings
 WHEN NEW.key IS NOT OLD.key AND OLD.key IN (SELECT key FROM required_settings)
 BEGIN
-    SELECT json_extract('{}', 'required_setting: ' || OLD.key || ' is read by the rules and cannot be renamed; set its value instead');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_setting: ' || OLD.key || ' is read by the rules and cannot be renamed; set its value instead'));
 END;
 
 CREATE TRIGGER settings_before_delete_required BEFORE DELETE ON settings
 WHEN OLD.key IN (SELECT key FROM required_settings)
 BEGIN
-    SELECT json_extract('{}', 'required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead'));
 END;
 
 -- A new half-life changes every lead's engagement: re-anchor each lead at now, summing its activities

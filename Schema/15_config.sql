@@ -44,63 +44,63 @@ SELECT 'routing_rules', id,
 
 CREATE TRIGGER activity_kinds_after_insert_config AFTER INSERT ON activity_kinds
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'activity_kinds' AND row_key = NEW.kind;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'activity_kinds' AND row_key = NEW.kind;
 END;
 
 CREATE TRIGGER activity_kinds_after_update_config AFTER UPDATE ON activity_kinds
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'activity_kinds' AND row_key = NEW.kind;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'activity_kinds' AND row_key = NEW.kind;
 END;
 
 CREATE TRIGGER sla_policies_after_insert_config AFTER INSERT ON sla_policies
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_policies' AND row_key = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'sla_policies' AND row_key = NEW.id;
 END;
 
 CREATE TRIGGER sla_policies_after_update_config AFTER UPDATE ON sla_policies
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_policies' AND row_key = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'sla_policies' AND row_key = NEW.id;
 END;
 
 CREATE TRIGGER sla_escalations_after_insert_config AFTER INSERT ON sla_escalations
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_escalations' AND row_key = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'sla_escalations' AND row_key = NEW.id;
 END;
 
 CREATE TRIGGER sla_escalations_after_update_config AFTER UPDATE ON sla_escalations
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'sla_escalations' AND row_key = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'sla_escalations' AND row_key = NEW.id;
 END;
 
 CREATE TRIGGER nurture_steps_after_insert_config AFTER INSERT ON nurture_steps
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'nurture_steps' AND row_key = NEW.sequence_id || '/' || NEW.position;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'nurture_steps' AND row_key = NEW.sequence_id || '/' || NEW.position;
 END;
 
 CREATE TRIGGER nurture_steps_after_update_config AFTER UPDATE ON nurture_steps
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'nurture_steps' AND row_key = NEW.sequence_id || '/' || NEW.position;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'nurture_steps' AND row_key = NEW.sequence_id || '/' || NEW.position;
 END;
 
 CREATE TRIGGER fit_rules_before_insert_config BEFORE INSERT ON fit_rules
 WHEN NOT (typeof(NEW.points) IN ('integer', 'real') AND NEW.points BETWEEN -1000 AND 1000)
   OR (NEW.operator IN ('>=', '<=') AND CAST(NEW.value AS REAL) || '' <> NEW.value AND CAST(NEW.value AS INTEGER) || '' <> NEW.value)
 BEGIN
-    SELECT json_extract('{}', 'invalid_config: fit rule ' || coalesce(NEW.attribute, '') || ' ' || coalesce(NEW.operator, '')
-        || ' needs points from -1000 to 1000 and, for >= and <=, a number; got ' || quote(NEW.value) || ' and ' || quote(NEW.points));
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_config: fit rule ' || coalesce(NEW.attribute, '') || ' ' || coalesce(NEW.operator, '')
+        || ' needs points from -1000 to 1000 and, for >= and <=, a number; got ' || quote(NEW.value) || ' and ' || quote(NEW.points)));
 END;
 
 CREATE TRIGGER fit_rules_after_update_config AFTER UPDATE ON fit_rules
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'fit_rules' AND row_key = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'fit_rules' AND row_key = NEW.id;
 END;
 
 CREATE TRIGGER routing_rules_after_insert_config AFTER INSERT ON routing_rules
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id;
 END;
 
 CREATE TRIGGER routing_rules_after_update_config AFTER UPDATE ON routing_rules
 BEGIN
-    SELECT json_extract('{}', problem) FROM config_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id;
 END;

@@ -30,14 +30,22 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
 
 -- What is wrong with a stored lead, if anything: the first problem, as `code: message`.
 CREATE VIEW lead_problems AS
-SELECT id, CASE
+SELECT l.id, p.value AS problem,
+       -- the value at fault, for programs (rule_error passes it on)
+       (SELECT CASE typeof(v) WHEN 'blob' THEN NULL ELSE CAST(v AS TEXT) END FROM (SELECT CASE substr(p.value, 1, instr(p.value, ':') - 1)
+           WHEN 'invalid_email' THEN l.email WHEN 'invalid_phone' THEN l.phone WHEN 'invalid_company_size' THEN l.company_size
+           WHEN 'invalid_country' THEN l.country WHEN 'invalid_amount' THEN l.amount WHEN 'unknown_lost_reason' THEN l.lost_reason
+       END AS v)) AS value
+  FROM lead_records AS l
+  -- (through json_each, so the problem is worked out once per row however often it is read)
+  JOIN json_each(json_array(CASE
     WHEN email IS NULL AND phone IS NULL AND erased_at IS NULL
         THEN 'missing_contact: a lead needs an email or a phone'
     -- Text fields: one line of at most 500 characters, no NUL byte (which cuts text short in most programs).
     WHEN length(email) > 500 OR length(first_name) > 500 OR length(last_name) > 500 OR length(company) > 500
       OR length(title) > 500 OR length(industry) > 500 OR length(country) > 500 OR length(source) > 500
       OR length(campaign) > 500 OR length(phone) > 500
-        THEN 'invalid_text: a field of lead ' || id || ' is longer than 500 characters ('
+        THEN 'invalid_text: a field of lead ' || l.id || ' is longer than 500 characters ('
              || CASE WHEN length(email) > 500 THEN 'email' WHEN length(first_name) > 500 THEN 'first_name'
                      WHEN length(last_name) > 500 THEN 'last_name' WHEN length(company) > 500 THEN 'company'
                      WHEN length(title) > 500 THEN 'title' WHEN length(industry) > 500 THEN 'industry'
@@ -45,17 +53,17 @@ SELECT id, CASE
                      WHEN length(campaign) > 500 THEN 'campaign' ELSE 'phone' END || ')'
     WHEN instr(first_name, char(0)) OR instr(last_name, char(0)) OR instr(company, char(0)) OR instr(title, char(0))
       OR instr(industry, char(0)) OR instr(country, char(0)) OR instr(source, char(0)) OR instr(campaign, char(0))
-        THEN 'invalid_text: a field of lead ' || id || ' contains a NUL byte ('
+        THEN 'invalid_text: a field of lead ' || l.id || ' contains a NUL byte ('
              || CASE WHEN instr(first_name, char(0)) THEN 'first_name' WHEN instr(last_name, char(0)) THEN 'last_name'
                      WHEN instr(company, char(0)) THEN 'company' WHEN instr(title, char(0)) THEN 'title'
                      WHEN instr(industry, char(0)) THEN 'industry' WHEN instr(country, char(0)) THEN 'country'
                      WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ')'
     -- Stored as the input views store it, whoever wrote the row (a program writing lead_records directly
     -- would otherwise store an address a later capture does not find, or a country no rule compares).
-    WHEN email IS NOT NULL AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(lead_records.email))
+    WHEN email IS NOT NULL AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(l.email))
         THEN 'invalid_email: ' || email || ' is not stored normalised (trimmed, lower case): capture through lead_intake or update through leads'
-    WHEN country IS NOT NULL AND country IS NOT (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(lead_records.country))
-        THEN 'invalid_country: ' || country || ' is not stored as its ISO code (' || (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(lead_records.country))
+    WHEN country IS NOT NULL AND country IS NOT (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country))
+        THEN 'invalid_country: ' || country || ' is not stored as its ISO code (' || (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country))
              || '): update through leads'
     WHEN email IS NOT NULL AND NOT (
             length(email) <= 254
@@ -73,7 +81,7 @@ SELECT id, CASE
         THEN 'invalid_company_size: ' || company_size || ' is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)'
     -- (copied into the stage check, 40_stages.sql, so a move with a bad amount names it; a test checks both agree)
     WHEN amount IS NOT NULL AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0 AND amount < 1e15)
-        THEN 'invalid_amount: lead ' || id || ' amount ' || CASE typeof(amount) WHEN 'blob' THEN 'of bytes' ELSE quote(amount) END
+        THEN 'invalid_amount: lead ' || l.id || ' amount ' || CASE typeof(amount) WHEN 'blob' THEN 'of bytes' ELSE quote(amount) END
              || ' is not a number above 0 and below 1e15 (write 12000 or 12000.50: no thousands separators, units or currency)'
     WHEN lost_reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lost_reasons WHERE reason = lost_reason)
         THEN 'unknown_lost_reason: ' || lost_reason || ' is not in lost_reasons (one of: '
@@ -81,18 +89,18 @@ SELECT id, CASE
     -- A stage's requirements hold for as long as the lead is in it, not only on the way in.
     WHEN erased_at IS NULL AND (SELECT requires_amount FROM stages WHERE name = stage) = 1
          AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0)
-        THEN 'missing_amount: lead ' || id || ' is in ' || stage || ', which needs an amount above 0 (move it first, or set another amount)'
+        THEN 'missing_amount: lead ' || l.id || ' is in ' || stage || ', which needs an amount above 0 (move it first, or set another amount)'
     WHEN erased_at IS NULL AND (SELECT requires_lost_reason FROM stages WHERE name = stage) = 1 AND lost_reason IS NULL
-        THEN 'missing_lost_reason: lead ' || id || ' is in ' || stage || ', which needs a lost_reason (move it first, or set another reason)'
-    END AS problem
-FROM lead_records
-WHERE problem IS NOT NULL;
+        THEN 'missing_lost_reason: lead ' || l.id || ' is in ' || stage || ', which needs a lost_reason (move it first, or set another reason)'
+    END)) AS p
+ WHERE p.value IS NOT NULL;
 
 -- A new lead is checked, then gets its scoring row with its fit, its place in the stage counts and its
 -- search entry. One trigger, not four: each trigger a statement fires costs about as much as a row.
 CREATE TRIGGER lead_records_after_insert AFTER INSERT ON lead_records
 BEGIN
-    SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('lead', id, 'value', value)))
+      FROM lead_problems WHERE id = NEW.id;
     INSERT INTO _search_queue(lead_id) VALUES (NEW.id) ON CONFLICT (lead_id) DO NOTHING;
     INSERT INTO lead_scores(lead_id, fit_score)
     VALUES (NEW.id, (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id));
@@ -104,13 +112,15 @@ CREATE TRIGGER lead_records_after_update_check
 AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
                 lost_reason, amount ON lead_records
 BEGIN
-    SELECT json_extract('{}', problem) FROM lead_problems WHERE id = NEW.id;
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('lead', id, 'value', value)))
+      FROM lead_problems WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER lead_records_before_update_email_unique BEFORE UPDATE OF email ON lead_records
 WHEN NEW.email IS NOT OLD.email AND NEW.email IS NOT NULL
 BEGIN
-    SELECT json_extract('{}', 'duplicate_email: ' || NEW.email || ' already belongs to lead ' || id)
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('duplicate_email: ' || NEW.email || ' already belongs to lead ' || id, json_object('lead', id, 'value', NEW.email)))
       FROM lead_records WHERE email = NEW.email AND id <> NEW.id;
 END;
 
@@ -118,7 +128,9 @@ END;
 CREATE TRIGGER lead_records_before_update_suppressed BEFORE UPDATE OF email, phone ON lead_records
 WHEN (NEW.email IS NOT OLD.email OR NEW.phone IS NOT OLD.phone) AND EXISTS (SELECT 1 FROM suppressed_emails)
 BEGIN
-    SELECT json_extract('{}', 'suppressed: ' || s.value || ' belongs to a person who was erased on request; it cannot be stored again')
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('suppressed: ' || s.value || ' belongs to a person who was erased on request; it cannot be stored again',
+                                       json_object('value', s.value)))
       FROM suppressed_contacts AS s
      WHERE s.arg = json_array(CASE WHEN NEW.email IS NOT OLD.email THEN NEW.email END,
                               CASE WHEN NEW.phone IS NOT OLD.phone THEN NEW.phone END);
@@ -128,7 +140,9 @@ END;
 -- rest is maintained by LeadDB. Email and phone are normalised as on capture.
 CREATE TRIGGER leads_instead_of_update INSTEAD OF UPDATE ON leads
 BEGIN
-    SELECT json_extract('{}', 'read_only: leads.' || col || ' is maintained by LeadDB and cannot be set (lead ' || OLD.id || ')')
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('read_only: leads.' || col || ' is maintained by LeadDB and cannot be set (lead ' || OLD.id || ')',
+                                       json_object('lead', OLD.id, 'column', col)))
       FROM (SELECT CASE
                 WHEN NEW.id IS NOT OLD.id THEN 'id'
                 WHEN NEW.fit_score IS NOT OLD.fit_score THEN 'fit_score'
@@ -150,11 +164,11 @@ BEGIN
      WHERE col IS NOT NULL;
 
     -- An erased lead keeps only its non-personal facts: nothing more is written to it.
-    SELECT json_extract('{}', 'erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; it cannot be changed')
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; it cannot be changed'))
      WHERE OLD.erased_at IS NOT NULL;
 
     -- What only a write through this view can get wrong: a value that cannot be read.
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN NEW.company_size IS NOT OLD.company_size AND cs.problem IS NOT NULL
             THEN 'invalid_company_size: ' || NEW.company_size || ' ' || cs.problem
         WHEN NEW.email IS NOT OLD.email AND em.problem IS NOT NULL
@@ -163,7 +177,7 @@ BEGIN
             THEN 'invalid_phone: the phone of lead ' || OLD.id || ' ' || ph.problem
         WHEN NEW.consent IS NOT OLD.consent AND cn.problem IS NOT NULL
             THEN 'invalid_consent: consent ' || NEW.consent || ' ' || cn.problem
-        END)
+        END))
       FROM company_size_input AS cs, email_input AS em, phone_input AS ph, consent_input AS cn
      WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND em.arg = json_array(CAST(NEW.email AS TEXT))
        AND ph.arg = json_array(CAST(NEW.phone AS TEXT)) AND cn.arg = json_array(CAST(NEW.consent AS TEXT))
@@ -258,7 +272,7 @@ END;
 CREATE TRIGGER lead_records_before_update_id BEFORE UPDATE OF id ON lead_records
 WHEN NEW.id IS NOT OLD.id
 BEGIN
-    SELECT json_extract('{}', 'read_only: lead ' || OLD.id || ' keeps its id');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('read_only: lead ' || OLD.id || ' keeps its id'));
 END;
 
 -- An owner changes only through an assignment (UPDATE leads SET owner_id = ... makes one), so every
@@ -267,8 +281,8 @@ CREATE TRIGGER lead_records_before_update_owner BEFORE UPDATE OF owner_id ON lea
 WHEN NEW.owner_id IS NOT OLD.owner_id
  AND NEW.owner_id IS NOT (SELECT a.rep_id FROM assignments AS a WHERE a.lead_id = NEW.id ORDER BY a.id DESC LIMIT 1)
 BEGIN
-    SELECT json_extract('{}', 'use_assignment: the owner of lead ' || OLD.id
-        || ' changes through UPDATE leads SET owner_id = ... (checked, logged and counted), not lead_records');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('use_assignment: the owner of lead ' || OLD.id
+        || ' changes through UPDATE leads SET owner_id = ... (checked, logged and counted), not lead_records'));
 END;
 
 -- The scoring row of a lead is kept by the rules; it is never deleted.

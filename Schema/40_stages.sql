@@ -5,29 +5,36 @@
 CREATE TRIGGER lead_records_before_update_stage_check BEFORE UPDATE OF stage ON lead_records
 WHEN NEW.stage IS NOT OLD.stage
 BEGIN
-    SELECT json_extract('{}', CASE
+    -- Each refusal carries the lead, the stages and (for a move that is not allowed) the allowed ones.
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = CASE
         WHEN s.name IS NULL
-            THEN 'unknown_stage: lead ' || OLD.id || ' cannot move to ' || coalesce(NEW.stage, 'NULL')
-                 || ': no such stage (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'
+            THEN json_array('unknown_stage: lead ' || OLD.id || ' cannot move to ' || coalesce(NEW.stage, 'NULL')
+                 || ': no such stage (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')',
+                 json_object('lead', OLD.id, 'from', OLD.stage, 'to', NEW.stage))
         WHEN t.to_stage IS NULL
-            THEN 'invalid_transition: lead ' || OLD.id || ' cannot move from ' || OLD.stage || ' to ' || NEW.stage
+            THEN json_array('invalid_transition: lead ' || OLD.id || ' cannot move from ' || OLD.stage || ' to ' || NEW.stage
                  || ' (allowed: ' || coalesce((SELECT group_concat(to_stage, ', ') FROM (
                         SELECT t2.to_stage FROM stage_transitions t2 JOIN stages s2 ON s2.name = t2.to_stage
-                         WHERE t2.from_stage = OLD.stage ORDER BY s2.position)), 'none') || ')'
+                         WHERE t2.from_stage = OLD.stage ORDER BY s2.position)), 'none') || ')',
+                 json_object('lead', OLD.id, 'from', OLD.stage, 'to', NEW.stage,
+                             'allowed', (SELECT json_group_array(to_stage) FROM (
+                                 SELECT t2.to_stage FROM stage_transitions t2 JOIN stages s2 ON s2.name = t2.to_stage
+                                  WHERE t2.from_stage = OLD.stage ORDER BY s2.position))))
         -- The amount rule is lead_problems' (30_leads.sql), copied here so a move that brings a bad
         -- amount says what is wrong with it rather than that it is missing; a test checks both agree.
         WHEN NEW.amount IS NOT NULL AND NOT (typeof(NEW.amount) IN ('integer', 'real') AND NEW.amount > 0 AND NEW.amount < 1e15)
-            THEN 'invalid_amount: lead ' || OLD.id || ' amount ' || CASE typeof(NEW.amount) WHEN 'blob' THEN 'of bytes' ELSE quote(NEW.amount) END
-                 || ' is not a number above 0 and below 1e15 (write 12000 or 12000.50: no thousands separators, units or currency)'
+            THEN json_array('invalid_amount: lead ' || OLD.id || ' amount ' || CASE typeof(NEW.amount) WHEN 'blob' THEN 'of bytes' ELSE quote(NEW.amount) END
+                 || ' is not a number above 0 and below 1e15 (write 12000 or 12000.50: no thousands separators, units or currency)',
+                 json_object('lead', OLD.id))
         WHEN s.requires_amount AND NOT (typeof(NEW.amount) IN ('integer', 'real') AND NEW.amount > 0)
-            THEN 'missing_amount: lead ' || OLD.id || ' needs an amount above 0 to move to ' || NEW.stage
-                 || ' (set both: UPDATE leads SET stage = ..., amount = ...)'
+            THEN json_array('missing_amount: lead ' || OLD.id || ' needs an amount above 0 to move to ' || NEW.stage
+                 || ' (set both: UPDATE leads SET stage = ..., amount = ...)', json_object('lead', OLD.id, 'to', NEW.stage))
         WHEN s.requires_lost_reason AND NEW.lost_reason IS NULL
-            THEN 'missing_lost_reason: lead ' || OLD.id || ' needs a lost_reason to move to ' || NEW.stage
-                 || ' (one of: ' || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')'
+            THEN json_array('missing_lost_reason: lead ' || OLD.id || ' needs a lost_reason to move to ' || NEW.stage
+                 || ' (one of: ' || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')', json_object('lead', OLD.id, 'to', NEW.stage))
         WHEN s.requires_owner AND NEW.owner_id IS NULL
-            THEN 'missing_owner: lead ' || OLD.id || ' needs an owner to move to ' || NEW.stage
-                 || ' (set both: UPDATE leads SET stage = ..., owner_id = ...)'
+            THEN json_array('missing_owner: lead ' || OLD.id || ' needs an owner to move to ' || NEW.stage
+                 || ' (set both: UPDATE leads SET stage = ..., owner_id = ...)', json_object('lead', OLD.id, 'to', NEW.stage))
         END)
       FROM (SELECT 1)
       LEFT JOIN stages AS s ON s.name = NEW.stage
@@ -184,11 +191,11 @@ SELECT s.name AS stage,
 CREATE TRIGGER stages_before_update_name BEFORE UPDATE OF name ON stages
 WHEN NEW.name IS NOT OLD.name
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN u.required THEN 'required_stage: stage ' || OLD.name || ' is named by the rules and cannot be renamed'
         WHEN u.in_use THEN 'stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
              || ' leads or appears in their history; add a stage named ' || NEW.name || ' and move the leads instead'
-        END)
+        END))
       FROM stage_usage AS u WHERE u.stage = OLD.name;
 END;
 
@@ -203,18 +210,18 @@ END;
 CREATE TRIGGER stages_before_update_outcome BEFORE UPDATE OF outcome ON stages
 WHEN NEW.outcome IS NOT OLD.outcome
 BEGIN
-    SELECT json_extract('{}', 'stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
-        || ' leads; its outcome decides whether they are open, so it cannot change while leads are in it')
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
+        || ' leads; its outcome decides whether they are open, so it cannot change while leads are in it'))
       FROM stage_usage AS u WHERE u.stage = OLD.name AND u.leads > 0;
 END;
 
 CREATE TRIGGER stages_before_delete BEFORE DELETE ON stages
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN u.required THEN 'required_stage: stage ' || OLD.name || ' is named by the rules and cannot be deleted'
         WHEN u.in_use THEN 'stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
              || ' leads or appears in their history; remove its transitions instead so no lead can enter it'
-        END)
+        END))
       FROM stage_usage AS u WHERE u.stage = OLD.name;
 END;
 
@@ -226,16 +233,16 @@ END;
 
 CREATE TRIGGER stage_transitions_after_insert_check AFTER INSERT ON stage_transitions
 BEGIN
-    SELECT json_extract('{}', 'unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
-        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')')
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
+        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'))
      WHERE NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
         OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage);
 END;
 
 CREATE TRIGGER stage_transitions_after_update_check AFTER UPDATE ON stage_transitions
 BEGIN
-    SELECT json_extract('{}', 'unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
-        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')')
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
+        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'))
      WHERE NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
         OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage);
 END;
@@ -258,16 +265,16 @@ WHEN NEW.reason IS NOT OLD.reason
  AND (EXISTS (SELECT 1 FROM lead_records WHERE lost_reason = OLD.reason)
       OR EXISTS (SELECT 1 FROM stage_history WHERE lost_reason = OLD.reason))
 BEGIN
-    SELECT json_extract('{}', 'reason_in_use: lost reason ' || OLD.reason
-        || ' is recorded on leads or in their history; add a reason named ' || NEW.reason || ' instead');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('reason_in_use: lost reason ' || OLD.reason
+        || ' is recorded on leads or in their history; add a reason named ' || NEW.reason || ' instead'));
 END;
 
 CREATE TRIGGER lost_reasons_before_delete BEFORE DELETE ON lost_reasons
 WHEN EXISTS (SELECT 1 FROM lead_records WHERE lost_reason = OLD.reason)
   OR EXISTS (SELECT 1 FROM stage_history WHERE lost_reason = OLD.reason)
 BEGIN
-    SELECT json_extract('{}', 'reason_in_use: lost reason ' || OLD.reason
-        || ' is recorded on leads or in their history and cannot be deleted');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('reason_in_use: lost reason ' || OLD.reason
+        || ' is recorded on leads or in their history and cannot be deleted'));
 END;
 
 -- A requirement switched on holds for the leads already in the stage: it is refused while one of them
@@ -281,10 +288,10 @@ WHEN (NEW.requires_amount = 1 AND OLD.requires_amount = 0
   OR (NEW.requires_owner = 1 AND OLD.requires_owner = 0
       AND EXISTS (SELECT 1 FROM lead_records WHERE stage = OLD.name AND erased_at IS NULL AND owner_id IS NULL))
 BEGIN
-    SELECT json_extract('{}', 'stage_in_use: leads in ' || OLD.name || ' do not meet the new requirement yet ('
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('stage_in_use: leads in ' || OLD.name || ' do not meet the new requirement yet ('
         || (SELECT count(*) FROM lead_records WHERE stage = OLD.name AND erased_at IS NULL
               AND (NEW.requires_amount = 1 AND NOT (typeof(amount) IN ('integer', 'real') AND amount > 0)
                    OR NEW.requires_lost_reason = 1 AND lost_reason IS NULL
                    OR NEW.requires_owner = 1 AND owner_id IS NULL))
-        || ' leads); give them what it needs first');
+        || ' leads); give them what it needs first'));
 END;

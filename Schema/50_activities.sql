@@ -20,16 +20,16 @@ BEGIN
       LEFT JOIN activity_kinds AS k ON k.kind = lower(trim(NEW.kind))
      WHERE CASE
         WHEN NEW.lead_id IS NULL
-            THEN json_extract('{}', 'missing_lead: an activity needs a lead_id')
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('missing_lead: an activity needs a lead_id'))
         WHEN l.id IS NULL
-            THEN json_extract('{}', 'unknown_lead: no lead has id ' || NEW.lead_id)
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_lead: no lead has id ' || NEW.lead_id))
         WHEN l.erased_at IS NOT NULL
-            THEN json_extract('{}', 'erased_lead: lead ' || l.id || ' was erased; no activity is recorded for it')
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('erased_lead: lead ' || l.id || ' was erased; no activity is recorded for it'))
         WHEN k.kind IS NULL
-            THEN json_extract('{}', 'unknown_kind: ' || coalesce(NEW.kind, 'NULL') || ' is not an activity kind (kinds: '
-                 || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')')
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_kind: ' || coalesce(NEW.kind, 'NULL') || ' is not an activity kind (kinds: '
+                 || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')', json_object('value', NEW.kind)))
         WHEN x.problem IS NOT NULL
-            THEN json_extract('{}', 'invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem)
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem))
         ELSE 1 END;
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
@@ -104,26 +104,26 @@ END;
 CREATE TRIGGER activity_kinds_before_update_kind BEFORE UPDATE OF kind ON activity_kinds
 WHEN NEW.kind IS NOT OLD.kind
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN OLD.kind IN ('form_submit', 'unsubscribe')
             THEN 'required_kind: activity kind ' || OLD.kind || ' is logged by the rules and cannot be renamed'
         WHEN EXISTS (SELECT 1 FROM activity_log WHERE kind = OLD.kind)
             THEN 'kind_in_use: activity kind ' || OLD.kind || ' is in the activity log; add a kind named ' || NEW.kind || ' instead'
-        END);
+        END));
 END;
 
 CREATE TRIGGER activity_kinds_before_delete BEFORE DELETE ON activity_kinds
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN OLD.kind IN ('form_submit', 'unsubscribe')
             THEN 'required_kind: activity kind ' || OLD.kind || ' is logged by the rules and cannot be deleted'
         WHEN EXISTS (SELECT 1 FROM activity_log WHERE kind = OLD.kind)
             THEN 'kind_in_use: activity kind ' || OLD.kind || ' is in the activity log and cannot be deleted; set its points to 0 instead'
-        END);
+        END));
 END;
 
 CREATE TRIGGER activity_kinds_before_update_direction BEFORE UPDATE OF direction ON activity_kinds
 WHEN NEW.direction IS NOT OLD.direction AND OLD.kind IN ('form_submit', 'unsubscribe')
 BEGIN
-    SELECT json_extract('{}', 'required_kind: activity kind ' || OLD.kind || ' must stay inbound');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_kind: activity kind ' || OLD.kind || ' must stay inbound'));
 END;

@@ -28,26 +28,27 @@ BEGIN
      WHERE NEW.capture_key IS NOT NULL AND EXISTS (SELECT 1 FROM captures WHERE capture_key = NEW.capture_key);
 
     -- What only the intake can check; the lead's own rules (email, phone, size, amount) run on lead_records.
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = CASE
         WHEN NEW.capture_key IS NOT NULL AND NOT (typeof(NEW.capture_key) = 'text' AND length(NEW.capture_key) BETWEEN 1 AND 200)
-            THEN 'invalid_capture_key: capture_key must be text of 1 to 200 characters; got ' || quote(NEW.capture_key)
+            THEN json_array('invalid_capture_key: capture_key must be text of 1 to 200 characters; got ' || quote(NEW.capture_key))
         WHEN cn.problem IS NOT NULL
-            THEN 'invalid_consent: consent ' || NEW.consent || ' ' || cn.problem
+            THEN json_array('invalid_consent: consent ' || NEW.consent || ' ' || cn.problem, json_object('value', NEW.consent))
         WHEN t.problem IS NOT NULL
-            THEN 'invalid_time: captured_at ' || NEW.captured_at || ' ' || t.problem
+            THEN json_array('invalid_time: captured_at ' || NEW.captured_at || ' ' || t.problem, json_object('value', NEW.captured_at))
         WHEN t.future IS NOT NULL
-            THEN 'invalid_time: captured_at ' || NEW.captured_at || ' ' || t.future
+            THEN json_array('invalid_time: captured_at ' || NEW.captured_at || ' ' || t.future, json_object('value', NEW.captured_at))
         WHEN cs.problem IS NOT NULL
-            THEN 'invalid_company_size: ' || NEW.company_size || ' ' || cs.problem
+            THEN json_array('invalid_company_size: ' || NEW.company_size || ' ' || cs.problem, json_object('value', CAST(NEW.company_size AS TEXT)))
         WHEN em.problem IS NOT NULL
-            THEN 'invalid_email: the email ' || em.problem
+            THEN json_array('invalid_email: the email ' || em.problem, json_object('value', CAST(NEW.email AS TEXT)))
         WHEN ph.problem IS NOT NULL
-            THEN 'invalid_phone: the phone ' || ph.problem
+            THEN json_array('invalid_phone: the phone ' || ph.problem, json_object('value', CAST(NEW.phone AS TEXT)))
         -- An erased person's email or phone (kept only as hashes, see 95_privacy.sql) cannot be captured again.
         WHEN (NEW.email IS NOT NULL OR NEW.phone IS NOT NULL) AND EXISTS (SELECT 1 FROM suppressed_emails)
              AND EXISTS (SELECT 1 FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone))
-            THEN 'suppressed: ' || (SELECT s.value FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone) ORDER BY s.position LIMIT 1)
-                 || ' belongs to a person who was erased on request; it cannot be captured again'
+            THEN (SELECT json_array('suppressed: ' || s.value || ' belongs to a person who was erased on request; it cannot be captured again',
+                                    json_object('value', s.value))
+                    FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone) ORDER BY s.position LIMIT 1)
         END)
       FROM consent_input AS cn, time_input AS t, company_size_input AS cs, email_input AS em, phone_input AS ph
      WHERE cn.arg = json_array(CAST(NEW.consent AS TEXT)) AND t.arg = json_array(CAST(NEW.captured_at AS TEXT))

@@ -93,7 +93,7 @@ END;
 -- applied to the lead and the reps' counts.
 CREATE TRIGGER assignments_before_insert_check BEFORE INSERT ON assignments
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN l.id IS NULL
             THEN 'unknown_lead: no lead has id ' || coalesce(NEW.lead_id, 'NULL')
         WHEN l.erased_at IS NOT NULL
@@ -108,7 +108,7 @@ BEGIN
         WHEN NEW.rep_id IS NULL AND l.owner_id IS NOT NULL AND s.requires_owner = 1
             THEN 'missing_owner: lead ' || l.id || ' is in ' || l.stage
                  || ', which needs an owner; assign another rep instead (UPDATE leads SET owner_id = ...)'
-        END)
+        END, json_object('lead', NEW.lead_id, 'rep', NEW.rep_id)))
       FROM (SELECT 1)
       LEFT JOIN lead_records AS l ON l.id = NEW.lead_id
       LEFT JOIN stages AS s ON s.name = l.stage
@@ -193,12 +193,12 @@ SELECT r.id, 'warning',
 
 CREATE TRIGGER reps_after_insert_check AFTER INSERT ON reps
 BEGIN
-    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
 END;
 
 CREATE TRIGGER reps_after_update_check AFTER UPDATE OF team, manager_id, capacity ON reps
 BEGIN
-    SELECT json_extract('{}', problem) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM rep_problems WHERE id = NEW.id AND severity = 'error';
 END;
 
 -- The counts a rep carries are kept by the rules: an assignment moves open_leads by one lead and
@@ -216,14 +216,14 @@ END;
 -- A rep who has held leads is part of their history: deactivate instead of deleting.
 CREATE TRIGGER reps_before_delete BEFORE DELETE ON reps
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN EXISTS (SELECT 1 FROM assignments WHERE rep_id = OLD.id OR previous_rep_id = OLD.id)
           OR EXISTS (SELECT 1 FROM lead_records WHERE owner_id = OLD.id)
             THEN 'rep_in_use: rep ' || OLD.id || ' (' || OLD.name || ') owns ' || OLD.open_leads
                  || ' open leads and appears in their history; deactivate instead: UPDATE reps SET active = 0 WHERE id = ' || OLD.id
         WHEN EXISTS (SELECT 1 FROM reps WHERE manager_id = OLD.id) OR EXISTS (SELECT 1 FROM teams WHERE manager_id = OLD.id)
             THEN 'rep_in_use: rep ' || OLD.id || ' (' || OLD.name || ') manages other reps or a team; name another manager first'
-        END);
+        END));
 END;
 
 CREATE TRIGGER reps_after_update_deactivate AFTER UPDATE OF active ON reps
@@ -242,13 +242,13 @@ END;
 CREATE TRIGGER teams_after_insert_check AFTER INSERT ON teams
 WHEN NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id)
 BEGIN
-    SELECT json_extract('{}', 'unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep'));
 END;
 
 CREATE TRIGGER teams_after_update_check AFTER UPDATE OF manager_id ON teams
 WHEN NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id)
 BEGIN
-    SELECT json_extract('{}', 'unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep'));
 END;
 
 CREATE TRIGGER teams_before_update_name BEFORE UPDATE OF name ON teams
@@ -266,27 +266,27 @@ END;
 
 CREATE TRIGGER teams_before_delete BEFORE DELETE ON teams
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN OLD.name = 'default'
             THEN 'required_team: the default team receives leads no routing rule matches; it cannot be deleted'
         WHEN EXISTS (SELECT 1 FROM reps WHERE team = OLD.name) OR EXISTS (SELECT 1 FROM routing_rules WHERE team = OLD.name)
             THEN 'team_in_use: team ' || OLD.name || ' has reps or routing rules; move them to another team first'
-        END);
+        END));
 END;
 
 -- Routing rules name a team that exists.
 CREATE TRIGGER routing_rules_after_insert_check AFTER INSERT ON routing_rules
 WHEN NOT EXISTS (SELECT 1 FROM teams WHERE name = NEW.team)
 BEGIN
-    SELECT json_extract('{}', 'unknown_team: routing rule ' || NEW.id || ' names team ' || coalesce(NEW.team, 'NULL')
-        || ', which does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_team: routing rule ' || NEW.id || ' names team ' || coalesce(NEW.team, 'NULL')
+        || ', which does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')'));
 END;
 
 CREATE TRIGGER routing_rules_after_update_check AFTER UPDATE OF team ON routing_rules
 WHEN NOT EXISTS (SELECT 1 FROM teams WHERE name = NEW.team)
 BEGIN
-    SELECT json_extract('{}', 'unknown_team: routing rule ' || NEW.id || ' names team ' || coalesce(NEW.team, 'NULL')
-        || ', which does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_team: routing rule ' || NEW.id || ' names team ' || coalesce(NEW.team, 'NULL')
+        || ', which does not exist (teams: ' || (SELECT group_concat(name, ', ') FROM teams) || ')'));
 END;
 
 -- Leads waiting for an owner: none, or an inactive one (a lead whose stage requires an owner stays with

@@ -43,16 +43,16 @@ SELECT e.id AS enrollment_id, e.lead_id, e.sequence_id, q.name AS sequence, e.ne
 -- Sequences that leads were enrolled in stay (their enrollments point to them); so does the default one.
 CREATE TRIGGER nurture_sequences_before_delete BEFORE DELETE ON nurture_sequences
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN EXISTS (SELECT 1 FROM nurture_enrollments WHERE sequence_id = OLD.id)
             THEN 'sequence_in_use: nurture sequence ' || OLD.id || ' (' || OLD.name || ') has enrollments; give it a priority no lead reaches instead'
         WHEN OLD.is_default = 1 AND NOT EXISTS (SELECT 1 FROM nurture_sequences WHERE is_default = 1 AND id <> OLD.id)
             THEN 'required_sequence: nurture sequence ' || OLD.id || ' (' || OLD.name || ') is the default one; mark another as default first'
-        END);
+        END));
 END;
 
 CREATE TRIGGER nurture_sequences_before_update_id BEFORE UPDATE OF id ON nurture_sequences
 WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM nurture_enrollments WHERE sequence_id = OLD.id)
 BEGIN
-    SELECT json_extract('{}', 'sequence_in_use: nurture sequence ' || OLD.id || ' has enrollments; its id cannot change');
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('sequence_in_use: nurture sequence ' || OLD.id || ' has enrollments; its id cannot change'));
 END;

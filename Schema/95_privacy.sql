@@ -13,10 +13,10 @@
 
 CREATE TRIGGER erasures_before_insert_check BEFORE INSERT ON erasures
 BEGIN
-    SELECT json_extract('{}', CASE
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN l.id IS NULL THEN 'unknown_lead: no lead has id ' || coalesce(NEW.lead_id, 'NULL')
         WHEN l.erased_at IS NOT NULL THEN 'erased_lead: lead ' || l.id || ' was already erased at ' || l.erased_at
-        END)
+        END))
       FROM (SELECT 1) LEFT JOIN lead_records AS l ON l.id = NEW.lead_id;
 END;
 

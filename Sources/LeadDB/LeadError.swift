@@ -111,43 +111,35 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The typed case for a rule violation, with the values its message names.
+    /// The typed case for a rule violation, with the values the rule passed along with its message
+    /// (never read back from the English text).
     public init(violation: RuleViolation) {
         let m = violation.message
-        let text = String(m.dropFirst(violation.code.count + 2))
-        func before(_ marker: String) -> String { text.range(of: marker).map { String(text[..<$0.lowerBound]) } ?? text }
-        func leadID() -> Int64 { Int64(text.split(separator: " ").dropFirst().first ?? "") ?? 0 }
+        let lead = violation.int("lead") ?? 0
+        let value = violation.string("value") ?? ""
         switch violation.code {
         case "invalid_transition":
-            // lead N cannot move from X to Y (allowed: a, b)
-            let words = text.split(separator: " ")
-            let allowed = text.range(of: "(allowed: ").map { range -> [Stage] in
-                let list = text[range.upperBound...].dropLast()
-                return list == "none" ? [] : list.components(separatedBy: ", ").map { Stage($0) }
-            } ?? []
             self = .invalidTransition(
-                lead: leadID(), from: Stage(words.count > 5 ? String(words[5]) : ""),
-                to: Stage(words.count > 7 ? String(words[7]) : ""), allowed: allowed, message: m)
+                lead: lead, from: Stage(violation.string("from") ?? ""), to: Stage(violation.string("to") ?? ""),
+                allowed: (violation.strings("allowed") ?? []).map { Stage($0) }, message: m)
         case "unknown_stage": self = .unknownStage(message: m)
-        case "invalid_email": self = .invalidEmail(value: before(" is not a valid email"), message: m)
-        case "invalid_phone": self = .invalidPhone(value: before(" is not a valid phone"), message: m)
-        case "invalid_company_size": self = .invalidCompanySize(value: before(" is not a number"), message: m)
+        case "invalid_email": self = .invalidEmail(value: value, message: m)
+        case "invalid_phone": self = .invalidPhone(value: value, message: m)
+        case "invalid_company_size": self = .invalidCompanySize(value: value, message: m)
         case "missing_contact": self = .missingContact(message: m)
-        case "missing_amount": self = .missingAmount(lead: leadID(), message: m)
-        case "missing_lost_reason": self = .missingLostReason(lead: leadID(), message: m)
-        case "unknown_lost_reason": self = .unknownLostReason(value: before(" is not in lost_reasons"), message: m)
-        case "missing_owner": self = .missingOwner(lead: leadID(), message: m)
+        case "missing_amount": self = .missingAmount(lead: lead, message: m)
+        case "missing_lost_reason": self = .missingLostReason(lead: lead, message: m)
+        case "unknown_lost_reason": self = .unknownLostReason(value: value, message: m)
+        case "missing_owner": self = .missingOwner(lead: lead, message: m)
         case "unknown_lead", "missing_lead": self = .unknownLead(message: m)
         case "erased_lead": self = .erasedLead(message: m)
-        case "unknown_kind": self = .unknownKind(kind: before(" is not an activity kind"), message: m)
+        case "unknown_kind": self = .unknownKind(kind: value, message: m)
         case "unknown_rep": self = .unknownRep(message: m)
         case "inactive_rep": self = .inactiveRep(message: m)
         case "capacity": self = .capacity(message: m)
-        case "suppressed": self = .suppressed(email: before(" belongs to a person"), message: m)
-        case "duplicate_email": self = .duplicateEmail(email: before(" already belongs"), message: m)
-        case "read_only":
-            let column = before(" is maintained")
-            self = .readOnly(column: column.hasPrefix("leads.") ? String(column.dropFirst(6)) : column, message: m)
+        case "suppressed": self = .suppressed(email: value, message: m)
+        case "duplicate_email": self = .duplicateEmail(email: value, message: m)
+        case "read_only": self = .readOnly(column: violation.string("column") ?? "", message: m)
         case "invalid_setting", "required_setting": self = .invalidSetting(message: m)
         default: self = .rule(code: violation.code, message: m)
         }
