@@ -47,6 +47,12 @@ public final class Database {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         }
+        // A new database file is readable by its owner only (0600); SQLite gives its -wal and -shm files
+        // the same permissions. An existing file keeps its own.
+        if mode == .readWriteCreate, path != ":memory:", !path.isEmpty, !path.hasPrefix("file:") {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if descriptor >= 0 { close(descriptor) }
+        }
         var pointer: OpaquePointer?
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
         guard let pointer else {

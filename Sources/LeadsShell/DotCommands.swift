@@ -174,9 +174,14 @@ struct DotCommand: Sendable {
             shell.out.write("now: \(SQLiteDate.format(try store.now())) (\(frozen ? "frozen; .clock reset returns to real time" : "real time"))\n")
         },
         DotCommand(name: "open", arguments: "FILE", summary: "close this database and open FILE (set up when new)", arity: 1...1) { shell, args in
-            let db = try Database(path: args[0])
-            if (try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0) == 0 {
-                try LeadDatabase.migrator().migrate(db)
+            // Like the shell at start: another program's file is opened for SQL but never changed.
+            let db = try Database(path: args[0], wal: false)
+            let migrator = try LeadDatabase.migrator()
+            if (try? migrator.checkOwnership(db)) != nil {
+                try db.enableWAL()
+                if (try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0) == 0 {
+                    try migrator.migrate(db)
+                }
             }
             shell.db = db
             shell.path = args[0]

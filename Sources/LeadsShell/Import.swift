@@ -168,7 +168,11 @@ extension Shell {
                 csv += fields.map(csvField).joined(separator: ",") + "\r\n"
             }
             do {
-                try csv.write(toFile: rejectPath, atomically: true, encoding: .utf8)
+                // Rejected rows are lead data: the file is readable by its owner only.
+                try? FileManager.default.removeItem(atPath: rejectPath)
+                guard FileManager.default.createFile(atPath: rejectPath, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw ShellError("cannot write \(rejectPath)")
+                }
                 summary += " (written to \(rejectPath), with the reason in its last column)"
             } catch {
                 summary += " (could not write \(rejectPath): \(error.localizedDescription))"

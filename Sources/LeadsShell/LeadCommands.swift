@@ -82,8 +82,10 @@ struct LeadCommand: Sendable {
             var reason: String?
             for (offset, argument) in args.dropFirst(2).enumerated() {
                 if argument.hasPrefix("amount=") {
-                    guard let value = Decimal(string: String(argument.dropFirst(7)), locale: Locale(identifier: "en_US_POSIX")) else {
-                        throw UsageError(argument: offset + 2, message: "amount is a number such as 12500.50")
+                    guard let value = parseAmount(String(argument.dropFirst(7))) else {
+                        throw UsageError(
+                            argument: offset + 2,
+                            message: "amount is a number such as 12500.50 or 12,500.50 (digits, thousands commas, one decimal point; no units)")
                     }
                     amount = value
                 } else if argument.hasPrefix("reason=") {
@@ -185,6 +187,25 @@ private func parseBool(_ text: String) -> Bool? {
 }
 
 private func text(_ value: String?) -> DatabaseValue { value.map(DatabaseValue.text) ?? .null }
+
+/// An amount as a person types it: digits with an optional decimal point, thousands separated by
+/// commas in groups of three (12,000 or 12000.50). Anything else (1.5k, 12,00, 12 EUR, 1e3) is nil:
+/// the whole text is read or none of it, never a prefix.
+func parseAmount(_ text: String) -> Decimal? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty else { return nil }
+    let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
+    guard groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+    if groups.count > 1 {
+        guard groups[0].count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+    }
+    if parts.count == 2 {
+        guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    }
+    let plain = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
+    return Decimal(string: plain, locale: Locale(identifier: "en_US_POSIX"))
+}
 
 /// A score to one decimal; a value that rounds to zero shows as 0.0, never -0.0.
 func score(_ value: Double) -> String {

@@ -19,9 +19,10 @@ public final class FileOutput: OutputSink, @unchecked Sendable {
         self.closeOnDeinit = closeOnDeinit
     }
 
-    /// Opens a file for writing, truncating it.
+    /// Opens a file for writing, truncating it. A new file is readable by its owner only (0600): what
+    /// the shell writes out is lead data.
     public convenience init(path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard descriptor >= 0 else {
             throw ShellError("cannot open \(path) for writing: \(String(cString: strerror(errno)))")
         }

@@ -7,7 +7,10 @@ import LeadSQLite
 /// serves a terminal, a script on stdin, `-c` and tests.
 public final class Shell {
     /// The open database.
-    public internal(set) var db: Database
+    public internal(set) var db: Database {
+        // Ctrl-C interrupts what the shell's connection runs, the new one after `.open`.
+        didSet { InterruptOnSignal.retarget(db.interruptHandle) }
+    }
     /// The lead API over the same connection; nil when the file is not an up-to-date LeadDB database.
     var store: LeadStore?
     /// Where results go now (`.output` and `.once` change it); `standardOut` is where they go by default.

@@ -240,4 +240,13 @@ public enum InterruptOnSignal {
         target = handle
         signal(SIGINT) { _ in InterruptOnSignal.target?.interrupt() }
     }
+
+    /// Points an installed handler at another connection (the shell's `.open`); does nothing when no
+    /// handler is installed.
+    public static func retarget(_ handle: InterruptHandle) {
+        if target != nil { target = handle }
+    }
+
+    /// The connection Ctrl-C interrupts now, if a handler is installed.
+    static var current: InterruptHandle? { target }
 }

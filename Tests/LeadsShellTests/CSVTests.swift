@@ -105,4 +105,18 @@ import Testing
         #expect(text.contains("Error: interrupted"))
         #expect(text.contains("still here"))
     }
+
+    /// After `.open`, Ctrl-C interrupts the statement on the new file, not the old connection.
+    @Test func controlCFollowsOpen() throws {
+        let dir = TemporaryDirectory()
+        let text = try onTerminal([
+            Data(".open \(dir.file("other.db"))\r".utf8),
+            Data("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r;\r".utf8),
+            Data([3]),
+            Data("SELECT 'still here' AS after;\r".utf8),
+        ], pause: 1.0, dir: dir)
+        #expect(text.contains("Opened "))
+        #expect(text.contains("Error: interrupted"))
+        #expect(text.contains("still here"))
+    }
 }

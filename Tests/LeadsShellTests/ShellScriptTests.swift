@@ -362,3 +362,50 @@ enum LeadsBinary {
         #expect(!run.out.contains("-0.0"))
     }
 }
+
+@Suite struct AmountInputTests {
+    @Test func amountsAreReadWholeOrRefused() {
+        let dir = TemporaryDirectory()
+        let script = """
+            .clock 2026-11-24T09:00:00Z
+            INSERT INTO reps(name) VALUES ('Ana');
+            capture email=a@example.com
+            move 1 contacted
+            move 1 sql
+            move 1 opportunity amount=1.5k
+            move 1 opportunity amount=12,00
+            move 1 opportunity amount=12,000
+            SELECT amount FROM leads WHERE id = 1;
+            """
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: script)
+        #expect(run.out.hasSuffix("12000\n"))
+        #expect(run.err.contains("amount is a number such as 12500.50 or 12,500.50 (digits, thousands commas, one decimal point; no units)"))
+        #expect(run.err.components(separatedBy: "amount is a number").count == 3)
+    }
+}
+
+@Suite struct FilePermissionTests {
+    func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
+    }
+
+    @Test func filesWithLeadDataAreReadableByTheirOwnerOnly() throws {
+        let dir = TemporaryDirectory()
+        let csv = dir.file("in.csv")
+        try "email,name\nok@example.com,Ok\nbad@@example.com,Bad\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let script = """
+            .import \(csv)
+            .once \(dir.file("once.txt"))
+            SELECT email FROM leads;
+            .output \(dir.file("out.txt"))
+            SELECT 1;
+            .output
+            """
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: script)
+        #expect(run.status == 1)  // one row was rejected
+        #expect(try mode(dir.file("t.db")) == 0o600)
+        #expect(try mode(dir.file("in.rejects.csv")) == 0o600)
+        #expect(try mode(dir.file("once.txt")) == 0o600)
+        #expect(try mode(dir.file("out.txt")) == 0o600)
+    }
+}
