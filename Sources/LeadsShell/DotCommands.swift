@@ -81,8 +81,35 @@ struct DotCommand: Sendable {
         DotCommand(name: "echo", arguments: "on|off", summary: "print each command before running it", arity: 1...1) { shell, args in
             shell.echo = try parseSwitch(args[0], argument: 0)
         },
-        DotCommand(name: "import", arguments: "FILE [TABLE]", summary: "import a CSV file as leads (through lead_intake), or into TABLE", arity: 1...2) { shell, args in
-            try shell.importCSV(path: args[0], table: args.count > 1 ? args[1] : nil)
+        DotCommand(
+            name: "import", arguments: "FILE [TABLE] [--encoding utf8|latin1|cp1252] [--rejects FILE|--no-rejects]",
+            summary: "import a CSV file as leads (through lead_intake), or into TABLE", arity: 1...6
+        ) { shell, args in
+            var options = ImportOptions()
+            var positional: [String] = []
+            var index = 0
+            while index < args.count {
+                switch args[index] {
+                case "--encoding":
+                    guard index + 1 < args.count, let encoding = CSVReader.Encoding(rawValue: args[index + 1].lowercased()) else {
+                        throw UsageError(argument: min(index + 1, args.count - 1), message: "--encoding takes utf8, latin1 or cp1252")
+                    }
+                    options.encoding = encoding
+                    index += 2
+                case "--rejects":
+                    guard index + 1 < args.count else { throw UsageError(argument: index, message: "--rejects takes a file name") }
+                    options.rejects = args[index + 1]
+                    index += 2
+                case "--no-rejects":
+                    options.rejects = ""
+                    index += 1
+                default:
+                    positional.append(args[index])
+                    index += 1
+                }
+            }
+            guard (1...2).contains(positional.count) else { throw UsageError(argument: nil, message: "give the file, and optionally a table") }
+            try shell.importCSV(path: positional[0], table: positional.count > 1 ? positional[1] : nil, options: options)
         },
         DotCommand(name: "indexes", arguments: "[TABLE]", summary: "list indexes, or those of one table", arity: 0...1) { shell, args in
             let rows = try shell.db.query(

@@ -43,31 +43,52 @@ struct CSVImport {
     }
 }
 
+/// A row the import did not take: where, which field, why, and the row itself for the rejects file
+/// (its fields, or its bytes as they are in the file when they could not be read).
+struct RejectedRow {
+    let line: Int
+    let field: String
+    let message: String
+    let fields: [String?]?
+    let raw: [UInt8]
+}
+
+/// How `.import` runs: the file's encoding, and where rejected rows go.
+struct ImportOptions {
+    var encoding: CSVReader.Encoding = .utf8
+    /// nil: beside the input (`NAME.rejects.csv`); "" or `--no-rejects`: none.
+    var rejects: String?
+}
+
 extension Shell {
-    func importCSV(path: String, table: String?) throws {
+    func importCSV(path: String, table: String?, options: ImportOptions = ImportOptions()) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ShellError("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
         }
-        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
-            throw ShellError("\(path) is not text")
+        let read = CSVReader.read(Array(data), encoding: options.encoding)
+        guard let header = read.records.first, read.failures.allSatisfy({ $0.line > header.line }) else {
+            if let failure = read.failures.first, failure.line == 1 {
+                throw ShellError("\(path) line 1 (the header) \(failure.field.map { "field \($0 + 1) " } ?? ""): \(failure.message)")
+            }
+            throw ShellError("\(path) is empty: a header row is needed")
         }
-        let records: [CSVRecord]
-        do {
-            records = try CSVReader.records(in: text)
-        } catch let failure as CSVReader.Failure {
-            throw ShellError("\(path) \(failure)")
-        }
-        guard let header = records.first else { throw ShellError("\(path) is empty: a header row is needed") }
         let names = header.fields.map { $0 ?? "" }
-        let rows = Array(records.dropFirst())
+        let rows = Array(read.records.dropFirst())
+        let unreadable = read.failures.map { failure in
+            RejectedRow(
+                line: failure.line, field: failure.field.map { $0 < names.count ? names[$0] : "field \($0 + 1)" } ?? "-",
+                message: failure.message, fields: nil, raw: failure.raw)
+        }
         if let table, table.lowercased() != "lead_intake" {
+            for row in unreadable { err.write("\(path) line \(row.line), field \(row.field): \(row.message)\n") }
+            if !unreadable.isEmpty { hadError = true }
             try importRows(rows, names: names, into: table, path: path)
         } else {
-            try importLeads(rows, names: names, path: path)
+            try importLeads(rows, names: names, path: path, unreadable: unreadable, options: options)
         }
     }
 
-    private func importLeads(_ rows: [CSVRecord], names: [String], path: String) throws {
+    private func importLeads(_ rows: [CSVRecord], names: [String], path: String, unreadable: [RejectedRow], options: ImportOptions) throws {
         guard let store else { throw ShellError(".import into leads needs a LeadDB database; this file is not one, or needs `leads migrate`") }
         let mapped = names.map(CSVImport.field(forHeader:))
         var seen: [String: String] = [:]
@@ -85,11 +106,14 @@ extension Shell {
         }
 
         var leads: [NewLead] = []
-        var problems: [(record: CSVRecord, field: String, message: String)] = []
+        var problems: [RejectedRow] = unreadable
         var lineOf: [Int] = []
+        func reject(_ record: CSVRecord, _ field: String, _ message: String) {
+            problems.append(RejectedRow(line: record.line, field: field, message: message, fields: record.fields, raw: []))
+        }
         for record in rows {
             guard record.fields.count == names.count else {
-                problems.append((record, "-", "the row has \(record.fields.count) fields, the header \(names.count)"))
+                reject(record, "-", "the row has \(record.fields.count) fields, the header \(names.count)")
                 continue
             }
             var lead = NewLead()
@@ -114,18 +138,18 @@ extension Shell {
                     switch value.lowercased().trimmingCharacters(in: .whitespaces) {
                     case "1", "yes", "y", "true": lead.consent = true
                     case "0", "no", "n", "false", "": lead.consent = false
-                    default: problems.append((record, names[index], "consent \(value) is not yes or no")); continue
+                    default: reject(record, names[index], "consent \(value) is not yes or no"); continue
                     }
                 case "captured_at":
                     guard let date = SQLiteDate.parse(value.trimmingCharacters(in: .whitespaces)) else {
-                        problems.append((record, names[index], "\(value) is not a date such as 2026-11-24 or 2026-11-24T09:30:00Z")); continue
+                        reject(record, names[index], "\(value) is not a date such as 2026-11-24 or 2026-11-24T09:30:00Z"); continue
                     }
                     lead.capturedAt = date
                 case "detail": note = value
                 default: if !value.isEmpty { extra.append((names[index], value)) }
                 }
             }
-            if problems.last?.record == record { continue }
+            if problems.last?.line == record.line && problems.last?.fields != nil { continue }
             if extra.isEmpty {
                 lead.detail = note
             } else {
@@ -149,37 +173,62 @@ extension Shell {
             case .success(.alreadyCaptured): already += 1
             case .failure(let error):
                 let field = CSVImport.field(forCode: error.code).flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
-                let record = rows.first { $0.line == lineOf[result.index] }!
-                problems.append((record, field, error.message))
+                if let record = rows.first(where: { $0.line == lineOf[result.index] }) { reject(record, field, error.message) }
             }
         }
-        problems.sort { $0.record.line < $1.record.line }
+        problems.sort { $0.line < $1.line }
         for problem in problems.prefix(20) {
-            err.write("\(path) line \(problem.record.line), field \(problem.field): \(problem.message)\n")
+            err.write("\(path) line \(problem.line), field \(problem.field): \(problem.message)\n")
         }
         if problems.count > 20 { err.write("... and \(problems.count - 20) more rejected rows\n") }
-        var summary = "Imported \(path): \(rows.count) rows, \(created) created, \(merged) merged, \(problems.count) rejected"
+        let total = rows.count + unreadable.count
+        var summary = "Imported \(path): \(total) rows, \(created) created, \(merged) merged, \(problems.count) rejected"
         if already > 0 { summary += ", \(already) already captured (the same row again: unchanged)" }
+        // Leads that nobody could take are worth saying: they wait in unassigned_leads.
+        let ids = Set(results.compactMap(\.leadID))
+        if !ids.isEmpty {
+            let waiting = try store.read { db in
+                try db.scalar(
+                    "SELECT count(*) FROM lead_records WHERE owner_id IS NULL AND closed_at IS NULL AND erased_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+                    [String(describing: Array(ids))], as: Int.self) ?? 0
+            }
+            if waiting > 0 {
+                summary += "; \(waiting) lead\(waiting == 1 ? " waits" : "s wait") for an owner (no rep has room: see unassigned_leads)"
+            }
+        }
         if !problems.isEmpty {
-            let rejectPath = Self.rejectPath(for: path)
-            var csv = (names + ["line", "error"]).map(csvField).joined(separator: ",") + "\r\n"
-            for problem in problems {
-                let fields = problem.record.fields.map { $0 ?? "" } + [String(problem.record.line), "\(problem.field): \(problem.message)"]
-                csv += fields.map(csvField).joined(separator: ",") + "\r\n"
-            }
-            do {
-                // Rejected rows are lead data: the file is readable by its owner only.
-                try? FileManager.default.removeItem(atPath: rejectPath)
-                guard FileManager.default.createFile(atPath: rejectPath, contents: Data(csv.utf8), attributes: [.posixPermissions: 0o600]) else {
-                    throw ShellError("cannot write \(rejectPath)")
-                }
-                summary += " (written to \(rejectPath), with the reason in its last column)"
-            } catch {
-                summary += " (could not write \(rejectPath): \(error.localizedDescription))"
-            }
             hadError = true
+            if let rejectPath = options.rejects ?? (readOnly ? nil : Self.rejectPath(for: path)), !rejectPath.isEmpty {
+                summary += writeRejects(problems, names: names, to: rejectPath)
+            } else {
+                summary += " (no rejects file\(readOnly ? " with --readonly" : ""))"
+            }
         }
         out.write(summary + ".\n")
+    }
+
+    /// The rejected rows as CSV, with the line and the reason in two last columns, readable by its owner
+    /// only (they are lead data). A row that could not be read is written as its bytes were.
+    private func writeRejects(_ problems: [RejectedRow], names: [String], to path: String) -> String {
+        var bytes = Array(((names + ["line", "error"]).map(csvField).joined(separator: ",") + "\r\n").utf8)
+        for problem in problems {
+            let tail = "," + [String(problem.line), "\(problem.field): \(problem.message)"].map(csvField).joined(separator: ",") + "\r\n"
+            if let fields = problem.fields {
+                bytes += Array(fields.map { csvField($0 ?? "") }.joined(separator: ",").utf8)
+            } else {
+                bytes += problem.raw
+            }
+            bytes += Array(tail.utf8)
+        }
+        do {
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                return " (could not write \(path))"
+            }
+            return " (written to \(path), with the reason in its last column)"
+        } catch {
+            return " (could not write \(path): \(error.localizedDescription))"
+        }
     }
 
     /// `data.csv` -> `data.rejects.csv`, beside the input.

@@ -248,6 +248,7 @@ public enum LeadsCLI {
         }
         let shell = Shell(db: db, out: out, err: err, interactive: interactive)
         if options.bail { shell.bail = true }
+        shell.readOnly = options.readOnly
         if let name = options.mode, let mode = OutputMode.named(name) {
             shell.mode = mode
             shell.headers = mode.headersByDefault

@@ -13,6 +13,8 @@ public final class Shell {
     }
     /// The lead API over the same connection; nil when the file is not an up-to-date LeadDB database.
     var store: LeadStore?
+    /// Opened with --readonly: nothing is written anywhere (no rejects file either).
+    var readOnly = false
     /// Where results go now (`.output` and `.once` change it); `standardOut` is where they go by default.
     var out: OutputSink
     let standardOut: OutputSink

@@ -16,10 +16,50 @@ import Testing
         ])
     }
 
-    @Test func anUnclosedQuoteNamesItsLine() {
-        #expect(throws: CSVReader.Failure(line: 2, message: "a quoted field is never closed")) {
+    @Test func anUnclosedQuoteRejectsItsLineAndKeepsTheRest() {
+        #expect(throws: CSVReader.Failure(line: 2, message: "a quoted field opens here and is never closed")) {
             try CSVReader.records(in: "a,b\n1,\"open\n2,3\n")
         }
+        let read = CSVReader.read(Array("a,b\n1,\"open\n2,3\n4,\"ok\"\n".utf8))
+        #expect(read.records == [CSVRecord(line: 1, fields: ["a", "b"]), CSVRecord(line: 3, fields: ["2", "3"]), CSVRecord(line: 4, fields: ["4", "ok"])])
+        #expect(read.failures.map(\.line) == [2])
+        #expect(read.failures.first?.raw == Array("1,\"open".utf8))
+    }
+
+    @Test func aBadByteOrANulRejectsItsRowWithTheOffset() {
+        var bytes = Array("name,city\nJ".utf8) + [0xFC] + Array("rgen,K".utf8) + [0xC3, 0xB6] + Array("ln\nAnn,Paris\nBo".utf8) + [0] + Array("b,X\n".utf8)
+        let read = CSVReader.read(bytes)
+        #expect(read.records == [CSVRecord(line: 1, fields: ["name", "city"]), CSVRecord(line: 3, fields: ["Ann", "Paris"])])
+        #expect(read.failures == [
+            CSVReader.Failure(line: 2, field: 0, message: "is not valid UTF-8: byte 0xFC at byte 12 of the file (if the file is in another encoding, give --encoding latin1 or cp1252)"),
+            CSVReader.Failure(line: 4, field: 0, message: "holds a NUL byte at byte 36 of the file"),
+        ])
+        // The same bytes as Latin-1 are what they say (and the UTF-8 pair is two Latin-1 characters).
+        bytes = Array("name\nJ".utf8) + [0xFC] + Array("rgen\n".utf8) + [0x80] + Array("\n".utf8)
+        #expect(CSVReader.read(bytes, encoding: .latin1).records.map(\.fields) == [["name"], ["Jürgen"], ["\u{80}"]])
+        #expect(CSVReader.read(bytes, encoding: .cp1252).records.map(\.fields) == [["name"], ["Jürgen"], ["€"]])
+        // Overlong forms and surrogates are not UTF-8 either.
+        #expect(CSVReader.read([0xC0, 0xAF, 10]).failures.count == 1)
+        #expect(CSVReader.read([0xED, 0xA0, 0x80, 10]).failures.count == 1)
+    }
+
+    @Test func anImportStoresNoMojibakeAndKeepsEveryGoodRow() throws {
+        let dir = TemporaryDirectory()
+        let csv = dir.file("expo.csv")
+        let bytes = Array("Email,Name\nknown@example.com,Known\nj\u{fc}rgen@example.com,J".utf8) + [0xFC] + Array("rgen\n\"broken,x\nlast@example.com,Last\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: csv))
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: ".import \(csv)\nSELECT email, first_name FROM leads ORDER BY id;\n")
+        #expect(run.out.contains("Imported \(csv): 4 rows, 2 created, 0 merged, 2 rejected"))
+        #expect(run.out.hasSuffix("known@example.com|Known\nlast@example.com|Last\n"))
+        #expect(run.err.contains("\(csv) line 3, field Name: is not valid UTF-8: byte 0xFC at byte 57 of the file"))
+        #expect(run.err.contains("\(csv) line 4, field -: a quoted field opens here and is never closed"))
+        // The rejected row is written to the rejects file as its bytes were.
+        let rejects = try Data(contentsOf: URL(fileURLWithPath: dir.file("expo.rejects.csv")))
+        #expect(Array(rejects).contains(0xFC))
+        // Read as Latin-1 instead, the row is the name it meant; --no-rejects writes no file.
+        let again = ShellRun(["--db", dir.file("u.db")], stdin: ".import \(csv) --encoding latin1 --no-rejects\nSELECT first_name FROM leads WHERE email LIKE 'j%';\n")
+        #expect(again.out.contains("Jürgen"))
+        #expect(again.out.contains("(no rejects file)"))
     }
 
     @Test func headersMapToIntakeFields() {
@@ -39,7 +79,7 @@ import Testing
             .write(toFile: csv, atomically: true, encoding: .utf8)
         let run = ShellRun(["--db", dir.file("t.db")], stdin: ".import \(csv)\nSELECT email, first_name, company_size FROM leads;\n")
         #expect(run.out == """
-            Imported \(csv): 4 rows, 1 created, 1 merged, 2 rejected (written to \(dir.file("leads.rejects.csv")), with the reason in its last column).
+            Imported \(csv): 4 rows, 1 created, 1 merged, 2 rejected; 1 lead waits for an owner (no rep has room: see unassigned_leads) (written to \(dir.file("leads.rejects.csv")), with the reason in its last column).
             ok@example.com|Ok|10
 
             """)
