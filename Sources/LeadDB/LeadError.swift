@@ -48,6 +48,10 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidSetting(message: String)
     /// Any other rule, by its code.
     case rule(code: String, message: String)
+    /// A bulk write stopped part-way (interrupted, the disk full, an I/O error): the first `committed`
+    /// rows are stored, the rest are not. Running the same rows again resumes: rows already captured
+    /// are recognised by their capture key and skipped.
+    case stopped(committed: Int, total: Int, reason: String)
     /// The database could not be migrated, or belongs to another program, or is newer than this binary.
     case migration(MigrationError)
     /// Any other SQLite error.
@@ -77,6 +81,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         case .readOnly: "read_only"
         case .invalidSetting(let m): m.hasPrefix("required_setting") ? "required_setting" : "invalid_setting"
         case .rule(let code, _): code
+        case .stopped: "stopped"
         case .migration, .database: nil
         }
     }
@@ -90,6 +95,8 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
             .unknownKind(_, let m), .unknownRep(let m), .inactiveRep(let m), .capacity(let m), .suppressed(_, let m),
             .duplicateEmail(_, let m), .readOnly(_, let m), .invalidSetting(let m), .rule(_, let m):
             m
+        case .stopped(let committed, let total, let reason):
+            "stopped: \(reason) after \(committed) of \(total) rows; those \(committed) are stored, the rest are not. Run the same rows again to resume: rows already captured are skipped."
         case .migration(let error): error.description
         case .database(let error): error.message
         }

@@ -32,24 +32,39 @@ extension LeadStore {
         var start = 0
         while start < leads.count {
             let end = min(leads.count, start + max(1, chunkSize))
-            let chunk = try write { db -> [CaptureRowResult] in
-                (start..<end).map { index in
-                    var lead = leads[index]
-                    if lead.captureKey == nil { lead.captureKey = lead.contentKey }
-                    do {
-                        let (id, outcome) = try Self.captureID(lead, in: db)
-                        return CaptureRowResult(index: index, leadID: id, outcome: .success(outcome))
-                    } catch {
-                        // The refused statement was rolled back on its own; the transaction goes on.
-                        return CaptureRowResult(index: index, leadID: nil, outcome: .failure(LeadError(error)))
+            do {
+                let chunk = try write { db -> [CaptureRowResult] in
+                    try (start..<end).map { index in
+                        var lead = leads[index]
+                        if lead.captureKey == nil { lead.captureKey = lead.contentKey }
+                        do {
+                            let (id, outcome) = try Self.captureID(lead, in: db)
+                            return CaptureRowResult(index: index, leadID: id, outcome: .success(outcome))
+                        } catch let error where Self.stopsTheBatch(error, db) {
+                            // Interrupted, disk full, I/O: SQLite rolled the chunk back; stop here.
+                            throw error
+                        } catch {
+                            // The refused statement was rolled back on its own; the transaction goes on.
+                            return CaptureRowResult(index: index, leadID: nil, outcome: .failure(LeadError(error)))
+                        }
                     }
                 }
+                results += chunk
+            } catch {
+                let reason = (error as? SQLiteError).map { $0.resultCode == .interrupt ? "interrupted" : $0.message } ?? "\(error)"
+                throw LeadError.stopped(committed: start, total: leads.count, reason: reason)
             }
-            results += chunk
             start = end
             progress?(end, leads.count)
         }
         return results
+    }
+
+    /// An error after which a batch cannot go on: the statement was interrupted, the disk is full or
+    /// failing, or SQLite rolled the whole transaction back.
+    static func stopsTheBatch(_ error: any Error, _ db: Database) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        return error.resultCode == .interrupt || error.resultCode == .full || error.resultCode == .ioError || !db.isInTransaction
     }
 
     static func capture(_ lead: NewLead, in db: Database) throws -> CaptureResult {

@@ -54,6 +54,8 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let range = ResultCode(rawValue: SQLITE_RANGE)
     public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
     public static let cantOpen = ResultCode(rawValue: SQLITE_CANTOPEN)
+    public static let full = ResultCode(rawValue: SQLITE_FULL)
+    public static let ioError = ResultCode(rawValue: SQLITE_IOERR)
     /// `SQLITE_CONSTRAINT_TRIGGER`: a trigger's `RAISE(ABORT, ...)`.
     public static let constraintTrigger = ResultCode(rawValue: 1811)  // SQLITE_CONSTRAINT | (7<<8)
     public static let constraintUnique = ResultCode(rawValue: 2067)  // SQLITE_CONSTRAINT | (8<<8)

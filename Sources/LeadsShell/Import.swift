@@ -161,8 +161,16 @@ extension Shell {
         }
 
         let progress = ProgressBar(total: leads.count, out: err, enabled: progressOnTerminal)
-        let results = try store.captureMany(leads, chunkSize: 500) { done, _ in progress.update(done) }
-        progress.finish()
+        let results: [CaptureRowResult]
+        do {
+            defer { progress.finish() }
+            results = try store.captureMany(leads, chunkSize: 500) { done, _ in progress.update(done) }
+        } catch LeadError.stopped(let committed, let total, let reason) {
+            // Ctrl-C, a full disk: say what is stored and how to go on.
+            throw ShellError(
+                "\(path): stopped (\(reason)) after \(committed) of \(total) rows; those \(committed) are stored. "
+                    + "Run the same .import again to resume: rows already imported are skipped.")
+        }
         var created = 0
         var merged = 0
         var already = 0

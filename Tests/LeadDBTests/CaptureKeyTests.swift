@@ -104,4 +104,53 @@ import Testing
         #expect(!rows[1].contentKey.contains("p1@example.com"))
         #expect(rows[1].contentKey != rows[2].contentKey)
     }
+
+    @Test func anInterruptedBulkCaptureStopsCleanlyAndResumes() throws {
+        let dir = TemporaryDirectory()
+        let db = try Database(path: dir.file("leads.db"))
+        try LeadDatabase.migrator().migrate(db)
+        let store = try LeadStore(adopting: db)
+        let rows = (0..<3_000).map { NewLead(email: "bulk\($0)@example.com") }
+        // Ctrl-C (or a full disk) half-way through a chunk: interrupts keep coming until one lands
+        // while a statement runs (between two statements an interrupt does nothing).
+        let handle = db.interruptHandle
+        let finished = Flag()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) {
+            while !finished.value {
+                handle.interrupt()
+                usleep(200)
+            }
+        }
+        var caught: LeadError?
+        do {
+            _ = try store.captureMany(rows, chunkSize: 50)
+        } catch let error as LeadError {
+            caught = error
+        }
+        finished.set()
+        guard let error = caught, case .stopped(let committed, let total, let reason) = error else {
+            Issue.record("expected the bulk capture to stop, got \(caught.map { "\($0)" } ?? "no error")")
+            return
+        }
+        #expect(total == 3_000)
+        #expect(reason == "interrupted")
+        #expect(committed % 50 == 0 && committed < 3_000)
+        #expect(error.message.hasPrefix("stopped: interrupted after \(committed) of 3000 rows; those \(committed) are stored"))
+        // Whole chunks only: what was committed is there, nothing of the interrupted chunk.
+        #expect(try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) == committed)
+        #expect(!db.isInTransaction)
+        // The same rows again resume where it stopped.
+        let resumed = try store.captureMany(rows, chunkSize: 50)
+        #expect(resumed.prefix(committed).allSatisfy { if case .success(.alreadyCaptured) = $0.outcome { true } else { false } })
+        #expect(resumed.dropFirst(committed).allSatisfy { if case .success(.created) = $0.outcome { true } else { false } })
+        #expect(try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) == 3_000)
+    }
+}
+
+/// A flag set on one thread and read on another.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    var value: Bool { lock.withLock { isSet } }
+    func set() { lock.withLock { isSet = true } }
 }
