@@ -48,6 +48,10 @@ BEGIN
 
     UPDATE captures SET capture_key = NULL WHERE lead_id = NEW.lead_id AND capture_key IS NOT NULL;
     DELETE FROM lead_search WHERE rowid = NEW.lead_id;
+    -- FTS5 records a deletion as a marker and keeps the person's terms in older index segments until
+    -- they are merged: merging them all now leaves no fragment (the freed pages are zeroed with
+    -- secure_delete). It rewrites the whole index, which an erasure can afford.
+    INSERT INTO lead_search(lead_search) VALUES ('optimize');
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
     UPDATE lead_records

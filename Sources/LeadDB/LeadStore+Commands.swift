@@ -199,9 +199,21 @@ extension LeadStore {
 
     /// Erases a person: personal data scrubbed everywhere, facts kept, email suppressed, and the WAL
     /// checkpointed so no byte of it stays in the files (when no reader holds an old snapshot).
-    public func erase(_ lead: Int64) throws {
+    @discardableResult
+    public func erase(_ lead: Int64) throws -> ErasureReport {
         try write { db in try db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [lead]) }
-        try withWriter { db in _ = try db.query("PRAGMA wal_checkpoint(TRUNCATE)") }
+        // The old pages are overwritten in the database (secure_delete); the WAL still holds copies
+        // until a checkpoint copies it back and truncates it, which waits for readers of older snapshots.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while true {
+            let complete = try withWriter { db -> Bool in
+                let row = try db.query("PRAGMA wal_checkpoint(TRUNCATE)").first
+                return (try row?.get(0, as: Int.self) ?? 1) == 0
+            }
+            if complete { return ErasureReport(lead: lead, walCleared: true) }
+            if ContinuousClock.now >= deadline { return ErasureReport(lead: lead, walCleared: false) }
+            usleep(50_000)
+        }
     }
 
     /// Runs the time-driven rules (SLA escalations, nurture steps) as of now.
@@ -281,4 +293,14 @@ extension LeadStore {
     public func shiftClock(_ modifier: String?) throws {
         try setSetting("clock.shift", to: modifier.map(DatabaseValue.text) ?? .null)
     }
+}
+
+/// What an erasure did: the person's data is gone from the database at once; `walCleared` says whether
+/// the write-ahead log, which keeps copies of the old pages until a checkpoint, was cleared too (another
+/// connection reading an older snapshot holds it back: erase again, or checkpoint, when it is done).
+public struct ErasureReport: Sendable, Hashable {
+    /// The erased lead.
+    public let lead: Int64
+    /// Whether the checkpoint completed, so no file of the database holds the erased data.
+    public let walCleared: Bool
 }

@@ -153,11 +153,42 @@ struct LeadCommand: Sendable {
             let tick = try store.tick()
             shell.out.write("Tick \(tick.tickID) at \(SQLiteDate.format(tick.at)): \(tick.escalations) escalation\(tick.escalations == 1 ? "" : "s"), \(tick.messages) new outbox message\(tick.messages == 1 ? "" : "s")\n")
         },
-        LeadCommand(name: "erase", arguments: "ID|EMAIL", summary: "erase a person: personal data removed, facts kept, email blocked") { shell, store, args in
-            guard args.count == 1 else { throw UsageError(argument: nil, message: "erase takes one lead id or email") }
-            let lead = try resolveLead(args[0], store, argument: 0)
-            try store.erase(lead.id)
-            shell.out.write("Erased lead \(lead.id): personal data removed, the email can no longer be captured.\n")
+        LeadCommand(
+            name: "erase", arguments: "ID|EMAIL [--yes]",
+            summary: "erase a person: personal data removed (database, WAL, search index, shell history), facts kept, email and phone blocked"
+        ) { shell, store, args in
+            let confirmed = args.contains("--yes")
+            let targets = args.filter { $0 != "--yes" }
+            guard targets.count == 1 else { throw UsageError(argument: nil, message: "erase takes one lead id or email (and --yes in scripts)") }
+            let lead = try resolveLead(targets[0], store, argument: 0)
+            if !confirmed {
+                guard shell.interactive, let input = shell.input else {
+                    throw UsageError(argument: nil, message: "erasing cannot be undone: add --yes to erase lead \(lead.id) from a script")
+                }
+                let answer = input.readLine(prompt: "Erase lead \(lead.id) (\(describe(lead)))? This cannot be undone. Type yes to erase: ")
+                guard answer?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+                    shell.out.write("Not erased.\n")
+                    return
+                }
+            }
+            // What identifies the person in what was typed, to scrub from the history afterwards.
+            var needles = [lead.email, lead.company].compactMap { $0?.lowercased() }.filter { $0.count >= 3 }
+            if let first = lead.firstName, let last = lead.lastName { needles.append("\(first) \(last)".lowercased()) }
+            if let last = lead.lastName, last.count >= 4 { needles.append(last.lowercased()) }
+            let phoneDigits = (lead.phone ?? "").filter(\.isNumber)
+            let report = try store.erase(lead.id)
+            shell.input?.forget { entry in
+                let lower = entry.lowercased()
+                if needles.contains(where: { lower.contains($0) }) { return true }
+                return phoneDigits.count >= 7 && entry.filter(\.isNumber).contains(phoneDigits)
+            }
+            if report.walCleared {
+                shell.out.write("Erased lead \(lead.id): personal data removed from the database, its WAL, the search index and this shell's history; the email and phone can no longer be captured.\n")
+            } else {
+                shell.out.write(
+                    "Erased lead \(lead.id) in the database and this shell's history, but another connection is still reading an older snapshot: "
+                        + "copies remain in the WAL until it finishes. Run PRAGMA wal_checkpoint(TRUNCATE); when it is done (it returns 0 first).\n")
+            }
         },
         LeadCommand(name: "help", arguments: "[COMMAND]", summary: "list the lead commands, or show one's usage") { shell, _, args in
             if let name = args.first {

@@ -149,6 +149,12 @@ struct LineEditorState {
 
     init(history: [String] = []) { self.history = history }
 
+    /// Drops the history entries that match (an erased person's data).
+    mutating func forget(where matches: (String) -> Bool) {
+        history.removeAll(where: matches)
+        historyIndex = nil
+    }
+
     var line: String { String(text) }
 
     /// The history entry the search matches now, if any.

@@ -15,6 +15,8 @@ public final class Shell {
     var store: LeadStore?
     /// Opened with --readonly: nothing is written anywhere (no rejects file either).
     var readOnly = false
+    /// Where entries come from (its history is scrubbed after an erasure).
+    var input: LineSource?
     /// Where results go now (`.output` and `.once` change it); `standardOut` is where they go by default.
     var out: OutputSink
     let standardOut: OutputSink
@@ -70,6 +72,7 @@ public final class Shell {
     public func run(_ input: LineSource) -> Int32 { run(input, prompts: interactive) }
 
     func run(_ input: LineSource, prompts: Bool) -> Int32 {
+        self.input = input
         var buffer = ""
         var bufferStartLine = 1
         while !quitRequested {
@@ -271,6 +274,12 @@ public protocol LineSource {
     /// The next line without its line ending, or nil at the end of input. `prompt` is nil when no
     /// prompt should be shown.
     func readLine(prompt: String?) -> String?
+    /// Forgets the history entries that match, in memory and in the history file (after an erasure).
+    func forget(where matches: (String) -> Bool)
+}
+
+extension LineSource {
+    public func forget(where matches: (String) -> Bool) {}
 }
 
 /// Reads lines from standard input (a script, a pipe, or a terminal without line editing).

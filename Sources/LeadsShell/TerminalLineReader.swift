@@ -150,6 +150,18 @@ public final class TerminalLineReader: LineSource {
 
     // MARK: - History file
 
+    /// Drops matching entries from the history and rewrites the history file without them (owner-only).
+    public func forget(where matches: (String) -> Bool) {
+        state.forget(where: matches)
+        guard let historyPath, let text = try? String(contentsOfFile: historyPath, encoding: .utf8) else { return }
+        let kept = text.split(separator: "\n").map(String.init).filter { !matches(Self.unescape($0)) }
+        let contents = kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n"
+        let temporary = historyPath + ".tmp"
+        if FileManager.default.createFile(atPath: temporary, contents: Data(contents.utf8), attributes: [.posixPermissions: 0o600]) {
+            _ = rename(temporary, historyPath)
+        }
+    }
+
     private func save(_ entry: String) {
         guard let historyPath, !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let line = Self.escape(entry) + "\n"

@@ -113,17 +113,23 @@ import Testing
         let rows = (0..<3_000).map { NewLead(email: "bulk\($0)@example.com") }
         // Ctrl-C (or a full disk) half-way through a chunk: interrupts keep coming until one lands
         // while a statement runs (between two statements an interrupt does nothing).
+        // They start after the second chunk, from a thread of their own (a busy dispatch queue could
+        // start them too late).
         let handle = db.interruptHandle
         let finished = Flag()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) {
-            while !finished.value {
-                handle.interrupt()
-                usleep(200)
-            }
-        }
+        let started = Flag()
         var caught: LeadError?
         do {
-            _ = try store.captureMany(rows, chunkSize: 50)
+            _ = try store.captureMany(rows, chunkSize: 50) { done, _ in
+                guard done >= 100, !started.value else { return }
+                started.set()
+                Thread {
+                    while !finished.value {
+                        handle.interrupt()
+                        usleep(200)
+                    }
+                }.start()
+            }
         } catch let error as LeadError {
             caught = error
         }

@@ -1,6 +1,7 @@
 import Foundation
 import LeadDB
 import LeadSQLite
+import LeadTestSupport
 import Testing
 
 @Suite struct PrivacyTests {
@@ -80,5 +81,25 @@ import Testing
         #expect((json["stage_history"] as? [Any])?.count == 1)
         #expect((json["assignments"] as? [Any])?.count == 1)
         #expect((json["nurture_enrollments"] as? [Any])?.count == 1)
+    }
+
+    /// The search index keeps no fragment of an erased person: FTS5 keeps deleted terms in older
+    /// segments until they merge, so the erasure merges them (and secure_delete zeroes the freed pages).
+    @Test func theSearchIndexKeepsNoFragmentAfterAnErasure() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("leads.db")
+        let store = try LeadStore(path: path)
+        let person = try store.capture(NewLead(email: "qzxvbn@wkjhgf.example", firstName: "Qzxvbn", lastName: "Wkjhgf", company: "Pqmzrt Holdings")).lead
+        #expect(try store.find("qzxv").map(\.id) == [person.id])  // indexed
+        try store.tick()
+        let report = try store.erase(person.id)
+        #expect(report.walCleared)
+        #expect(try store.find("qzxv").isEmpty)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes.append(wal) }
+        for fragment in ["qzx", "zxv", "xvb", "vbn", "wkj", "kjh", "jhg", "hgf", "pqm", "qmz", "mzr", "zrt"] {
+            #expect(bytes.range(of: Data(fragment.utf8)) == nil, "\(fragment)")
+            #expect(bytes.range(of: Data(fragment.uppercased().utf8)) == nil, "\(fragment)")
+        }
     }
 }

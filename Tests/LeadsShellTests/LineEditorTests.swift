@@ -1,4 +1,5 @@
 import Foundation
+import LeadDB
 import LeadSQLite
 import LeadTestSupport
 import Testing
@@ -158,5 +159,54 @@ import Testing
         let later = shell.completionCandidates(word: "nur", line: "move 1 nur")
         #expect(later.contains("nurturing") && later.contains("Sam") && later.contains("lead_records") && later.contains("demo_request"))
         #expect(shell.entryIsComplete("hot") && shell.entryIsComplete(".tables") && !shell.entryIsComplete("SELECT 1"))
+    }
+}
+
+/// Lines fed one by one, kept as a history that an erasure scrubs.
+final class RememberingInput: LineSource {
+    private var pending: [String]
+    private(set) var history: [String] = []
+    init(_ lines: [String]) { pending = lines }
+    func readLine(prompt: String?) -> String? {
+        guard !pending.isEmpty else { return nil }
+        let line = pending.removeFirst()
+        history.append(line)
+        return line
+    }
+    func forget(where matches: (String) -> Bool) { history.removeAll(where: matches) }
+}
+
+@Suite struct ErasureHistoryTests {
+    @Test func anErasureScrubsTheHistoryAndAsksFirstOnATerminal() throws {
+        let dir = TemporaryDirectory()
+        let db = try Database(path: dir.file("t.db"))
+        try LeadDatabase.migrator().migrate(db)
+        let out = BufferOutput()
+        let shell = Shell(db: db, out: out, err: out, interactive: true)
+        let input = RememberingInput([
+            "capture email=ada@example.com name=\"Ada Lovelace\" company=\"Analytical Engines\" phone=\"+44 20 7946 0000\"",
+            "SELECT count(*) FROM leads WHERE company = 'Analytical Engines';",
+            "capture email=grace@example.com",
+            "log 1 call +44 20 7946-0000 rang back",
+            "erase ada@example.com", "no",
+            "erase ada@example.com", "yes",
+        ])
+        _ = shell.run(input, prompts: false)
+        #expect(out.text.contains("Not erased.\n"))
+        #expect(out.text.contains("Erased lead 1: personal data removed from the database, its WAL, the search index and this shell's history"))
+        #expect(input.history == ["capture email=grace@example.com", "no", "yes"])
+        // From a script, erasing needs --yes.
+        let script = ShellRun(["--db", dir.file("t.db")], stdin: "erase 2\n")
+        #expect(script.err.contains("erasing cannot be undone: add --yes to erase lead 2 from a script"))
+    }
+
+    @Test func theHistoryFileLosesTheErasedLines() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("history")
+        try "capture email=ada@example.com\nSELECT 1;\nshow ada@example.com\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = TerminalLineReader(historyPath: path, isComplete: { _ in true }, complete: { _, _ in [] })
+        reader.forget { $0.contains("ada@example.com") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "SELECT 1;\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
     }
 }
