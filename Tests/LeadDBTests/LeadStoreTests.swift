@@ -298,3 +298,36 @@ final class ProgressLog: @unchecked Sendable {
         #expect(try store.find("\"quoted").isEmpty)
     }
 }
+
+/// Two writers on one file: the project's connections wait for the other's lock (busy timeout,
+/// BEGIN IMMEDIATE) instead of failing, as the contract tells other programs to do.
+@Suite struct LockingTests {
+    @Test func aWriterWaitsForAnotherWritersLock() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("leads.db")
+        let store = try LeadStore(path: path)
+        let other = try Database(path: path, plain: true)
+        try other.execute("PRAGMA busy_timeout = 5000")
+        try other.execute("BEGIN IMMEDIATE")
+        try other.execute("INSERT INTO lead_intake(email) VALUES ('held@example.com')")
+        // The other program commits in 300 ms; the store's capture, started now, can only go through after.
+        let box = DatabaseBox(other)
+        let committed = Flag()
+        let release = Thread {
+            usleep(300_000)
+            committed.set()
+            do { try box.db.execute("COMMIT") } catch { Issue.record("the other writer could not commit: \(error)") }
+        }
+        release.start()
+        let lead = try store.capture(NewLead(email: "waiting@example.com")).lead
+        #expect(committed.value)  // it waited for the lock rather than failing with SQLITE_BUSY
+        #expect(lead.email == "waiting@example.com")
+        #expect(try store.read { db in try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) } == 2)
+    }
+}
+
+/// Hands a connection to one other thread, which alone uses it from then on.
+final class DatabaseBox: @unchecked Sendable {
+    let db: Database
+    init(_ db: Database) { self.db = db }
+}
