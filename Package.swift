@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "LeadTestSupport", path: "Tests/Support"),
         .testTarget(name: "LeadSQLiteTests", dependencies: ["LeadSQLite", "LeadTestSupport"]),
         .testTarget(name: "LeadDBTests", dependencies: ["LeadDB", "LeadSQLite", "LeadTestSupport"]),
-        .testTarget(name: "LeadsShellTests", dependencies: ["LeadsShell", "LeadDB", "LeadSQLite", "LeadTestSupport"]),
+        // Transcripts and fixtures are read through #filePath, not bundled as resources.
+        .testTarget(
+            name: "LeadsShellTests", dependencies: ["LeadsShell", "LeadDB", "LeadSQLite", "LeadTestSupport"],
+            exclude: ["Transcripts", "Fixtures"]),
     ]
 )

@@ -95,7 +95,15 @@ struct LeadCommand: Sendable {
                 }
             }
             let moved = try store.move(lead.id, to: Stage(args[1].lowercased()), amount: amount, lostReason: reason)
-            shell.out.write("Moved lead \(moved.id) from \(lead.stage) to \(moved.stage)\n")
+            if moved.stage == lead.stage {
+                // Only the amount or the reason changed: say what did.
+                var changed: [String] = []
+                if let amount, moved.amount != lead.amount { changed.append("amount \(amount)") }
+                if let reason, moved.lostReason != lead.lostReason { changed.append("lost reason \(reason)") }
+                shell.out.write("Lead \(moved.id) stays in \(moved.stage)\(changed.isEmpty ? "; nothing changed" : "; set \(changed.joined(separator: " and "))")\n")
+            } else {
+                shell.out.write("Moved lead \(moved.id) from \(lead.stage) to \(moved.stage)\n")
+            }
         },
         LeadCommand(name: "assign", arguments: "ID|EMAIL REP", summary: "assign a lead to a rep (id or name; none to unassign)") { shell, store, args in
             guard args.count == 2 else { throw UsageError(argument: nil, message: "assign takes a lead and a rep") }

@@ -177,8 +177,17 @@ public enum LeadsCLI {
     private static func migrateStatus(path: String, plan: Bool, out: OutputSink, err: OutputSink) -> Int32 {
         do {
             let exists = FileManager.default.fileExists(atPath: path)
-            // Status and plan never create or change the file.
-            let db = try Database(path: exists ? path : ":memory:", mode: exists ? .readOnly : .readWriteCreate)
+            // Status and plan never create or change the file. A read-write connection that writes
+            // nothing (not even the journal mode) removes the -wal and -shm files it needed when it
+            // closes, leaving the folder as it was; without write permission, read-only it is.
+            let db: Database
+            if !exists {
+                db = try Database(path: ":memory:")
+            } else if let writable = try? Database(path: path, mode: .readWrite, wal: false) {
+                db = writable
+            } else {
+                db = try Database(path: path, mode: .readOnly)
+            }
             let status = try LeadDatabase.migrator().status(db)
             var text = ""
             if !exists { text += "\(path) does not exist yet; `leads migrate` would create it.\n" }

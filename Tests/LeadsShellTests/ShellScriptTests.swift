@@ -172,6 +172,12 @@ struct ShellRun {
         #expect(plan.status == 0)
         #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it.\nWould apply 0001_initial.sql\n"))
         #expect(!FileManager.default.fileExists(atPath: db))
+        // On an existing file they leave no -wal or -shm behind.
+        #expect(ShellRun(["migrate", "--db", db]).status == 0)
+        #expect(ShellRun(["migrate", "status", "--db", db]).status == 0)
+        #expect(ShellRun(["migrate", "plan", "--db", db]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: db + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: db + "-shm"))
     }
 
     @Test func refusalsExitNonZeroAndLeaveTheFileAlone() throws {
@@ -375,10 +381,12 @@ enum LeadsBinary {
             move 1 opportunity amount=1.5k
             move 1 opportunity amount=12,00
             move 1 opportunity amount=12,000
+            move 1 opportunity amount=15000
             SELECT amount FROM leads WHERE id = 1;
             """
         let run = ShellRun(["--db", dir.file("t.db")], stdin: script)
-        #expect(run.out.hasSuffix("12000\n"))
+        #expect(run.out.contains("Moved lead 1 from sql to opportunity\nLead 1 stays in opportunity; set amount 15000\n"))
+        #expect(run.out.hasSuffix("15000\n"))
         #expect(run.err.contains("amount is a number such as 12500.50 or 12,500.50 (digits, thousands commas, one decimal point; no units)"))
         #expect(run.err.components(separatedBy: "amount is a number").count == 3)
     }
