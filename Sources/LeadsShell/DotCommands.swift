@@ -198,7 +198,11 @@ struct DotCommand: Sendable {
                 }
             }
             let frozen = try store.setting("clock.now").map { !$0.isNull } ?? false
-            shell.out.write("now: \(SQLiteDate.format(try store.now())) (\(frozen ? "frozen; .clock reset returns to real time" : "real time"))\n")
+            let shifted = try store.setting("clock.shift").map { !$0.isNull } ?? false
+            let state = frozen ? "frozen" : shifted ? "shifted" : "real time"
+            shell.out.write(
+                "now: \(SQLiteDate.format(try store.now())) (\(state)"
+                    + (frozen || shifted ? " for every program that opens this file, until .clock reset" : "") + ")\n")
         },
         DotCommand(name: "open", arguments: "FILE", summary: "close this database and open FILE (set up when new)", arity: 1...1) { shell, args in
             // Like the shell at start: another program's file is opened for SQL but never changed.

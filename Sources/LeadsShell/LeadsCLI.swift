@@ -276,6 +276,10 @@ public enum LeadsCLI {
             out.write("LeadDB \(LeadDatabase.version) (SQLite \(Database.sqliteVersion)) on \(path)\n")
             for note in notes { out.write(note + "\n") }
             out.write("Type help for lead commands, .help for dot-commands, SQL ending with ;, .quit to leave.\n")
+            let mark = shell.clockMark()
+            if !mark.isEmpty {
+                out.write("note: this file's clock is not the real time\(mark.replacingOccurrences(of: " [clock ", with: " (").replacingOccurrences(of: "]", with: ")")): every program that opens it sees that time; .clock reset returns to real time.\n")
+            }
             if shell.store != nil, (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) == 0 {
                 out.write("The database is empty: .demo loads sample leads, reps and activities to explore.\n")
             }

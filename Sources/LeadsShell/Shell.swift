@@ -71,12 +71,25 @@ public final class Shell {
     /// failed in a non-interactive run.
     public func run(_ input: LineSource) -> Int32 { run(input, prompts: interactive) }
 
+    /// ` [clock frozen 2026-11-24T09:00:00.000Z]` or ` [clock +2 hours]` when the file's clock is not the
+    /// real time: it changes every program's rules, so the prompt never lets it go unnoticed.
+    func clockMark() -> String {
+        guard store != nil,
+            let rows = try? db.query("SELECT key, value FROM settings WHERE key IN ('clock.now', 'clock.shift') AND value IS NOT NULL ORDER BY key DESC")
+        else { return "" }
+        let parts = rows.compactMap { row -> String? in
+            guard let key = try? row.get(0, as: String.self), let value = try? row.get(1, as: String.self) else { return nil }
+            return key == "clock.now" ? "frozen \(value)" : value
+        }
+        return parts.isEmpty ? "" : " [clock \(parts.joined(separator: ", "))]"
+    }
+
     func run(_ input: LineSource, prompts: Bool) -> Int32 {
         self.input = input
         var buffer = ""
         var bufferStartLine = 1
         while !quitRequested {
-            let prompt = buffer.isEmpty ? "leads> " : "   ...> "
+            let prompt = buffer.isEmpty ? "leads\(prompts ? clockMark() : "")> " : "   ...> "
             guard let line = input.readLine(prompt: prompts ? prompt : nil) else { break }
             lineNumber += 1
             if buffer.isEmpty {

@@ -210,3 +210,33 @@ final class RememberingInput: LineSource {
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
     }
 }
+
+/// Lines fed one by one; the prompts the shell showed are kept.
+final class PromptRecorder: LineSource {
+    private var pending: [String]
+    private(set) var prompts: [String] = []
+    init(_ lines: [String]) { pending = lines }
+    func readLine(prompt: String?) -> String? {
+        if let prompt { prompts.append(prompt) }
+        return pending.isEmpty ? nil : pending.removeFirst()
+    }
+}
+
+@Suite struct ClockVisibilityTests {
+    @Test func aFrozenOrShiftedClockShowsInThePromptAndOnOpening() throws {
+        let dir = TemporaryDirectory()
+        let db = try Database(path: dir.file("t.db"))
+        try LeadDatabase.migrator().migrate(db)
+        let out = BufferOutput()
+        let shell = Shell(db: db, out: out, err: out, interactive: true)
+        let input = PromptRecorder([".clock 2026-11-24T09:00:00Z", ".clock +2h", ".clock reset"])
+        _ = shell.run(input, prompts: true)
+        #expect(input.prompts == ["leads> ", "leads [clock frozen 2026-11-24T09:00:00.000Z]> ",
+                                  "leads [clock frozen 2026-11-24T11:00:00.000Z]> ", "leads> "])
+        #expect(out.text.contains("now: 2026-11-24T09:00:00.000Z (frozen for every program that opens this file, until .clock reset)\n"))
+        // Opening a file whose clock is frozen says so before anything is typed.
+        try db.execute("UPDATE settings SET value = '2026-11-24T09:00:00Z' WHERE key = 'clock.now'")
+        let again = ShellRun(["--db", dir.file("t.db")], stdin: "", interactive: true)
+        #expect(again.out.contains("note: this file's clock is not the real time (frozen 2026-11-24T09:00:00Z): every program that opens it sees that time; .clock reset returns to real time.\n"))
+    }
+}
