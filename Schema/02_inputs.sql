@@ -137,3 +137,20 @@ SELECT arg, input,
        CASE WHEN v IS NOT NULL AND v <> '' AND v NOT IN ('1', 'yes', 'true', 'y', '0', 'no', 'false', 'n')
             THEN 'is not 1 (given) or 0 (not given); yes, no, true, false, y and n are read too' END AS problem
   FROM (SELECT j.json AS arg, j.value AS input, lower(trim(j.value, char(32, 9, 10, 13, 160))) AS v FROM json_each AS j);
+
+-- Text as the search index holds it: lower-cased (_case_fold for letters beyond ASCII) and without
+-- accents (_accent_fold: é is e, ü is u, ß is ss), so José Müller is found by jose and muller. The
+-- first 400 characters are kept.
+CREATE VIEW search_text AS
+SELECT j.json AS arg, j.value AS input,
+       CASE
+           WHEN j.value IS NULL THEN NULL
+           WHEN CAST(j.value AS TEXT) NOT GLOB '*[^' || char(1) || '-' || char(127) || ']*' THEN lower(j.value)
+           ELSE (SELECT group_concat(coalesce(a.base, l.ch), '')
+                   FROM (SELECT coalesce(f.lower, lower(c.ch)) AS ch
+                           FROM (SELECT substr(CAST(j.value AS TEXT), d.n + 1, 1) AS ch, d.n FROM _days AS d
+                                  WHERE d.n < length(CAST(j.value AS TEXT)) ORDER BY d.n) AS c
+                           LEFT JOIN _case_fold AS f ON f.upper = c.ch) AS l
+                   LEFT JOIN _accent_fold AS a ON a.ch = l.ch)
+       END AS folded
+  FROM json_each AS j;

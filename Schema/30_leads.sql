@@ -240,9 +240,9 @@ END;
 
 -- Search (migration 0003). A change to a searched column queues the lead; lead_search_refresh brings
 -- the trigram index up to date in one batch (ticks and `find` run it), so no capture pays for FTS5.
-CREATE TRIGGER lead_records_after_update_search AFTER UPDATE OF first_name, last_name, email, company ON lead_records
+CREATE TRIGGER lead_records_after_update_search AFTER UPDATE OF first_name, last_name, email, company, phone ON lead_records
 WHEN NEW.first_name IS NOT OLD.first_name OR NEW.last_name IS NOT OLD.last_name
-  OR NEW.email IS NOT OLD.email OR NEW.company IS NOT OLD.company
+  OR NEW.email IS NOT OLD.email OR NEW.company IS NOT OLD.company OR NEW.phone IS NOT OLD.phone
 BEGIN
     INSERT INTO _search_queue(lead_id) VALUES (NEW.id) ON CONFLICT (lead_id) DO NOTHING;
 END;
@@ -256,8 +256,15 @@ SELECT count(*) AS pending FROM _search_queue;
 CREATE TRIGGER lead_search_refresh_instead_of_insert INSTEAD OF INSERT ON lead_search_refresh
 BEGIN
     DELETE FROM lead_search WHERE rowid IN (SELECT lead_id FROM _search_queue);
-    INSERT INTO lead_search(rowid, first_name, last_name, email, company)
-    SELECT l.id, l.first_name, l.last_name, l.email, l.company
+    -- Folded as search_text folds (no accents, lower case); the phone as its digits.
+    INSERT INTO lead_search(rowid, first_name, last_name, email, company, phone, name)
+    SELECT l.id,
+           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.first_name)),
+           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.last_name)),
+           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.email)),
+           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.company)),
+           replace(l.phone, '+', ''),
+           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, ''))))
       FROM _search_queue AS q JOIN lead_records AS l ON l.id = q.lead_id
      WHERE l.erased_at IS NULL;
     DELETE FROM _search_queue;

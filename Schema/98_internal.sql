@@ -75,3 +75,18 @@ WHEN EXISTS (SELECT 1 FROM lead_records WHERE id = OLD.lead_id AND erased_at IS 
 BEGIN
     SELECT RAISE(ABORT, 'internal_table: _search_queue is LeadDB''s own data; INSERT INTO lead_search_refresh(pending) VALUES (NULL) drains it');
 END;
+
+CREATE TRIGGER accent_fold_before_insert_internal BEFORE INSERT ON _accent_fold
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _accent_fold is LeadDB''s own data and cannot be changed');
+END;
+
+CREATE TRIGGER accent_fold_before_update_internal BEFORE UPDATE ON _accent_fold
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _accent_fold is LeadDB''s own data and cannot be changed');
+END;
+
+CREATE TRIGGER accent_fold_before_delete_internal BEFORE DELETE ON _accent_fold
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _accent_fold is LeadDB''s own data and cannot be changed');
+END;

@@ -38,22 +38,37 @@ extension LeadStore {
         }
     }
 
-    /// Leads whose name, email or company contains `text` (case-insensitive), highest score first.
-    /// Three characters or more use the trigram index (`lead_search`), fast at any size, after indexing
-    /// the leads captured or changed since the last tick; shorter text scans.
+    /// Leads whose name, email, company or phone contains `text`, ignoring case and accents (`jose`
+    /// finds José, `muller` finds Müller; digits find a phone however it was written), highest score
+    /// first. Three characters or more use the trigram index (`lead_search`), fast at any size, after
+    /// indexing the leads captured or changed since the last tick; shorter text scans.
     ///
     ///     let matches = try store.find("lovel")
     public func find(_ text: String, limit: Int = 50) throws -> [Lead] {
         let needle = text.trimmingCharacters(in: .whitespaces)
         guard !needle.isEmpty else { return [] }
+        // A phone as typed (+1 (415) 555-0101): its digits, as the index holds them.
+        let phoneChars = CharacterSet(charactersIn: "0123456789+-(). ")
+        let digits = needle.unicodeScalars.allSatisfy { phoneChars.contains($0) } ? needle.filter(\.isNumber) : ""
         // The index is brought up to date first (leads captured since the last tick), in one batch;
         // a read-only store searches the index as the last tick left it.
         let search = { (db: Database) throws -> [Lead] in
-            if needle.count >= 3 {
-                let phrase = "\"" + needle.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            if digits.count >= 3 {
                 return try db.query(
                     "SELECT \(Lead.columns) FROM leads WHERE id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?) ORDER BY score DESC, id LIMIT ?",
-                    [phrase, limit]
+                    ["phone : \"" + digits + "\"", limit]
+                ).map(Lead.init(row:))
+            }
+            if needle.count >= 3 {
+                return try db.query(
+                    """
+                    SELECT \(Lead.columns) FROM leads WHERE id IN (
+                        SELECT rowid FROM lead_search
+                         WHERE lead_search MATCH '{first_name last_name email company name} : "'
+                               || replace((SELECT folded FROM search_text WHERE arg = json_array(?)), '"', '""') || '"')
+                    ORDER BY score DESC, id LIMIT ?
+                    """,
+                    [needle, limit]
                 ).map(Lead.init(row:))
             }
             return try db.query(

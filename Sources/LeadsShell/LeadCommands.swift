@@ -148,11 +148,15 @@ struct LeadCommand: Sendable {
             guard let first = rows.first else { shell.out.write("No reps yet: INSERT INTO reps(name, team, capacity) VALUES ('Ana', 'default', 50);\n"); return }
             shell.render(ResultSet(columns: first.columns, rows: rows.map(\.values)))
         },
-        LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email or company contains TEXT") { shell, store, args in
+        LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email, company or phone contains TEXT (case and accents ignored)") { shell, store, args in
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "find takes the text to look for") }
             let needle = args.joined(separator: " ")
-            let leads = try store.find(needle)
+            let shown = 50
+            var leads = try store.find(needle, limit: shown + 1)
             if leads.isEmpty { shell.out.write("No lead matches \(needle).\n"); return }
+            let cut = leads.count > shown
+            if cut { leads.removeLast() }
+            defer { if cut { shell.out.write("(more than \(shown) leads match: the \(shown) with the highest scores are shown; add more text to narrow it)\n") } }
             shell.render(ResultSet(
                 columns: ["id", "name", "email", "company", "stage", "score"],
                 rows: leads.map { [.integer($0.id), text($0.name), text($0.email), text($0.company), .text($0.stage.rawValue), .real(($0.score * 10).rounded() / 10)] }))

@@ -89,3 +89,17 @@ import Testing
         #expect(abs(try store.now().timeIntervalSinceNow) < 60)
     }
 }
+
+@Suite struct FindTests {
+    @Test func findIgnoresAccentsAndCaseAndSearchesPhones() throws {
+        let store = try LeadStore.inMemory()
+        let jose = try store.capture(NewLead(email: "jm@example.com", firstName: "José", lastName: "Müller", phone: "+1 (415) 555-0101", company: "Straße AG")).lead
+        try store.capture(NewLead(email: "other@example.com", firstName: "Joseph", company: "Acme"))
+        for text in ["jose m", "JOSÉ", "muller", "MÜLLER", "strasse", "555-0101", "+1 415 555 0101", "4155550101"] {
+            #expect(try store.find(text).map(\.id).contains(jose.id), "\(text)")
+        }
+        #expect(try store.find("joseph").map(\.email) == ["other@example.com"])
+        #expect(try store.find("0101").map(\.id) == [jose.id])
+        #expect(try store.find("no such text").isEmpty)
+    }
+}

@@ -417,3 +417,16 @@ enum LeadsBinary {
         #expect(try mode(dir.file("out.txt")) == 0o600)
     }
 }
+
+@Suite struct FindCommandTests {
+    @Test func aCutListSaysSo() {
+        let dir = TemporaryDirectory()
+        let script = """
+            INSERT INTO lead_intake(email, company) SELECT 'p' || value || '@example.com', 'Initech' FROM json_each('[\((1...55).map(String.init).joined(separator: ","))]');
+            find initech
+            """
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: script)
+        #expect(run.out.split(separator: "\n").filter { $0.contains("Initech") }.count == 50)
+        #expect(run.out.hasSuffix("(more than 50 leads match: the 50 with the highest scores are shown; add more text to narrow it)\n"))
+    }
+}
