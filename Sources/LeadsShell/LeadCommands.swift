@@ -113,14 +113,26 @@ struct LeadCommand: Sendable {
             shell.out.write(rep.map { "Assigned lead \(assigned.id) to \($0.name) (rep \($0.id)), response due \(assigned.responseDueAt.map(SQLiteDate.format) ?? "-")\n" }
                 ?? "Unassigned lead \(assigned.id)\n")
         },
-        LeadCommand(name: "hot", arguments: "[REP|all] [LIMIT]", summary: "open leads by current score, for one rep or all (default 20)") { shell, store, args in
+        LeadCommand(
+            name: "hot", arguments: "[REP|rep=ID|all] [LIMIT]",
+            summary: "open leads by current score, for one rep or all (default 20); a number alone is the limit: hot 3 is the top 3"
+        ) { shell, store, args in
             guard args.count <= 2 else { throw UsageError(argument: 2, message: "too many arguments") }
             var rep: Rep?
-            if let first = args.first, first.lowercased() != "all" { rep = try resolveRep(first, store, argument: 0) }
             var limit = 20
-            if args.count == 2 {
-                guard let number = Int(args[1]), number > 0 else { throw UsageError(argument: 1, message: "the limit is a positive number") }
-                limit = number
+            for (index, argument) in args.enumerated() {
+                if let number = Int(argument) {
+                    // A number is always the limit: a rep by id is rep=ID, so `hot 3` cannot mean two things.
+                    guard number > 0, index == args.count - 1 else {
+                        throw UsageError(argument: index, message: "the limit is a positive number, last; a rep by id is rep=\(argument)")
+                    }
+                    limit = number
+                } else if argument.lowercased().hasPrefix("rep=") {
+                    rep = try resolveRep(String(argument.dropFirst(4)), store, argument: index)
+                } else if argument.lowercased() != "all" {
+                    guard index == 0 else { throw UsageError(argument: index, message: "give the rep first, then the limit") }
+                    rep = try resolveRep(argument, store, argument: index)
+                }
             }
             let leads = try store.hotLeads(owner: rep?.id, limit: limit)
             if leads.isEmpty { shell.out.write(rep.map { "\($0.name) has no open leads.\n" } ?? "No open leads yet: capture email=...\n"); return }

@@ -223,6 +223,14 @@ public final class Shell {
             }
         }
         defer { if echo { db.trace(nil) } }
+        let started = ContinuousClock.now
+        defer {
+            // .timer times lead commands as it times SQL.
+            if timer {
+                let elapsed = ContinuousClock.now - started
+                out.write(String(format: "Run Time: real %.3f\n", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            }
+        }
         do {
             try command.run(self, store, Array(words.dropFirst()))
         } catch let error as UsageError {

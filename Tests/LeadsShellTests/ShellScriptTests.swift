@@ -430,3 +430,11 @@ enum LeadsBinary {
         #expect(run.out.hasSuffix("(more than 50 leads match: the 50 with the highest scores are shown; add more text to narrow it)\n"))
     }
 }
+
+@Suite struct TimerTests {
+    @Test func timerTimesLeadCommandsToo() {
+        let dir = TemporaryDirectory()
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: ".timer on\ncapture email=a@example.com\nfunnel\n")
+        #expect(run.out.components(separatedBy: "Run Time: real ").count - 1 == 2)
+    }
+}
