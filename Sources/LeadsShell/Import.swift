@@ -62,6 +62,7 @@ struct ImportOptions {
 
 extension Shell {
     func importCSV(path: String, table: String?, options: ImportOptions = ImportOptions()) throws {
+        guard !readOnly else { throw ShellError("--readonly writes nothing: .import would store leads; open the file without --readonly") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ShellError("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
         }

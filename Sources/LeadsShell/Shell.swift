@@ -155,6 +155,10 @@ public final class Shell {
     func runSQL(_ sql: String, firstLine: Int) {
         do {
             try db.forEachStatement(in: sql) { statement, _ in
+                // A read-only session writes nothing anywhere: VACUUM INTO would write a copy of the file.
+                if readOnly, statement.sql.drop(while: { $0.isWhitespace }).prefix(6).uppercased() == "VACUUM" {
+                    throw ShellError("--readonly writes nothing: VACUUM (INTO) would write a file")
+                }
                 var rows: [[DatabaseValue]] = []
                 let count = Int32(statement.columnNames.count)
                 let started = ContinuousClock.now

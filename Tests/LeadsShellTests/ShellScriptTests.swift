@@ -438,3 +438,19 @@ enum LeadsBinary {
         #expect(run.out.components(separatedBy: "Run Time: real ").count - 1 == 2)
     }
 }
+
+@Suite struct ReadOnlyTests {
+    @Test func readOnlyWritesNothingAnywhere() throws {
+        let dir = TemporaryDirectory()
+        let db = dir.file("t.db")
+        #expect(ShellRun(["migrate", "--db", db]).status == 0)
+        let csv = dir.file("in.csv")
+        try "email\nbad@@example.com\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let copy = dir.file("copy.db")
+        let run = ShellRun(["--db", db, "--readonly"], stdin: "VACUUM INTO '\(copy)';\n.import \(csv)\n")
+        #expect(run.err.contains("--readonly writes nothing: VACUUM (INTO) would write a file"))
+        #expect(run.err.contains("--readonly writes nothing: .import would store leads; open the file without --readonly"))
+        #expect(!FileManager.default.fileExists(atPath: copy))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("in.rejects.csv")))
+    }
+}
