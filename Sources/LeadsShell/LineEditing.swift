@@ -301,11 +301,25 @@ struct LineEditorState {
     private mutating func completeWord() -> EditAction {
         let start = wordStart(at: cursor)
         let word = String(text[start..<cursor])
-        let candidates = complete(word, line).filter { $0.hasPrefix(word) && $0 != word }
+        // A name with spaces completes quoted: "An" becomes "Ana Ruiz" (with its quotes).
+        let quoted = !word.hasPrefix("\"")
+        let candidates = complete(word, line).filter { ($0.hasPrefix(word) || (quoted && $0.hasPrefix("\"" + word))) && $0 != word }
         guard !candidates.isEmpty else { return .edit }
         if candidates.count == 1 {
-            insert(String(candidates[0].dropFirst(word.count)) + (candidates[0].hasSuffix(".") ? "" : " "))
+            let candidate = candidates[0]
+            if !candidate.hasPrefix(word) {
+                text.removeSubrange(start..<cursor)
+                cursor = start
+                insert(candidate + " ")
+                return .edit
+            }
+            insert(String(candidate.dropFirst(word.count)) + (candidate.hasSuffix(".") || candidate.hasSuffix("/") || candidate.hasSuffix("=") ? "" : " "))
             return .edit
+        }
+        guard candidates.allSatisfy({ $0.hasPrefix(word) }) else {
+            let show = lastKeyWasTab
+            lastKeyWasTab = true
+            return show ? .showCandidates(candidates.sorted()) : .edit
         }
         let common = candidates.dropFirst().reduce(candidates[0]) { $0.commonPrefix(with: $1) }
         if common.count > word.count {

@@ -1,3 +1,4 @@
+import Foundation
 import LeadSQLite
 
 extension Shell {
@@ -17,30 +18,58 @@ extension Shell {
         "DISTINCT", "WITH", "CREATE", "DROP", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK",
     ]
 
-    /// Completions for the word before the cursor: commands at the start of an entry, dot-commands,
-    /// then tables, views, columns, stages, activity kinds and rep names from the database.
+    /// Completions for the word before the cursor, by context: commands at the start of an entry;
+    /// stages after `move ID`, activity kinds after `log ID`, reps after `assign ID` (quoted when the
+    /// name has spaces), lost reasons after `reason=`, file names after `.import`, `.read`, `.open`,
+    /// `.output`, `.once` and `.export`; in SQL, keywords, tables, views and columns (not SQLite's or
+    /// the search index's internal tables).
     public func completionCandidates(word: String, line: String) -> [String] {
         if word.hasPrefix(".") && line.trimmingCharacters(in: .whitespaces).hasPrefix(word) {
             return DotCommand.all.map { "." + $0.name }
         }
-        let before = line.components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }
+        let words = line.components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }
+        let before = line.hasSuffix(" ") || word.isEmpty ? words : Array(words.dropLast())
         // An entry starts with a command or a statement: nothing else completes there.
-        if before.count <= 1 && !line.hasSuffix(" ") {
+        if before.isEmpty {
             return LeadCommand.all.map(\.name)
                 + Self.statementKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
         }
-        var candidates = Self.sqlKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
         func names(_ sql: String) -> [String] {
             (try? db.query(sql).compactMap { String.fromDatabaseValue($0[0]) }) ?? []
         }
-        candidates += names("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
-        candidates += names(
-            "SELECT DISTINCT p.name FROM sqlite_schema s, pragma_table_info(s.name) p WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite_%'")
-        if store != nil {
-            candidates += names("SELECT name FROM stages")
-            candidates += names("SELECT kind FROM activity_kinds")
-            candidates += names("SELECT name FROM reps WHERE name NOT LIKE '% %'")
+        let command = before[0].lowercased()
+        if ["import", "read", "open", "output", "once", "export"].contains(command.dropFirst()) && command.hasPrefix(".") && before.count == 1 {
+            return Self.files(matching: word)
         }
+        if word.hasPrefix("reason="), store != nil {
+            return names("SELECT reason FROM lost_reasons ORDER BY reason").map { "reason=" + $0 }
+        }
+        if LeadCommand.named(command) != nil {
+            guard store != nil, before.count == 2 else { return [] }
+            switch command {
+            case "move": return names("SELECT name FROM stages ORDER BY position")
+            case "log": return names("SELECT kind FROM activity_kinds ORDER BY kind")
+            case "assign":
+                return names("SELECT name FROM reps WHERE active = 1 ORDER BY name").map { $0.contains(" ") ? "\"\($0)\"" : $0 } + ["none"]
+            default: return []
+            }
+        }
+        var candidates = Self.sqlKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
+        let tables = "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT GLOB 'lead_search_*'"
+        candidates += names(tables)
+        candidates += names("SELECT DISTINCT p.name FROM (\(tables)) AS s, pragma_table_info(s.name) AS p")
         return Array(Set(candidates))
+    }
+
+    /// Files and folders whose path starts with `prefix` (folders end with /).
+    static func files(matching prefix: String) -> [String] {
+        let slash = prefix.lastIndex(of: "/")
+        let folder = slash.map { String(prefix[...$0]) } ?? ""
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.map { name in
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: (folder.isEmpty ? "" : folder) + name, isDirectory: &isFolder)
+            return folder + name + (isFolder.boolValue ? "/" : "")
+        }
     }
 }

@@ -156,8 +156,23 @@ import Testing
         let atStart = shell.completionCandidates(word: "fi", line: "fi")
         #expect(atStart.contains("find") && !atStart.contains("first_name"))  // an entry starts with a command
         #expect(shell.completionCandidates(word: ".mi", line: ".mi").contains(".migrate"))
-        let later = shell.completionCandidates(word: "nur", line: "move 1 nur")
-        #expect(later.contains("nurturing") && later.contains("Sam") && later.contains("lead_records") && later.contains("demo_request"))
+        // By context: stages after move ID, kinds after log ID, reps (quoted with spaces) after assign ID.
+        #expect(shell.completionCandidates(word: "nur", line: "move 1 nur") == ["new", "contacted", "nurturing", "mql", "sql", "opportunity", "customer", "disqualified"])
+        #expect(shell.completionCandidates(word: "dem", line: "log 1 dem").contains("demo_request"))
+        #expect(!shell.completionCandidates(word: "dem", line: "log 1 dem").contains("nurturing"))
+        try db.execute("INSERT INTO reps(name) VALUES ('Ana Ruiz')")
+        #expect(shell.completionCandidates(word: "An", line: "assign 1 An") == ["\"Ana Ruiz\"", "Sam", "none"])
+        #expect(shell.completionCandidates(word: "reason=no_b", line: "move 1 disqualified reason=no_b").contains("reason=no_budget"))
+        #expect(shell.completionCandidates(word: "\(dir.path)/c.", line: ".import \(dir.path)/c.").contains("\(dir.path)/c.db"))
+        // SQL completes tables and columns, not the search index's internal tables.
+        let sql = shell.completionCandidates(word: "lead", line: "SELECT * FROM lead")
+        #expect(sql.contains("lead_records") && sql.contains("lead_search") && !sql.contains("lead_search_data"))
+        // A rep name with spaces completes quoted in the editor.
+        var state = LineEditorState()
+        state.complete = { word, line in shell.completionCandidates(word: word, line: line) }
+        for key in "assign 1 Ana" { _ = state.handle(.character(key)) }
+        _ = state.handle(.tab)
+        #expect(state.line == "assign 1 \"Ana Ruiz\" ")
         #expect(shell.entryIsComplete("hot") && shell.entryIsComplete(".tables") && !shell.entryIsComplete("SELECT 1"))
     }
 }
