@@ -23,6 +23,7 @@ public enum LeadsCLI {
           --bail             stop at the first error
           --csv, --json      print results as CSV or JSON
           --readonly         open the database read-only
+          --create           with a script or -c, create the database when it does not exist (else refused)
           -h, --help         show this help
           --version          show the version
 
@@ -40,6 +41,7 @@ public enum LeadsCLI {
         var commands: [String] = []
         var bail = false
         var readOnly = false
+        var create = false
         var mode: String?
         var positional: [String] = []
     }
@@ -86,6 +88,7 @@ public enum LeadsCLI {
             case "--csv": options.mode = "csv"
             case "--json": options.mode = "json"
             case "--readonly": options.readOnly = true
+            case "--create": options.create = true
             default:
                 if argument.hasPrefix("--db=") {
                     options.dbPath = String(argument.dropFirst(5))
@@ -104,6 +107,14 @@ public enum LeadsCLI {
 
         switch options.positional.first {
         case nil:
+            // A script or -c on a path that does not exist is most likely a typo: creating a new, empty
+            // database there would hide it. Only the interactive shell (which says so), migrate, demo
+            // and --create make a new file.
+            let scripted = !interactive || !options.commands.isEmpty
+            if scripted && !options.create && path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
+                err.write("leads: error: no database at \(path): check the path, or create it with `leads migrate --db \(path)` (or add --create)\n")
+                return 1
+            }
             var terminal = terminal
             if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false { terminal.colors = false }
             let historyPath = environment["LEADS_HISTORY"] ?? environment["HOME"].map { $0 + "/.leads_history" }

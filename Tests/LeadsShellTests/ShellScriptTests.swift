@@ -10,11 +10,14 @@ struct ShellRun {
     let err: String
     let status: Int32
 
-    init(_ arguments: [String], stdin: String = "", interactive: Bool = false) {
+    /// `create`: the scripts here set up their own new files, as `--create` allows (a script on a missing
+    /// file is otherwise refused as a likely typo).
+    init(_ arguments: [String], stdin: String = "", interactive: Bool = false, create: Bool = true) {
         let out = BufferOutput()
         let err = BufferOutput()
         status = LeadsCLI.run(
-            arguments: arguments, environment: [:], input: StringInput(stdin), out: out, err: err, interactive: interactive)
+            arguments: (create && !interactive ? ["--create"] : []) + arguments, environment: [:], input: StringInput(stdin),
+            out: out, err: err, interactive: interactive)
         self.out = out.text
         self.err = err.text
     }
@@ -452,5 +455,21 @@ enum LeadsBinary {
         #expect(run.err.contains("--readonly writes nothing: .import would store leads; open the file without --readonly"))
         #expect(!FileManager.default.fileExists(atPath: copy))
         #expect(!FileManager.default.fileExists(atPath: dir.file("in.rejects.csv")))
+    }
+}
+
+@Suite struct MissingFileTests {
+    @Test func aScriptOnAMissingFileIsRefusedUnlessItCreatesOne() {
+        let dir = TemporaryDirectory()
+        let typo = dir.file("laeds.db")
+        let run = ShellRun(["--db", typo, "-c", "SELECT count(*) FROM leads"], create: false)
+        #expect(run.status == 1)
+        #expect(run.err == "leads: error: no database at \(typo): check the path, or create it with `leads migrate --db \(typo)` (or add --create)\n")
+        #expect(!FileManager.default.fileExists(atPath: typo))
+        let piped = ShellRun(["--db", typo], stdin: "SELECT 1;\n", create: false)
+        #expect(piped.status == 1 && !FileManager.default.fileExists(atPath: typo))
+        // --create, migrate and the interactive shell make it.
+        #expect(ShellRun(["--db", typo, "--create", "-c", "SELECT count(*) FROM leads"], create: false).out == "0\n")
+        #expect(FileManager.default.fileExists(atPath: typo))
     }
 }

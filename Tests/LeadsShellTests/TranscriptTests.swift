@@ -26,7 +26,7 @@ import Testing
             .replacingOccurrences(of: "$DIR", with: dir.path).replacingOccurrences(of: "$FIXTURES", with: fixtures)
         let output = BufferOutput()
         let status = LeadsCLI.run(
-            arguments: ["--db", dir.file("t.db")], environment: [:], input: StringInput(input), out: output, err: output,
+            arguments: ["--db", dir.file("t.db"), "--create"], environment: [:], input: StringInput(input), out: output, err: output,
             interactive: false)
         let actual = "exit \(status)\n" + output.text.replacingOccurrences(of: dir.path, with: "$DIR")
             .replacingOccurrences(of: fixtures, with: "$FIXTURES")
