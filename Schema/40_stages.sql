@@ -231,20 +231,26 @@ BEGIN
     DELETE FROM stage_counts WHERE stage = OLD.name;
 END;
 
+-- A transition names stages that exist: one definition of the problem, checked on insert and update.
+CREATE VIEW transition_problems AS
+SELECT t.from_stage, t.to_stage,
+       'unknown_stage: a transition from ' || t.from_stage || ' to ' || t.to_stage
+       || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'
+           AS problem
+  FROM stage_transitions AS t
+ WHERE NOT EXISTS (SELECT 1 FROM stages WHERE name = t.from_stage)
+    OR NOT EXISTS (SELECT 1 FROM stages WHERE name = t.to_stage);
+
 CREATE TRIGGER stage_transitions_after_insert_check AFTER INSERT ON stage_transitions
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
-        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'))
-     WHERE NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
-        OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage);
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem))
+      FROM transition_problems WHERE from_stage = NEW.from_stage AND to_stage = NEW.to_stage;
 END;
 
 CREATE TRIGGER stage_transitions_after_update_check AFTER UPDATE ON stage_transitions
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_stage: a transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
-        || ' names a stage that does not exist (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'))
-     WHERE NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
-        OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage);
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem))
+      FROM transition_problems WHERE from_stage = NEW.from_stage AND to_stage = NEW.to_stage;
 END;
 
 -- stage_counts is kept by the rules: each change moves a count by one lead.
