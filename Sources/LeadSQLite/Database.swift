@@ -293,6 +293,20 @@ public final class Database {
     /// It must not be used after the `Database` is released.
     public var interruptHandle: InterruptHandle { InterruptHandle(handle: handle) }
 
+    /// Copies the whole database into `destination` (a new connection's main database) with SQLite's
+    /// online backup API, a consistent snapshot even while others write.
+    /// See <https://sqlite.org/backup.html>.
+    public func backup(into destination: Database) throws {
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw destination.error(code: sqlite3_errcode(destination.handle), sql: nil)
+        }
+        let step = sqlite3_backup_step(backup, -1)
+        let finish = sqlite3_backup_finish(backup)
+        guard step == SQLITE_DONE, finish == SQLITE_OK else {
+            throw destination.error(code: step == SQLITE_DONE ? finish : step, sql: nil)
+        }
+    }
+
     /// Interrupts the statement running on this connection (`sqlite3_interrupt`); it fails with
     /// `SQLITE_INTERRUPT`. See <https://sqlite.org/c3ref/interrupt.html>.
     public func interrupt() { sqlite3_interrupt(handle) }

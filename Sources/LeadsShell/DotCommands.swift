@@ -202,9 +202,42 @@ struct DotCommand: Sendable {
             let state = frozen ? "frozen" : shifted ? "shifted" : "real time"
             shell.out.write(
                 "now: \(SQLiteDate.format(try store.now())) (\(state)"
-                    + (frozen || shifted ? " for every program that opens this file, until .clock reset" : "") + ")\n")
+                    + (frozen || shifted
+                        ? (shell.whatIf != nil ? " in this what-if copy only" : " for every program that opens this file, until .clock reset") : "")
+                    + ")\n")
+        },
+        DotCommand(
+            name: "whatif", arguments: "[end]",
+            summary: "try things on a private copy of this database (the clock and every change stay yours, discarded at .whatif end)",
+            arity: 0...1
+        ) { shell, args in
+            if args.first?.lowercased() == "end" {
+                guard let saved = shell.whatIf else { throw UsageError(argument: 0, message: "not in a what-if: .whatif starts one") }
+                shell.endWhatIf()
+                shell.out.write("Back on \(saved.path); the what-if copy and everything done in it were discarded.\n")
+                return
+            }
+            guard args.isEmpty else { throw UsageError(argument: 0, message: "expected end, or nothing to start") }
+            guard shell.whatIf == nil else { throw UsageError(argument: nil, message: "already in a what-if: .whatif end leaves it") }
+            // A private copy (readable by its owner only), made with the backup API: a consistent snapshot.
+            let copy = NSTemporaryDirectory() + "/leads-whatif-\(UUID().uuidString).db"
+            let db = try Database(path: copy)
+            do {
+                try shell.db.backup(into: db)
+            } catch {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+                throw error
+            }
+            let shared = shell.path
+            shell.whatIf = (shell.db, shared, shell.store, copy)
+            shell.db = db
+            shell.store = try? LeadStore(adopting: db)
+            shell.out.write(
+                "What-if: a private copy of \(shared). Change anything, move the clock (.clock +3d): no other program sees it, "
+                    + "and .whatif end (or leaving the shell) discards it.\n")
         },
         DotCommand(name: "open", arguments: "FILE", summary: "close this database and open FILE (set up when new)", arity: 1...1) { shell, args in
+            guard shell.whatIf == nil else { throw UsageError(argument: nil, message: "in a what-if: .whatif end first") }
             // Like the shell at start: another program's file is opened for SQL but never changed.
             let db = try Database(path: args[0], wal: false)
             let migrator = try LeadDatabase.migrator()

@@ -17,6 +17,8 @@ public final class Shell {
     var readOnly = false
     /// Where entries come from (its history is scrubbed after an erasure).
     var input: LineSource?
+    /// During `.whatif`: the shared file to go back to, and the private copy in use.
+    var whatIf: (db: Database, path: String, store: LeadStore?, copy: String)?
     /// Where results go now (`.output` and `.once` change it); `standardOut` is where they go by default.
     var out: OutputSink
     let standardOut: OutputSink
@@ -81,7 +83,18 @@ public final class Shell {
             guard let key = try? row.get(0, as: String.self), let value = try? row.get(1, as: String.self) else { return nil }
             return key == "clock.now" ? "frozen \(value)" : value
         }
-        return parts.isEmpty ? "" : " [clock \(parts.joined(separator: ", "))]"
+        let clock = parts.isEmpty ? "" : " [clock \(parts.joined(separator: ", "))]"
+        return (whatIf != nil ? " [what-if]" : "") + clock
+    }
+
+    /// Leaves a what-if copy: back on the shared file, the copy deleted.
+    func endWhatIf() {
+        guard let saved = whatIf else { return }
+        whatIf = nil
+        db = saved.db
+        path = saved.path
+        store = saved.store
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: saved.copy + suffix) }
     }
 
     func run(_ input: LineSource, prompts: Bool) -> Int32 {
@@ -125,6 +138,7 @@ public final class Shell {
             // sqlite3 runs an unterminated last statement too; so do we.
             runSQL(buffer, firstLine: bufferStartLine)
         }
+        endWhatIf()
         return hadError && !interactive ? 1 : 0
     }
 

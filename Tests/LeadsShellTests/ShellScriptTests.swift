@@ -473,3 +473,27 @@ enum LeadsBinary {
         #expect(FileManager.default.fileExists(atPath: typo))
     }
 }
+
+@Suite struct WhatIfTests {
+    @Test func aWhatIfIsPrivateAndDiscarded() throws {
+        let dir = TemporaryDirectory()
+        let db = dir.file("t.db")
+        let script = """
+            capture email=a@example.com
+            .whatif
+            .clock +30d
+            capture email=b@example.com
+            SELECT count(*) FROM leads;
+            .whatif end
+            SELECT count(*) FROM leads;
+            SELECT value IS NULL FROM settings WHERE key = 'clock.now';
+            """
+        let run = ShellRun(["--db", db], stdin: script)
+        #expect(run.out.contains("What-if: a private copy of \(db)."))
+        #expect(run.out.contains("in this what-if copy only)"))
+        #expect(run.out.contains("2\nBack on \(db); the what-if copy and everything done in it were discarded.\n1\n1\n"))
+        // Meanwhile another program saw neither the lead nor the clock.
+        let tmp = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+        #expect(!tmp.contains { $0.hasPrefix("leads-whatif-") })
+    }
+}
