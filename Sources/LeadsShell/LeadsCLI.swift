@@ -295,6 +295,7 @@ public enum LeadsCLI {
                 out.write("The database is empty: .demo loads sample leads, reps and activities to explore.\n")
             }
             if case .some(let historyPath) = lineEditor {
+                shell.terminalSize = { WindowSize.size() }
                 source = TerminalLineReader(
                     historyPath: historyPath, isComplete: { [unowned shell] in shell.entryIsComplete($0) },
                     complete: { [unowned shell] in shell.completionCandidates(word: $0, line: $1) })

@@ -17,6 +17,8 @@ public final class Shell {
     var readOnly = false
     /// Where entries come from (its history is scrubbed after an erasure).
     var input: LineSource?
+    /// The terminal's size when results go to a terminal (set by the `leads` executable); nil otherwise.
+    var terminalSize: () -> (columns: Int, rows: Int)? = { nil }
     /// During `.whatif`: the shared file to go back to, and the private copy in use.
     var whatIf: (db: Database, path: String, store: LeadStore?, copy: String)?
     /// Where results go now (`.output` and `.once` change it); `standardOut` is where they go by default.
@@ -197,23 +199,51 @@ public final class Shell {
         }
     }
 
-    /// Prints a result in the current output mode.
+    /// Prints a result in the current output mode. On a terminal a table is fitted to its width (long
+    /// values cut further, with a note) and a result longer than the screen goes through `$PAGER`
+    /// (`less -FRX` by default), as psql does.
     func render(_ result: ResultSet) {
-        var result = result
+        let screen = interactive && out === standardOut ? terminalSize() : nil
+        var limit = maxWidth
+        var text = ""
         var cut = false
-        if maxWidth > 0 && (mode.name == "table" || mode.name == "box") {
-            result = ResultSet(columns: result.columns, rows: result.rows.map { row in
-                row.map { value in
-                    guard case .text(let text) = value, displayWidth(text) > maxWidth else { return value }
-                    cut = true
-                    return .text(truncate(text, to: maxWidth))
-                }
-            })
+        while true {
+            cut = false
+            var shown = result
+            if limit > 0 && (mode.name == "table" || mode.name == "box") {
+                shown = ResultSet(columns: result.columns, rows: result.rows.map { row in
+                    row.map { value in
+                        guard case .text(let text) = value, displayWidth(text) > limit else { return value }
+                        cut = true
+                        return .text(truncate(text, to: limit))
+                    }
+                })
+            }
+            text = mode.render(shown, RenderOptions(headers: headers, nullValue: nullValue))
+            // Too wide for the terminal: cut long values shorter, down to 8 characters.
+            guard let screen, mode.name == "table" || mode.name == "box", maxWidth > 0,
+                text.split(separator: "\n").contains(where: { displayWidth(String($0)) > screen.columns }), limit > 8
+            else { break }
+            let widest = result.rows.flatMap { $0 }.map { value -> Int in if case .text(let t) = value { displayWidth(t) } else { 0 } }.max() ?? 0
+            limit = max(8, min(limit == 0 ? widest : limit, widest) - 4)
         }
-        out.write(mode.render(result, RenderOptions(headers: headers, nullValue: nullValue)))
         if cut {
-            out.write("(values longer than \(maxWidth) characters were cut; .width 0 shows them whole, or try .mode line)\n")
+            text += "(values longer than \(limit) characters were cut to fit; .width 0 shows them whole, or try .mode line)\n"
         }
+        if let screen, text.reduce(0, { $0 + ($1 == "\n" ? 1 : 0) }) > screen.rows - 2, page(text) { return }
+        out.write(text)
+    }
+
+    /// Shows `text` through the pager; false when there is none to run. popen runs it in the shell's
+    /// own process group, so the pager can read keys from the terminal.
+    func page(_ text: String) -> Bool {
+        let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX"
+        // Quitting the pager before the end closes the pipe: a write then fails, it must not kill the shell.
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
+        guard let pipe = popen(pager, "w") else { return false }
+        _ = text.withCString { fputs($0, pipe) }
+        return pclose(pipe) != -1
     }
 
     // MARK: - Lead commands

@@ -234,6 +234,13 @@ enum WindowSize {
         return Int(size.ws_col)
     }
 
+    /// Columns and rows of the terminal standard output is, or nil when it is not a terminal.
+    static func size() -> (columns: Int, rows: Int)? {
+        var size = winsize()
+        guard isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
+
     static func watch() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in }

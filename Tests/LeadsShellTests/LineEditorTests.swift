@@ -255,3 +255,17 @@ final class PromptRecorder: LineSource {
         #expect(again.out.contains("note: this file's clock is not the real time (frozen 2026-11-24T09:00:00Z): every program that opens it sees that time; .clock reset returns to real time.\n"))
     }
 }
+
+@Suite struct TerminalFitTests {
+    @Test func wideTablesAreFittedToTheTerminal() throws {
+        let db = try Database(path: ":memory:")
+        let out = BufferOutput()
+        let shell = Shell(db: db, out: out, err: out, interactive: true)
+        shell.terminalSize = { (columns: 40, rows: 200) }
+        let long = String(repeating: "x", count: 55)
+        _ = shell.run(PromptRecorder([".mode table", "SELECT '\(long)' AS a, '\(long)' AS b;"]), prompts: false)
+        let lines = out.text.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("|") || $0.hasPrefix("+") }.allSatisfy { $0.count <= 40 })
+        #expect(out.text.contains("characters were cut to fit; .width 0 shows them whole, or try .mode line)"))
+    }
+}
