@@ -228,7 +228,7 @@ public final class Shell {
             limit = max(8, min(limit == 0 ? widest : limit, widest) - 4)
         }
         if cut {
-            text += "(values longer than \(limit) characters were cut to fit; .width 0 shows them whole, or try .mode line)\n"
+            text += "(values longer than \(limit) characters were cut\(limit != maxWidth ? " to fit the terminal" : ""); .width 0 shows them whole, or try .mode line)\n"
         }
         if let screen, text.reduce(0, { $0 + ($1 == "\n" ? 1 : 0) }) > screen.rows - 2, page(text) { return }
         out.write(text)

@@ -266,6 +266,6 @@ final class PromptRecorder: LineSource {
         _ = shell.run(PromptRecorder([".mode table", "SELECT '\(long)' AS a, '\(long)' AS b;"]), prompts: false)
         let lines = out.text.split(separator: "\n").map(String.init)
         #expect(lines.filter { $0.hasPrefix("|") || $0.hasPrefix("+") }.allSatisfy { $0.count <= 40 })
-        #expect(out.text.contains("characters were cut to fit; .width 0 shows them whole, or try .mode line)"))
+        #expect(out.text.contains("characters were cut to fit the terminal; .width 0 shows them whole, or try .mode line)"))
     }
 }
