@@ -30,11 +30,15 @@ extension LeadStore {
         var results: [CaptureRowResult] = []
         results.reserveCapacity(leads.count)
         var start = 0
+        // An interrupt from before this call is not for it.
+        _ = try withWriter { db in db.takeInterrupt() }
         while start < leads.count {
             let end = min(leads.count, start + max(1, chunkSize))
             do {
                 let chunk = try write { db -> [CaptureRowResult] in
                     try (start..<end).map { index in
+                        // Ctrl-C between two statements, where SQLite would not see it.
+                        if db.takeInterrupt() { throw SQLiteError(code: 9, message: "interrupted") }
                         var lead = leads[index]
                         if lead.captureKey == nil { lead.captureKey = lead.contentKey }
                         do {

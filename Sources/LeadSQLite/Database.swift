@@ -29,6 +29,7 @@ public final class Database {
     /// The milliseconds a statement waits for a lock held by another connection before `SQLITE_BUSY`.
     public let busyTimeout: Int32
     private var cache: [String: Statement] = [:]
+    let interruptFlag = InterruptFlag()
     private var savepointCounter = 0
     /// Keeps the trace handler alive while SQLite holds a pointer to it.
     var traceBox: TraceBox?
@@ -291,7 +292,11 @@ public final class Database {
 
     /// A handle that can interrupt this connection's running statement from another thread.
     /// It must not be used after the `Database` is released.
-    public var interruptHandle: InterruptHandle { InterruptHandle(handle: handle) }
+    public var interruptHandle: InterruptHandle { InterruptHandle(handle: handle, flag: interruptFlag) }
+
+    /// Whether an interrupt was requested since the last call (and clears it): long loops of
+    /// statements check it between two of them.
+    public func takeInterrupt() -> Bool { interruptFlag.take() }
 
     /// Copies the whole database into `destination` (a new connection's main database) with SQLite's
     /// online backup API, a consistent snapshot even while others write.
@@ -326,8 +331,24 @@ public final class Database {
     }
 }
 
-/// Interrupts a connection from any thread (`sqlite3_interrupt`), e.g. from a Ctrl-C handler.
+/// Interrupts a connection from any thread (`sqlite3_interrupt`), e.g. from a Ctrl-C handler. The
+/// request is also remembered (``Database/takeInterrupt()``), so a loop of many statements stops even
+/// when the interrupt arrives between two of them, where SQLite would ignore it.
 public struct InterruptHandle: @unchecked Sendable {
     let handle: OpaquePointer
-    public func interrupt() { sqlite3_interrupt(handle) }
+    let flag: InterruptFlag
+    public func interrupt() {
+        flag.set()
+        sqlite3_interrupt(handle)
+    }
+}
+
+/// A request to stop, set from any thread (a signal handler included: a plain word, no lock).
+final class InterruptFlag: @unchecked Sendable {
+    private var raised: sig_atomic_t = 0
+    func set() { raised = 1 }
+    func take() -> Bool {
+        defer { raised = 0 }
+        return raised != 0
+    }
 }

@@ -178,7 +178,8 @@ struct CSVReader {
                 var scalar = UInt32(lead) & (length == 1 ? 0x7F : length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
                 for continuation in 1..<max(length, 1) where length > 1 {
                     let byte = bytes[index + continuation]
-                    guard byte & 0xC0 == 0x80 else { return .failure(BadByte(byte: byte, offset: index + continuation)) }
+                    // The character starting at `lead` is broken: that byte is the one to report.
+                    guard byte & 0xC0 == 0x80 else { return .failure(BadByte(byte: lead, offset: index)) }
                     scalar = scalar << 6 | UInt32(byte & 0x3F)
                 }
                 guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else {

@@ -119,15 +119,18 @@ struct DotCommand: Sendable {
             shell.out.write(rows.compactMap { String.fromDatabaseValue($0[0]).map { $0 + "\n" } }.joined())
         },
         DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE, or back to the screen with no FILE", arity: 0...1) { shell, args in
+            guard !shell.readOnly || args.isEmpty else { throw UsageError(argument: 0, message: "--readonly writes nothing, no file either") }
             shell.afterNext = nil
             shell.out = try args.first.map { try FileOutput(path: $0) } ?? shell.standardOut
         },
         DotCommand(name: "once", arguments: "FILE", summary: "send the next result to FILE", arity: 1...1) { shell, args in
+            guard !shell.readOnly || args.isEmpty else { throw UsageError(argument: 0, message: "--readonly writes nothing, no file either") }
             let previous = shell.out
             shell.out = try FileOutput(path: args[0])
             shell.afterNext = { [unowned shell] in shell.out = previous }
         },
         DotCommand(name: "export", arguments: "FILE", summary: "write the next result to FILE as CSV with headers", arity: 1...1) { shell, args in
+            guard !shell.readOnly || args.isEmpty else { throw UsageError(argument: 0, message: "--readonly writes nothing, no file either") }
             let (previous, mode, headers) = (shell.out, shell.mode, shell.headers)
             shell.out = try FileOutput(path: args[0])
             shell.mode = OutputMode.named("csv")!

@@ -189,22 +189,27 @@ struct LeadCommand: Sendable {
                 guard shell.interactive, let input = shell.input else {
                     throw UsageError(argument: nil, message: "erasing cannot be undone: add --yes to erase lead \(lead.id) from a script")
                 }
-                let answer = input.readLine(prompt: "Erase lead \(lead.id) (\(describe(lead)))? This cannot be undone. Type yes to erase: ")
+                let answer = input.readAnswer(prompt: "Erase lead \(lead.id) (\(describe(lead)))? This cannot be undone. Type yes to erase: ")
                 guard answer?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                     shell.out.write("Not erased.\n")
                     return
                 }
             }
-            // What identifies the person in what was typed, to scrub from the history afterwards.
-            var needles = [lead.email, lead.company].compactMap { $0?.lowercased() }.filter { $0.count >= 3 }
-            if let first = lead.firstName, let last = lead.lastName { needles.append("\(first) \(last)".lowercased()) }
-            if let last = lead.lastName, last.count >= 4 { needles.append(last.lowercased()) }
+            // What identifies the person in what was typed, to scrub from the history afterwards: an entry
+            // goes when it holds the email, or a word of 3 letters or more that is part of a name, the
+            // email or the company (as find matches), or 7 digits or more of the phone.
+            let values = [lead.email, lead.firstName, lead.lastName, lead.company].compactMap { $0?.lowercased() }
+            // Words are matched against the person's own parts: not the email's domain, which others share.
+            let parts = [lead.email.map { String($0.prefix { $0 != "@" }) }, lead.firstName, lead.lastName, lead.company].compactMap { $0?.lowercased() }
             let phoneDigits = (lead.phone ?? "").filter(\.isNumber)
             let report = try store.erase(lead.id)
             shell.input?.forget { entry in
                 let lower = entry.lowercased()
-                if needles.contains(where: { lower.contains($0) }) { return true }
-                return phoneDigits.count >= 7 && entry.filter(\.isNumber).contains(phoneDigits)
+                if values.contains(where: { $0.count >= 3 && lower.contains($0) }) { return true }
+                let words = lower.split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 && !$0.allSatisfy(\.isNumber) }
+                if words.contains(where: { word in parts.contains { $0.contains(word) } && !LeadCommand.isCommandWord(word) }) { return true }
+                let digits = entry.filter(\.isNumber)
+                return phoneDigits.count >= 7 && digits.count >= 7 && (phoneDigits.contains(digits) || digits.contains(phoneDigits))
             }
             if report.walCleared {
                 shell.out.write("Erased lead \(lead.id): personal data removed from the database, its WAL, the search index and this shell's history; the email and phone can no longer be captured.\n")
@@ -229,6 +234,12 @@ struct LeadCommand: Sendable {
     ]
 
     static func named(_ name: String) -> LeadCommand? { all.first { $0.name == name.lowercased() } }
+
+    /// The shell's own words (commands, fields, SQL keywords), which say nothing about a person.
+    static func isCommandWord(_ word: String) -> Bool {
+        named(word) != nil || Shell.sqlKeywords.contains(word.uppercased())
+            || ["email", "name", "first", "last", "phone", "company", "title", "yes", "capture", "note", "notes"].contains(word)
+    }
 }
 
 // MARK: - Helpers

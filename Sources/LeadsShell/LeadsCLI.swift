@@ -275,6 +275,9 @@ public enum LeadsCLI {
         }
         shell.colors = terminal.colors
         shell.progressOnTerminal = terminal.progress
+        // With a person at the terminal, Ctrl-C interrupts the running statement (an import stops with
+        // what it stored) rather than killing the process, for -c commands and scripts too.
+        if terminal.progress { InterruptOnSignal.install(db.interruptHandle) }
         if !options.commands.isEmpty {
             for command in options.commands {
                 shell.runCommand(command)

@@ -31,6 +31,20 @@ public final class TerminalLineReader: LineSource {
         WindowSize.watch()
     }
 
+    /// A yes/no answer: Enter finishes it, and it is not kept in the history.
+    public func readAnswer(prompt: String) -> String? {
+        let complete = state.isComplete
+        state.isComplete = { _ in true }
+        answering = true
+        defer {
+            state.isComplete = complete
+            answering = false
+        }
+        return readLine(prompt: prompt)
+    }
+
+    private var answering = false
+
     public func readLine(prompt: String?) -> String? {
         let prompt = prompt ?? ""
         guard let saved = RawMode.enable() else { return Swift.readLine() }
@@ -55,8 +69,10 @@ public final class TerminalLineReader: LineSource {
                     draw(prompt)
                 case .submit(let entry):
                     finish(prompt)
-                    state.addHistory(entry)
-                    save(entry)
+                    if !answering {
+                        state.addHistory(entry)
+                        save(entry)
+                    }
                     return entry
                 case .cancel:
                     finish(prompt)

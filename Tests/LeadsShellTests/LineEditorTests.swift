@@ -203,13 +203,14 @@ final class RememberingInput: LineSource {
             "SELECT count(*) FROM leads WHERE company = 'Analytical Engines';",
             "capture email=grace@example.com",
             "log 1 call +44 20 7946-0000 rang back",
+            "find lovel", "find ada", "find 20 7946 0000", "show 2",
             "erase ada@example.com", "no",
             "erase ada@example.com", "yes",
         ])
         _ = shell.run(input, prompts: false)
         #expect(out.text.contains("Not erased.\n"))
         #expect(out.text.contains("Erased lead 1: personal data removed from the database, its WAL, the search index and this shell's history"))
-        #expect(input.history == ["capture email=grace@example.com", "no", "yes"])
+        #expect(input.history == ["capture email=grace@example.com", "show 2", "no", "yes"])
         // From a script, erasing needs --yes.
         let script = ShellRun(["--db", dir.file("t.db")], stdin: "erase 2\n")
         #expect(script.err.contains("erasing cannot be undone: add --yes to erase lead 2 from a script"))
