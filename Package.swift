@@ -18,7 +18,10 @@ let package = Package(
         // The thin SQLite layer and the migration runner.
         .target(name: "LeadSQLite", dependencies: ["CSQLite"]),
         // The domain: the embedded SQL (Migrations/, Schema/) and the typed API.
-        .target(name: "LeadDB", dependencies: ["LeadSQLite"], plugins: ["EmbedSQL"]),
+        // Sources/LeadDB/SQL holds two symbolic links to the top-level folders. They are excluded from
+        // the sources, but SwiftPM watches the target folder's structure through them, so adding,
+        // renaming or removing a .sql file re-plans the build and the plugin lists the files again.
+        .target(name: "LeadDB", dependencies: ["LeadSQLite"], exclude: ["SQL"], plugins: ["EmbedSQL"]),
         // The interactive shell, as a library so tests can drive it.
         .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),
         .executableTarget(name: "leads", dependencies: ["LeadsShell"]),

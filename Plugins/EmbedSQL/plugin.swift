@@ -6,6 +6,12 @@ import PackagePlugin
 ///
 /// The folders stay the only copy of the SQL in the repository; the generated file lives in the
 /// plugin's work directory under `.build/`.
+///
+/// Every file is an input, so an edit made in place re-runs the command. SwiftPM runs this plugin only
+/// when it plans the build, and it plans again when a target folder's structure changes: the links in
+/// `Sources/LeadDB/SQL` put both folders inside the LeadDB target's folder, so a file added, renamed or
+/// removed there is seen and the list below is made again (without them a removed file would stay a
+/// missing input until Package.swift changed).
 @main
 struct EmbedSQL: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
