@@ -33,6 +33,9 @@ public final class Database {
     private var savepointCounter = 0
     /// Keeps the trace handler alive while SQLite holds a pointer to it.
     var traceBox: TraceBox?
+    /// A read-only connection to a WAL file that had no -wal and -shm when it opened: SQLite creates them
+    /// for a reader and, the reader being read-only, leaves them behind. Closing removes them again.
+    private let removeWALFilesOnClose: Bool
 
     /// Opens a connection. `path` may be `:memory:` for a private in-memory database.
     ///
@@ -54,6 +57,7 @@ public final class Database {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             if descriptor >= 0 { close(descriptor) }
         }
+        removeWALFilesOnClose = mode == .readOnly ? try Self.readOnlyHousekeeping(path: path) : false
         var pointer: OpaquePointer?
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
         guard let pointer else {
@@ -78,6 +82,44 @@ public final class Database {
         cache.removeAll()
         if traceBox != nil { sqlite3_trace_v2(handle, 0, nil, nil) }
         sqlite3_close_v2(handle)
+        if removeWALFilesOnClose { Self.removeReaderWALFiles(path: path) }
+    }
+
+    /// Decides, before a read-only open, whether it would leave files behind, and refuses when those
+    /// files would belong to the wrong user. A WAL file needs a -shm file even to be read; when none
+    /// exists SQLite creates it (and an empty -wal). A reader that may write the file removes them when
+    /// it closes (returns true). A reader that may not (another OS user) would leave a -shm the file's
+    /// owner cannot open, which stops the owner from writing: that open is refused, with what to do.
+    private static func readOnlyHousekeeping(path: String) throws -> Bool {
+        if path == ":memory:" || path.isEmpty || path.hasPrefix("file:") { return false }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        // Bytes 18 and 19 of the header are 2 for a WAL file (https://sqlite.org/fileformat2.html).
+        let header = (try? handle.read(upToCount: 20)) ?? Data()
+        guard header.count == 20, header[18] == 2 || header[19] == 2 else { return false }
+        if FileManager.default.fileExists(atPath: path + "-shm") { return false }
+        let folder = (path as NSString).deletingLastPathComponent
+        if access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0 { return true }
+        throw SQLiteError(
+            code: SQLITE_CANTOPEN,
+            message: "cannot open \(path) read-only: it is a WAL file with no \(path)-shm, and reading it would create that file as "
+                + "a user who cannot write the database, which would stop its owner from writing. "
+                + "Open it as the file's owner, or while the owner has it open")
+    }
+
+    /// Removes the -wal and -shm files a read-only connection caused, the way SQLite's last writer
+    /// does: a read-write connection that reads the schema and closes. It checkpoints nothing (the -wal
+    /// is empty) and removes both files only when it is the last connection to the file, so a file
+    /// another process has open keeps them. A -wal that holds frames was written by someone else and is
+    /// left to them.
+    private static func removeReaderWALFiles(path: String) {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        guard (attributes?[.size] as? NSNumber)?.intValue ?? 0 == 0 else { return }
+        var pointer: OpaquePointer?
+        if sqlite3_open_v2(path, &pointer, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
+            sqlite3_exec(pointer, "SELECT count(*) FROM sqlite_schema", nil, nil, nil)
+        }
+        sqlite3_close_v2(pointer)
     }
 
     private func configure(readOnly: Bool, wal: Bool) throws {

@@ -15,6 +15,40 @@ import Testing
         #expect(try db.scalar("PRAGMA temp_store", as: Int.self) == 2)  // MEMORY
     }
 
+    /// SQLite leaves the -wal and -shm a read-only reader of a WAL file needed; LeadDB removes them,
+    /// unless another connection still has the file open, and writes nothing to the file itself.
+    @Test func readOnlyOpenLeavesNoFilesBehind() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("a.db")
+        do {
+            let db = try Database(path: path)
+            try db.executeScript("CREATE TABLE t(x); INSERT INTO t VALUES (1)")
+        }
+        let fm = FileManager.default
+        #expect(!fm.fileExists(atPath: path + "-wal") && !fm.fileExists(atPath: path + "-shm"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            let reader = try Database(path: path, mode: .readOnly)
+            #expect(try reader.scalar("SELECT x FROM t", as: Int.self) == 1)
+            #expect(fm.fileExists(atPath: path + "-shm"))  // SQLite needs it while reading
+            #expect(throws: SQLiteError.self) { try reader.execute("INSERT INTO t VALUES (2)") }
+        }
+        #expect(!fm.fileExists(atPath: path + "-wal"))
+        #expect(!fm.fileExists(atPath: path + "-shm"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+
+        // While a writer has the file open, the files are the writer's: the reader leaves them.
+        let writer = try Database(path: path)
+        #expect(try writer.scalar("SELECT count(*) FROM t", as: Int.self) == 1)
+        do {
+            let reader = try Database(path: path, mode: .readOnly)
+            #expect(try reader.scalar("SELECT x FROM t", as: Int.self) == 1)
+        }
+        #expect(fm.fileExists(atPath: path + "-wal") && fm.fileExists(atPath: path + "-shm"))
+        try writer.execute("INSERT INTO t VALUES (2)")
+        #expect(try writer.scalar("SELECT count(*) FROM t", as: Int.self) == 2)
+    }
+
     @Test func errorsCarryCodesMessageAndSQLButNoArguments() throws {
         let db = try Database(path: ":memory:")
         try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, email TEXT UNIQUE)")
