@@ -58,6 +58,20 @@ SELECT l.id, p.value AS problem,
                      WHEN instr(company, char(0)) THEN 'company' WHEN instr(title, char(0)) THEN 'title'
                      WHEN instr(industry, char(0)) THEN 'industry' WHEN instr(country, char(0)) THEN 'country'
                      WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ')'
+    -- Valid UTF-8 (walked only when some field holds a character outside printable ASCII).
+    WHEN (coalesce(email, '') || coalesce(first_name, '') || coalesce(last_name, '') || coalesce(phone, '')
+          || coalesce(company, '') || coalesce(title, '') || coalesce(industry, '') || coalesce(country, '')
+          || coalesce(source, '') || coalesce(campaign, '')) GLOB '*[^ -~]*'
+     AND EXISTS (SELECT 1 FROM json_each(json_object('email', email, 'first_name', first_name, 'last_name', last_name,
+                     'phone', phone, 'company', company, 'title', title, 'industry', industry, 'country', country,
+                     'source', source, 'campaign', campaign)) AS f
+                   JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL)
+        THEN (SELECT 'invalid_text: ' || f.key || ' of lead ' || l.id || ' is not valid UTF-8 at byte ' || u.bad_byte
+                     || ' (0x' || u.bad_hex || '): ' || u.excerpt
+                FROM json_each(json_object('email', email, 'first_name', first_name, 'last_name', last_name,
+                     'phone', phone, 'company', company, 'title', title, 'industry', industry, 'country', country,
+                     'source', source, 'campaign', campaign)) AS f
+                JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL LIMIT 1)
     -- Stored as the input views store it, whoever wrote the row (a program writing lead_records directly
     -- would otherwise store an address a later capture does not find, or a country no rule compares).
     WHEN email IS NOT NULL AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(l.email))

@@ -30,6 +30,24 @@ BEGIN
                  || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')', json_object('value', NEW.kind)))
         WHEN x.problem IS NOT NULL
             THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem))
+        -- Text fits (campaign and source as on a lead, a detail is a note, not a document) and is valid
+        -- UTF-8 (walked only when it holds a character outside printable ASCII).
+        WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: '
+                     || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign of an activity for lead ' || l.id || ' is longer than 500 characters ('
+                                 || length(NEW.campaign)
+                             WHEN length(NEW.source) > 500 THEN 'source of an activity for lead ' || l.id || ' is longer than 500 characters ('
+                                 || length(NEW.source)
+                             ELSE 'detail of an activity for lead ' || l.id || ' is longer than 10000 characters (' || length(NEW.detail) END
+                     || ')'))
+        WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+         AND EXISTS (SELECT 1 FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
+                       JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL)
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
+                     (SELECT 'invalid_text: ' || f.key || ' of an activity for lead ' || l.id || ' is not valid UTF-8 at byte '
+                             || u.bad_byte || ' (0x' || u.bad_hex || '): ' || u.excerpt
+                        FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
+                        JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL LIMIT 1)))
         ELSE 1 END;
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its

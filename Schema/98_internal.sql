@@ -17,6 +17,21 @@ BEGIN
     SELECT RAISE(ABORT, 'internal_table: _hash_powers is LeadDB''s own data and cannot be changed');
 END;
 
+CREATE TRIGGER positions_before_insert_internal BEFORE INSERT ON _positions
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _positions is LeadDB''s own data and cannot be changed');
+END;
+
+CREATE TRIGGER positions_before_update_internal BEFORE UPDATE ON _positions
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _positions is LeadDB''s own data and cannot be changed');
+END;
+
+CREATE TRIGGER positions_before_delete_internal BEFORE DELETE ON _positions
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _positions is LeadDB''s own data and cannot be changed');
+END;
+
 CREATE TRIGGER days_before_insert_internal BEFORE INSERT ON _days
 BEGIN
     SELECT RAISE(ABORT, 'internal_table: _days is LeadDB''s own data and cannot be changed');
