@@ -45,6 +45,11 @@ public struct Migrator: Sendable {
         /// Views and triggers of Schema/ that are missing from the database or differ from what the
         /// schema files created (dropped or replaced by hand): `migrate` re-creates them.
         public let driftedObjects: [String]
+        /// Views, triggers, indexes and tables that neither the migrations nor Schema/ made (added by
+        /// hand or by another program), as `type name`. `migrate` leaves them in place.
+        public var addedObjects: [String] = []
+        /// Tables the migrations made that are missing: nothing can restore them but a backup.
+        public var missingTables: [String] = []
         public var isUpToDate: Bool { pending.isEmpty && changedSchemaFiles.isEmpty && driftedObjects.isEmpty }
     }
 
@@ -60,19 +65,96 @@ public struct Migrator: Sendable {
     // MARK: - Reading
 
     /// Reads the history without changing anything. Refuses a foreign or newer database, or a changed migration.
-    public func status(_ db: Database) throws -> Status {
+    ///
+    /// With `thorough`, the file's views, triggers, indexes and tables are compared with a reference
+    /// built in memory from the same migrations and schema files (once per process), so drift is found
+    /// even when the runner's own record was changed, and objects added by hand are listed. Without
+    /// it, only the objects the last deploy recorded are checked (cheap enough for every open).
+    public func status(_ db: Database, thorough: Bool = false) throws -> Status {
         // One read transaction: a consistent snapshot even while another process migrates.
         try db.transaction(.deferred) {
             try checkOwnership(db)
             let applied = try readHistory(db)
             try validate(applied)
             let appliedVersions = Set(applied.map(\.version))
-            return Status(
-                applied: applied,
-                pending: migrations.filter { !appliedVersions.contains($0.version) },
-                changedSchemaFiles: try changedSchemaFiles(db),
-                driftedObjects: try driftedObjects(db))
+            let pending = migrations.filter { !appliedVersions.contains($0.version) }
+            let changed = try changedSchemaFiles(db)
+            var drifted = try driftedObjects(db)
+            var added = try unrecordedSchemaObjects(db)
+            var missingTables: [String] = []
+            if thorough && pending.isEmpty && !applied.isEmpty {
+                let comparison = try compareWithReference(db)
+                drifted = Array(Set(drifted).union(comparison.drifted.map(\.name))).sorted()
+                added = comparison.added
+                missingTables = comparison.missingTables
+            }
+            var status = Status(applied: applied, pending: pending, changedSchemaFiles: changed, driftedObjects: drifted)
+            status.addedObjects = added
+            status.missingTables = missingTables
+            return status
         }
+    }
+
+    // MARK: - The reference schema
+
+    /// One object of `sqlite_schema`.
+    struct SchemaObject: Hashable, Sendable {
+        let type: String
+        let name: String
+        let sql: String?
+        /// Made by a schema file (a view or trigger re-created on every deploy), not by a migration.
+        var madeBySchema = false
+    }
+
+    /// What a file holds against what the migrations and Schema/ make.
+    struct Comparison {
+        /// Views, triggers and indexes that are missing or differ, as the reference has them.
+        var drifted: [SchemaObject] = []
+        /// Objects the reference does not have, as `type name`.
+        var added: [String] = []
+        var missingTables: [String] = []
+    }
+
+    /// The objects a new file has after every migration and the schema: built in memory, once per
+    /// process and set of SQL.
+    func referenceObjects() throws -> [SchemaObject] {
+        let key = (migrations.map(\.checksum) + schema.map(\.checksum)).joined(separator: ",")
+        if let cached = ReferenceCache.shared.objects(for: key) { return cached }
+        let memory = try Database(path: ":memory:")
+        try migrate(memory)
+        let madeBySchema = Set(try memory.query("SELECT name FROM _schema_objects").compactMap { String.fromDatabaseValue($0[0]) })
+        let objects = try Self.objects(memory).map { object in
+            var object = object
+            object.madeBySchema = madeBySchema.contains(object.name)
+            return object
+        }
+        ReferenceCache.shared.store(objects, for: key)
+        return objects
+    }
+
+    static func objects(_ db: Database) throws -> [SchemaObject] {
+        try db.query("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").map {
+            SchemaObject(type: try $0.get(0), name: try $0.get(1), sql: try $0.get(2))
+        }
+    }
+
+    func compareWithReference(_ db: Database) throws -> Comparison {
+        let reference = try referenceObjects()
+        let expected = Dictionary(reference.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let actual = Dictionary(try Self.objects(db).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var comparison = Comparison()
+        for object in reference {
+            let found = actual[object.name]
+            if object.type == "table" {
+                // A table's text changes with every ALTER TABLE, in words that may differ between
+                // SQLite versions: only its presence is compared.
+                if found?.type != "table" { comparison.missingTables.append(object.name) }
+            } else if found?.type != object.type || found?.sql != object.sql {
+                comparison.drifted.append(object)
+            }
+        }
+        comparison.added = actual.values.filter { expected[$0.name] == nil }.map { "\($0.type) \($0.name)" }.sorted()
+        return comparison
     }
 
     /// Throws ``MigrationError/foreignDatabase(path:reason:)`` unless the file is LeadDB's (its
@@ -89,12 +171,20 @@ public struct Migrator: Sendable {
         let objects = try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0
         if objects > 0 {
             // Every LeadDB file is stamped in the transaction that creates its first table, so a file
-            // with tables and no stamp is another program's, even one with a table named _migrations.
-            let names = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 3")
-                .compactMap { String.fromDatabaseValue($0[0]) }
+            // with objects and no stamp is another program's, even one with a table named _migrations.
+            let names = try db.query(
+                "SELECT type || ' ' || name FROM sqlite_schema ORDER BY type = 'table' DESC, type, name LIMIT 3"
+            ).compactMap { String.fromDatabaseValue($0[0]) }
+            let more = objects > names.count ? " and \(objects - names.count) more" : ""
             throw MigrationError.foreignDatabase(
                 path: db.path,
-                reason: "it already has tables (\(names.joined(separator: ", "))) and no LeadDB application_id")
+                reason: "it already has \(objects == 1 ? "an object" : "objects") (\(names.joined(separator: ", "))\(more)) and no LeadDB application_id")
+        }
+        // An empty file that another program has stamped with a version of its own is not free to take.
+        let userVersion = try db.scalar("PRAGMA user_version", as: Int.self) ?? 0
+        if userVersion != 0 {
+            throw MigrationError.foreignDatabase(
+                path: db.path, reason: "it has no tables yet but its user_version is \(userVersion), set by another program")
         }
     }
 
@@ -104,9 +194,12 @@ public struct Migrator: Sendable {
     /// transaction: a deploy commits whole or not at all, and no connection ever sees the tables
     /// without their rules. Foreign keys are off for the deploy (so a migration can rebuild a table
     /// others reference) and checked with `foreign_key_check` before the commit. Drifted schema objects
-    /// are restored.
+    /// are restored. With `thorough` (what `leads migrate` does), the file is also compared with the
+    /// reference the migrations and schema files build (see ``status(_:thorough:)``): views, triggers
+    /// and indexes that are missing or differ are restored even when the runner's record was changed.
+    /// Objects added by hand are left in place (``Status/addedObjects`` lists them).
     @discardableResult
-    public func migrate(_ db: Database) throws -> Report {
+    public func migrate(_ db: Database, thorough: Bool = false) throws -> Report {
         // PRAGMA foreign_keys is a no-op inside a transaction: turn it off before, back on after.
         let foreignKeys = try db.scalar("PRAGMA foreign_keys", as: Int.self) ?? 0
         if foreignKeys != 0 { try db.execute("PRAGMA foreign_keys = OFF") }
@@ -120,35 +213,34 @@ public struct Migrator: Sendable {
                 try validate(applied)
                 let appliedVersions = Set(applied.map(\.version))
                 let pending = migrations.filter { !appliedVersions.contains($0.version) }
-                let drifted = try driftedObjects(db)
+                var drifted = try driftedObjects(db)
+                var indexes: [SchemaObject] = []
+                if thorough && pending.isEmpty && !applied.isEmpty {
+                    // (the runner's guards were dropped above and are made again at the end)
+                    let comparison = try compareWithReference(db)
+                    let views = comparison.drifted.filter { $0.type != "index" && !Self.guardNames.contains($0.name) }
+                    drifted = Array(Set(drifted).union(views.map(\.name))).sorted()
+                    indexes = comparison.drifted.filter { $0.type == "index" }
+                }
                 var report = Report()
                 let changed = try changedSchemaFiles(db)
-                guard !pending.isEmpty || !changed.isEmpty || !drifted.isEmpty else {
+                let recreate = !pending.isEmpty || !changed.isEmpty || !drifted.isEmpty
+                guard recreate || !indexes.isEmpty else {
                     try createRunnerGuards(db)
                     return report
                 }
                 try db.execute("PRAGMA application_id = \(applicationID)")
-                try dropSchemaObjects(db)
-                for migration in pending {
-                    let started = ContinuousClock.now
-                    do {
-                        try db.executeScript(migration.sql)
-                    } catch let error as SQLiteError {
-                        throw MigrationError.migrationFailed(fileName: migration.fileName, line: error.line, message: error.message)
-                    }
-                    try checkForeignKeys(db, fileName: migration.fileName)
-                    let elapsed = ContinuousClock.now - started
-                    let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-                    try db.execute(
-                        """
-                        INSERT INTO _migrations(version, file_name, checksum, applied_at, duration_ms)
-                        VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
-                        """, [migration.version, migration.fileName, migration.checksum, ms])
-                    report.applied.append(migration)
+                if recreate { try applyAndRecreate(db, pending: pending, thorough: thorough, report: &report) }
+                if thorough && !pending.isEmpty {
+                    indexes = try compareWithReference(db).drifted.filter { $0.type == "index" }
                 }
-                try createSchema(db)
-                report.schemaRecreated = true
-                report.repairedObjects = pending.isEmpty ? drifted : []
+                // Indexes belong to migrations, not to Schema/: one dropped or changed by hand is made
+                // again as the migrations made it.
+                for index in indexes {
+                    try db.execute("DROP INDEX IF EXISTS \(quoteIdentifier(index.name))")
+                    if let sql = index.sql { try db.execute(sql) }
+                }
+                report.repairedObjects = (pending.isEmpty ? drifted : []) + indexes.map(\.name)
                 try createRunnerGuards(db)
                 return report
             }
@@ -162,6 +254,37 @@ public struct Migrator: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// Drops the schema, applies the pending migrations in order and creates the schema again.
+    private func applyAndRecreate(_ db: Database, pending: [Migration], thorough: Bool, report: inout Report) throws {
+        try dropSchemaObjects(db)
+        if thorough {
+            // The record may have been changed by hand: also drop every view and trigger that
+            // the schema files make, by the names the reference gives them.
+            for object in try referenceObjects() where object.madeBySchema {
+                try db.execute("DROP \(object.type == "view" ? "VIEW" : "TRIGGER") IF EXISTS \(quoteIdentifier(object.name))")
+            }
+        }
+        for migration in pending {
+            let started = ContinuousClock.now
+            do {
+                try db.executeScript(migration.sql)
+            } catch let error as SQLiteError {
+                throw MigrationError.migrationFailed(fileName: migration.fileName, line: error.line, message: error.message)
+            }
+            try checkForeignKeys(db, fileName: migration.fileName)
+            let elapsed = ContinuousClock.now - started
+            let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            try db.execute(
+                """
+                INSERT INTO _migrations(version, file_name, checksum, applied_at, duration_ms)
+                VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
+                """, [migration.version, migration.fileName, migration.checksum, ms])
+            report.applied.append(migration)
+        }
+        try createSchema(db)
+        report.schemaRecreated = true
     }
 
     // MARK: - Internals
@@ -197,6 +320,10 @@ public struct Migrator: Sendable {
     /// start of a deploy and creates them again at its end, inside the same transaction.
     private static let runnerTables = ["_migrations", "_schema_files", "_schema_objects"]
 
+    private static let guardNames = Set(runnerTables.flatMap { table in
+        ["insert", "update", "delete"].map { "\(table)_before_\($0)_runner" }
+    })
+
     private func createRunnerGuards(_ db: Database) throws {
         for table in Self.runnerTables {
             for event in ["INSERT", "UPDATE", "DELETE"] {
@@ -231,6 +358,22 @@ public struct Migrator: Sendable {
              ORDER BY o.name
             """
         ).compactMap { String.fromDatabaseValue($0[0]) }
+    }
+
+    /// Views and triggers that the last deploy did not record and that are not the runner's guards:
+    /// added by hand (or the record was changed), as `type name`.
+    private func unrecordedSchemaObjects(_ db: Database) throws -> [String] {
+        guard try hasTable(db, "_schema_objects") else { return [] }
+        return try db.query(
+            """
+            SELECT type, name FROM sqlite_schema
+             WHERE type IN ('view', 'trigger') AND name NOT IN (SELECT name FROM _schema_objects)
+             ORDER BY type, name
+            """
+        ).compactMap { row -> String? in
+            let name: String = try row.get(1)
+            return Self.guardNames.contains(name) ? nil : "\(try row.get(0) as String) \(name)"
+        }
     }
 
     private func hasTable(_ db: Database, _ name: String) throws -> Bool {
@@ -339,4 +482,14 @@ public struct Migrator: Sendable {
 /// Quotes an SQL identifier: `lead "x"` becomes `"lead ""x"""`.
 public func quoteIdentifier(_ name: String) -> String {
     "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// The reference schema of each set of migrations and schema files, built once per process.
+final class ReferenceCache: @unchecked Sendable {
+    static let shared = ReferenceCache()
+    private let lock = NSLock()
+    private var entries: [String: [Migrator.SchemaObject]] = [:]
+
+    func objects(for key: String) -> [Migrator.SchemaObject]? { lock.withLock { entries[key] } }
+    func store(_ objects: [Migrator.SchemaObject], for key: String) { lock.withLock { entries[key] = objects } }
 }

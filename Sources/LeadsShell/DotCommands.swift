@@ -166,20 +166,14 @@ struct DotCommand: Sendable {
             let migrator = try LeadDatabase.migrator()
             switch args[0].lowercased() {
             case "status":
-                let status = try migrator.status(shell.db)
-                var text = status.applied.map { "applied  \($0.fileName)  \($0.appliedAt)  \($0.durationMilliseconds) ms\n" }.joined()
-                text += status.pending.map { "pending  \($0.fileName)\n" }.joined()
-                text += status.changedSchemaFiles.isEmpty ? "schema   up to date\n" : "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
-                shell.out.write(text)
+                shell.out.write(MigrationText.status(try migrator.status(shell.db, thorough: true)))
             case "plan":
-                let status = try migrator.status(shell.db)
-                if status.isUpToDate { shell.out.write("Nothing to do: the database is up to date.\n"); return }
-                shell.out.write(status.pending.map { "Would apply \($0.fileName)\n" }.joined() + "Would re-create the schema (views and triggers).\n")
+                shell.out.write(MigrationText.plan(try migrator.status(shell.db, thorough: true), path: shell.path))
             case "up":
-                let report = try migrator.migrate(shell.db)
+                let report = try migrator.migrate(shell.db, thorough: true)
                 shell.store = try? LeadStore(adopting: shell.db)
-                shell.out.write(report.didNothing ? "Nothing to do: the database is up to date.\n"
-                    : report.applied.map { "Applied \($0.fileName)\n" }.joined() + (report.schemaRecreated ? "Re-created the schema.\n" : ""))
+                let status = try migrator.status(shell.db, thorough: true)
+                shell.out.write(MigrationText.report(report, path: shell.path, applied: status.applied.count) + MigrationText.foreignObjects(status))
             default:
                 throw UsageError(argument: 0, message: "expected status, plan or up")
             }

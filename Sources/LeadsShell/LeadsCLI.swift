@@ -168,17 +168,9 @@ public enum LeadsCLI {
             let migrator = try LeadDatabase.migrator()
             try migrator.checkOwnership(db)
             try db.enableWAL()
-            let report = try migrator.migrate(db)
-            if report.didNothing {
-                let count = try migrator.status(db).applied.count
-                out.write("Nothing to do: \(path) is up to date (\(count) migration\(count == 1 ? "" : "s") applied).\n")
-            } else {
-                for migration in report.applied { out.write("Applied \(migration.fileName)\n") }
-                if !report.repairedObjects.isEmpty {
-                    out.write("Restored \(report.repairedObjects.count) schema object\(report.repairedObjects.count == 1 ? "" : "s") that had been dropped or changed by hand: \(report.repairedObjects.joined(separator: ", ")).\n")
-                }
-                if report.schemaRecreated { out.write("Re-created the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files.\n") }
-            }
+            let report = try migrator.migrate(db, thorough: true)
+            let status = try migrator.status(db, thorough: true)
+            out.write(MigrationText.report(report, path: path, applied: status.applied.count) + MigrationText.foreignObjects(status))
             return 0
         } catch {
             return failure(error, err)
@@ -199,32 +191,10 @@ public enum LeadsCLI {
             } else {
                 db = try Database(path: path, mode: .readOnly)
             }
-            let status = try LeadDatabase.migrator().status(db)
+            let status = try LeadDatabase.migrator().status(db, thorough: true)
             var text = ""
             if !exists { text += "\(path) does not exist yet; `leads migrate` would create it.\n" }
-            if plan {
-                if status.isUpToDate {
-                    text += "Nothing to do: \(path) is up to date.\n"
-                } else {
-                    for migration in status.pending { text += "Would apply \(migration.fileName)\n" }
-                    if !status.driftedObjects.isEmpty {
-                        text += "Would restore \(status.driftedObjects.joined(separator: ", ")) (dropped or changed by hand)\n"
-                    }
-                    text += "Would re-create the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files"
-                    text += status.changedSchemaFiles.isEmpty ? ".\n" : " (changed: \(status.changedSchemaFiles.joined(separator: ", "))).\n"
-                }
-            } else {
-                for applied in status.applied {
-                    text += "applied  \(applied.fileName)  \(applied.appliedAt)  \(applied.durationMilliseconds) ms\n"
-                }
-                for migration in status.pending { text += "pending  \(migration.fileName)\n" }
-                text += status.changedSchemaFiles.isEmpty
-                    ? "schema   up to date\n" : "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
-                if !status.driftedObjects.isEmpty {
-                    text += "drift    \(status.driftedObjects.count) schema object\(status.driftedObjects.count == 1 ? "" : "s") dropped or changed by hand: \(status.driftedObjects.joined(separator: ", "))\n"
-                }
-                if !status.isUpToDate { text += "Run `leads migrate` to apply.\n" }
-            }
+            text += plan ? MigrationText.plan(status, path: path) : MigrationText.status(status)
             out.write(text)
             return 0
         } catch {

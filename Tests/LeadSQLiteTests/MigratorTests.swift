@@ -205,7 +205,7 @@ import Testing
         let plain = try Database(path: dir.file("plain.db"))
         try plain.execute("CREATE TABLE notes(x)")
         let error2 = try #require(throws: MigrationError.self) { try migrator(try base).migrate(plain) }
-        #expect(error2 == .foreignDatabase(path: dir.file("plain.db"), reason: "it already has tables (notes) and no LeadDB application_id"))
+        #expect(error2 == .foreignDatabase(path: dir.file("plain.db"), reason: "it already has an object (table notes) and no LeadDB application_id"))
         #expect(try tables(plain) == ["notes"])
         #expect(try plain.scalar("PRAGMA application_id", as: Int.self) == 0)
 
@@ -215,6 +215,19 @@ import Testing
         try lookalike.execute("CREATE TABLE _migrations(version INTEGER PRIMARY KEY, file_name TEXT, checksum TEXT, applied_at TEXT, duration_ms INTEGER)")
         #expect(throws: MigrationError.self) { try migrator(try base).migrate(lookalike) }
         #expect(try tables(lookalike) == ["_migrations", "orders"])
+
+        // A file with only views (no table) is named by what it has; an empty file that another
+        // program stamped with a user_version is not taken either.
+        let views = try Database(path: dir.file("views.db"), plain: true)
+        try views.execute("CREATE VIEW answer AS SELECT 42")
+        let error3 = try #require(throws: MigrationError.self) { try migrator(try base).migrate(views) }
+        #expect(error3 == .foreignDatabase(path: dir.file("views.db"), reason: "it already has an object (view answer) and no LeadDB application_id"))
+        let stamped = try Database(path: dir.file("stamped.db"), plain: true)
+        try stamped.execute("PRAGMA user_version = 7")
+        let error4 = try #require(throws: MigrationError.self) { try migrator(try base).migrate(stamped) }
+        #expect(error4 == .foreignDatabase(path: dir.file("stamped.db"), reason: "it has no tables yet but its user_version is 7, set by another program"))
+        #expect(try tables(stamped).isEmpty)
+        #expect(try stamped.scalar("PRAGMA application_id", as: Int.self) == 0)
     }
 
     @Test func aDeployIsAllOrNothingAcrossMigrationsAndTheSchema() throws {
@@ -275,6 +288,54 @@ import Testing
         // The runner's own record refuses writes from anyone else.
         #expect(throws: SQLiteError.self) { try db.execute("DELETE FROM _migrations") }
         #expect(throws: SQLiteError.self) { try db.execute("UPDATE _schema_files SET checksum = 'x'") }
+    }
+
+    /// The thorough check compares the file with what the migrations and schema files build, so it does
+    /// not depend on the runner's record: dropped indexes, a record changed by hand and objects added by
+    /// hand are all found; the first two are repaired, the last is listed and left alone.
+    @Test func thoroughDriftDoesNotTrustTheRecord() throws {
+        let db = try Database(path: dir.file("a.db"))
+        let withIndex = try migration("0002_index.sql", "CREATE INDEX people_by_name ON people(name);")
+        let m = try migrator([try base[0], withIndex])
+        try m.migrate(db, thorough: true)
+        #expect(try m.status(db, thorough: true).isUpToDate)
+        #expect(try m.status(db, thorough: true).addedObjects.isEmpty)
+
+        // A careless script: drops an index, drops the runner's guard, removes the record of a view and
+        // changes the view, and adds a trigger of its own.
+        try db.execute("DROP INDEX people_by_name")
+        try db.execute("DROP TRIGGER _schema_objects_before_delete_runner")
+        try db.execute("DELETE FROM _schema_objects WHERE name = 'people_names'")
+        try db.execute("DROP VIEW people_names")
+        try db.execute("CREATE VIEW people_names AS SELECT 'nobody' AS name")
+        try db.execute("CREATE TRIGGER audit_people AFTER INSERT ON people BEGIN SELECT 1; END")
+
+        let quick = try m.status(db)
+        #expect(quick.driftedObjects.isEmpty)  // the record no longer names the view
+        #expect(quick.addedObjects == ["trigger audit_people", "view people_names"])
+        let status = try m.status(db, thorough: true)
+        #expect(status.driftedObjects == ["_schema_objects_before_delete_runner", "people_by_name", "people_names"])
+        #expect(status.addedObjects == ["trigger audit_people"])
+        #expect(status.missingTables.isEmpty)
+        #expect(!status.isUpToDate)
+
+        let report = try m.migrate(db, thorough: true)
+        #expect(report.repairedObjects.sorted() == ["people_by_name", "people_names"])
+        #expect(try db.scalar("SELECT sql FROM sqlite_schema WHERE name = 'people_by_name'", as: String.self)
+            == "CREATE INDEX people_by_name ON people(name)")
+        #expect(try db.scalar("SELECT sql FROM sqlite_schema WHERE name = 'people_names'", as: String.self)
+            == "CREATE VIEW people_names AS SELECT name FROM people")
+        #expect(try db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'audit_people'", as: Int.self) == 1)
+        let after = try m.status(db, thorough: true)
+        #expect(after.isUpToDate)
+        #expect(after.addedObjects == ["trigger audit_people"])
+        // The guard is back.
+        #expect(throws: SQLiteError.self) { try db.execute("DELETE FROM _schema_objects") }
+
+        // A missing table is reported; nothing but a backup restores it.
+        try db.execute("DROP VIEW people_names")
+        try db.execute("DROP TABLE people")
+        #expect(try m.status(db, thorough: true).missingTables == ["people"])
     }
 
     @Test func statusListsAppliedAndPending() throws {

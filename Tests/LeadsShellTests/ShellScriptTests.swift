@@ -188,7 +188,7 @@ struct ShellRun {
         try other.execute("CREATE TABLE notes(x)")
         let run = ShellRun(["migrate", "--db", db])
         #expect(run.status == 1)
-        #expect(run.err == "leads: error: \(db) is not a LeadDB database: it already has tables (notes) and no LeadDB application_id. Nothing was changed; open a LeadDB file or a new path.\n")
+        #expect(run.err == "leads: error: \(db) is not a LeadDB database: it already has an object (table notes) and no LeadDB application_id. Nothing was changed; open a LeadDB file or a new path.\n")
         #expect(try other.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) == 1)
         // Not even its journal mode: no -wal file appears beside another program's database.
         #expect(try other.scalar("PRAGMA journal_mode", as: String.self) == "delete")

@@ -1,0 +1,67 @@
+import LeadDB
+import LeadSQLite
+
+/// What `leads migrate`, `leads migrate status|plan` and the shell's `.migrate` print: one wording for
+/// all of them.
+enum MigrationText {
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    /// The lines about objects that are not the migrations' and schema's, and tables that are missing.
+    static func foreignObjects(_ status: Migrator.Status) -> String {
+        var text = ""
+        if !status.addedObjects.isEmpty {
+            text += "added    \(plural(status.addedObjects.count, "object")) not made by LeadDB, left in place: "
+                + "\(status.addedObjects.joined(separator: ", ")) "
+                + (status.addedObjects.count == 1 ? "(drop it if it is not yours)\n" : "(drop them if they are not yours)\n")
+        }
+        if !status.missingTables.isEmpty {
+            text += "missing  \(plural(status.missingTables.count, "table")): \(status.missingTables.joined(separator: ", ")) "
+                + "(no migration re-creates a table: restore the file from a backup)\n"
+        }
+        return text
+    }
+
+    static func status(_ status: Migrator.Status) -> String {
+        var text = status.applied.map { "applied  \($0.fileName)  \($0.appliedAt)  \($0.durationMilliseconds) ms\n" }.joined()
+        text += status.pending.map { "pending  \($0.fileName)\n" }.joined()
+        text += status.changedSchemaFiles.isEmpty
+            ? "schema   up to date\n" : "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
+        if !status.driftedObjects.isEmpty {
+            text += "drift    \(plural(status.driftedObjects.count, "schema object")) dropped or changed by hand: "
+                + "\(status.driftedObjects.joined(separator: ", "))\n"
+        }
+        text += foreignObjects(status)
+        if !status.isUpToDate { text += "Run `leads migrate` to apply.\n" }
+        return text
+    }
+
+    static func plan(_ status: Migrator.Status, path: String) -> String {
+        var text = ""
+        if status.isUpToDate {
+            text += "Nothing to do: \(path) is up to date.\n"
+        } else {
+            text += status.pending.map { "Would apply \($0.fileName)\n" }.joined()
+            if !status.driftedObjects.isEmpty {
+                text += "Would restore \(status.driftedObjects.joined(separator: ", ")) (dropped or changed by hand)\n"
+            }
+            if !status.pending.isEmpty || !status.changedSchemaFiles.isEmpty {
+                text += "Would re-create the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files"
+                text += status.changedSchemaFiles.isEmpty ? ".\n" : " (changed: \(status.changedSchemaFiles.joined(separator: ", "))).\n"
+            }
+        }
+        return text + foreignObjects(status)
+    }
+
+    static func report(_ report: Migrator.Report, path: String, applied count: Int) -> String {
+        if report.didNothing && report.repairedObjects.isEmpty {
+            return "Nothing to do: \(path) is up to date (\(plural(count, "migration")) applied).\n"
+        }
+        var text = report.applied.map { "Applied \($0.fileName)\n" }.joined()
+        if !report.repairedObjects.isEmpty {
+            text += "Restored \(plural(report.repairedObjects.count, "schema object")) that had been dropped or changed by hand: "
+                + "\(report.repairedObjects.joined(separator: ", ")).\n"
+        }
+        if report.schemaRecreated { text += "Re-created the schema (views and triggers) from \(LeadDatabase.schemaFiles.count) files.\n" }
+        return text
+    }
+}
