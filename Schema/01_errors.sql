@@ -16,17 +16,24 @@
 -- values is a json_object(); a NULL message raises nothing, so a CASE without a matching branch passes.
 -- Fixed messages use RAISE(ABORT, 'code: message') and arrive unwrapped (SQLITE_CONSTRAINT_TRIGGER).
 --
--- A value that is not valid UTF-8 never reaches a reader raw: the message and the values are passed
--- through utf8_input (Schema/00_utf8.sql), which puts U+FFFD in place of each bad character, so every
--- program can decode the error.
+-- A value that is not valid UTF-8 never reaches a reader raw: each character of the raised text that
+-- does not come back the same when written as its code point (SQLite reads bad bytes leniently, one
+-- character at a time) becomes U+FFFD, so every program can decode the error. The walk runs only on an
+-- error and only on text with a character outside printable ASCII; the message is cut to 600 characters
+-- and values longer than 2,000 are left out, so it stays short. It is copied wherever a rule raises, so
+-- it is kept small (utf8_input in 00_utf8.sql is the full check, for the rules that look at text).
 CREATE VIEW rule_error AS
 SELECT j.json AS arg,
        -- (the subquery runs only when there is something to raise: a write that breaks no rule pays nothing)
        CASE WHEN j.value IS NOT NULL THEN (
-           SELECT json_extract('{}', m.clean || char(9) || replace(json_patch(
-                      coalesce((SELECT v.clean FROM utf8_input AS v WHERE v.arg = json_array(json_extract(j.json, '$[1]'))), '{}'),
-                      json_object('code', substr(m.clean, 1, instr(m.clean, ':') - 1), 'message', m.clean)), '''', '\u0027'))
-             FROM utf8_input AS m WHERE m.arg = json_array(j.value))
+           SELECT json_extract('{}', CASE WHEN t.x GLOB '*[^ -~]*' THEN (
+                      SELECT group_concat(CASE WHEN char(unicode(substr(t.x, p.n, 1))) = substr(t.x, p.n, 1)
+                                               THEN substr(t.x, p.n, 1) ELSE char(65533) END, '')
+                        FROM _positions AS p WHERE p.n <= length(t.x)) ELSE t.x END)
+             FROM (SELECT u.m || char(9) || replace(json_patch(coalesce(u.v, '{}'),
+                              json_object('code', substr(u.m, 1, instr(u.m, ':') - 1), 'message', u.m)), '''', '\u0027') AS x
+                     FROM (SELECT substr(j.value, 1, 600) AS m,
+                                  CASE WHEN length(json_extract(j.json, '$[1]')) <= 2000 THEN json_extract(j.json, '$[1]') END AS v) AS u) AS t)
        END AS raised
   FROM json_each AS j
  WHERE j.key = 0;

@@ -58,20 +58,6 @@ SELECT l.id, p.value AS problem,
                      WHEN instr(company, char(0)) THEN 'company' WHEN instr(title, char(0)) THEN 'title'
                      WHEN instr(industry, char(0)) THEN 'industry' WHEN instr(country, char(0)) THEN 'country'
                      WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ')'
-    -- Valid UTF-8 (walked only when some field holds a character outside printable ASCII).
-    WHEN (coalesce(email, '') || coalesce(first_name, '') || coalesce(last_name, '') || coalesce(phone, '')
-          || coalesce(company, '') || coalesce(title, '') || coalesce(industry, '') || coalesce(country, '')
-          || coalesce(source, '') || coalesce(campaign, '')) GLOB '*[^ -~]*'
-     AND EXISTS (SELECT 1 FROM json_each(json_object('email', email, 'first_name', first_name, 'last_name', last_name,
-                     'phone', phone, 'company', company, 'title', title, 'industry', industry, 'country', country,
-                     'source', source, 'campaign', campaign)) AS f
-                   JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL)
-        THEN (SELECT 'invalid_text: ' || f.key || ' of lead ' || l.id || ' is not valid UTF-8 at byte ' || u.bad_byte
-                     || ' (0x' || u.bad_hex || '): ' || u.excerpt
-                FROM json_each(json_object('email', email, 'first_name', first_name, 'last_name', last_name,
-                     'phone', phone, 'company', company, 'title', title, 'industry', industry, 'country', country,
-                     'source', source, 'campaign', campaign)) AS f
-                JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL LIMIT 1)
     -- Stored as the input views store it, whoever wrote the row (a program writing lead_records directly
     -- would otherwise store an address a later capture does not find, or a country no rule compares).
     WHEN email IS NOT NULL AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(l.email))
@@ -128,6 +114,40 @@ AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, c
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('lead', id, 'value', value)))
       FROM lead_problems WHERE id = NEW.id;
+END;
+
+-- Text is valid UTF-8. In triggers of their own, entered only when a field holds a character outside
+-- printable ASCII: SQLite sets up a trigger's whole program every time it runs, so a long check inside
+-- the checks above would cost every write, not only the writes that need it.
+CREATE TRIGGER lead_records_after_insert_utf8 AFTER INSERT ON lead_records
+WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.phone, '')
+      || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
+      || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
+               'invalid_text: ' || f.key || ' of lead ' || NEW.id || ' is not valid UTF-8 at byte ' || u.bad_byte
+               || ' (0x' || u.bad_hex || '): ' || u.excerpt, json_object('lead', NEW.id, 'field', f.key, 'byte', u.bad_byte)))
+      FROM json_each(json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone, 'company', NEW.company,
+                         'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country, 'source', NEW.source, 'campaign', NEW.campaign)) AS f
+      JOIN utf8_input AS u ON u.arg = json_array(f.value)
+     WHERE u.bad_byte IS NOT NULL
+     LIMIT 1;
+END;
+
+CREATE TRIGGER lead_records_after_update_utf8
+AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, country, source, campaign ON lead_records
+WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.phone, '')
+      || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
+      || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
+               'invalid_text: ' || f.key || ' of lead ' || NEW.id || ' is not valid UTF-8 at byte ' || u.bad_byte
+               || ' (0x' || u.bad_hex || '): ' || u.excerpt, json_object('lead', NEW.id, 'field', f.key, 'byte', u.bad_byte)))
+      FROM json_each(json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone, 'company', NEW.company,
+                         'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country, 'source', NEW.source, 'campaign', NEW.campaign)) AS f
+      JOIN utf8_input AS u ON u.arg = json_array(f.value)
+     WHERE u.bad_byte IS NOT NULL
+     LIMIT 1;
 END;
 
 CREATE TRIGGER lead_records_before_update_email_unique BEFORE UPDATE OF email ON lead_records

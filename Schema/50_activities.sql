@@ -30,8 +30,8 @@ BEGIN
                  || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')', json_object('value', NEW.kind)))
         WHEN x.problem IS NOT NULL
             THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem))
-        -- Text fits (campaign and source as on a lead, a detail is a note, not a document) and is valid
-        -- UTF-8 (walked only when it holds a character outside printable ASCII).
+        -- Text fits (campaign and source as on a lead, a detail is a note, not a document); it is valid
+        -- UTF-8 (activity_log_before_insert_utf8, below).
         WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
             THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: '
                      || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign of an activity for lead ' || l.id || ' is longer than 500 characters ('
@@ -40,14 +40,6 @@ BEGIN
                                  || length(NEW.source)
                              ELSE 'detail of an activity for lead ' || l.id || ' is longer than 10000 characters (' || length(NEW.detail) END
                      || ')'))
-        WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
-         AND EXISTS (SELECT 1 FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
-                       JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL)
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-                     (SELECT 'invalid_text: ' || f.key || ' of an activity for lead ' || l.id || ' is not valid UTF-8 at byte '
-                             || u.bad_byte || ' (0x' || u.bad_hex || '): ' || u.excerpt
-                        FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
-                        JOIN utf8_input AS u ON u.arg = json_array(f.value) WHERE u.bad_byte IS NOT NULL LIMIT 1)))
         ELSE 1 END;
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
@@ -144,4 +136,32 @@ CREATE TRIGGER activity_kinds_before_update_direction BEFORE UPDATE OF direction
 WHEN NEW.direction IS NOT OLD.direction AND OLD.kind IN ('form_submit', 'unsubscribe')
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_kind: activity kind ' || OLD.kind || ' must stay inbound'));
+END;
+
+-- Text is valid UTF-8, for every writer of the log. A trigger of its own, entered only when the text
+-- holds a character outside printable ASCII (see lead_records_after_insert_utf8 in 30_leads.sql).
+CREATE TRIGGER activity_log_before_insert_utf8 BEFORE INSERT ON activity_log
+WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
+               'invalid_text: ' || f.key || ' of an activity for lead ' || NEW.lead_id || ' is not valid UTF-8 at byte '
+               || u.bad_byte || ' (0x' || u.bad_hex || '): ' || u.excerpt,
+               json_object('lead', NEW.lead_id, 'field', f.key, 'byte', u.bad_byte)))
+      FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
+      JOIN utf8_input AS u ON u.arg = json_array(f.value)
+     WHERE u.bad_byte IS NOT NULL
+     LIMIT 1;
+END;
+
+CREATE TRIGGER activity_log_before_update_utf8 BEFORE UPDATE OF campaign, source, detail ON activity_log
+WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
+               'invalid_text: ' || f.key || ' of an activity for lead ' || NEW.lead_id || ' is not valid UTF-8 at byte '
+               || u.bad_byte || ' (0x' || u.bad_hex || '): ' || u.excerpt,
+               json_object('lead', NEW.lead_id, 'field', f.key, 'byte', u.bad_byte)))
+      FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
+      JOIN utf8_input AS u ON u.arg = json_array(f.value)
+     WHERE u.bad_byte IS NOT NULL
+     LIMIT 1;
 END;

@@ -22,7 +22,10 @@ public enum LeadDatabase {
     }
 
     /// A migration runner for this binary's SQL.
-    public static func migrator() throws -> Migrator {
+    public static func migrator() throws -> Migrator { try sharedMigrator.get() }
+
+    /// Made once per process: every file's checksum is worked out once, not on every open.
+    private static let sharedMigrator = Result {
         try Migrator(migrations: migrations(), schema: schemaFiles, applicationID: applicationID)
     }
 }

@@ -220,10 +220,16 @@ public final class Database {
         try bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
             var offset = 0
+            // The line each statement starts on, counted on from the previous statement's.
+            var line = 1
+            var counted = 0
             while offset < buffer.count {
                 let start = Self.skipWhitespaceAndComments(buffer, from: offset)
                 if start >= buffer.count { return }
-                let line = 1 + buffer[0..<start].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                while counted < start {
+                    if buffer[counted] == 10 { line += 1 }
+                    counted += 1
+                }
                 var pointer: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
                 let code = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in

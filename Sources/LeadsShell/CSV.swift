@@ -109,7 +109,11 @@ struct CSVReader {
                 // A quote that is never closed (or closed with text after it): this line is rejected,
                 // and reading goes on after it.
                 let lineEnd = bytes[start...].firstIndex { $0 == 10 || $0 == 13 } ?? bytes.count
-                result.failures.append(Failure(line: recordLine, message: "a quoted field opens here and is never closed", raw: Array(bytes[start..<lineEnd])))
+                let message = malformed
+                    ? "closes its quotes and goes on at byte \(index + 2) of the file: a quote inside a quoted field is "
+                        + "written twice (\"\"), and a closing quote is followed by a separator or the end of the line"
+                    : "a quoted field opens here and is never closed"
+                result.failures.append(Failure(line: recordLine, field: malformed ? fields.count : nil, message: message, raw: Array(bytes[start..<lineEnd])))
                 var next = lineEnd
                 if next < bytes.count { next += (bytes[next] == 13 && next + 1 < bytes.count && bytes[next + 1] == 10) ? 2 : 1 }
                 start = next
@@ -133,10 +137,13 @@ struct CSVReader {
                 switch decode(value, encoding) {
                 case .success(let text): texts.append(text)
                 case .failure(let bad):
-                    failure = Failure(
-                        line: recordLine, field: position,
-                        message: "is not valid UTF-8: byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at byte \(fieldOffsets[position] + bad.offset + 1) of the file (if the file is in another encoding, give --encoding latin1 or cp1252)",
-                        raw: raw)
+                    let byte = "byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at byte \(fieldOffsets[position] + bad.offset + 1) of the file"
+                    let message = switch encoding {
+                    case .utf8: "is not valid UTF-8: \(byte) (if the file is in another encoding, give --encoding latin1 or cp1252)"
+                    case .latin1: "holds \(byte), an invisible control character in Latin-1 (the file is probably Windows-1252: give --encoding cp1252)"
+                    case .cp1252: "holds \(byte), which is no character in Windows-1252 (is the file UTF-8 or Latin-1?)"
+                    }
+                    failure = Failure(line: recordLine, field: position, message: message, raw: raw)
                 }
                 if failure != nil { break }
             }
@@ -154,12 +161,18 @@ struct CSVReader {
 
     struct BadByte: Error { let byte: UInt8; let offset: Int }
 
-    /// Strict UTF-8 (no overlong forms, no surrogates), or one byte a character.
+    /// Strict UTF-8 (no overlong forms, no surrogates), or one byte a character. A byte that would be
+    /// an invisible control character (Latin-1's 0x80-0x9F, which a Windows-1252 export uses for curly
+    /// quotes and dashes) or that Windows-1252 leaves undefined is refused, not stored.
     static func decode(_ bytes: [UInt8], _ encoding: Encoding) -> Swift.Result<String, BadByte> {
         switch encoding {
         case .latin1:
+            if let bad = bytes.firstIndex(where: { (0x80...0x9F).contains($0) }) { return .failure(BadByte(byte: bytes[bad], offset: bad)) }
             return .success(String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) })))
         case .cp1252:
+            if let bad = bytes.firstIndex(where: { (0x80...0x9F).contains($0) && cp1252[$0] == nil }) {
+                return .failure(BadByte(byte: bytes[bad], offset: bad))
+            }
             return .success(String(String.UnicodeScalarView(bytes.map { cp1252[$0] ?? Unicode.Scalar($0) })))
         case .utf8:
             var index = 0

@@ -36,8 +36,18 @@ import Testing
         ])
         // The same bytes as Latin-1 are what they say (and the UTF-8 pair is two Latin-1 characters).
         bytes = Array("name\nJ".utf8) + [0xFC] + Array("rgen\n".utf8) + [0x80] + Array("\n".utf8)
-        #expect(CSVReader.read(bytes, encoding: .latin1).records.map(\.fields) == [["name"], ["Jürgen"], ["\u{80}"]])
+        // 0x80 is an invisible control character in Latin-1 (and the euro sign in Windows-1252): refused,
+        // with the encoding to try; a byte Windows-1252 leaves undefined is refused too.
+        let latin1 = CSVReader.read(bytes, encoding: .latin1)
+        #expect(latin1.records.map(\.fields) == [["name"], ["Jürgen"]])
+        #expect(latin1.failures == [CSVReader.Failure(line: 3, field: 0, message: "holds byte 0x80 at byte 13 of the file, an invisible control character in Latin-1 (the file is probably Windows-1252: give --encoding cp1252)")])
         #expect(CSVReader.read(bytes, encoding: .cp1252).records.map(\.fields) == [["name"], ["Jürgen"], ["€"]])
+        #expect(CSVReader.read(Array("name\nA".utf8) + [0x81] + [10], encoding: .cp1252).failures
+            == [CSVReader.Failure(line: 2, field: 0, message: "holds byte 0x81 at byte 7 of the file, which is no character in Windows-1252 (is the file UTF-8 or Latin-1?)")])
+        // A quote closed in the middle of a field is named as such, not as a quote never closed.
+        let stray = CSVReader.read(Array("a,b\n\"A\"\"b\"x,1\nok,2\n".utf8))
+        #expect(stray.records.map(\.fields) == [["a", "b"], ["ok", "2"]])
+        #expect(stray.failures == [CSVReader.Failure(line: 2, field: 0, message: "closes its quotes and goes on at byte 11 of the file: a quote inside a quoted field is written twice (\"\"), and a closing quote is followed by a separator or the end of the line")])
         // Overlong forms and surrogates are not UTF-8 either.
         #expect(CSVReader.read([0xC0, 0xAF, 10]).failures.count == 1)
         #expect(CSVReader.read([0xED, 0xA0, 0x80, 10]).failures.count == 1)
