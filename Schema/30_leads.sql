@@ -35,7 +35,9 @@ SELECT l.id, p.value AS problem,
        (SELECT CASE typeof(v) WHEN 'blob' THEN NULL ELSE CAST(v AS TEXT) END FROM (SELECT CASE substr(p.value, 1, instr(p.value, ':') - 1)
            WHEN 'invalid_email' THEN l.email WHEN 'invalid_phone' THEN l.phone WHEN 'invalid_company_size' THEN l.company_size
            WHEN 'invalid_country' THEN l.country WHEN 'invalid_amount' THEN l.amount WHEN 'unknown_lost_reason' THEN l.lost_reason
-       END AS v)) AS value
+       END AS v)) AS value,
+       -- the field at fault, for invalid_text (the word after the code)
+       CASE WHEN p.value GLOB 'invalid_text: *' THEN substr(p.value, 15, instr(substr(p.value, 15) || ' ', ' ') - 1) END AS field
   FROM lead_records AS l
   -- (through json_each, so the problem is worked out once per row however often it is read)
   JOIN json_each(json_array(CASE
@@ -45,19 +47,20 @@ SELECT l.id, p.value AS problem,
     WHEN length(email) > 500 OR length(first_name) > 500 OR length(last_name) > 500 OR length(company) > 500
       OR length(title) > 500 OR length(industry) > 500 OR length(country) > 500 OR length(source) > 500
       OR length(campaign) > 500 OR length(phone) > 500
-        THEN 'invalid_text: a field of lead ' || l.id || ' is longer than 500 characters ('
-             || CASE WHEN length(email) > 500 THEN 'email' WHEN length(first_name) > 500 THEN 'first_name'
-                     WHEN length(last_name) > 500 THEN 'last_name' WHEN length(company) > 500 THEN 'company'
-                     WHEN length(title) > 500 THEN 'title' WHEN length(industry) > 500 THEN 'industry'
-                     WHEN length(country) > 500 THEN 'country' WHEN length(source) > 500 THEN 'source'
-                     WHEN length(campaign) > 500 THEN 'campaign' ELSE 'phone' END || ')'
+        THEN 'invalid_text: '
+             || CASE WHEN length(email) > 500 THEN 'email has ' || length(email) WHEN length(first_name) > 500 THEN 'first_name has ' || length(first_name)
+                     WHEN length(last_name) > 500 THEN 'last_name has ' || length(last_name) WHEN length(company) > 500 THEN 'company has ' || length(company)
+                     WHEN length(title) > 500 THEN 'title has ' || length(title) WHEN length(industry) > 500 THEN 'industry has ' || length(industry)
+                     WHEN length(country) > 500 THEN 'country has ' || length(country) WHEN length(source) > 500 THEN 'source has ' || length(source)
+                     WHEN length(campaign) > 500 THEN 'campaign has ' || length(campaign) ELSE 'phone has ' || length(phone) END
+             || ' characters (at most 500)'
     WHEN instr(first_name, char(0)) OR instr(last_name, char(0)) OR instr(company, char(0)) OR instr(title, char(0))
       OR instr(industry, char(0)) OR instr(country, char(0)) OR instr(source, char(0)) OR instr(campaign, char(0))
-        THEN 'invalid_text: a field of lead ' || l.id || ' contains a NUL byte ('
+        THEN 'invalid_text: '
              || CASE WHEN instr(first_name, char(0)) THEN 'first_name' WHEN instr(last_name, char(0)) THEN 'last_name'
                      WHEN instr(company, char(0)) THEN 'company' WHEN instr(title, char(0)) THEN 'title'
                      WHEN instr(industry, char(0)) THEN 'industry' WHEN instr(country, char(0)) THEN 'country'
-                     WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ')'
+                     WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ' contains a NUL byte'
     -- Stored as the input views store it, whoever wrote the row (a program writing lead_records directly
     -- would otherwise store an address a later capture does not find, or a country no rule compares).
     WHEN email IS NOT NULL AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(l.email))
@@ -99,7 +102,7 @@ SELECT l.id, p.value AS problem,
 -- search entry. One trigger, not four: each trigger a statement fires costs about as much as a row.
 CREATE TRIGGER lead_records_after_insert AFTER INSERT ON lead_records
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('lead', id, 'value', value)))
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('lead', id, 'value', value, 'field', field)))
       FROM lead_problems WHERE id = NEW.id;
     INSERT INTO _search_queue(lead_id) VALUES (NEW.id) ON CONFLICT (lead_id) DO NOTHING;
     INSERT INTO lead_scores(lead_id, fit_score)
@@ -112,7 +115,7 @@ CREATE TRIGGER lead_records_after_update_check
 AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
                 lost_reason, amount ON lead_records
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('lead', id, 'value', value)))
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('lead', id, 'value', value, 'field', field)))
       FROM lead_problems WHERE id = NEW.id;
 END;
 
@@ -125,7 +128,7 @@ WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.la
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-               'invalid_text: ' || f.key || ' of lead ' || NEW.id || ' is not valid UTF-8 at byte ' || u.bad_byte
+               'invalid_text: ' || f.key || ' is not valid UTF-8 at byte ' || u.bad_byte
                || ' (0x' || u.bad_hex || '): ' || u.excerpt, json_object('lead', NEW.id, 'field', f.key, 'byte', u.bad_byte)))
       FROM json_each(json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone, 'company', NEW.company,
                          'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country, 'source', NEW.source, 'campaign', NEW.campaign)) AS f
@@ -141,7 +144,7 @@ WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.la
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-               'invalid_text: ' || f.key || ' of lead ' || NEW.id || ' is not valid UTF-8 at byte ' || u.bad_byte
+               'invalid_text: ' || f.key || ' is not valid UTF-8 at byte ' || u.bad_byte
                || ' (0x' || u.bad_hex || '): ' || u.excerpt, json_object('lead', NEW.id, 'field', f.key, 'byte', u.bad_byte)))
       FROM json_each(json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone, 'company', NEW.company,
                          'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country, 'source', NEW.source, 'campaign', NEW.campaign)) AS f

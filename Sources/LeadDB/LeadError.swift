@@ -16,6 +16,8 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidPhone(value: String, message: String)
     /// `invalid_company_size`.
     case invalidCompanySize(value: String, message: String)
+    /// `invalid_text`: a text field too long, holding a NUL byte, or not valid UTF-8; `field` names it.
+    case invalidText(field: String, message: String)
     /// `missing_contact`: a lead needs an email or a phone.
     case missingContact(message: String)
     /// `missing_amount`: the stage needs an amount above 0.
@@ -65,6 +67,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidEmail: "invalid_email"
         case .invalidPhone: "invalid_phone"
         case .invalidCompanySize: "invalid_company_size"
+        case .invalidText: "invalid_text"
         case .missingContact: "missing_contact"
         case .missingAmount: "missing_amount"
         case .missingLostReason: "missing_lost_reason"
@@ -90,7 +93,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String {
         switch self {
         case .invalidTransition(_, _, _, _, let m), .unknownStage(let m), .invalidEmail(_, let m), .invalidPhone(_, let m),
-            .invalidCompanySize(_, let m), .missingContact(let m), .missingAmount(_, let m), .missingLostReason(_, let m),
+            .invalidCompanySize(_, let m), .invalidText(_, let m), .missingContact(let m), .missingAmount(_, let m), .missingLostReason(_, let m),
             .unknownLostReason(_, let m), .missingOwner(_, let m), .unknownLead(let m), .erasedLead(let m),
             .unknownKind(_, let m), .unknownRep(let m), .inactiveRep(let m), .capacity(let m), .suppressed(_, let m),
             .duplicateEmail(_, let m), .readOnly(_, let m), .invalidSetting(let m), .rule(_, let m):
@@ -133,6 +136,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         case "invalid_email": self = .invalidEmail(value: value, message: m)
         case "invalid_phone": self = .invalidPhone(value: value, message: m)
         case "invalid_company_size": self = .invalidCompanySize(value: value, message: m)
+        case "invalid_text": self = .invalidText(field: violation.string("field") ?? "", message: m)
         case "missing_contact": self = .missingContact(message: m)
         case "missing_amount": self = .missingAmount(lead: lead, message: m)
         case "missing_lost_reason": self = .missingLostReason(lead: lead, message: m)

@@ -181,7 +181,9 @@ extension Shell {
             case .success(.merged): merged += 1
             case .success(.alreadyCaptured): already += 1
             case .failure(let error):
-                let field = CSVImport.field(forCode: error.code).flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
+                var named = CSVImport.field(forCode: error.code)
+                if case .invalidText(let field, _) = error, !field.isEmpty { named = field }
+                let field = named.flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
                 if let record = rows.first(where: { $0.line == lineOf[result.index] }) { reject(record, field, error.message) }
             }
         }

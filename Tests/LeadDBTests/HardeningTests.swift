@@ -103,17 +103,19 @@ import Testing
         let f = try LeadFixture(writer)
         try f.reps([(1, "Ana", "default", 10)])
         #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email, first_name) VALUES ('a@example.com', CAST(x'4aff' AS TEXT))") }?.message
-            == "invalid_text: first_name of lead 1 is not valid UTF-8 at byte 2 (0xFF): J\u{FFFD}")
+            == "invalid_text: first_name is not valid UTF-8 at byte 2 (0xFF): J\u{FFFD}")
         #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email) VALUES (CAST(x'6140622e6465e4b8' AS TEXT))") }?.message
-            == "invalid_text: email of lead 1 is not valid UTF-8 at byte 7 (0xE4): a@b.de\u{FFFD}")
+            == "invalid_text: email is not valid UTF-8 at byte 7 (0xE4): a@b.de\u{FFFD}")
         #expect(try f.int("SELECT count(*) FROM lead_records") == 0)
+        let typed = LeadError(violation: try #require(f.violation { try f.db.execute("INSERT INTO lead_intake(email, title) VALUES ('a@example.com', CAST(x'c0af' AS TEXT))") }))
+        #expect(typed == .invalidText(field: "title", message: "invalid_text: title is not valid UTF-8 at byte 1 (0xC0): \u{FFFD}"))
 
         // Accents, symbols, emoji and U+FFFD itself are valid.
         let id = try f.capture(["email": "jose@example.com", "first_name": "José", "last_name": "Müller-Łukasz °", "company": "Grüße 😀 \u{FFFD}"])
         #expect(try f.lead(id).get("company", as: String.self) == "Grüße 😀 \u{FFFD}")
         // A truncated character at the end, through UPDATE leads and straight into the table.
         #expect(f.violation { try f.db.execute("UPDATE leads SET company = CAST(x'4163c3' AS TEXT) WHERE id = ?", [id]) }?.message
-            == "invalid_text: company of lead 1 is not valid UTF-8 at byte 3 (0xC3): Ac\u{FFFD}")
+            == "invalid_text: company is not valid UTF-8 at byte 3 (0xC3): Ac\u{FFFD}")
         #expect(f.violation { try f.db.execute("UPDATE lead_records SET title = CAST(x'80' AS TEXT) WHERE id = ?", [id]) }?.code == "invalid_text")
         // Activities: the detail, campaign and source; the message shows the text around the bad byte.
         let long = String(repeating: "é", count: 40)
@@ -150,9 +152,9 @@ import Testing
     func textIsOneLineOfReadableSize(writer: Writer) throws {
         let f = try LeadFixture(writer)
         #expect(f.violation { try f.capture(["email": "a@example.com", "title": "CEO\u{0}"]) }?.message
-            == "invalid_text: a field of lead 1 contains a NUL byte (title)")
+            == "invalid_text: title contains a NUL byte")
         #expect(f.violation { try f.capture(["email": "a@example.com", "first_name": String(repeating: "x", count: 501)]) }?.message
-            == "invalid_text: a field of lead 1 is longer than 500 characters (first_name)")
+            == "invalid_text: first_name has 501 characters (at most 500)")
         #expect(f.violation { try f.capture(["phone": "+14155550101\u{0}"]) }?.message == "invalid_phone: the phone contains a NUL byte")
         #expect(try f.int("SELECT count(*) FROM lead_records") == 0)
         // Empty text is no value; consent words are read the same way everywhere.

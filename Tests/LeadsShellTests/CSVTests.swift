@@ -72,6 +72,18 @@ import Testing
         #expect(again.out.contains("(no rejects file)"))
     }
 
+    /// A huge field is refused naming its column and its size, never echoed back.
+    @Test func anOversizedFieldNamesItsColumnAndSize() throws {
+        let dir = TemporaryDirectory()
+        let csv = dir.file("big.csv")
+        try Data(("Email,Company\nbig@example.com," + String(repeating: "x", count: 5_000_000) + "\nok@example.com,Acme\n").utf8)
+            .write(to: URL(fileURLWithPath: csv))
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: ".import \(csv) --no-rejects\nSELECT email FROM leads;\n")
+        #expect(run.err == "\(csv) line 2, field Company: invalid_text: company has 5000000 characters (at most 500)\n")
+        #expect(run.out.contains("Imported \(csv): 2 rows, 1 created, 0 merged, 1 rejected"))
+        #expect(run.out.hasSuffix("ok@example.com\n"))
+    }
+
     @Test func headersMapToIntakeFields() {
         #expect(CSVImport.field(forHeader: "E-mail") == "email")
         #expect(CSVImport.field(forHeader: "Company Name") == "company")
