@@ -43,3 +43,14 @@ SELECT j.json AS arg, j.value AS input, b.value AS bad_char,
              JOIN _positions AS p ON p.n <= length(c.piece)
             WHERE char(unicode(substr(c.piece, p.n, 1))) IS NOT substr(c.piece, p.n, 1))
        END)) AS b;
+
+-- The first field of a JSON object whose text is not valid UTF-8, for the rules that check a row's text
+-- fields: `problem` reads `<field> is not valid UTF-8 at byte N (0xHH): <excerpt>`.
+--
+--     SELECT field, bad_byte, problem FROM utf8_fields WHERE arg = json_object('email', ?, 'title', ?) LIMIT 1
+CREATE VIEW utf8_fields AS
+SELECT f.json AS arg, f.key AS field, u.bad_byte,
+       f.key || ' is not valid UTF-8 at byte ' || u.bad_byte || ' (0x' || u.bad_hex || '): ' || u.excerpt AS problem
+  FROM json_each AS f
+  JOIN utf8_input AS u ON u.arg = json_array(f.value)
+ WHERE u.bad_byte IS NOT NULL;

@@ -127,13 +127,12 @@ WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.la
       || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-               'invalid_text: ' || f.key || ' is not valid UTF-8 at byte ' || u.bad_byte
-               || ' (0x' || u.bad_hex || '): ' || u.excerpt, json_object('lead', NEW.id, 'field', f.key, 'byte', u.bad_byte)))
-      FROM json_each(json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone, 'company', NEW.company,
-                         'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country, 'source', NEW.source, 'campaign', NEW.campaign)) AS f
-      JOIN utf8_input AS u ON u.arg = json_array(f.value)
-     WHERE u.bad_byte IS NOT NULL
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('lead', NEW.id, 'field', b.field, 'byte', b.bad_byte)))
+      FROM utf8_fields AS b
+     WHERE b.arg = json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone,
+                               'company', NEW.company, 'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country,
+                               'source', NEW.source, 'campaign', NEW.campaign)
      LIMIT 1;
 END;
 
@@ -143,13 +142,12 @@ WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.la
       || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-               'invalid_text: ' || f.key || ' is not valid UTF-8 at byte ' || u.bad_byte
-               || ' (0x' || u.bad_hex || '): ' || u.excerpt, json_object('lead', NEW.id, 'field', f.key, 'byte', u.bad_byte)))
-      FROM json_each(json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone, 'company', NEW.company,
-                         'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country, 'source', NEW.source, 'campaign', NEW.campaign)) AS f
-      JOIN utf8_input AS u ON u.arg = json_array(f.value)
-     WHERE u.bad_byte IS NOT NULL
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('lead', NEW.id, 'field', b.field, 'byte', b.bad_byte)))
+      FROM utf8_fields AS b
+     WHERE b.arg = json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone,
+                               'company', NEW.company, 'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country,
+                               'source', NEW.source, 'campaign', NEW.campaign)
      LIMIT 1;
 END;
 

@@ -33,13 +33,12 @@ BEGIN
         -- Text fits (campaign and source as on a lead, a detail is a note, not a document); it is valid
         -- UTF-8 (activity_log_before_insert_utf8, below).
         WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: '
-                     || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign of an activity for lead ' || l.id || ' is longer than 500 characters ('
-                                 || length(NEW.campaign)
-                             WHEN length(NEW.source) > 500 THEN 'source of an activity for lead ' || l.id || ' is longer than 500 characters ('
-                                 || length(NEW.source)
-                             ELSE 'detail of an activity for lead ' || l.id || ' is longer than 10000 characters (' || length(NEW.detail) END
-                     || ')'))
+            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: an activity for lead ' || l.id || ': '
+                     || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign has ' || length(NEW.campaign) || ' characters (at most 500)'
+                             WHEN length(NEW.source) > 500 THEN 'source has ' || length(NEW.source) || ' characters (at most 500)'
+                             ELSE 'detail has ' || length(NEW.detail) || ' characters (at most 10000)' END,
+                     json_object('lead', l.id, 'field', CASE WHEN length(NEW.campaign) > 500 THEN 'campaign'
+                                                            WHEN length(NEW.source) > 500 THEN 'source' ELSE 'detail' END)))
         ELSE 1 END;
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
@@ -143,25 +142,19 @@ END;
 CREATE TRIGGER activity_log_before_insert_utf8 BEFORE INSERT ON activity_log
 WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-               'invalid_text: ' || f.key || ' of an activity for lead ' || NEW.lead_id || ' is not valid UTF-8 at byte '
-               || u.bad_byte || ' (0x' || u.bad_hex || '): ' || u.excerpt,
-               json_object('lead', NEW.lead_id, 'field', f.key, 'byte', u.bad_byte)))
-      FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
-      JOIN utf8_input AS u ON u.arg = json_array(f.value)
-     WHERE u.bad_byte IS NOT NULL
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || b.problem, json_object('lead', NEW.lead_id, 'field', b.field, 'byte', b.bad_byte)))
+      FROM utf8_fields AS b
+     WHERE b.arg = json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)
      LIMIT 1;
 END;
 
 CREATE TRIGGER activity_log_before_update_utf8 BEFORE UPDATE OF campaign, source, detail ON activity_log
 WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-               'invalid_text: ' || f.key || ' of an activity for lead ' || NEW.lead_id || ' is not valid UTF-8 at byte '
-               || u.bad_byte || ' (0x' || u.bad_hex || '): ' || u.excerpt,
-               json_object('lead', NEW.lead_id, 'field', f.key, 'byte', u.bad_byte)))
-      FROM json_each(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)) AS f
-      JOIN utf8_input AS u ON u.arg = json_array(f.value)
-     WHERE u.bad_byte IS NOT NULL
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || b.problem, json_object('lead', NEW.lead_id, 'field', b.field, 'byte', b.bad_byte)))
+      FROM utf8_fields AS b
+     WHERE b.arg = json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)
      LIMIT 1;
 END;

@@ -120,11 +120,11 @@ import Testing
         // Activities: the detail, campaign and source; the message shows the text around the bad byte.
         let long = String(repeating: "é", count: 40)
         #expect(f.violation { try f.db.execute("INSERT INTO activities(lead_id, kind, detail) VALUES (?, 'email_open', ? || CAST(x'ff' AS TEXT) || 'end')", [id, long]) }?.message
-            == "invalid_text: detail of an activity for lead 1 is not valid UTF-8 at byte 81 (0xFF): …\(String(repeating: "é", count: 30))\u{FFFD}end")
+            == "invalid_text: an activity for lead 1: detail is not valid UTF-8 at byte 81 (0xFF): …\(String(repeating: "é", count: 30))\u{FFFD}end")
         #expect(f.violation { try f.db.execute("INSERT INTO activities(lead_id, kind, campaign) VALUES (?, 'email_open', CAST(x'eda080' AS TEXT))", [id]) }?.message
-            == "invalid_text: campaign of an activity for lead 1 is not valid UTF-8 at byte 1 (0xED): \u{FFFD}")
+            == "invalid_text: an activity for lead 1: campaign is not valid UTF-8 at byte 1 (0xED): \u{FFFD}")
         #expect(f.violation { try f.db.execute("INSERT INTO activities(lead_id, kind, detail) VALUES (?, 'email_open', ?)", [id, String(repeating: "a", count: 10_001)]) }?.message
-            == "invalid_text: detail of an activity for lead 1 is longer than 10000 characters (10001)")
+            == "invalid_text: an activity for lead 1: detail has 10001 characters (at most 10000)")
         try f.db.execute("INSERT INTO activities(lead_id, kind, detail) VALUES (?, 'email_open', ?)", [id, String(repeating: "é", count: 10_000)])
         // Any rule that echoes a value echoes it cleaned.
         #expect(f.violation { try f.db.execute("INSERT INTO activities(lead_id, kind) VALUES (?, 'email_' || CAST(x'ff' AS TEXT))", [id]) }?.message
