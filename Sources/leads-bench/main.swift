@@ -50,7 +50,8 @@ struct Generator {
     }
 }
 
-let options = Options(Array(CommandLine.arguments.dropFirst()))
+let tuning = CommandLine.arguments.contains("--untuned") ? nil : SQLiteProcess.tune()
+let options = Options(Array(CommandLine.arguments.dropFirst().filter { $0 != "--untuned" }))
 try? FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: options.dir) }
 
@@ -107,7 +108,8 @@ let rawLeadsTable = """
         company TEXT, title TEXT, industry TEXT, company_size INTEGER, country TEXT, source TEXT, campaign TEXT, consent INTEGER);
     """
 
-print("leads-bench: SQLite \(Database.sqliteVersion), \(options.leads) captures, \(options.activities) activities, batches of \(options.batch)")
+print("leads-bench: SQLite \(Database.sqliteVersion), \(options.leads) captures, \(options.activities) activities, batches of \(options.batch)"
+    + (tuning.map { ", memstatus \($0.memoryStatisticsOff ? "off" : "on"), trim \($0.allocatorKeepsMemory ? "64 MB" : "default")" } ?? ", untuned"))
 
 // Capture.
 let rawCapture = try rawInserts(

@@ -1,5 +1,9 @@
 import Foundation
+import LeadSQLite
 import LeadsShell
+
+// Cheaper trigger-heavy writes: no global mutex per allocation, freed memory kept (see SQLiteProcess).
+SQLiteProcess.tune()
 
 // Writing to a closed pipe (`leads ... | head`) ends the program quietly instead of with SIGPIPE noise.
 signal(SIGPIPE, SIG_DFL)
