@@ -118,4 +118,44 @@ public final class Statement {
 
     /// Resets the statement so it can run again; keeps the bindings.
     public func reset() { sqlite3_reset(handle) }
+
+    /// Deterministic work done by the statement since it was prepared (or since the last
+    /// ``resetWork()``), trigger programs included: SQLite runs a trigger inside the statement that fires
+    /// it, so its opcodes, sorts and automatic indexes count here.
+    /// See <https://sqlite.org/c3ref/c_stmtstatus_counter.html>.
+    public struct Work: Sendable, Equatable, CustomStringConvertible {
+        /// Virtual machine operations executed (`SQLITE_STMTSTATUS_VM_STEP`).
+        public var vmSteps: Int
+        /// Sorts (`SQLITE_STMTSTATUS_SORT`): each one a temporary B-tree.
+        public var sorts: Int
+        /// Automatic indexes built (`SQLITE_STMTSTATUS_AUTOINDEX`): a missing index.
+        public var autoIndexes: Int
+        /// Rows stepped through in full-table scans (`SQLITE_STMTSTATUS_FULLSCAN_STEP`).
+        public var fullScanSteps: Int
+        public init(vmSteps: Int, sorts: Int, autoIndexes: Int, fullScanSteps: Int) {
+            self.vmSteps = vmSteps
+            self.sorts = sorts
+            self.autoIndexes = autoIndexes
+            self.fullScanSteps = fullScanSteps
+        }
+        public var description: String {
+            "\(vmSteps) VM steps, \(sorts) sorts, \(autoIndexes) automatic indexes, \(fullScanSteps) full-scan steps"
+        }
+    }
+
+    /// The work counters (see ``Work``).
+    public var work: Work {
+        Work(
+            vmSteps: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 0)),
+            sorts: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_SORT, 0)),
+            autoIndexes: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_AUTOINDEX, 0)),
+            fullScanSteps: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0)))
+    }
+
+    /// Sets the work counters back to 0.
+    public func resetWork() {
+        for counter in [SQLITE_STMTSTATUS_VM_STEP, SQLITE_STMTSTATUS_SORT, SQLITE_STMTSTATUS_AUTOINDEX, SQLITE_STMTSTATUS_FULLSCAN_STEP] {
+            sqlite3_stmt_status(handle, counter, 1)
+        }
+    }
 }
