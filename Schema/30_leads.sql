@@ -282,7 +282,8 @@ BEGIN
     INSERT INTO _search_queue(lead_id) VALUES (NEW.id) ON CONFLICT (lead_id) DO NOTHING;
 END;
 
--- INSERT INTO lead_search_refresh(pending) VALUES (NULL): index the queued leads now. Then
+-- INSERT INTO lead_search_refresh(pending) VALUES (NULL): index the queued leads now (VALUES (N): at
+-- most the first N of them, as a tick does, so no refresh holds the write lock for long). Then
 -- SELECT * FROM leads WHERE id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH '"lovel"')
 -- finds names, emails and companies containing a text of three characters or more.
 CREATE VIEW lead_search_refresh AS
@@ -290,7 +291,7 @@ SELECT count(*) AS pending FROM _search_queue;
 
 CREATE TRIGGER lead_search_refresh_instead_of_insert INSTEAD OF INSERT ON lead_search_refresh
 BEGIN
-    DELETE FROM lead_search WHERE rowid IN (SELECT lead_id FROM _search_queue);
+    DELETE FROM lead_search WHERE rowid IN (SELECT lead_id FROM _search_queue ORDER BY lead_id LIMIT coalesce(NEW.pending, -1));
     -- Folded as search_text folds (no accents, lower case); the phone as its digits.
     INSERT INTO lead_search(rowid, first_name, last_name, email, company, phone, name)
     SELECT l.id,
@@ -300,9 +301,10 @@ BEGIN
            (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.company)),
            replace(l.phone, '+', ''),
            (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, ''))))
-      FROM _search_queue AS q JOIN lead_records AS l ON l.id = q.lead_id
+      FROM (SELECT lead_id FROM _search_queue ORDER BY lead_id LIMIT coalesce(NEW.pending, -1)) AS q
+      JOIN lead_records AS l ON l.id = q.lead_id
      WHERE l.erased_at IS NULL;
-    DELETE FROM _search_queue;
+    DELETE FROM _search_queue WHERE lead_id IN (SELECT lead_id FROM _search_queue ORDER BY lead_id LIMIT coalesce(NEW.pending, -1));
 END;
 
 -- Leads are erased, never deleted (the facts stay for reports), and their id never changes.

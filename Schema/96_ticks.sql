@@ -1,12 +1,18 @@
 -- Ticks: INSERT INTO ticks DEFAULT VALUES runs the rules that depend on time passing, as of now:
 -- SLA escalation steps that fell due, and nurture steps that fell due. Run it every minute or so (a
 -- cron job, the shell's `tick`, the Swift API); running it more often changes nothing.
+--
+-- One tick does at most tick.batch items of each kind of work (escalation steps, retried reassignments,
+-- nurture messages, search entries), oldest first, so it never holds the write lock for long however
+-- much fell due (a night without ticks, a deadline change for many leads). When it left work,
+-- ticks.more_due is 1 and the next tick goes on; the shell's `tick` and LeadStore.tick() tick again, each
+-- time in a transaction of its own, until nothing due is left.
 CREATE TRIGGER ticks_after_insert AFTER INSERT ON ticks
 BEGIN
     UPDATE ticks SET ticked_at = (SELECT now FROM clock) WHERE id = NEW.id;
 
     -- The search index catches up with the leads captured or changed since the last tick.
-    INSERT INTO lead_search_refresh(pending) VALUES (NULL);
+    INSERT INTO lead_search_refresh(pending) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
 
     -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step, assignment
     -- and deadline (a reassignment or an mql follow-up restarts the clock, and the steps with it). A
@@ -27,7 +33,8 @@ BEGIN
      WHERE NOT EXISTS (SELECT 1 FROM sla_escalation_runs r
                         WHERE r.lead_id = b.lead_id AND r.escalation_id = e.id AND r.assignment_id = a.id
                           AND r.response_due_at = b.response_due_at)
-     ORDER BY b.lead_id, e.minutes_overdue;
+     ORDER BY b.lead_id, e.minutes_overdue
+     LIMIT (SELECT value FROM settings WHERE key = 'tick.batch');
 
     -- Notify the owner's manager, else the team's manager, whoever is active (rep_escalation_managers;
     -- rep_problems warns about reps with neither).
@@ -61,7 +68,8 @@ BEGIN
       FROM sla_escalation_runs AS r
      WHERE r.status = 'waiting'
      GROUP BY r.lead_id
-     ORDER BY r.lead_id + 0;
+     ORDER BY r.lead_id + 0
+     LIMIT (SELECT value FROM settings WHERE key = 'tick.batch');
 
     UPDATE sla_escalation_runs
        SET status = 'done', finished_at = (SELECT now FROM clock)
@@ -90,13 +98,10 @@ BEGIN
                        'name', nullif(trim(coalesce(d.first_name, '') || ' ' || coalesce(d.last_name, '')), ''),
                        'sequence', d.sequence, 'step', d.position, 'subject', d.subject),
            c.now
-      FROM nurture_due AS d CROSS JOIN clock AS c
+      FROM (SELECT * FROM nurture_due ORDER BY enrollment_id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch')) AS d
+     CROSS JOIN clock AS c
      WHERE d.consent = 1 AND d.subject IS NOT NULL
      ORDER BY d.enrollment_id;
-
-    UPDATE nurture_enrollments
-       SET status = 'ended', end_reason = 'no_consent', ended_at = (SELECT now FROM clock), next_due_at = NULL
-     WHERE id IN (SELECT enrollment_id FROM nurture_due WHERE consent IS NOT 1);
 
     UPDATE nurture_enrollments
        SET next_step = d.following_step,
@@ -106,8 +111,23 @@ BEGIN
            status = CASE WHEN d.following_step IS NULL THEN 'completed' ELSE 'active' END,
            end_reason = CASE WHEN d.following_step IS NULL THEN 'completed' END,
            ended_at = CASE WHEN d.following_step IS NULL THEN (SELECT now FROM clock) END
-      FROM nurture_due AS d
-     WHERE nurture_enrollments.id = d.enrollment_id;
+      FROM (SELECT * FROM nurture_due ORDER BY enrollment_id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch')) AS d
+     WHERE nurture_enrollments.id = d.enrollment_id AND d.consent = 1;
+
+    -- (after the sent ones have moved on, so the batch is read afresh: it holds no sent enrollment)
+    UPDATE nurture_enrollments
+       SET status = 'ended', end_reason = 'no_consent', ended_at = (SELECT now FROM clock), next_due_at = NULL
+     WHERE id IN (SELECT enrollment_id FROM (SELECT * FROM nurture_due ORDER BY enrollment_id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'))
+                   WHERE consent IS NOT 1);
+
+    -- Work left that another tick now would do: a full batch of escalation steps, search entries still
+    -- queued, nurture steps still due. (Reassign steps waiting for a free rep are not: trying them again
+    -- at once finds no rep either; every tick retries the oldest tick.batch of them.)
+    UPDATE ticks
+       SET more_due = (SELECT count(*) FROM sla_escalation_runs WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
+                   OR EXISTS (SELECT 1 FROM _search_queue)
+                   OR EXISTS (SELECT 1 FROM nurture_due)
+     WHERE id = NEW.id;
 END;
 
 -- Escalation runs are history: a run's lead, step, assignment and deadline never change, and only a

@@ -225,16 +225,35 @@ extension LeadStore {
     ///     let tick = try store.tick()
     ///     print(tick.escalations, "escalations,", tick.messages, "messages")
     @discardableResult
+    ///
+    /// One tick does at most `tick.batch` items of each kind of due work in its transaction; while it
+    /// leaves work (`ticks.more_due`), this ticks again, each time in a transaction of its own, so other
+    /// writers get the lock in between. The result adds up every tick it ran (`ticks`).
     public func tick() throws -> TickResult {
+        var (total, moreDue) = try tickOnce()
+        // A bound on the rounds, so a rule that kept leaving work could never keep this going for ever.
+        while moreDue && total.ticks < 10_000 {
+            let (round, more) = try tickOnce()
+            total = TickResult(
+                tickID: round.tickID, at: round.at, escalations: total.escalations + round.escalations,
+                messages: total.messages + round.messages, ticks: total.ticks + 1)
+            moreDue = more
+        }
+        return total
+    }
+
+    /// One tick, in its own transaction, and whether it left work for another.
+    private func tickOnce() throws -> (TickResult, Bool) {
         try write { db in
             let before = try db.scalar("SELECT coalesce(max(id), 0) FROM outbox", as: Int64.self) ?? 0
             try db.execute("INSERT INTO ticks DEFAULT VALUES")
             let id = db.lastInsertRowID
-            return TickResult(
+            let result = TickResult(
                 tickID: id,
                 at: try db.scalar("SELECT ticked_at FROM ticks WHERE id = ?", [id], as: Date.self) ?? Date(),
                 escalations: try db.scalar("SELECT count(*) FROM sla_escalation_runs WHERE tick_id = ?", [id], as: Int.self) ?? 0,
                 messages: try db.scalar("SELECT count(*) FROM outbox WHERE id > ?", [before], as: Int.self) ?? 0)
+            return (result, try db.scalar("SELECT more_due FROM ticks WHERE id = ?", [id], as: Int.self) == 1)
         }
     }
 

@@ -119,4 +119,15 @@ public struct TickResult: Sendable, Hashable {
     public let escalations: Int
     /// Outbox rows the tick wrote (escalation notices and nurture messages).
     public let messages: Int
+    /// How many ticks ran, each in its own transaction: one unless a tick left work for the next
+    /// (more than `tick.batch` items of one kind were due).
+    public let ticks: Int
+
+    public init(tickID: Int64, at: Date, escalations: Int, messages: Int, ticks: Int = 1) {
+        self.tickID = tickID
+        self.at = at
+        self.escalations = escalations
+        self.messages = messages
+        self.ticks = ticks
+    }
 }

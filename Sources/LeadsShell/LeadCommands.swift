@@ -175,7 +175,8 @@ struct LeadCommand: Sendable {
         },
         LeadCommand(name: "tick", arguments: "", summary: "run the time-driven rules now (escalations, nurture steps)") { shell, store, _ in
             let tick = try store.tick()
-            shell.out.write("Tick \(tick.tickID) at \(SQLiteDate.format(tick.at)): \(tick.escalations) escalation\(tick.escalations == 1 ? "" : "s"), \(tick.messages) new outbox message\(tick.messages == 1 ? "" : "s")\n")
+            let rounds = tick.ticks > 1 ? " (in \(tick.ticks) ticks of at most tick.batch items each)" : ""
+            shell.out.write("Tick \(tick.tickID) at \(SQLiteDate.format(tick.at)): \(tick.escalations) escalation\(tick.escalations == 1 ? "" : "s"), \(tick.messages) new outbox message\(tick.messages == 1 ? "" : "s")\(rounds)\n")
         },
         LeadCommand(
             name: "erase", arguments: "ID|EMAIL [--yes]",

@@ -140,8 +140,16 @@ import Testing
         let breach = try #require(try store.slaBreaches().first)
         #expect(breach.leadID == lead.id && breach.ownerName == "Sam" && breach.minutesOverdue == 30)
         let tick = try store.tick()
-        #expect(tick.escalations == 1 && tick.messages == 1)
+        #expect(tick.escalations == 1 && tick.messages == 1 && tick.ticks == 1)
         #expect(try store.tick().escalations == 0)
+        // More due than one tick's batch: LeadStore.tick() ticks again, each in its own transaction.
+        try store.write { db in try db.execute("UPDATE settings SET value = 1 WHERE key = 'tick.batch'") }
+        for i in 1...2 { _ = try store.capture(NewLead(email: "late\(i)@example.com")) }
+        try store.moveClock(by: 86_400 + 3_600)
+        let catchUp = try store.tick()
+        // Three steps fell due (the two new leads' notices, and the first lead's reassignment, which finds
+        // nobody free and tells the manager): one per tick, and a fourth tick that finds nothing left.
+        #expect(catchUp.escalations == 3 && catchUp.messages == 3 && catchUp.ticks == 4)
         let note = try #require(try store.pendingOutbox().first { $0.kind == "sla_escalation" })
         #expect(note.repID == 1)
         try store.markDelivered([note.id])

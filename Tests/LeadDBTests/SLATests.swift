@@ -84,6 +84,36 @@ import Testing
         #expect(try f.int("SELECT count(*) FROM sla_breaches") == 0)
     }
 
+    /// A tick does at most tick.batch items of each kind, oldest lead first, and says when it left work;
+    /// every item is done exactly once over the ticks that follow.
+    @Test(arguments: Writer.allCases)
+    func aTickDoesABoundedBatchAndSaysWhatItLeft(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Maya", "default", 0), (2, "Sam", "default", 100)])
+        try f.db.execute("UPDATE reps SET manager_id = 1 WHERE id = 2")
+        for i in 1...5 { try f.capture(["email": "late\(i)@example.com", "first_name": "Late"]) }
+        #expect(f.violation { try f.db.execute("UPDATE settings SET value = 0 WHERE key = 'tick.batch'") }?.message
+            == "invalid_setting: tick.batch must be a whole number from 1 to 100000; got 0")
+        #expect(f.violation { try f.db.execute("DELETE FROM settings WHERE key = 'tick.batch'") }?.code == "required_setting")
+        try f.db.execute("UPDATE settings SET value = 2 WHERE key = 'tick.batch'")
+        try f.setClock("2026-11-25T09:31:00Z")  // every lead's deadline passed: one notify step each
+        var perTick: [Int] = []
+        var moreDue: [Int] = []
+        for _ in 1...4 {
+            try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+            perTick.append(try f.int("SELECT count(*) FROM sla_escalation_runs WHERE tick_id = (SELECT max(id) FROM ticks)"))
+            moreDue.append(try f.int("SELECT more_due FROM ticks ORDER BY id DESC LIMIT 1"))
+        }
+        #expect(perTick == [2, 2, 1, 0])
+        #expect(moreDue == [1, 1, 0, 0])
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'sla_escalation'") == 5)
+        #expect(try f.int("SELECT count(DISTINCT lead_id) FROM sla_escalation_runs") == 5)
+        #expect(try f.int("SELECT min(lead_id) FROM sla_escalation_runs WHERE tick_id = (SELECT min(tick_id) FROM sla_escalation_runs)") == 1)
+        // The search index catches up in batches too.
+        #expect(try f.int("SELECT pending FROM lead_search_refresh") == 0)
+        try f.checkCounts()
+    }
+
     @Test(arguments: Writer.allCases)
     func escalationsRunOncePerLeadAndStepOnTicks(writer: Writer) throws {
         let f = try LeadFixture(writer)
