@@ -188,3 +188,36 @@ line("hot leads of one rep (top 50 of \(ownLeads))", try latency { _ = try store
 line("SLA breaches (first 100)", try latency { _ = try store.slaBreaches(limit: 100) })
 line("funnel", try latency { _ = try store.funnel() })
 line("score breakdown of one lead", try latency { _ = try store.scoreBreakdown(lead: 4242) })
+
+// Ticks after two days without one: every owned lead that nobody answered is overdue (escalation steps),
+// and every capture waits in the search queue. Each tick is one write transaction: the longest is the
+// longest any other writer waits. A copy of the file with tick.batch = 100,000 shows one unbounded tick.
+@MainActor func tickRun(_ store: LeadStore) throws -> (ticks: Int, longest: Double, total: Double, steps: Int) {
+    var ticks = 0, longest = 0.0, total = 0.0, steps = 0
+    while true {
+        var more = false
+        let elapsed = try seconds {
+            try store.write { db in
+                try db.execute("INSERT INTO ticks DEFAULT VALUES")
+                steps += try db.scalar("SELECT count(*) FROM sla_escalation_runs WHERE tick_id = last_insert_rowid()", as: Int.self) ?? 0
+                more = try db.scalar("SELECT more_due FROM ticks ORDER BY id DESC LIMIT 1", as: Int.self) == 1
+            }
+        }
+        ticks += 1
+        total += elapsed
+        longest = max(longest, elapsed)
+        if !more || ticks >= 10_000 { break }
+    }
+    return (ticks, longest, total, steps)
+}
+try store.read { db in try db.backup(into: try Database(path: options.dir + "/leads-unbounded.db")) }
+try store.moveClock(by: 2 * 86_400)
+let bounded = try tickRun(store)
+let unboundedStore = try LeadStore(path: options.dir + "/leads-unbounded.db")
+try unboundedStore.moveClock(by: 2 * 86_400)
+try unboundedStore.write { db in try db.execute("UPDATE settings SET value = 100000 WHERE key = 'tick.batch'") }
+let unbounded = try tickRun(unboundedStore)
+print(String(format: "ticks after 2 days, tick.batch 500: %d ticks, longest %.1f ms (target <= 100 ms), total %.0f ms, %d escalation steps",
+             bounded.ticks, bounded.longest * 1000, bounded.total * 1000, bounded.steps))
+print(String(format: "  the same with tick.batch 100000: %d tick%@, longest %.1f ms, %d escalation steps",
+             unbounded.ticks, unbounded.ticks == 1 ? "" : "s", unbounded.longest * 1000, unbounded.steps))
