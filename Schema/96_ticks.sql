@@ -54,9 +54,13 @@ BEGIN
     -- Reassign steps wait until a rep can take the lead, and are retried on every tick. One that is no
     -- longer needed (answered, closed, erased, past mql, reassigned or given a new deadline since) is
     -- dropped; the rest are routed (the lead stays with its owner while nobody can take it).
+    -- (the oldest tick.batch leads' waiting steps, by lead: the partial index on waiting runs gives that
+    -- order, so the cost follows the batch, not how many wait)
     UPDATE sla_escalation_runs
        SET status = 'dropped', finished_at = (SELECT now FROM clock)
      WHERE status = 'waiting'
+       AND lead_id IN (SELECT lead_id FROM sla_escalation_runs WHERE status = 'waiting' ORDER BY lead_id
+                        LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'))
        AND NOT EXISTS (SELECT 1 FROM lead_records AS l
                         WHERE l.id = sla_escalation_runs.lead_id AND l.first_response_at IS NULL AND l.closed_at IS NULL
                           AND l.erased_at IS NULL AND l.response_due_at IS sla_escalation_runs.response_due_at
@@ -67,13 +71,16 @@ BEGIN
     SELECT r.lead_id, 'SLA escalation ' || min(r.escalation_id) || ' (reassign)'
       FROM sla_escalation_runs AS r
      WHERE r.status = 'waiting'
+       AND r.lead_id IN (SELECT lead_id FROM sla_escalation_runs WHERE status = 'waiting' ORDER BY lead_id
+                          LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'))
      GROUP BY r.lead_id
-     ORDER BY r.lead_id + 0
-     LIMIT (SELECT value FROM settings WHERE key = 'tick.batch');
+     ORDER BY r.lead_id + 0;
 
     UPDATE sla_escalation_runs
        SET status = 'done', finished_at = (SELECT now FROM clock)
      WHERE status = 'waiting'
+       AND lead_id IN (SELECT lead_id FROM sla_escalation_runs WHERE status = 'waiting' ORDER BY lead_id
+                        LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'))
        AND (SELECT max(a.id) FROM assignments AS a WHERE a.lead_id = sla_escalation_runs.lead_id) <> assignment_id;
 
     -- A reassign step that found nobody tells the manager once, on the tick it first ran.

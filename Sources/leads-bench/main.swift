@@ -15,6 +15,8 @@ struct Options {
     var activities = 200_000
     var dir = NSTemporaryDirectory() + "leads-bench-\(getpid())"
     var batch = 1_000
+    /// Keep the files (under --dir) for a look afterwards.
+    var keep = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -24,8 +26,9 @@ struct Options {
             case "--activities": activities = Int(iterator.next() ?? "") ?? activities
             case "--dir": dir = iterator.next() ?? dir
             case "--batch": batch = Int(iterator.next() ?? "") ?? batch
+            case "--keep": keep = true
             default:
-                print("usage: leads-bench [--leads N] [--activities N] [--batch N] [--dir PATH]")
+                print("usage: leads-bench [--leads N] [--activities N] [--batch N] [--dir PATH] [--keep] [--untuned]")
                 exit(2)
             }
         }
@@ -53,7 +56,7 @@ struct Generator {
 let tuning = CommandLine.arguments.contains("--untuned") ? nil : SQLiteProcess.tune()
 let options = Options(Array(CommandLine.arguments.dropFirst().filter { $0 != "--untuned" }))
 try? FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: options.dir) }
+defer { if !options.keep { try? FileManager.default.removeItem(atPath: options.dir) } }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
