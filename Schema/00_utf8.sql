@@ -6,42 +6,44 @@
 --
 -- SQLite reads bad bytes leniently, one character at a time; a character is well-formed UTF-8 (RFC
 -- 3629: no overlong forms, no surrogates, nothing above U+10FFFF) exactly when writing its code point
--- back as UTF-8 gives the same bytes. `bad_char` is the position (from 1) of the first character that
+-- back as UTF-8 gives the same bytes (SQLite's unicode() reads U+FFFE and U+FFFF as U+FFFD, so those
+-- two are allowed by name). `bad_char` is the position (from 1) of the first character that
 -- is not, `bad_byte` the offset of its first byte and `bad_hex` that byte in hex; `clean` is the text
 -- with each such character replaced by U+FFFD (what a reader would show) and `excerpt` the part of
 -- `clean` around the first one (30 characters either side, … where cut), for messages.
 --
--- The text is walked in pieces of 50 characters, each cut once (finding a character's place costs
--- time in proportion to its position), so a text costs time in proportion to its length: the first
--- 204,800 characters (4,096 pieces) are checked, far more than any rule lets in. Plain printable ASCII
--- is not walked. The view is small on purpose: SQLite copies a view into every trigger that reads it.
+-- The text is walked in pieces of 50 characters, each cut once (finding a character's place in a text
+-- costs time in proportion to its position). Plain printable ASCII is not walked, nor is a text longer
+-- than 10,000 characters (bad_char is NULL): every rule that checks text refuses longer text first
+-- (500 characters for a lead's fields, 10,000 for an activity's detail), and walking it would hold the
+-- write lock. The view is small on purpose: SQLite copies a view into every trigger that reads it.
 -- NULL in, NULL out.
 CREATE VIEW utf8_input AS
 SELECT j.json AS arg, j.value AS input, b.value AS bad_char,
        length(CAST(substr(j.value, 1, b.value - 1) AS BLOB)) + 1 AS bad_byte,
        substr(hex(substr(j.value, b.value, 1)), 1, 2) AS bad_hex,
        CASE WHEN b.value IS NULL THEN j.value ELSE (
-           SELECT group_concat(CASE WHEN char(unicode(substr(c.piece, p.n, 1))) = substr(c.piece, p.n, 1)
+           SELECT group_concat(CASE WHEN (char(unicode(substr(c.piece, p.n, 1))) = substr(c.piece, p.n, 1) OR substr(c.piece, p.n, 1) IN (char(65534), char(65535)))
                                     THEN substr(c.piece, p.n, 1) ELSE char(65533) END, '')
              FROM (SELECT k.n AS k, substr(j.value, (k.n - 1) * 50 + 1, 50) AS piece FROM _positions AS k
-                    WHERE k.n <= (length(j.value) + 49) / 50 LIMIT 4096) AS c
+                    WHERE k.n <= (length(j.value) + 49) / 50 LIMIT 200) AS c
              JOIN _positions AS p ON p.n <= length(c.piece)
             ORDER BY c.k, p.n) END AS clean,
        CASE WHEN b.value IS NOT NULL THEN
            CASE WHEN b.value > 31 THEN '…' ELSE '' END
-           || (SELECT group_concat(CASE WHEN char(unicode(substr(w.text, p.n, 1))) = substr(w.text, p.n, 1)
+           || (SELECT group_concat(CASE WHEN (char(unicode(substr(w.text, p.n, 1))) = substr(w.text, p.n, 1) OR substr(w.text, p.n, 1) IN (char(65534), char(65535)))
                                         THEN substr(w.text, p.n, 1) ELSE char(65533) END, '')
                  FROM (SELECT substr(j.value, max(1, b.value - 30), min(b.value, 31) + 30) AS text) AS w
                  JOIN _positions AS p ON p.n <= length(w.text))
            || CASE WHEN length(j.value) > b.value + 30 THEN '…' ELSE '' END
        END AS excerpt
   FROM json_each AS j
-  JOIN json_each(json_array(CASE WHEN typeof(j.value) = 'text' AND j.value GLOB '*[^ -~]*' THEN (
+  JOIN json_each(json_array(CASE WHEN typeof(j.value) = 'text' AND length(j.value) <= 10000 AND j.value GLOB '*[^ -~]*' THEN (
            SELECT min(c.base + p.n)
              FROM (SELECT (k.n - 1) * 50 AS base, substr(j.value, (k.n - 1) * 50 + 1, 50) AS piece FROM _positions AS k
-                    WHERE k.n <= (length(j.value) + 49) / 50 LIMIT 4096) AS c
+                    WHERE k.n <= (length(j.value) + 49) / 50 LIMIT 200) AS c
              JOIN _positions AS p ON p.n <= length(c.piece)
-            WHERE char(unicode(substr(c.piece, p.n, 1))) IS NOT substr(c.piece, p.n, 1))
+            WHERE char(unicode(substr(c.piece, p.n, 1))) IS NOT substr(c.piece, p.n, 1) AND substr(c.piece, p.n, 1) NOT IN (char(65534), char(65535)))
        END)) AS b;
 
 -- The first field of a JSON object whose text is not valid UTF-8, for the rules that check a row's text

@@ -16,24 +16,29 @@
 -- values is a json_object(); a NULL message raises nothing, so a CASE without a matching branch passes.
 -- Fixed messages use RAISE(ABORT, 'code: message') and arrive unwrapped (SQLITE_CONSTRAINT_TRIGGER).
 --
--- A value that is not valid UTF-8 never reaches a reader raw: each character of the raised text that
--- does not come back the same when written as its code point (SQLite reads bad bytes leniently, one
--- character at a time) becomes U+FFFD, so every program can decode the error. The walk runs only on an
--- error and only on text with a character outside printable ASCII; the message is cut to 600 characters
--- and values longer than 2,000 are left out, so it stays short. It is copied wherever a rule raises, so
--- it is kept small (utf8_input in 00_utf8.sql is the full check, for the rules that look at text).
+-- A value that is not valid UTF-8 never reaches a reader raw: when the message or the values hold a
+-- character outside printable ASCII, each character of the raised text that does not come back the
+-- same when written as its code point (SQLite reads bad bytes leniently, one character at a time)
+-- becomes U+FFFD, so every program can decode the error. That text is kept short enough for the walk
+-- (the 4,096 positions of _positions): the message cut to 300 characters and values longer than 1,500
+-- left out (the message appears twice, once escaped as JSON with up to 6 characters for one). Plain
+-- messages are neither walked nor cut. This is copied wherever a rule raises, so it is kept small
+-- (utf8_input in 00_utf8.sql is the full check, for the rules that look at text).
 CREATE VIEW rule_error AS
 SELECT j.json AS arg,
        -- (the subquery runs only when there is something to raise: a write that breaks no rule pays nothing)
        CASE WHEN j.value IS NOT NULL THEN (
-           SELECT json_extract('{}', CASE WHEN t.x GLOB '*[^ -~]*' THEN (
+           SELECT json_extract('{}', CASE WHEN t.walk THEN (
                       SELECT group_concat(CASE WHEN char(unicode(substr(t.x, p.n, 1))) = substr(t.x, p.n, 1)
+                                                 OR substr(t.x, p.n, 1) IN (char(65534), char(65535))
                                                THEN substr(t.x, p.n, 1) ELSE char(65533) END, '')
                         FROM _positions AS p WHERE p.n <= length(t.x)) ELSE t.x END)
-             FROM (SELECT u.m || char(9) || replace(json_patch(coalesce(u.v, '{}'),
+             FROM (SELECT u.walk, u.m || char(9) || replace(json_patch(coalesce(u.v, '{}'),
                               json_object('code', substr(u.m, 1, instr(u.m, ':') - 1), 'message', u.m)), '''', '\u0027') AS x
-                     FROM (SELECT substr(j.value, 1, 600) AS m,
-                                  CASE WHEN length(json_extract(j.json, '$[1]')) <= 2000 THEN json_extract(j.json, '$[1]') END AS v) AS u) AS t)
+                     FROM (SELECT w.walk, CASE WHEN w.walk THEN substr(j.value, 1, 300) ELSE j.value END AS m,
+                                  CASE WHEN w.walk AND length(w.v) > 1500 THEN NULL ELSE w.v END AS v
+                             FROM (SELECT json_extract(j.json, '$[1]') AS v,
+                                          (j.value || coalesce(json_extract(j.json, '$[1]'), '')) GLOB '*[^ -~]*' AS walk) AS w) AS u) AS t)
        END AS raised
   FROM json_each AS j
  WHERE j.key = 0;

@@ -56,8 +56,10 @@ SELECT l.id, p.value AS problem,
              || ' characters (at most 500)'
     WHEN instr(first_name, char(0)) OR instr(last_name, char(0)) OR instr(company, char(0)) OR instr(title, char(0))
       OR instr(industry, char(0)) OR instr(country, char(0)) OR instr(source, char(0)) OR instr(campaign, char(0))
+      OR instr(email, char(0)) OR instr(phone, char(0))
         THEN 'invalid_text: '
-             || CASE WHEN instr(first_name, char(0)) THEN 'first_name' WHEN instr(last_name, char(0)) THEN 'last_name'
+             || CASE WHEN instr(email, char(0)) THEN 'email' WHEN instr(phone, char(0)) THEN 'phone'
+                     WHEN instr(first_name, char(0)) THEN 'first_name' WHEN instr(last_name, char(0)) THEN 'last_name'
                      WHEN instr(company, char(0)) THEN 'company' WHEN instr(title, char(0)) THEN 'title'
                      WHEN instr(industry, char(0)) THEN 'industry' WHEN instr(country, char(0)) THEN 'country'
                      WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ' contains a NUL byte'
@@ -126,6 +128,10 @@ CREATE TRIGGER lead_records_after_insert_utf8 AFTER INSERT ON lead_records
 WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.phone, '')
       || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
+  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
+  OR instr((coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.phone, '')
+      || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
+      || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')), char(0))
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e
              WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('lead', NEW.id, 'field', b.field, 'byte', b.bad_byte)))
@@ -141,6 +147,10 @@ AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, c
 WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.phone, '')
       || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')) GLOB '*[^ -~]*'
+  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
+  OR instr((coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.phone, '')
+      || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
+      || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')), char(0))
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e
              WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('lead', NEW.id, 'field', b.field, 'byte', b.bad_byte)))

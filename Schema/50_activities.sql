@@ -30,15 +30,7 @@ BEGIN
                  || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')', json_object('value', NEW.kind)))
         WHEN x.problem IS NOT NULL
             THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem))
-        -- Text fits (campaign and source as on a lead, a detail is a note, not a document); it is valid
-        -- UTF-8 (activity_log_before_insert_utf8, below).
-        WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: an activity for lead ' || l.id || ': '
-                     || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign has ' || length(NEW.campaign) || ' characters (at most 500)'
-                             WHEN length(NEW.source) > 500 THEN 'source has ' || length(NEW.source) || ' characters (at most 500)'
-                             ELSE 'detail has ' || length(NEW.detail) || ' characters (at most 10000)' END,
-                     json_object('lead', l.id, 'field', CASE WHEN length(NEW.campaign) > 500 THEN 'campaign'
-                                                            WHEN length(NEW.source) > 500 THEN 'source' ELSE 'detail' END)))
+        -- (text: activity_log_before_insert_text, below)
         ELSE 1 END;
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
@@ -137,11 +129,29 @@ BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_kind: activity kind ' || OLD.kind || ' must stay inbound'));
 END;
 
--- Text is valid UTF-8, for every writer of the log. A trigger of its own, entered only when the text
--- holds a character outside printable ASCII (see lead_records_after_insert_utf8 in 30_leads.sql).
-CREATE TRIGGER activity_log_before_insert_utf8 BEFORE INSERT ON activity_log
-WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+-- Text fits (campaign and source as on a lead; a detail is a note, not a document) and is valid UTF-8,
+-- for every writer of the log. Triggers of their own, entered only for long text or text with a
+-- character outside printable ASCII (see lead_records_after_insert_utf8 in 30_leads.sql).
+CREATE TRIGGER activity_log_before_insert_text BEFORE INSERT ON activity_log
+WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
+  OR (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
+  OR instr((coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')), char(0))
 BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': '
+               || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign has ' || length(NEW.campaign) || ' characters (at most 500)'
+                       WHEN length(NEW.source) > 500 THEN 'source has ' || length(NEW.source) || ' characters (at most 500)'
+                       ELSE 'detail has ' || length(NEW.detail) || ' characters (at most 10000)' END,
+               json_object('lead', NEW.lead_id, 'field', CASE WHEN length(NEW.campaign) > 500 THEN 'campaign'
+                                                         WHEN length(NEW.source) > 500 THEN 'source' ELSE 'detail' END)))
+     WHERE length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000;
+    -- (json_each would read a text only up to its NUL: the columns are looked at directly)
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || n.field || ' contains a NUL byte',
+                                       json_object('lead', NEW.lead_id, 'field', n.field)))
+      FROM (SELECT CASE WHEN instr(NEW.campaign, char(0)) THEN 'campaign' WHEN instr(NEW.source, char(0)) THEN 'source'
+                        WHEN instr(NEW.detail, char(0)) THEN 'detail' END AS field) AS n
+     WHERE n.field IS NOT NULL;
     SELECT (SELECT _e.raised FROM rule_error AS _e
              WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || b.problem, json_object('lead', NEW.lead_id, 'field', b.field, 'byte', b.bad_byte)))
       FROM utf8_fields AS b
@@ -149,9 +159,26 @@ BEGIN
      LIMIT 1;
 END;
 
-CREATE TRIGGER activity_log_before_update_utf8 BEFORE UPDATE OF campaign, source, detail ON activity_log
-WHEN (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+CREATE TRIGGER activity_log_before_update_text BEFORE UPDATE OF campaign, source, detail ON activity_log
+WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
+  OR (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
+  OR instr((coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')), char(0))
 BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': '
+               || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign has ' || length(NEW.campaign) || ' characters (at most 500)'
+                       WHEN length(NEW.source) > 500 THEN 'source has ' || length(NEW.source) || ' characters (at most 500)'
+                       ELSE 'detail has ' || length(NEW.detail) || ' characters (at most 10000)' END,
+               json_object('lead', NEW.lead_id, 'field', CASE WHEN length(NEW.campaign) > 500 THEN 'campaign'
+                                                         WHEN length(NEW.source) > 500 THEN 'source' ELSE 'detail' END)))
+     WHERE length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000;
+    -- (json_each would read a text only up to its NUL: the columns are looked at directly)
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || n.field || ' contains a NUL byte',
+                                       json_object('lead', NEW.lead_id, 'field', n.field)))
+      FROM (SELECT CASE WHEN instr(NEW.campaign, char(0)) THEN 'campaign' WHEN instr(NEW.source, char(0)) THEN 'source'
+                        WHEN instr(NEW.detail, char(0)) THEN 'detail' END AS field) AS n
+     WHERE n.field IS NOT NULL;
     SELECT (SELECT _e.raised FROM rule_error AS _e
              WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || b.problem, json_object('lead', NEW.lead_id, 'field', b.field, 'byte', b.bad_byte)))
       FROM utf8_fields AS b

@@ -121,6 +121,66 @@ BEGIN
        AND l.owner_id IS NULL AND l.closed_at IS NULL;
 END;
 
+-- The capture's text, checked before anything is written (SQLite runs the newest trigger on a view
+-- first, so this runs before lead_intake_instead_of_insert), for new leads and merges alike: each text
+-- at most 500 characters (a detail 10,000), no NUL byte, valid UTF-8. A trigger of its own, entered
+-- only when some text is long or holds a character outside printable ASCII: a plain capture pays only
+-- the WHEN.
+CREATE TRIGGER lead_intake_instead_of_insert_text INSTEAD OF INSERT ON lead_intake
+WHEN max(coalesce(length(NEW.email), 0), coalesce(length(NEW.first_name), 0), coalesce(length(NEW.last_name), 0),
+         coalesce(length(NEW.name), 0), coalesce(length(NEW.phone), 0), coalesce(length(NEW.company), 0),
+         coalesce(length(NEW.title), 0), coalesce(length(NEW.industry), 0), coalesce(length(NEW.country), 0),
+         coalesce(length(NEW.source), 0), coalesce(length(NEW.campaign), 0), coalesce(length(NEW.consent_source), 0)) > 500
+  OR coalesce(length(NEW.detail), 0) > 10000
+  OR (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
+      || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
+      || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
+      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
+  OR instr((coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
+      || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
+      || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
+      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')), char(0))
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(p.problem, json_object('field', p.field)))
+      FROM (SELECT f.key AS field,
+                   CASE WHEN length(f.value) > CASE f.key WHEN 'detail' THEN 10000 ELSE 500 END
+                            THEN 'invalid_text: ' || f.key || ' has ' || length(f.value) || ' characters (at most '
+                                 || CASE f.key WHEN 'detail' THEN 10000 ELSE 500 END || ')'
+                   END AS problem
+              FROM json_each(json_object('email', CAST(NEW.email AS TEXT), 'first_name', CAST(NEW.first_name AS TEXT),
+                   'last_name', CAST(NEW.last_name AS TEXT), 'name', CAST(NEW.name AS TEXT), 'phone',
+                   CAST(NEW.phone AS TEXT), 'company', CAST(NEW.company AS TEXT), 'title',
+                   CAST(NEW.title AS TEXT), 'industry', CAST(NEW.industry AS TEXT), 'country',
+                   CAST(NEW.country AS TEXT), 'source', CAST(NEW.source AS TEXT), 'campaign',
+                   CAST(NEW.campaign AS TEXT), 'consent_source', CAST(NEW.consent_source AS TEXT),
+                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT))) AS f) AS p
+     WHERE p.problem IS NOT NULL
+     LIMIT 1;
+    -- (json_each would read a text only up to its NUL: the columns are looked at directly)
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: ' || n.field || ' contains a NUL byte', json_object('field', n.field)))
+      FROM (SELECT CASE WHEN instr(NEW.email, char(0)) THEN 'email' WHEN instr(NEW.first_name, char(0)) THEN 'first_name'
+                        WHEN instr(NEW.last_name, char(0)) THEN 'last_name' WHEN instr(NEW.name, char(0)) THEN 'name'
+                        WHEN instr(NEW.phone, char(0)) THEN 'phone' WHEN instr(NEW.company, char(0)) THEN 'company'
+                        WHEN instr(NEW.title, char(0)) THEN 'title' WHEN instr(NEW.industry, char(0)) THEN 'industry'
+                        WHEN instr(NEW.country, char(0)) THEN 'country' WHEN instr(NEW.source, char(0)) THEN 'source'
+                        WHEN instr(NEW.campaign, char(0)) THEN 'campaign' WHEN instr(NEW.consent_source, char(0)) THEN 'consent_source'
+                        WHEN instr(NEW.capture_key, char(0)) THEN 'capture_key' WHEN instr(NEW.detail, char(0)) THEN 'detail' END AS field) AS n
+     WHERE n.field IS NOT NULL;
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('field', b.field, 'byte', b.bad_byte)))
+      FROM utf8_fields AS b
+     WHERE b.arg = json_object('email', CAST(NEW.email AS TEXT), 'first_name', CAST(NEW.first_name AS TEXT),
+                   'last_name', CAST(NEW.last_name AS TEXT), 'name', CAST(NEW.name AS TEXT), 'phone',
+                   CAST(NEW.phone AS TEXT), 'company', CAST(NEW.company AS TEXT), 'title',
+                   CAST(NEW.title AS TEXT), 'industry', CAST(NEW.industry AS TEXT), 'country',
+                   CAST(NEW.country AS TEXT), 'source', CAST(NEW.source AS TEXT), 'campaign',
+                   CAST(NEW.campaign AS TEXT), 'consent_source', CAST(NEW.consent_source AS TEXT),
+                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT))
+     LIMIT 1;
+END;
+
 -- Captures are a log: a row is never changed (an erasure only removes its key) or deleted.
 CREATE TRIGGER captures_before_update BEFORE UPDATE ON captures
 WHEN NEW.id IS NOT OLD.id OR NEW.outcome IS NOT OLD.outcome OR NEW.captured_at IS NOT OLD.captured_at

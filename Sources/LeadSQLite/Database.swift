@@ -57,7 +57,9 @@ public final class Database {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             if descriptor >= 0 { close(descriptor) }
         }
-        removeWALFilesOnClose = mode == .readOnly ? try Self.readOnlyHousekeeping(path: path) : false
+        // SQLite opens a file it may not write read-only even when asked for read-write: the same care.
+        let readsOnly = mode == .readOnly || (FileManager.default.fileExists(atPath: path) && access(path, W_OK) != 0)
+        removeWALFilesOnClose = readsOnly ? try Self.readOnlyHousekeeping(path: path) : false
         var pointer: OpaquePointer?
         let code = sqlite3_open_v2(path, &pointer, flags, nil)
         guard let pointer else {
@@ -102,8 +104,8 @@ public final class Database {
         if access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0 { return true }
         throw SQLiteError(
             code: SQLITE_CANTOPEN,
-            message: "cannot open \(path) read-only: it is a WAL file with no \(path)-shm, and reading it would create that file as "
-                + "a user who cannot write the database, which would stop its owner from writing. "
+            message: "cannot open \(path): it is a WAL file with no \(path)-shm, and reading it as a user who cannot write the "
+                + "database would create that file, which would then stop the database's owner from writing. "
                 + "Open it as the file's owner, or while the owner has it open")
     }
 

@@ -66,6 +66,13 @@ extension Shell {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ShellError("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
         }
+        // The rejects file is written over: never the database (or its journal files) or the input.
+        if let rejects = options.rejects, !rejects.isEmpty {
+            let protected = [self.path, self.path + "-wal", self.path + "-shm", self.path + "-journal", path]
+            if let clash = protected.first(where: { Self.sameFile(rejects, $0) }) {
+                throw ShellError("--rejects \(rejects) is \(clash == path ? "the file being imported" : "the database's own file (\(clash))"); give another path")
+            }
+        }
         let read = CSVReader.read(Array(data), encoding: options.encoding)
         guard let header = read.records.first, read.failures.allSatisfy({ $0.line > header.line }) else {
             if let failure = read.failures.first, failure.line == 1 {
@@ -184,7 +191,11 @@ extension Shell {
                 var named = CSVImport.field(forCode: error.code)
                 if case .invalidText(let field, _) = error, !field.isEmpty { named = field }
                 let field = named.flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
-                if let record = rows.first(where: { $0.line == lineOf[result.index] }) { reject(record, field, error.message) }
+                if let record = rows.first(where: { $0.line == lineOf[result.index] }) {
+                    // An erased person's row is not written back out: only its line and the reason.
+                    let kept = error.code == "suppressed" ? CSVRecord(line: record.line, fields: record.fields.map { _ in nil }) : record
+                    reject(kept, field, error.message)
+                }
             }
         }
         problems.sort { $0.line < $1.line }
@@ -240,6 +251,14 @@ extension Shell {
         } catch {
             return " (could not write \(path): \(error.localizedDescription))"
         }
+    }
+
+    /// Whether two paths name the same file (the same device and inode, so links and `./` count), or
+    /// the same path when neither exists yet.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        if stat(a, &sa) == 0 && stat(b, &sb) == 0 { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
+        return URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
     /// `data.csv` -> `data.rejects.csv`, beside the input.

@@ -155,7 +155,7 @@ import Testing
             == "invalid_text: title contains a NUL byte")
         #expect(f.violation { try f.capture(["email": "a@example.com", "first_name": String(repeating: "x", count: 501)]) }?.message
             == "invalid_text: first_name has 501 characters (at most 500)")
-        #expect(f.violation { try f.capture(["phone": "+14155550101\u{0}"]) }?.message == "invalid_phone: the phone contains a NUL byte")
+        #expect(f.violation { try f.capture(["phone": "+14155550101\u{0}"]) }?.message == "invalid_text: phone contains a NUL byte")
         #expect(try f.int("SELECT count(*) FROM lead_records") == 0)
         // Empty text is no value; consent words are read the same way everywhere.
         let id = try f.capture(["email": "b@example.com", "company_size": "", "consent": ""])

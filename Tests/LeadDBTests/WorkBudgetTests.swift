@@ -37,7 +37,9 @@ import Testing
     // The budgets: measured on this fixture with SQLite 3.40.1, plus about 3% of room (another SQLite
     // may plan a little differently). Raise one only with the reason here; lower it when work goes.
     // 2026-11-24: capture 4,637 steps, 1 sort, 13 full-scan steps; activity 401 steps; move 1,589 steps.
-    static let capture = Statement.Work(vmSteps: 4_780, sorts: 1, autoIndexes: 0, fullScanSteps: 13)
+    // 2026-11-24: capture 4,849: the intake checks its text before writing (length, NUL, UTF-8: the
+    // trigger's WHEN on every capture), and NUL is refused in the email and phone of every writer.
+    static let capture = Statement.Work(vmSteps: 4_990, sorts: 1, autoIndexes: 0, fullScanSteps: 13)
     static let activity = Statement.Work(vmSteps: 415, sorts: 0, autoIndexes: 0, fullScanSteps: 0)
     static let move = Statement.Work(vmSteps: 1_640, sorts: 0, autoIndexes: 0, fullScanSteps: 0)
 
