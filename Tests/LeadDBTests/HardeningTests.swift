@@ -132,6 +132,37 @@ import Testing
         #expect(try f.int("SELECT count(*) FROM activity_log WHERE lead_id = ?", [id]) == 2)  // the capture's form_submit and one open
     }
 
+    /// The second round of attacks on text: merges, every intake field, NUL anywhere, noncharacters, and
+    /// error text that must stay parseable JSON.
+    @Test(arguments: Writer.allCases)
+    func everyTextOfACaptureOrActivityIsChecked(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let ada = try f.capture(["email": "ada@example.com", "first_name": "Ada"])
+        // A merge is checked like a new lead, before anything is written.
+        #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email, first_name) VALUES ('ada@example.com', CAST(x'4164E9' AS TEXT))") }?.message
+            == "invalid_text: first_name is not valid UTF-8 at byte 3 (0xE9): Ad\u{FFFD}")
+        #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email, consent, consent_source) VALUES ('x@example.com', 1, CAST(x'776562FF' AS TEXT))") }?.code == "invalid_text")
+        #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email, capture_key) VALUES ('x@example.com', CAST(x'6B6579FF' AS TEXT))") }?.code == "invalid_text")
+        #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email, title) VALUES ('x@example.com', ?)", [String(repeating: "é", count: 100_000)]) }?.message
+            == "invalid_text: title has 100000 characters (at most 500)")
+        #expect(try f.int("SELECT count(*) FROM captures") == 1)
+        // NUL in any text, also where a later field holds a bad byte (GLOB stops at a NUL).
+        #expect(f.violation { try f.db.execute("UPDATE lead_records SET phone = '+4420' || char(0) || '7946' WHERE id = ?", [ada]) }?.message
+            == "invalid_text: phone contains a NUL byte")
+        #expect(f.violation { try f.db.execute("INSERT INTO activities(lead_id, kind, detail) VALUES (?, 'page_view', 'note' || char(0) || CAST(x'FF' AS TEXT))", [ada]) }?.message
+            == "invalid_text: an activity for lead 1: detail contains a NUL byte")
+        #expect(f.violation { try f.db.execute("INSERT INTO activity_log(lead_id, kind, occurred_at, detail, points) VALUES (?, 'page_view', '2026-11-24T08:00:00.000Z', ?, 0)", [ada, String(repeating: "a", count: 10_001)]) }?.message
+            == "invalid_text: an activity for lead 1: detail has 10001 characters (at most 10000)")
+        // U+FFFE and U+FFFF are characters like any other.
+        let odd = try f.capture(["email": "odd@example.com", "first_name": "A\u{FFFE}B\u{FFFF}"])
+        #expect(try f.lead(odd).get("first_name", as: String.self) == "A\u{FFFE}B\u{FFFF}")
+        // The error's JSON stays whole however the text is escaped.
+        let error = try #require(throws: SQLiteError.self) {
+            try f.db.execute("INSERT INTO activities(lead_id, kind) VALUES (?, ?)", [ada, String(repeating: "\u{1}", count: 330) + "\u{E9}"])
+        }
+        #expect(RuleViolation(error)?.code == "unknown_kind")
+    }
+
     /// utf8_input finds the classic bad forms (RFC 3629), naming the first byte of the first broken
     /// character (SQLite reads c3 a9 a9 as one character, so that is byte 1).
     @Test func utf8InputFindsTheFirstBadByte() throws {

@@ -84,6 +84,20 @@ import Testing
         #expect(run.out.hasSuffix("ok@example.com\n"))
     }
 
+    /// The rejects file is written over: it may not be the database, its journal files or the input.
+    @Test func theRejectsFileIsNeverTheDatabaseOrTheInput() throws {
+        let dir = TemporaryDirectory()
+        let csv = dir.file("in.csv")
+        let db = dir.file("t.db")
+        try Data("email,name\na@example.com,B\u{E9}a\nbad,X\n".utf8).write(to: URL(fileURLWithPath: csv))
+        for target in [db, db + "-wal", csv, dir.path + "/./in.csv"] {
+            let run = ShellRun(["--db", db], stdin: ".import \(csv) --rejects \(target)\nSELECT count(*) FROM leads;\n")
+            #expect(run.err.contains("--rejects \(target) is the"), "\(target): \(run.err)")
+            #expect(run.out.hasSuffix("0\n"))
+        }
+        #expect(try String(contentsOfFile: csv, encoding: .utf8).hasPrefix("email,name"))
+    }
+
     @Test func headersMapToIntakeFields() {
         #expect(CSVImport.field(forHeader: "E-mail") == "email")
         #expect(CSVImport.field(forHeader: "Company Name") == "company")
