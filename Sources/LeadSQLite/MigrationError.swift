@@ -17,6 +17,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
     case invalidFileName(String)
     /// The file is not up to date and the caller asked not to migrate it.
     case notMigrated(path: String, pending: [String], changedSchemaFiles: [String])
+    /// Tables the migrations made are gone: no migration re-creates a table.
+    case missingTables(path: String, tables: [String])
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
             if !pending.isEmpty { parts.append("pending migrations \(pending.joined(separator: ", "))") }
             if !changed.isEmpty { parts.append("changed schema files \(changed.joined(separator: ", "))") }
             return "\(path) is not up to date (\(parts.joined(separator: "; "))): run `leads migrate --db \(path)`."
+        case .missingTables(let path, let tables):
+            return "\(path) has lost tables the migrations made (\(tables.joined(separator: ", "))): no migration re-creates a table. Nothing was changed; restore the file from a backup."
         case .invalidFileName(let name):
             return "Migrations/\(name) is not a valid migration name: use NNNN_name.sql with a unique number"
         }

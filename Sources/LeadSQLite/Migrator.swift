@@ -207,6 +207,10 @@ public struct Migrator: Sendable {
             try db.transaction(.immediate) {
                 // Checked inside the write lock: another runner may be setting up the same new file.
                 try checkOwnership(db)
+                // The guards someone dropped are made again at the end: say so.
+                let guardsPresent = Set(try db.query("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%\\_runner' ESCAPE '\\'")
+                    .compactMap { String.fromDatabaseValue($0[0]) })
+                let restoredGuards = try hasTable(db, "_schema_objects") ? Self.guardNames.subtracting(guardsPresent).sorted() : []
                 try dropRunnerGuards(db)
                 try createBookkeeping(db)
                 let applied = try readHistory(db)
@@ -218,6 +222,9 @@ public struct Migrator: Sendable {
                 if thorough && pending.isEmpty && !applied.isEmpty {
                     // (the runner's guards were dropped above and are made again at the end)
                     let comparison = try compareWithReference(db)
+                    if !comparison.missingTables.isEmpty {
+                        throw MigrationError.missingTables(path: db.path, tables: comparison.missingTables)
+                    }
                     let views = comparison.drifted.filter { $0.type != "index" && !Self.guardNames.contains($0.name) }
                     drifted = Array(Set(drifted).union(views.map(\.name))).sorted()
                     indexes = comparison.drifted.filter { $0.type == "index" }
@@ -225,6 +232,7 @@ public struct Migrator: Sendable {
                 var report = Report()
                 let changed = try changedSchemaFiles(db)
                 let recreate = !pending.isEmpty || !changed.isEmpty || !drifted.isEmpty
+                report.repairedObjects = restoredGuards
                 guard recreate || !indexes.isEmpty else {
                     try createRunnerGuards(db)
                     return report
@@ -240,7 +248,7 @@ public struct Migrator: Sendable {
                     try db.execute("DROP INDEX IF EXISTS \(quoteIdentifier(index.name))")
                     if let sql = index.sql { try db.execute(sql) }
                 }
-                report.repairedObjects = (pending.isEmpty ? drifted : []) + indexes.map(\.name)
+                report.repairedObjects = (pending.isEmpty ? drifted : []) + indexes.map(\.name) + restoredGuards
                 try createRunnerGuards(db)
                 return report
             }

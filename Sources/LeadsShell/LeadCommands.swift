@@ -165,6 +165,10 @@ struct LeadCommand: Sendable {
             let needle = args.joined(separator: " ")
             let shown = 50
             var leads = try store.find(needle, limit: shown + 1)
+            // Read-only, the index is as the last tick left it: say when leads wait to be indexed.
+            if shell.readOnly, let waiting = try store.read({ db in try db.scalar("SELECT pending FROM lead_search_refresh", as: Int.self) }), waiting > 0 {
+                shell.out.write("note: \(waiting) lead\(waiting == 1 ? "" : "s") changed since the last tick \(waiting == 1 ? "is" : "are") not searchable yet, and --readonly cannot index \(waiting == 1 ? "it" : "them"): a tick (or find without --readonly) does.\n")
+            }
             if leads.isEmpty { shell.out.write("No lead matches \(needle).\n"); return }
             let cut = leads.count > shown
             if cut { leads.removeLast() }
@@ -204,7 +208,7 @@ struct LeadCommand: Sendable {
             let parts = [lead.email.map { String($0.prefix { $0 != "@" }) }, lead.firstName, lead.lastName, lead.company].compactMap { $0?.lowercased() }
             let phoneDigits = (lead.phone ?? "").filter(\.isNumber)
             let report = try store.erase(lead.id)
-            shell.input?.forget { entry in
+            let forget: (String) -> Bool = { entry in
                 let lower = entry.lowercased()
                 if values.contains(where: { $0.count >= 3 && lower.contains($0) }) { return true }
                 let words = lower.split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 && !$0.allSatisfy(\.isNumber) }
@@ -212,13 +216,17 @@ struct LeadCommand: Sendable {
                 let digits = entry.filter(\.isNumber)
                 return phoneDigits.count >= 7 && digits.count >= 7 && (phoneDigits.contains(digits) || digits.contains(phoneDigits))
             }
+            shell.input?.forget(where: forget)
+            if let file = shell.historyFile { TerminalLineReader.forget(inHistoryFile: file, where: forget) }
             if report.walCleared {
                 shell.out.write("Erased lead \(lead.id): personal data removed from the database, its WAL, the search index and this shell's history; the email and phone can no longer be captured.\n")
             } else {
                 shell.out.write(
                     "Erased lead \(lead.id) in the database and this shell's history, but another connection is still reading an older snapshot: "
-                        + "copies remain in the WAL until it finishes. Run PRAGMA wal_checkpoint(TRUNCATE); when it is done (it returns 0 first).\n")
+                        + "the old pages cannot be overwritten yet, so copies remain in the database file and its WAL until it finishes. "
+                        + "Run PRAGMA wal_checkpoint(TRUNCATE); when it is done (it returns 0 first).\n")
             }
+            shell.out.write("note: files outside the database are not changed: delete any import rejects file, export or .output file that holds this person.\n")
         },
         LeadCommand(name: "help", arguments: "[COMMAND]", summary: "list the lead commands, or show one's usage") { shell, _, args in
             if let name = args.first {

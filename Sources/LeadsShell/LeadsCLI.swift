@@ -117,11 +117,13 @@ public enum LeadsCLI {
             }
             var terminal = terminal
             if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false { terminal.colors = false }
-            let historyPath = environment["LEADS_HISTORY"] ?? environment["HOME"].map { $0 + "/.leads_history" }
+            // --readonly writes nothing anywhere, the history file included.
+            let historyPath = options.readOnly ? "" : environment["LEADS_HISTORY"] ?? environment["HOME"].map { $0 + "/.leads_history" }
             return runShell(
                 path: path, options: options, input: input, out: out, err: err,
                 interactive: interactive && options.commands.isEmpty, terminal: terminal,
-                lineEditor: lineEditor ? historyPath.map { $0.isEmpty ? nil : $0 } ?? .some(nil) : nil)
+                lineEditor: lineEditor ? historyPath.map { $0.isEmpty ? nil : $0 } ?? .some(nil) : nil,
+                historyFile: historyPath.flatMap { $0.isEmpty ? nil : $0 })
         case "migrate":
             guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
             switch options.positional.dropFirst().first {
@@ -207,7 +209,7 @@ public enum LeadsCLI {
     /// `lineEditor`: nil for plain input; otherwise the history file to use (or none).
     private static func runShell(
         path: String, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal,
-        lineEditor: String?? = nil
+        lineEditor: String?? = nil, historyFile: String? = nil
     ) -> Int32 {
         let db: Database
         do {
@@ -237,6 +239,7 @@ public enum LeadsCLI {
             err.write("warning: \(message(of: error))\n")
         }
         let shell = Shell(db: db, out: out, err: err, interactive: interactive)
+        shell.historyFile = historyFile
         if options.bail { shell.bail = true }
         shell.readOnly = options.readOnly
         if let name = options.mode, let mode = OutputMode.named(name) {

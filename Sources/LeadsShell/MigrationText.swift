@@ -24,20 +24,29 @@ enum MigrationText {
     static func status(_ status: Migrator.Status) -> String {
         var text = status.applied.map { "applied  \($0.fileName)  \($0.appliedAt)  \($0.durationMilliseconds) ms\n" }.joined()
         text += status.pending.map { "pending  \($0.fileName)\n" }.joined()
-        text += status.changedSchemaFiles.isEmpty
-            ? "schema   up to date\n" : "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
+        if !status.changedSchemaFiles.isEmpty {
+            text += "schema   changed: \(status.changedSchemaFiles.joined(separator: ", "))\n"
+        } else if status.driftedObjects.isEmpty {
+            text += "schema   up to date\n"
+        }
         if !status.driftedObjects.isEmpty {
             text += "drift    \(plural(status.driftedObjects.count, "schema object")) dropped or changed by hand: "
                 + "\(status.driftedObjects.joined(separator: ", "))\n"
         }
         text += foreignObjects(status)
-        if !status.isUpToDate { text += "Run `leads migrate` to apply.\n" }
+        if !status.missingTables.isEmpty {
+            text += "`leads migrate` cannot repair this file: restore it from a backup.\n"
+        } else if !status.isUpToDate {
+            text += "Run `leads migrate` to apply.\n"
+        }
         return text
     }
 
     static func plan(_ status: Migrator.Status, path: String) -> String {
         var text = ""
-        if status.isUpToDate {
+        if !status.missingTables.isEmpty {
+            text += "Would refuse: \(path) has lost tables the migrations made; restore it from a backup.\n"
+        } else if status.isUpToDate {
             text += "Nothing to do: \(path) is up to date.\n"
         } else {
             text += status.pending.map { "Would apply \($0.fileName)\n" }.joined()

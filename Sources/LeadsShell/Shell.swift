@@ -17,6 +17,9 @@ public final class Shell {
     var readOnly = false
     /// Where entries come from (its history is scrubbed after an erasure).
     var input: LineSource?
+    /// The shell's history file ($LEADS_HISTORY or ~/.leads_history), scrubbed after an erasure even when
+    /// this run reads no history (a script, `-c`); nil with --readonly or when history is off.
+    var historyFile: String?
     /// The terminal's size when results go to a terminal (set by the `leads` executable); nil otherwise.
     var terminalSize: () -> (columns: Int, rows: Int)? = { nil }
     /// During `.whatif`: the shared file to go back to, and the private copy in use.

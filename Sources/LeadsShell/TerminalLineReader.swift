@@ -169,7 +169,13 @@ public final class TerminalLineReader: LineSource {
     /// Drops matching entries from the history and rewrites the history file without them (owner-only).
     public func forget(where matches: (String) -> Bool) {
         state.forget(where: matches)
-        guard let historyPath, let text = try? String(contentsOfFile: historyPath, encoding: .utf8) else { return }
+        if let historyPath { Self.forget(inHistoryFile: historyPath, where: matches) }
+    }
+
+    /// Rewrites a history file without the entries that match (owner-only): also used when the shell
+    /// runs a script or `-c`, which reads no history but may erase a person typed in an earlier session.
+    public static func forget(inHistoryFile historyPath: String, where matches: (String) -> Bool) {
+        guard let text = try? String(contentsOfFile: historyPath, encoding: .utf8) else { return }
         let kept = text.split(separator: "\n").map(String.init).filter { !matches(Self.unescape($0)) }
         let contents = kept.isEmpty ? "" : kept.joined(separator: "\n") + "\n"
         let temporary = historyPath + ".tmp"
