@@ -73,6 +73,10 @@ extension Shell {
                 throw ShellError("--rejects \(rejects) is \(clash == path ? "the file being imported" : "the database's own file (\(clash))"); give another path")
             }
         }
+        // A UTF-16 export (Excel's "Unicode text") starts with its byte-order mark.
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            throw ShellError("\(path) is UTF-16 (it starts with a UTF-16 byte-order mark): save it as CSV UTF-8 and import that")
+        }
         let read = CSVReader.read(Array(data), encoding: options.encoding)
         guard let header = read.records.first, read.failures.allSatisfy({ $0.line > header.line }) else {
             if let failure = read.failures.first, failure.line == 1 {
@@ -90,7 +94,7 @@ extension Shell {
         if let table, table.lowercased() != "lead_intake" {
             for row in unreadable { err.write("\(path) line \(row.line), field \(row.field): \(row.message)\n") }
             if !unreadable.isEmpty { hadError = true }
-            try importRows(rows, names: names, into: table, path: path)
+            try importRows(rows, names: names, into: table, path: path, unreadable: unreadable.count)
         } else {
             try importLeads(rows, names: names, path: path, unreadable: unreadable, options: options)
         }
@@ -121,7 +125,7 @@ extension Shell {
         }
         for record in rows {
             guard record.fields.count == names.count else {
-                reject(record, "-", "the row has \(record.fields.count) fields, the header \(names.count)")
+                reject(record, "-", "the row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), the header \(names.count)")
                 continue
             }
             var lead = NewLead()
@@ -161,7 +165,13 @@ extension Shell {
             if extra.isEmpty {
                 lead.detail = note
             } else {
-                let pairs = (note.map { [("notes", $0)] } ?? []) + extra
+                // Each key once: a header that repeats gets its place (Badge ID, Badge ID (2)).
+                var used: [String: Int] = [:]
+                let pairs = ((note.map { [("notes", $0)] } ?? []) + extra).map { pair -> (String, String) in
+                    let count = (used[pair.0] ?? 0) + 1
+                    used[pair.0] = count
+                    return (count == 1 ? pair.0 : "\(pair.0) (\(count))", pair.1)
+                }
                 lead.detail = "{" + pairs.map { jsonString($0.0) + ":" + jsonString($0.1) }.joined(separator: ",") + "}"
             }
             leads.append(lead)
@@ -207,7 +217,11 @@ extension Shell {
         var summary = "Imported \(path): \(total) rows, \(created) created, \(merged) merged, \(problems.count) rejected"
         if already > 0 { summary += ", \(already) already captured (the same row again: unchanged)" }
         // Leads that nobody could take are worth saying: they wait in unassigned_leads.
-        let ids = Set(results.compactMap(\.leadID))
+        // (the leads this import created: a merged lead waiting since before is not news)
+        let ids = Set(results.compactMap { result -> Int64? in
+            if case .success(.created) = result.outcome { return result.leadID }
+            return nil
+        })
         if !ids.isEmpty {
             let waiting = try store.read { db in
                 try db.scalar(
@@ -268,7 +282,7 @@ extension Shell {
         return url.deletingLastPathComponent().appendingPathComponent(base + ".rejects.csv").path
     }
 
-    private func importRows(_ rows: [CSVRecord], names: [String], into table: String, path: String) throws {
+    private func importRows(_ rows: [CSVRecord], names: [String], into table: String, path: String, unreadable: Int) throws {
         let columns = try db.query("SELECT name FROM pragma_table_info(?)", [table]).compactMap { String.fromDatabaseValue($0[0]) }
         guard !columns.isEmpty else { throw ShellError("no table named \(table)") }
         let lower = Set(columns.map { $0.lowercased() })
@@ -278,11 +292,11 @@ extension Shell {
         }
         let sql = "INSERT INTO \(quoteIdentifier(table))(\(names.map(quoteIdentifier).joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
         var inserted = 0
-        var failed = 0
+        var failed = unreadable
         try db.transaction {
             for record in rows {
                 guard record.fields.count == names.count else {
-                    err.write("\(path) line \(record.line): the row has \(record.fields.count) fields, the header \(names.count)\n")
+                    err.write("\(path) line \(record.line): the row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), the header \(names.count)\n")
                     failed += 1
                     continue
                 }
@@ -296,7 +310,8 @@ extension Shell {
             }
         }
         if failed > 0 { hadError = true }
-        out.write("Imported \(path) into \(table): \(inserted) rows, \(failed) rejected.\n")
+        // A plain table has no capture key: importing the same file again adds its rows again.
+        out.write("Imported \(path) into \(table): \(inserted + failed) rows, \(inserted) inserted, \(failed) rejected (a second import of the same file inserts its rows again).\n")
     }
 }
 
