@@ -221,9 +221,19 @@ struct DotCommand: Sendable {
             let db = try Database(path: copy)
             do {
                 try shell.db.backup(into: db)
+                // The copy holds personal data: it must vanish even if the shell is killed. With the journal
+                // in memory and the file locked for good, SQLite never opens it by name again, so its name
+                // is removed at once; the data lives in the open file until the connection closes.
+                try db.execute("PRAGMA journal_mode = MEMORY")
+                try db.execute("PRAGMA locking_mode = EXCLUSIVE")
+                try db.execute("BEGIN EXCLUSIVE")
+                try db.execute("COMMIT")
             } catch {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
                 throw error
+            }
+            for suffix in ["", "-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: copy + suffix) {
+                try FileManager.default.removeItem(atPath: copy + suffix)
             }
             let shared = shell.path
             shell.whatIf = (shell.db, shared, shell.store, copy)
