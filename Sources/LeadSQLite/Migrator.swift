@@ -404,8 +404,13 @@ public struct Migrator: Sendable {
         if !unknown.isEmpty {
             throw MigrationError.databaseIsNewer(unknown: unknown.map(\.fileName))
         }
+        let accepted = migrations.reduce(into: [String: Set<String>]()) { all, migration in
+            all.merge(migration.acceptedChecksums) { $0.union($1) }
+        }
         for record in applied {
-            if let migration = known[record.version], migration.checksum != record.checksum {
+            if let migration = known[record.version], migration.checksum != record.checksum,
+                !(accepted[migration.fileName]?.contains(record.checksum) ?? false)
+            {
                 throw MigrationError.migrationChanged(fileName: migration.fileName, applied: record.checksum, current: migration.checksum)
             }
         }

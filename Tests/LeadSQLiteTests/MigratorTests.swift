@@ -105,6 +105,30 @@ import Testing
         #expect(try migrator([crlf]).status(db).isUpToDate)
     }
 
+    /// A landed migration that was changed by mistake is mended by restoring it and moving the change
+    /// to a new migration that declares the changed text's checksum acceptable: files that ran either
+    /// text migrate; any other text is still refused.
+    @Test func aLaterMigrationCanAcceptAnEarlierTextOfALandedOne() throws {
+        let changed = try migration("0001_people.sql", "CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nCREATE TABLE pets(id INTEGER PRIMARY KEY);")
+        let db = try Database(path: dir.file("a.db"))
+        try migrator([changed]).migrate(db)
+        let mend = try migration(
+            "0002_pets.sql", "-- accepts 0001_people.sql checksum \(changed.checksum)\nCREATE TABLE IF NOT EXISTS pets(id INTEGER PRIMARY KEY);")
+        #expect(mend.acceptedChecksums == ["0001_people.sql": [changed.checksum]])
+        let report = try migrator([try base[0], mend]).migrate(db)
+        #expect(report.applied.map(\.fileName) == ["0002_pets.sql"])
+        #expect(try migrator([try base[0], mend]).status(db).isUpToDate)
+        // A file that ran the restored text takes the same path.
+        let other = try Database(path: dir.file("b.db"))
+        try migrator([try base[0], mend]).migrate(other)
+        #expect(try other.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'pets'", as: Int.self) == 1)
+        // A file that ran a third text is still refused.
+        let third = try migration("0001_people.sql", "CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT);")
+        let stray = try Database(path: dir.file("c.db"))
+        try migrator([third]).migrate(stray)
+        #expect(throws: MigrationError.self) { try migrator([try base[0], mend]).status(stray) }
+    }
+
     @Test func aNewerDatabaseIsRefused() throws {
         let db = try Database(path: dir.file("a.db"))
         try migrator(try base).migrate(db)
