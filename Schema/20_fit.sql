@@ -34,6 +34,12 @@ SELECT r.id,
        END AS match_list
   FROM fit_rules AS r;
 
+-- The entries of the `word` rules' match lists, one row per word or phrase: what _fit_words holds.
+CREATE VIEW fit_rule_words AS
+SELECT r.id AS rule_id, substr(w.value, 1, instr(w.value, char(31)) - 1) AS token,
+       substr(w.value, instr(w.value, char(31)) + 1) AS pattern
+  FROM fit_rules AS r, json_each(CASE WHEN r.operator = 'word' AND json_valid(r.match_list) THEN r.match_list END) AS w;
+
 CREATE VIEW fit_matches AS
 SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.points, r.description,
        CASE r.attribute
@@ -48,9 +54,9 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.poi
             SELECT 1 FROM free_email_domains d WHERE d.domain = substr(l.email, instr(l.email, '@') + 1))
         WHEN 'contains' THEN instr(lower(lead_value), r.match_list) > 0
         WHEN 'word' THEN lead_value IS NOT NULL AND EXISTS (
-            SELECT 1 FROM json_each(r.match_list) AS w
-             WHERE instr(lower(lead_value), substr(w.value, 1, instr(w.value, char(31)) - 1)) > 0
-               AND ' ' || lower(lead_value) || ' ' GLOB substr(w.value, instr(w.value, char(31)) + 1))
+            SELECT 1 FROM _fit_words AS w
+             WHERE w.rule_id = r.id AND instr(lower(lead_value), w.token) > 0
+               AND ' ' || lower(lead_value) || ' ' GLOB w.pattern)
         WHEN 'in' THEN instr(r.match_list, char(31) || lower(lead_value) || char(31)) > 0
         WHEN '=' THEN lower(lead_value) = r.match_list
         WHEN '!=' THEN lower(lead_value) <> r.match_list
@@ -83,6 +89,10 @@ SELECT l.id AS lead_id, (SELECT total(points) FROM fit_matches m WHERE m.lead_id
 CREATE TRIGGER fit_rules_after_insert_rescore AFTER INSERT ON fit_rules
 BEGIN
     UPDATE fit_rules SET match_list = (SELECT match_list FROM fit_rule_lists WHERE id = NEW.id) WHERE id = NEW.id;
+    DELETE FROM _fit_words
+     WHERE rule_id IN (NEW.id) AND NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
+                                            WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
+    INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id;
     UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
      WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
@@ -90,12 +100,17 @@ END;
 CREATE TRIGGER fit_rules_after_update_rescore AFTER UPDATE OF id, attribute, operator, value, points, match_list ON fit_rules
 BEGIN
     UPDATE fit_rules SET match_list = (SELECT match_list FROM fit_rule_lists WHERE id = NEW.id) WHERE id = NEW.id;
+    DELETE FROM _fit_words
+     WHERE rule_id IN (OLD.id, NEW.id) AND NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
+                                            WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
+    INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id;
     UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
      WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
 
 CREATE TRIGGER fit_rules_after_delete_rescore AFTER DELETE ON fit_rules
 BEGIN
+    DELETE FROM _fit_words WHERE rule_id = OLD.id;
     UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
      WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
 END;
@@ -119,6 +134,11 @@ END;
 -- are no-ops when nothing changed.
 UPDATE fit_rules SET match_list = (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id)
  WHERE match_list IS NOT (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id);
+
+DELETE FROM _fit_words
+ WHERE NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
+                    WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
+INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words;
 
 UPDATE lead_scores SET fit_score = (SELECT total(m.points) FROM fit_matches AS m WHERE m.lead_id = lead_scores.lead_id)
  WHERE lead_id IN (SELECT lead_id FROM _fit_queue);

@@ -65,9 +65,14 @@ SELECT l.id, p.value AS problem,
                      WHEN instr(source, char(0)) THEN 'source' ELSE 'campaign' END || ' contains a NUL byte'
     -- Stored as the input views store it, whoever wrote the row (a program writing lead_records directly
     -- would otherwise store an address a later capture does not find, or a country no rule compares).
-    WHEN email IS NOT NULL AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(l.email))
+    -- (first a cheap test that settles the usual value: printable ASCII already lower case and trimmed is
+    -- what email_input stores; an upper-case ISO code that is its own alias is what country_input stores)
+    WHEN email IS NOT NULL AND NOT (email NOT GLOB '*[^ -~]*' AND email = lower(trim(email)))
+         AND email IS NOT (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(l.email))
         THEN 'invalid_email: ' || email || ' is not stored normalised (trimmed, lower case): capture through lead_intake or update through leads'
-    WHEN country IS NOT NULL AND country IS NOT (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country))
+    WHEN country IS NOT NULL
+         AND NOT (country NOT GLOB '*[^A-Z]*' AND (SELECT a.code FROM country_aliases AS a WHERE a.alias = lower(l.country)) IS country)
+         AND country IS NOT (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country))
         THEN 'invalid_country: ' || country || ' is not stored as its ISO code (' || (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country))
              || '): update through leads'
     WHEN email IS NOT NULL AND NOT (

@@ -21,14 +21,21 @@ SELECT NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS name, NULL 
        NULL AS consent, NULL AS consent_source, NULL AS captured_at, NULL AS detail, NULL AS capture_key
  WHERE 0;
 
+-- A capture reads each of its values once: this trigger turns the values a program gave into the ones
+-- stored (02_inputs.sql), with the first problem found, and hands them to _intake_values, whose trigger
+-- writes the capture. (Each input view parses its argument again wherever it is read, and the values
+-- are needed by several statements; NEW.* of the second trigger holds them for free.)
 CREATE TRIGGER lead_intake_instead_of_insert INSTEAD OF INSERT ON lead_intake
 BEGIN
     -- A key that was captured before: nothing to do (no lead, activity, score or routing changes).
     SELECT RAISE(IGNORE)
      WHERE NEW.capture_key IS NOT NULL AND EXISTS (SELECT 1 FROM captures WHERE capture_key = NEW.capture_key);
 
-    -- What only the intake can check; the lead's own rules (email, phone, size, amount) run on lead_records.
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = CASE
+    INSERT INTO _intake_values(problem, capture_key, match_id, email, first_name, last_name, phone, company, title,
+                               industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail)
+    SELECT
+        -- What only the intake can check; the lead's own rules (email, phone, size, amount) run on lead_records.
+        CASE
         WHEN NEW.capture_key IS NOT NULL AND NOT (typeof(NEW.capture_key) = 'text' AND length(NEW.capture_key) BETWEEN 1 AND 200)
             THEN json_array('invalid_capture_key: capture_key must be text of 1 to 200 characters; got ' || quote(NEW.capture_key))
         WHEN cn.problem IS NOT NULL
@@ -37,8 +44,10 @@ BEGIN
             THEN json_array('invalid_time: captured_at ' || NEW.captured_at || ' ' || t.problem, json_object('value', NEW.captured_at))
         WHEN t.future IS NOT NULL
             THEN json_array('invalid_time: captured_at ' || NEW.captured_at || ' ' || t.future, json_object('value', NEW.captured_at))
-        WHEN cs.problem IS NOT NULL
-            THEN json_array('invalid_company_size: ' || NEW.company_size || ' ' || cs.problem, json_object('value', CAST(NEW.company_size AS TEXT)))
+        WHEN NOT sz.plain AND (SELECT cs.problem FROM company_size_input AS cs WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT))) IS NOT NULL
+            THEN json_array('invalid_company_size: ' || NEW.company_size || ' '
+                            || (SELECT cs.problem FROM company_size_input AS cs WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT))),
+                            json_object('value', CAST(NEW.company_size AS TEXT)))
         WHEN em.problem IS NOT NULL
             THEN json_array('invalid_email: the email ' || em.problem, json_object('value', CAST(NEW.email AS TEXT)))
         WHEN ph.problem IS NOT NULL
@@ -49,44 +58,58 @@ BEGIN
             THEN (SELECT json_array('suppressed: ' || s.value || ' belongs to a person who was erased on request; it cannot be captured again',
                                     json_object('value', s.value))
                     FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone) ORDER BY s.position LIMIT 1)
-        END)
-      FROM consent_input AS cn, time_input AS t, company_size_input AS cs, email_input AS em, phone_input AS ph
+        END,
+        NEW.capture_key,
+        -- The lead it merges into: the same email; or, without an email, the same phone as a lead without
+        -- one. NULL for a new lead.
+        CASE WHEN em.email IS NOT NULL THEN (SELECT l.id FROM lead_records AS l WHERE l.email = em.email)
+             WHEN ph.phone IS NOT NULL
+                 THEN (SELECT min(l.id) FROM lead_records AS l WHERE l.phone = ph.phone AND l.email IS NULL AND l.erased_at IS NULL) END,
+        em.email,
+        coalesce(nullif(trim(NEW.first_name), ''),
+                 CASE WHEN NEW.last_name IS NULL THEN nullif(trim(substr(trim(NEW.name), 1, instr(trim(NEW.name) || ' ', ' ') - 1)), '') END),
+        coalesce(nullif(trim(NEW.last_name), ''),
+                 CASE WHEN NEW.first_name IS NULL THEN nullif(trim(substr(trim(NEW.name), instr(trim(NEW.name) || ' ', ' ') + 1)), '') END),
+        ph.phone, nullif(trim(NEW.company), ''), nullif(trim(NEW.title), ''), nullif(trim(NEW.industry), ''),
+        CASE WHEN sz.plain THEN CAST(NEW.company_size AS INTEGER)
+             ELSE (SELECT cs.size FROM company_size_input AS cs WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT))) END,
+        co.country, nullif(trim(NEW.source), ''), nullif(trim(NEW.campaign), ''),
+        cn.consent,
+        CASE WHEN cn.consent IS NOT NULL THEN coalesce(nullif(trim(NEW.consent_source), ''), nullif(trim(NEW.source), ''), 'intake') END,
+        coalesce(t.at, (SELECT now FROM clock)),
+        NEW.detail
+      FROM consent_input AS cn, time_input AS t, email_input AS em, phone_input AS ph, country_input AS co,
+           -- a size that is absent or plain digits (at most 10,000,000) is read as company_size_input
+           -- would read it, without its five-step reading
+           (SELECT NEW.company_size IS NULL
+                   OR (CAST(NEW.company_size AS TEXT) NOT GLOB '*[^0-9]*' AND length(CAST(NEW.company_size AS TEXT)) BETWEEN 1 AND 8
+                       AND CAST(NEW.company_size AS INTEGER) <= 10000000) AS plain) AS sz
      WHERE cn.arg = json_array(CAST(NEW.consent AS TEXT)) AND t.arg = json_array(CAST(NEW.captured_at AS TEXT))
-       AND cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND em.arg = json_array(CAST(NEW.email AS TEXT))
-       AND ph.arg = json_array(CAST(NEW.phone AS TEXT));
+       AND em.arg = json_array(CAST(NEW.email AS TEXT))
+       AND ph.arg = json_array(CAST(NEW.phone AS TEXT)) AND co.arg = json_array(CAST(NEW.country AS TEXT));
+END;
 
-    -- The capture, with the lead it merges into (same email; or, without an email, the same phone as a
-    -- lead without one), or NULL for a new lead (filled in below).
+-- Internal: one capture's values as stored (see lead_intake_instead_of_insert). Programs write lead_intake.
+CREATE VIEW _intake_values AS
+SELECT NULL AS problem, NULL AS capture_key, NULL AS match_id, NULL AS email, NULL AS first_name, NULL AS last_name,
+       NULL AS phone, NULL AS company, NULL AS title, NULL AS industry, NULL AS company_size, NULL AS country,
+       NULL AS source, NULL AS campaign, NULL AS consent, NULL AS consent_source, NULL AS captured_at, NULL AS detail
+ WHERE 0;
+
+CREATE TRIGGER _intake_values_instead_of_insert INSTEAD OF INSERT ON _intake_values
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = NEW.problem) WHERE NEW.problem IS NOT NULL;
+
+    -- The capture, with the lead it merges into, or NULL for a new lead (filled in below).
     INSERT INTO captures(capture_key, lead_id, outcome, captured_at)
-    SELECT NEW.capture_key, m.id, CASE WHEN m.id IS NULL THEN 'created' ELSE 'merged' END,
-           coalesce(t.at, (SELECT now FROM clock))
-      FROM time_input AS t,
-           (SELECT CASE WHEN e.email IS NOT NULL THEN (SELECT l.id FROM lead_records AS l WHERE l.email = e.email)
-                        ELSE (SELECT min(l.id) FROM lead_records AS l
-                               WHERE l.phone = p.phone AND l.email IS NULL AND l.erased_at IS NULL) END AS id
-              FROM email_input AS e, phone_input AS p
-             WHERE e.arg = json_array(CAST(NEW.email AS TEXT)) AND p.arg = json_array(CAST(NEW.phone AS TEXT))) AS m
-     WHERE t.arg = json_array(CAST(NEW.captured_at AS TEXT));
+    VALUES (NEW.capture_key, NEW.match_id, CASE WHEN NEW.match_id IS NULL THEN 'created' ELSE 'merged' END, NEW.captured_at);
 
-    -- The lead: inserted, or merged into the one found above (the conflict is on its id).
+    -- The lead: inserted, or merged into the one found (the conflict is on its id).
     INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
                              source, campaign, consent, consent_source, consent_at, created_at, updated_at)
-    SELECT c.lead_id, e.email,
-           coalesce(nullif(trim(NEW.first_name), ''),
-                    CASE WHEN NEW.last_name IS NULL THEN nullif(trim(substr(trim(NEW.name), 1, instr(trim(NEW.name) || ' ', ' ') - 1)), '') END),
-           coalesce(nullif(trim(NEW.last_name), ''),
-                    CASE WHEN NEW.first_name IS NULL THEN nullif(trim(substr(trim(NEW.name), instr(trim(NEW.name) || ' ', ' ') + 1)), '') END),
-           p.phone, nullif(trim(NEW.company), ''), nullif(trim(NEW.title), ''), nullif(trim(NEW.industry), ''),
-           cs.size, co.country, nullif(trim(NEW.source), ''), nullif(trim(NEW.campaign), ''),
-           cn.consent,
-           CASE WHEN cn.consent IS NOT NULL THEN coalesce(nullif(trim(NEW.consent_source), ''), nullif(trim(NEW.source), ''), 'intake') END,
-           CASE WHEN cn.consent IS NOT NULL THEN c.captured_at END,
-           c.captured_at, c.captured_at
-      FROM captures AS c, email_input AS e, phone_input AS p, company_size_input AS cs, country_input AS co, consent_input AS cn
-     WHERE c.id = last_insert_rowid()
-       AND e.arg = json_array(CAST(NEW.email AS TEXT)) AND p.arg = json_array(CAST(NEW.phone AS TEXT))
-       AND cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND co.arg = json_array(CAST(NEW.country AS TEXT))
-       AND cn.arg = json_array(CAST(NEW.consent AS TEXT))
+    VALUES (NEW.match_id, NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry,
+            NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
+            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at)
     ON CONFLICT DO UPDATE SET
         first_name = coalesce(first_name, excluded.first_name),
         last_name = coalesce(last_name, excluded.last_name),
@@ -106,17 +129,16 @@ BEGIN
 
     -- A new lead's id is the row just inserted.
     UPDATE captures SET lead_id = last_insert_rowid()
-     WHERE id = (SELECT max(id) FROM captures) AND lead_id IS NULL;
+     WHERE NEW.match_id IS NULL AND id = (SELECT max(id) FROM captures) AND lead_id IS NULL;
 
     INSERT INTO activities(lead_id, kind, occurred_at, source, campaign, detail)
-    SELECT c.lead_id, 'form_submit', c.captured_at, nullif(trim(NEW.source), ''), nullif(trim(NEW.campaign), ''), NEW.detail
-      FROM captures AS c WHERE c.id = (SELECT max(id) FROM captures);
+    VALUES (coalesce(NEW.match_id, last_insert_rowid()), 'form_submit', NEW.captured_at, NEW.source, NEW.campaign, NEW.detail);
 
     -- With routing.assign_at = capture (the default), an unowned open lead is routed (80_routing.sql).
     INSERT INTO routing_requests(lead_id, reason)
     SELECT l.id, 'captured'
-      FROM captures AS c JOIN lead_records AS l ON l.id = c.lead_id
-     WHERE c.id = (SELECT max(id) FROM captures)
+      FROM lead_records AS l
+     WHERE l.id = (SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures))
        AND (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'capture'
        AND l.owner_id IS NULL AND l.closed_at IS NULL;
 END;

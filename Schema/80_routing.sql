@@ -43,12 +43,17 @@ SELECT l.id AS lead_id, tm.name AS team, rr.id AS rule_id, tm.method, rep.id AS 
   LEFT JOIN routing_rules AS rr
     ON rr.id = (SELECT m.rule_id FROM routing_matches m WHERE m.lead_id = l.id ORDER BY m.priority, m.rule_id LIMIT 1)
   JOIN teams AS tm ON tm.name = coalesce(rr.team, 'default')
+  -- (each order is an index, reps_round_robin and reps_load_balanced: the walk stops at the first rep with room)
   LEFT JOIN reps AS rep
-    ON rep.id = (SELECT r.id FROM reps r
-                  WHERE r.team = tm.name AND r.active = 1 AND r.open_leads < r.capacity AND r.id IS NOT l.owner_id
-                  ORDER BY CASE WHEN (SELECT t.method FROM teams t WHERE t.name = r.team) = 'load_balanced' THEN r.open_leads END,
-                           coalesce(r.last_assignment_id, 0), r.id
-                  LIMIT 1);
+    ON rep.id = CASE WHEN tm.method = 'load_balanced'
+                     THEN (SELECT r.id FROM reps r
+                            WHERE r.team = tm.name AND r.active = 1 AND r.open_leads < r.capacity AND r.id IS NOT l.owner_id
+                            ORDER BY r.open_leads, coalesce(r.last_assignment_id, 0), r.id
+                            LIMIT 1)
+                     ELSE (SELECT r.id FROM reps r
+                            WHERE r.team = tm.name AND r.active = 1 AND r.open_leads < r.capacity AND r.id IS NOT l.owner_id
+                            ORDER BY coalesce(r.last_assignment_id, 0), r.id
+                            LIMIT 1) END;
 
 -- INSERT INTO routing_requests(lead_id, reason[, release]): route one lead now. Nothing is stored: the
 -- decision lands in assignments. When no rep is eligible the lead keeps its owner, unless release = 1

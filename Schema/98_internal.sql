@@ -105,3 +105,22 @@ CREATE TRIGGER accent_fold_before_delete_internal BEFORE DELETE ON _accent_fold
 BEGIN
     SELECT RAISE(ABORT, 'internal_table: _accent_fold is LeadDB''s own data and cannot be changed');
 END;
+
+-- The words of the `word` fit rules follow fit_rules (20_fit.sql): a row that is not derived from the
+-- rules is refused, and so is removing one that is.
+CREATE TRIGGER fit_words_before_insert_internal BEFORE INSERT ON _fit_words
+WHEN NOT EXISTS (SELECT 1 FROM fit_rule_words AS w WHERE w.rule_id = NEW.rule_id AND w.token = NEW.token AND w.pattern = NEW.pattern)
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _fit_words is LeadDB''s own data, derived from fit_rules; change fit_rules instead');
+END;
+
+CREATE TRIGGER fit_words_before_update_internal BEFORE UPDATE ON _fit_words
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _fit_words is LeadDB''s own data, derived from fit_rules; change fit_rules instead');
+END;
+
+CREATE TRIGGER fit_words_before_delete_internal BEFORE DELETE ON _fit_words
+WHEN EXISTS (SELECT 1 FROM fit_rule_words AS w WHERE w.rule_id = OLD.rule_id AND w.token = OLD.token AND w.pattern = OLD.pattern)
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _fit_words is LeadDB''s own data, derived from fit_rules; change fit_rules instead');
+END;

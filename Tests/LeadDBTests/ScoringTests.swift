@@ -137,6 +137,30 @@ import Testing
         // A match list written by hand is derived again.
         try f.db.execute("UPDATE fit_rules SET match_list = '[\" x \"]' WHERE value = 'ACME'")
         #expect(try f.text("SELECT match_list FROM fit_rules WHERE value = 'ACME'") == "[\"acme\\u001f*[^a-z0-9]acme[^a-z0-9]*\"]")
+        // The words a lead is matched against (_fit_words) follow every change of a rule: a new value, a
+        // new id, a rule that is no longer a word rule, a deleted one; leads are rescored each time.
+        let acmeRule = try #require(try f.int("SELECT id FROM fit_rules WHERE value = 'ACME'"))
+        try f.db.execute("UPDATE fit_rules SET value = '[\"acme\", \"Acmeville\"]' WHERE id = ?", [acmeRule])
+        #expect(try f.lead(acme).get("fit_score", as: Double.self) == 7)
+        #expect(try f.lead(not).get("fit_score", as: Double.self) == 3)
+        #expect(try f.db.query("SELECT token, pattern FROM _fit_words WHERE rule_id = ? ORDER BY token", [acmeRule]).map { "\($0[0]) \($0[1])" }
+                == ["acme *[^a-z0-9]acme[^a-z0-9]*", "acmeville *[^a-z0-9]acmeville[^a-z0-9]*"])
+        try f.db.execute("UPDATE fit_rules SET id = 900 WHERE id = ?", [acmeRule])
+        #expect(try f.int("SELECT count(*) FROM _fit_words WHERE rule_id = ?", [acmeRule]) == 0)
+        #expect(try f.int("SELECT count(*) FROM _fit_words WHERE rule_id = 900") == 2)
+        #expect(try f.lead(not).get("fit_score", as: Double.self) == 3)
+        try f.db.execute("UPDATE fit_rules SET operator = 'contains', value = 'acme' WHERE id = 900")
+        #expect(try f.int("SELECT count(*) FROM _fit_words WHERE rule_id = 900") == 0)
+        #expect(try f.lead(not).get("fit_score", as: Double.self) == 3)
+        try f.db.execute("UPDATE fit_rules SET operator = 'word', value = 'acmeville' WHERE id = 900")
+        try f.db.execute("DELETE FROM fit_rules WHERE value = '[\"health care\", \"pharma\"]'")
+        #expect(try f.lead(acme).get("fit_score", as: Double.self) == 0)
+        #expect(try f.lead(not).get("fit_score", as: Double.self) == 3)
+        try f.db.execute("DELETE FROM fit_rules WHERE id = 900")
+        #expect(try f.lead(not).get("fit_score", as: Double.self) == 0)
+        #expect(try f.int("SELECT count(*) FROM _fit_words AS w WHERE NOT EXISTS (SELECT 1 FROM fit_rule_words AS d WHERE d.rule_id = w.rule_id AND d.token = w.token AND d.pattern = w.pattern)") == 0)
+        #expect(try f.int("SELECT count(*) FROM fit_rule_words AS d WHERE NOT EXISTS (SELECT 1 FROM _fit_words AS w WHERE d.rule_id = w.rule_id AND d.token = w.token AND d.pattern = w.pattern)") == 0)
+        #expect(try f.int("SELECT count(*) FROM _fit_words") == 26)  // the default rules' words and phrases
     }
 
     @Test(arguments: Writer.allCases)
