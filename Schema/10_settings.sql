@@ -60,18 +60,11 @@ BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead'));
 END;
 
--- A new half-life changes every lead's engagement: re-anchor each lead at now, summing its activities
--- decayed with the new half-life. Rare and O(activities); the per-activity path stays O(1).
+-- A new half-life changes every lead's engagement: each lead is re-anchored at now, summing its
+-- activities decayed with the new half-life, tick.batch leads at once and the rest by ticks, while
+-- reads compute the leads not yet re-anchored (15_rescoring.sql).
 CREATE TRIGGER settings_after_update_half_life AFTER UPDATE OF value ON settings
 WHEN NEW.key = 'score.half_life_days' AND NEW.value IS NOT OLD.value
 BEGIN
-    UPDATE lead_scores
-       SET engagement = e.value, engagement_at = e.at
-      FROM (SELECT a.lead_id,
-                   total(a.points * pow(0.5, (julianday(c.now) - julianday(a.occurred_at)) / CAST(NEW.value AS REAL))) AS value,
-                   c.now AS at
-              FROM activity_log a, clock c
-             WHERE a.points <> 0
-             GROUP BY a.lead_id) AS e
-     WHERE lead_scores.lead_id = e.lead_id;
+    INSERT INTO _rescoring_start(kind) VALUES ('engagement');
 END;

@@ -78,7 +78,8 @@ BEGIN
      WHERE lead_id = NEW.id;
 END;
 
--- A rule added, changed or removed recomputes every lead whose fit it changes.
+-- A rule added, changed or removed changes the fit of every lead: each lead's fit as the rules give it
+-- now (15_rescoring.sql rescores them, tick.batch leads at a time).
 CREATE VIEW fit_recomputed AS
 SELECT l.id AS lead_id, (SELECT total(points) FROM fit_matches m WHERE m.lead_id = l.id) AS fit_score
   FROM lead_records AS l
@@ -93,8 +94,7 @@ BEGIN
      WHERE rule_id IN (NEW.id) AND NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
                                             WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
     INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id;
-    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
-     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
+    INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
 
 CREATE TRIGGER fit_rules_after_update_rescore AFTER UPDATE OF id, attribute, operator, value, points, match_list ON fit_rules
@@ -104,29 +104,29 @@ BEGIN
      WHERE rule_id IN (OLD.id, NEW.id) AND NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
                                             WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
     INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id;
-    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
-     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
+    INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
 
 CREATE TRIGGER fit_rules_after_delete_rescore AFTER DELETE ON fit_rules
 BEGIN
     DELETE FROM _fit_words WHERE rule_id = OLD.id;
-    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f
-     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score;
+    INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
 
+-- A free-mail domain added, changed or removed changes the fit of the leads with that domain.
 CREATE TRIGGER free_email_domains_after_insert_rescore AFTER INSERT ON free_email_domains
 BEGIN
-    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f, lead_records l
-     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score
-       AND l.id = lead_scores.lead_id AND l.email LIKE '%@' || NEW.domain;
+    INSERT INTO _rescoring_start(kind) VALUES ('fit');
+END;
+
+CREATE TRIGGER free_email_domains_after_update_rescore AFTER UPDATE ON free_email_domains
+BEGIN
+    INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
 
 CREATE TRIGGER free_email_domains_after_delete_rescore AFTER DELETE ON free_email_domains
 BEGIN
-    UPDATE lead_scores SET fit_score = f.fit_score FROM fit_recomputed f, lead_records l
-     WHERE f.lead_id = lead_scores.lead_id AND lead_scores.fit_score IS NOT f.fit_score
-       AND l.id = lead_scores.lead_id AND l.email LIKE '%@' || OLD.domain;
+    INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
 
 -- When the schema is re-created (every deploy that changes a migration or a Schema/ file), derived

@@ -21,9 +21,21 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
        round(engagement_now, 6) + 0.0 AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
        assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at
-  FROM (SELECT r.*, sc.fit_score, sc.last_activity_at,
-               coalesce(sc.engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(sc.engagement_at))
-                                             / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')), 0)
+  FROM (SELECT r.*,
+               -- a lead a rule change has not rescored yet (15_rescoring.sql) has its values computed here
+               CASE WHEN r.id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'fit') AND (SELECT last_id FROM _rescoring WHERE kind = 'fit')
+                         AND r.erased_at IS NULL
+                    THEN (SELECT total(m.points) FROM fit_matches AS m WHERE m.lead_id = r.id)
+                    ELSE sc.fit_score END AS fit_score,
+               sc.last_activity_at,
+               CASE WHEN r.id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
+                                  AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
+                         AND EXISTS (SELECT 1 FROM activity_log AS a WHERE a.lead_id = r.id AND a.points <> 0)
+                    THEN (SELECT e.engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(e.engagement_at))
+                                                  / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days'))
+                            FROM engagement_recomputed AS e WHERE e.lead_id = r.id)
+                    ELSE coalesce(sc.engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(sc.engagement_at))
+                                                  / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')), 0) END
                    AS engagement_now
           FROM lead_records AS r
           JOIN lead_scores AS sc ON sc.lead_id = r.id);

@@ -35,10 +35,14 @@ BEGIN
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
     -- time and adds its points there; an earlier one (a backfill) adds its points decayed to the anchor.
+    -- (a lead a half-life change has not re-anchored yet is re-anchored from its activities: 15_rescoring.sql)
     UPDATE lead_scores
        SET (engagement, engagement_at, last_activity_at) = (
                SELECT CASE
                           WHEN a.points = 0 THEN lead_scores.engagement
+                          WHEN NEW.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
+                                           AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
+                              THEN (SELECT e.engagement FROM engagement_recomputed AS e WHERE e.lead_id = NEW.lead_id)
                           WHEN lead_scores.engagement_at IS NULL THEN a.points
                           WHEN a.occurred_at >= lead_scores.engagement_at
                               THEN lead_scores.engagement * pow(0.5, (julianday(a.occurred_at) - julianday(lead_scores.engagement_at)) / h.days) + a.points
@@ -46,6 +50,9 @@ BEGIN
                       END,
                       CASE
                           WHEN a.points = 0 THEN lead_scores.engagement_at
+                          WHEN NEW.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
+                                           AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
+                              THEN (SELECT e.engagement_at FROM engagement_recomputed AS e WHERE e.lead_id = NEW.lead_id)
                           WHEN lead_scores.engagement_at IS NULL OR a.occurred_at > lead_scores.engagement_at THEN a.occurred_at
                           ELSE lead_scores.engagement_at
                       END,
@@ -81,7 +88,9 @@ BEGIN
     UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)
      WHERE id = (SELECT sc.lead_id FROM lead_scores AS sc
                   WHERE sc.lead_id = NEW.lead_id
-                    AND sc.fit_score + max(sc.engagement, 0) >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold') - 1e-6
+                    AND (sc.fit_score + max(sc.engagement, 0) >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold') - 1e-6
+                         -- (a lead a rule change has not rescored yet: its stored values bound nothing)
+                         OR EXISTS (SELECT 1 FROM _rescoring AS x WHERE NEW.lead_id BETWEEN x.next_id AND x.last_id))
                     AND (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0)
        AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);
 END;

@@ -11,6 +11,9 @@ CREATE TRIGGER ticks_after_insert AFTER INSERT ON ticks
 BEGIN
     UPDATE ticks SET ticked_at = (SELECT now FROM clock) WHERE id = NEW.id;
 
+    -- Leads a rule change left to rescore (15_rescoring.sql): the next tick.batch of them.
+    INSERT INTO lead_rescore(leads) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
+
     -- The search index catches up with the leads captured or changed since the last tick.
     INSERT INTO lead_search_refresh(pending) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
 
@@ -128,12 +131,13 @@ BEGIN
                    WHERE consent IS NOT 1);
 
     -- Work left that another tick now would do: a full batch of escalation steps, search entries still
-    -- queued, nurture steps still due. (Reassign steps waiting for a free rep are not: trying them again
+    -- queued, nurture steps still due, leads a rule change left to rescore. (Reassign steps waiting for a free rep are not: trying them again
     -- at once finds no rep either; every tick retries the oldest tick.batch of them.)
     UPDATE ticks
        SET more_due = (SELECT count(*) FROM sla_escalation_runs WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
                    OR EXISTS (SELECT 1 FROM _search_queue)
                    OR EXISTS (SELECT 1 FROM nurture_due)
+                   OR EXISTS (SELECT 1 FROM _rescoring)
      WHERE id = NEW.id;
 END;
 
