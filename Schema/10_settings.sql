@@ -51,13 +51,13 @@ END;
 CREATE TRIGGER settings_before_update_key BEFORE UPDATE OF key ON settings
 WHEN NEW.key IS NOT OLD.key AND OLD.key IN (SELECT key FROM required_settings)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_setting: ' || OLD.key || ' is read by the rules and cannot be renamed; set its value instead'));
+    INSERT INTO _raise(arg) VALUES (json_array('required_setting: ' || OLD.key || ' is read by the rules and cannot be renamed; set its value instead'));
 END;
 
 CREATE TRIGGER settings_before_delete_required BEFORE DELETE ON settings
 WHEN OLD.key IN (SELECT key FROM required_settings)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead'));
+    INSERT INTO _raise(arg) VALUES (json_array('required_setting: ' || OLD.key || ' cannot be deleted; set it to another value instead'));
 END;
 
 -- A new half-life changes every lead's engagement: each lead is re-anchored at now, summing its

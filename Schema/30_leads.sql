@@ -141,6 +141,23 @@ END;
 -- Text is valid UTF-8. In triggers of their own, entered only when a field holds a character outside
 -- printable ASCII: SQLite sets up a trigger's whole program every time it runs, so a long check inside
 -- the checks above would cost every write, not only the writes that need it.
+-- (the check itself runs in _lead_text_check's trigger, entered only when the WHEN below holds)
+CREATE VIEW _lead_text_check AS
+SELECT NULL AS id, NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS phone, NULL AS company, NULL AS title,
+       NULL AS industry, NULL AS country, NULL AS source, NULL AS campaign
+ WHERE 0;
+
+CREATE TRIGGER _lead_text_check_instead_of_insert INSTEAD OF INSERT ON _lead_text_check
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('lead', NEW.id, 'field', b.field, 'byte', b.bad_byte)))
+      FROM utf8_fields AS b
+     WHERE b.arg = json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone,
+                               'company', NEW.company, 'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country,
+                               'source', NEW.source, 'campaign', NEW.campaign)
+     LIMIT 1;
+END;
+
 CREATE TRIGGER lead_records_after_insert_utf8 AFTER INSERT ON lead_records
 WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.phone, '')
       || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
@@ -150,13 +167,8 @@ WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.la
       || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')), char(0))
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e
-             WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('lead', NEW.id, 'field', b.field, 'byte', b.bad_byte)))
-      FROM utf8_fields AS b
-     WHERE b.arg = json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone,
-                               'company', NEW.company, 'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country,
-                               'source', NEW.source, 'campaign', NEW.campaign)
-     LIMIT 1;
+    INSERT INTO _lead_text_check(id, email, first_name, last_name, phone, company, title, industry, country, source, campaign)
+    VALUES (NEW.id, NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry, NEW.country, NEW.source, NEW.campaign);
 END;
 
 CREATE TRIGGER lead_records_after_update_utf8
@@ -169,13 +181,8 @@ WHEN (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.la
       || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '') || coalesce(NEW.country, '')
       || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')), char(0))
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e
-             WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('lead', NEW.id, 'field', b.field, 'byte', b.bad_byte)))
-      FROM utf8_fields AS b
-     WHERE b.arg = json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone,
-                               'company', NEW.company, 'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country,
-                               'source', NEW.source, 'campaign', NEW.campaign)
-     LIMIT 1;
+    INSERT INTO _lead_text_check(id, email, first_name, last_name, phone, company, title, industry, country, source, campaign)
+    VALUES (NEW.id, NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry, NEW.country, NEW.source, NEW.campaign);
 END;
 
 CREATE TRIGGER lead_records_before_update_email_unique BEFORE UPDATE OF email ON lead_records
@@ -343,7 +350,7 @@ END;
 CREATE TRIGGER lead_records_before_update_id BEFORE UPDATE OF id ON lead_records
 WHEN NEW.id IS NOT OLD.id
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('read_only: lead ' || OLD.id || ' keeps its id'));
+    INSERT INTO _raise(arg) VALUES (json_array('read_only: lead ' || OLD.id || ' keeps its id'));
 END;
 
 -- An owner changes only through an assignment (UPDATE leads SET owner_id = ... makes one), so every
@@ -352,7 +359,7 @@ CREATE TRIGGER lead_records_before_update_owner BEFORE UPDATE OF owner_id ON lea
 WHEN NEW.owner_id IS NOT OLD.owner_id
  AND NEW.owner_id IS NOT (SELECT a.rep_id FROM assignments AS a WHERE a.lead_id = NEW.id ORDER BY a.id DESC LIMIT 1)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('use_assignment: the owner of lead ' || OLD.id
+    INSERT INTO _raise(arg) VALUES (json_array('use_assignment: the owner of lead ' || OLD.id
         || ' changes through UPDATE leads SET owner_id = ... (checked, logged and counted), not lead_records'));
 END;
 

@@ -18,20 +18,21 @@ BEGIN
               FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.occurred_at AS TEXT))) AS x
       LEFT JOIN lead_records AS l ON l.id = NEW.lead_id
       LEFT JOIN activity_kinds AS k ON k.kind = lower(trim(NEW.kind))
-     WHERE CASE
+     -- (one rule_error for every problem: each copy would enlarge the program set up for every activity)
+     WHERE coalesce((SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = CASE
         WHEN NEW.lead_id IS NULL
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('missing_lead: an activity needs a lead_id'))
+            THEN json_array('missing_lead: an activity needs a lead_id')
         WHEN l.id IS NULL
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_lead: no lead has id ' || NEW.lead_id))
+            THEN json_array('unknown_lead: no lead has id ' || NEW.lead_id)
         WHEN l.erased_at IS NOT NULL
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('erased_lead: lead ' || l.id || ' was erased; no activity is recorded for it'))
+            THEN json_array('erased_lead: lead ' || l.id || ' was erased; no activity is recorded for it')
         WHEN k.kind IS NULL
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_kind: ' || coalesce(NEW.kind, 'NULL') || ' is not an activity kind (kinds: '
-                 || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')', json_object('value', NEW.kind)))
+            THEN json_array('unknown_kind: ' || coalesce(NEW.kind, 'NULL') || ' is not an activity kind (kinds: '
+                 || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')', json_object('value', NEW.kind))
         WHEN x.problem IS NOT NULL
-            THEN (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem))
+            THEN json_array('invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem)
         -- (text: activity_log_before_insert_text, below)
-        ELSE 1 END;
+        END), 1);
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
     -- time and adds its points there; an earlier one (a backfill) adds its points decayed to the anchor.
@@ -40,9 +41,7 @@ BEGIN
        SET (engagement, engagement_at, last_activity_at) = (
                SELECT CASE
                           WHEN a.points = 0 THEN lead_scores.engagement
-                          WHEN NEW.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
-                                           AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
-                              THEN (SELECT e.engagement FROM engagement_recomputed AS e WHERE e.lead_id = NEW.lead_id)
+                          WHEN e.lead_id IS NOT NULL THEN e.engagement
                           WHEN lead_scores.engagement_at IS NULL THEN a.points
                           WHEN a.occurred_at >= lead_scores.engagement_at
                               THEN lead_scores.engagement * pow(0.5, (julianday(a.occurred_at) - julianday(lead_scores.engagement_at)) / h.days) + a.points
@@ -50,15 +49,17 @@ BEGIN
                       END,
                       CASE
                           WHEN a.points = 0 THEN lead_scores.engagement_at
-                          WHEN NEW.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
-                                           AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
-                              THEN (SELECT e.engagement_at FROM engagement_recomputed AS e WHERE e.lead_id = NEW.lead_id)
+                          WHEN e.lead_id IS NOT NULL THEN e.engagement_at
                           WHEN lead_scores.engagement_at IS NULL OR a.occurred_at > lead_scores.engagement_at THEN a.occurred_at
                           ELSE lead_scores.engagement_at
                       END,
                       max(coalesce(lead_scores.last_activity_at, ''), a.occurred_at)
-                 FROM activity_log AS a,
-                      (SELECT CAST(value AS REAL) AS days FROM settings WHERE key = 'score.half_life_days') AS h
+                 FROM activity_log AS a
+                 JOIN (SELECT CAST(value AS REAL) AS days FROM settings WHERE key = 'score.half_life_days') AS h
+                 LEFT JOIN engagement_recomputed AS e
+                   ON e.lead_id = NEW.lead_id AND a.points <> 0
+                  AND NEW.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
+                                      AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
                 WHERE a.id = last_insert_rowid())
      WHERE lead_id = NEW.lead_id;
 
@@ -135,17 +136,17 @@ END;
 CREATE TRIGGER activity_kinds_before_update_direction BEFORE UPDATE OF direction ON activity_kinds
 WHEN NEW.direction IS NOT OLD.direction AND OLD.kind IN ('form_submit', 'unsubscribe')
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('required_kind: activity kind ' || OLD.kind || ' must stay inbound'));
+    INSERT INTO _raise(arg) VALUES (json_array('required_kind: activity kind ' || OLD.kind || ' must stay inbound'));
 END;
 
 -- Text fits (campaign and source as on a lead; a detail is a note, not a document) and is valid UTF-8,
 -- for every writer of the log. Triggers of their own, entered only for long text or text with a
 -- character outside printable ASCII (see lead_records_after_insert_utf8 in 30_leads.sql).
-CREATE TRIGGER activity_log_before_insert_text BEFORE INSERT ON activity_log
-WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
-  OR (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
-  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
-  OR instr((coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')), char(0))
+-- (the checks run in _activity_text_check's trigger, entered only when the WHEN below holds: a trigger's
+-- whole program is set up each time it fires, so the writes that pass pay only for the WHEN)
+CREATE VIEW _activity_text_check AS SELECT NULL AS lead_id, NULL AS campaign, NULL AS source, NULL AS detail WHERE 0;
+
+CREATE TRIGGER _activity_text_check_instead_of_insert INSTEAD OF INSERT ON _activity_text_check
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': '
                || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign has ' || length(NEW.campaign) || ' characters (at most 500)'
@@ -166,6 +167,15 @@ BEGIN
       FROM utf8_fields AS b
      WHERE b.arg = json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)
      LIMIT 1;
+END;
+
+CREATE TRIGGER activity_log_before_insert_text BEFORE INSERT ON activity_log
+WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000
+  OR (coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
+  OR instr((coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')), char(0))
+BEGIN
+    INSERT INTO _activity_text_check(lead_id, campaign, source, detail) VALUES (NEW.lead_id, NEW.campaign, NEW.source, NEW.detail);
 END;
 
 CREATE TRIGGER activity_log_before_update_text BEFORE UPDATE OF campaign, source, detail ON activity_log
@@ -174,23 +184,5 @@ WHEN length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail
   -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
   OR instr((coalesce(NEW.campaign, '') || coalesce(NEW.source, '') || coalesce(NEW.detail, '')), char(0))
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': '
-               || CASE WHEN length(NEW.campaign) > 500 THEN 'campaign has ' || length(NEW.campaign) || ' characters (at most 500)'
-                       WHEN length(NEW.source) > 500 THEN 'source has ' || length(NEW.source) || ' characters (at most 500)'
-                       ELSE 'detail has ' || length(NEW.detail) || ' characters (at most 10000)' END,
-               json_object('lead', NEW.lead_id, 'field', CASE WHEN length(NEW.campaign) > 500 THEN 'campaign'
-                                                         WHEN length(NEW.source) > 500 THEN 'source' ELSE 'detail' END)))
-     WHERE length(NEW.campaign) > 500 OR length(NEW.source) > 500 OR length(NEW.detail) > 10000;
-    -- (json_each would read a text only up to its NUL: the columns are looked at directly)
-    SELECT (SELECT _e.raised FROM rule_error AS _e
-             WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || n.field || ' contains a NUL byte',
-                                       json_object('lead', NEW.lead_id, 'field', n.field)))
-      FROM (SELECT CASE WHEN instr(NEW.campaign, char(0)) THEN 'campaign' WHEN instr(NEW.source, char(0)) THEN 'source'
-                        WHEN instr(NEW.detail, char(0)) THEN 'detail' END AS field) AS n
-     WHERE n.field IS NOT NULL;
-    SELECT (SELECT _e.raised FROM rule_error AS _e
-             WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || b.problem, json_object('lead', NEW.lead_id, 'field', b.field, 'byte', b.bad_byte)))
-      FROM utf8_fields AS b
-     WHERE b.arg = json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)
-     LIMIT 1;
+    INSERT INTO _activity_text_check(lead_id, campaign, source, detail) VALUES (NEW.lead_id, NEW.campaign, NEW.source, NEW.detail);
 END;

@@ -52,12 +52,7 @@ BEGIN
             THEN json_array('invalid_email: the email ' || em.problem, json_object('value', CAST(NEW.email AS TEXT)))
         WHEN ph.problem IS NOT NULL
             THEN json_array('invalid_phone: the phone ' || ph.problem, json_object('value', CAST(NEW.phone AS TEXT)))
-        -- An erased person's email or phone (kept only as hashes, see 95_privacy.sql) cannot be captured again.
-        WHEN (NEW.email IS NOT NULL OR NEW.phone IS NOT NULL) AND EXISTS (SELECT 1 FROM suppressed_emails)
-             AND EXISTS (SELECT 1 FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone))
-            THEN (SELECT json_array('suppressed: ' || s.value || ' belongs to a person who was erased on request; it cannot be captured again',
-                                    json_object('value', s.value))
-                    FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone) ORDER BY s.position LIMIT 1)
+        -- (then a suppressed email or phone: _intake_values_instead_of_insert_suppressed)
         END,
         NEW.capture_key,
         -- The lead it merges into: the same email; or, without an email, the same phone as a lead without
@@ -143,26 +138,35 @@ BEGIN
        AND l.owner_id IS NULL AND l.closed_at IS NULL;
 END;
 
--- The capture's text, checked before anything is written (SQLite runs the newest trigger on a view
--- first, so this runs before lead_intake_instead_of_insert), for new leads and merges alike: each text
--- at most 500 characters (a detail 10,000), no NUL byte, valid UTF-8. A trigger of its own, entered
--- only when some text is long or holds a character outside printable ASCII: a plain capture pays only
--- the WHEN.
-CREATE TRIGGER lead_intake_instead_of_insert_text INSTEAD OF INSERT ON lead_intake
-WHEN max(coalesce(length(NEW.email), 0), coalesce(length(NEW.first_name), 0), coalesce(length(NEW.last_name), 0),
-         coalesce(length(NEW.name), 0), coalesce(length(NEW.phone), 0), coalesce(length(NEW.company), 0),
-         coalesce(length(NEW.title), 0), coalesce(length(NEW.industry), 0), coalesce(length(NEW.country), 0),
-         coalesce(length(NEW.source), 0), coalesce(length(NEW.campaign), 0), coalesce(length(NEW.consent_source), 0)) > 500
-  OR coalesce(length(NEW.detail), 0) > 10000
-  OR (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
-      || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
-      || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
-      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
-  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
-  OR instr((coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
-      || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
-      || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
-      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')), char(0))
+-- An erased person's email or phone (kept only as hashes, see 95_privacy.sql) cannot be captured again.
+-- A trigger of its own, entered only when someone was erased (SQLite runs the newest trigger on a view
+-- first, so this runs before _intake_values_instead_of_insert writes anything), after every other check
+-- of the capture found nothing; the check itself is in _suppressed_check's trigger.
+CREATE TRIGGER _intake_values_instead_of_insert_suppressed INSTEAD OF INSERT ON _intake_values
+WHEN NEW.problem IS NULL AND (NEW.email IS NOT NULL OR NEW.phone IS NOT NULL) AND EXISTS (SELECT 1 FROM suppressed_emails)
+BEGIN
+    INSERT INTO _suppressed_check(email, phone) VALUES (NEW.email, NEW.phone);
+END;
+
+CREATE VIEW _suppressed_check AS SELECT NULL AS email, NULL AS phone WHERE 0;
+
+CREATE TRIGGER _suppressed_check_instead_of_insert INSTEAD OF INSERT ON _suppressed_check
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('suppressed: ' || s.value || ' belongs to a person who was erased on request; it cannot be captured again',
+                                       json_object('value', s.value)))
+      FROM suppressed_contacts AS s WHERE s.arg = json_array(NEW.email, NEW.phone) ORDER BY s.position LIMIT 1;
+END;
+
+-- (the checks themselves run in _intake_text_check's trigger, entered only when the WHEN of
+-- lead_intake_instead_of_insert_text holds)
+CREATE VIEW _intake_text_check AS
+SELECT NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS name, NULL AS phone, NULL AS company, NULL AS title,
+       NULL AS industry, NULL AS country, NULL AS source, NULL AS campaign, NULL AS consent_source, NULL AS capture_key,
+       NULL AS detail
+ WHERE 0;
+
+CREATE TRIGGER _intake_text_check_instead_of_insert INSTEAD OF INSERT ON _intake_text_check
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(p.problem, json_object('field', p.field)))
       FROM (SELECT f.key AS field,
@@ -201,6 +205,31 @@ BEGIN
                    CAST(NEW.campaign AS TEXT), 'consent_source', CAST(NEW.consent_source AS TEXT),
                    'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT))
      LIMIT 1;
+END;
+
+-- The capture's text, checked before anything is written (SQLite runs the newest trigger on a view
+-- first, so this runs before lead_intake_instead_of_insert), for new leads and merges alike: each text
+-- at most 500 characters (a detail 10,000), no NUL byte, valid UTF-8. A trigger of its own, entered
+-- only when some text is long or holds a character outside printable ASCII: a plain capture pays only
+-- the WHEN.
+CREATE TRIGGER lead_intake_instead_of_insert_text INSTEAD OF INSERT ON lead_intake
+WHEN max(coalesce(length(NEW.email), 0), coalesce(length(NEW.first_name), 0), coalesce(length(NEW.last_name), 0),
+         coalesce(length(NEW.name), 0), coalesce(length(NEW.phone), 0), coalesce(length(NEW.company), 0),
+         coalesce(length(NEW.title), 0), coalesce(length(NEW.industry), 0), coalesce(length(NEW.country), 0),
+         coalesce(length(NEW.source), 0), coalesce(length(NEW.campaign), 0), coalesce(length(NEW.consent_source), 0)) > 500
+  OR coalesce(length(NEW.detail), 0) > 10000
+  OR (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
+      || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
+      || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
+      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+  -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
+  OR instr((coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
+      || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
+      || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
+      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')), char(0))
+BEGIN
+    INSERT INTO _intake_text_check(email, first_name, last_name, name, phone, company, title, industry, country, source, campaign, consent_source, capture_key, detail)
+    VALUES (NEW.email, NEW.first_name, NEW.last_name, NEW.name, NEW.phone, NEW.company, NEW.title, NEW.industry, NEW.country, NEW.source, NEW.campaign, NEW.consent_source, NEW.capture_key, NEW.detail);
 END;
 
 -- Captures are a log: a row is never changed (an erasure only removes its key) or deleted.

@@ -247,13 +247,13 @@ END;
 CREATE TRIGGER teams_after_insert_check AFTER INSERT ON teams
 WHEN NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep'));
+    INSERT INTO _raise(arg) VALUES (json_array('unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep'));
 END;
 
 CREATE TRIGGER teams_after_update_check AFTER UPDATE OF manager_id ON teams
 WHEN NEW.manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps WHERE id = NEW.manager_id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep'));
+    INSERT INTO _raise(arg) VALUES (json_array('unknown_rep: manager ' || NEW.manager_id || ' of team ' || NEW.name || ' is not a rep'));
 END;
 
 CREATE TRIGGER teams_before_update_name BEFORE UPDATE OF name ON teams

@@ -54,5 +54,5 @@ END;
 CREATE TRIGGER nurture_sequences_before_update_id BEFORE UPDATE OF id ON nurture_sequences
 WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM nurture_enrollments WHERE sequence_id = OLD.id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('sequence_in_use: nurture sequence ' || OLD.id || ' has enrollments; its id cannot change'));
+    INSERT INTO _raise(arg) VALUES (json_array('sequence_in_use: nurture sequence ' || OLD.id || ' has enrollments; its id cannot change'));
 END;

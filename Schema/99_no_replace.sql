@@ -6,79 +6,79 @@
 CREATE TRIGGER reps_before_insert_no_replace BEFORE INSERT ON reps
 WHEN EXISTS (SELECT 1 FROM reps WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM reps WHERE email = NEW.email)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('already_exists: reps already has a rep with id ' || coalesce(NEW.id, '') || ' or email ' || coalesce(NEW.email, '') || '; update it instead (a replace would delete the rep and their history''s owner)'));
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: reps already has a rep with id ' || coalesce(NEW.id, '') || ' or email ' || coalesce(NEW.email, '') || '; update it instead (a replace would delete the rep and their history''s owner)'));
 END;
 
 CREATE TRIGGER stages_before_insert_no_replace BEFORE INSERT ON stages
 WHEN EXISTS (SELECT 1 FROM stages WHERE name = NEW.name)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('already_exists: stage ' || NEW.name || ' exists; update it instead'));
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: stage ' || NEW.name || ' exists; update it instead'));
 END;
 
 CREATE TRIGGER activity_kinds_before_insert_no_replace BEFORE INSERT ON activity_kinds
 WHEN EXISTS (SELECT 1 FROM activity_kinds WHERE kind = NEW.kind)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('already_exists: activity kind ' || NEW.kind || ' exists; update it instead'));
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: activity kind ' || NEW.kind || ' exists; update it instead'));
 END;
 
 CREATE TRIGGER lost_reasons_before_insert_no_replace BEFORE INSERT ON lost_reasons
 WHEN EXISTS (SELECT 1 FROM lost_reasons WHERE reason = NEW.reason)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('already_exists: lost reason ' || NEW.reason || ' exists; update it instead'));
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: lost reason ' || NEW.reason || ' exists; update it instead'));
 END;
 
 CREATE TRIGGER teams_before_insert_no_replace BEFORE INSERT ON teams
 WHEN EXISTS (SELECT 1 FROM teams WHERE name = NEW.name)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('already_exists: team ' || NEW.name || ' exists; update it instead'));
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: team ' || NEW.name || ' exists; update it instead'));
 END;
 
 CREATE TRIGGER nurture_sequences_before_insert_no_replace BEFORE INSERT ON nurture_sequences
 WHEN EXISTS (SELECT 1 FROM nurture_sequences WHERE id = NEW.id OR name = NEW.name)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('already_exists: nurture sequence ' || coalesce(NEW.id, NEW.name) || ' exists; update it instead'));
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture sequence ' || coalesce(NEW.id, NEW.name) || ' exists; update it instead'));
 END;
 
 CREATE TRIGGER stage_history_before_insert_no_replace BEFORE INSERT ON stage_history
 WHEN EXISTS (SELECT 1 FROM stage_history WHERE id = NEW.id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('append_only: stage_history row ' || NEW.id || ' exists and cannot be replaced'));
+    INSERT INTO _raise(arg) VALUES (json_array('append_only: stage_history row ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER assignments_before_insert_no_replace BEFORE INSERT ON assignments
 WHEN EXISTS (SELECT 1 FROM assignments WHERE id = NEW.id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('append_only: assignment ' || NEW.id || ' exists and cannot be replaced'));
+    INSERT INTO _raise(arg) VALUES (json_array('append_only: assignment ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER activity_log_before_insert_no_replace BEFORE INSERT ON activity_log
 WHEN EXISTS (SELECT 1 FROM activity_log WHERE id = NEW.id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('append_only: activity ' || NEW.id || ' exists and cannot be replaced'));
+    INSERT INTO _raise(arg) VALUES (json_array('append_only: activity ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER captures_before_insert_no_replace BEFORE INSERT ON captures
 WHEN EXISTS (SELECT 1 FROM captures WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM captures WHERE capture_key = NEW.capture_key)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('append_only: that capture exists and cannot be replaced'));
+    INSERT INTO _raise(arg) VALUES (json_array('append_only: that capture exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER erasures_before_insert_no_replace BEFORE INSERT ON erasures
 WHEN EXISTS (SELECT 1 FROM erasures WHERE id = NEW.id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('append_only: erasure ' || NEW.id || ' exists and cannot be replaced'));
+    INSERT INTO _raise(arg) VALUES (json_array('append_only: erasure ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER lead_scores_before_insert_no_replace BEFORE INSERT ON lead_scores
 WHEN EXISTS (SELECT 1 FROM lead_scores WHERE lead_id = NEW.lead_id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('maintained: lead_scores rows are kept by LeadDB and cannot be replaced'));
+    INSERT INTO _raise(arg) VALUES (json_array('maintained: lead_scores rows are kept by LeadDB and cannot be replaced'));
 END;
 
 CREATE TRIGGER sla_escalation_runs_before_insert_no_replace BEFORE INSERT ON sla_escalation_runs
 WHEN EXISTS (SELECT 1 FROM sla_escalation_runs WHERE id = NEW.id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('append_only: escalation run ' || NEW.id || ' exists and cannot be replaced'));
+    INSERT INTO _raise(arg) VALUES (json_array('append_only: escalation run ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 -- Erasures re-suppress a hash that is already there as a no-op; a replace is one too.
@@ -105,5 +105,5 @@ END;
 CREATE TRIGGER reps_before_update_email_no_replace BEFORE UPDATE OF email ON reps
 WHEN NEW.email IS NOT OLD.email AND EXISTS (SELECT 1 FROM reps WHERE email = NEW.email AND id <> NEW.id)
 BEGIN
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('already_exists: rep email ' || NEW.email || ' belongs to another rep'));
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: rep email ' || NEW.email || ' belongs to another rep'));
 END;

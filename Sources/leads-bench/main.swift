@@ -379,8 +379,7 @@ do {
     let fitRule = try seconds {
         try store.write { db in try db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('industry', '=', 'retail', 3)") }
     }
-    let erasure = try seconds { _ = try store.erase(4_243) }
-    for (name, time) in [("change score.half_life_days", halfLife), ("add a fit rule", fitRule), ("erase one lead", erasure)] {
+    for (name, time) in [("change score.half_life_days", halfLife), ("add a fit rule", fitRule)] {
         print(String(format: "%-34@ %8.1f ms (target <= 100 ms at 1M leads)", name as NSString, time * 1000))
     }
 }
@@ -502,6 +501,9 @@ do {
                  percentile(0.99) <= 20 ? "ok" : "ABOVE TARGET"))
     for failure in latencies.failures + tickTimes.failures { print("  failed: \(failure)") }
 }
+// (last: the erased person's email and phone cannot be captured again, and the generated rows share phones)
+let erasure = try seconds { _ = try store.erase(4_243) }
+print(String(format: "%-34@ %8.1f ms (target <= 100 ms at 1M leads)", "erase one lead" as NSString, erasure * 1000))
 print(String(format: "peak memory (resident): %.0f MB", Double(peakResidentBytes()) / 1_048_576))
 
 func peakResidentBytes() -> Int {
