@@ -371,19 +371,6 @@ final class CConnection {
 func values(_ row: [any DatabaseValueConvertible]) -> [DatabaseValue] { row.map(\.databaseValue) }
 
 
-// MARK: - Changing the rules at this size
-
-// How long an operator's change holds the write lock: every read must show the new values at once.
-do {
-    let halfLife = try seconds { try store.setSetting("score.half_life_days", to: 21) }
-    let fitRule = try seconds {
-        try store.write { db in try db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('industry', '=', 'retail', 3)") }
-    }
-    for (name, time) in [("change score.half_life_days", halfLife), ("add a fit rule", fitRule)] {
-        print(String(format: "%-34@ %8.1f ms (target <= 100 ms at 1M leads)", name as NSString, time * 1000))
-    }
-}
-
 // MARK: - The Swift layer against the C API
 
 // The same statements on two identical copies of the file: through LeadSQLite's Database (cached
@@ -449,8 +436,9 @@ do {
     let path = options.dir + "/concurrent.db"
     try LeadStore(path: path).unfreezeClock()
     let writers = 4
-    let perWriter = options.leads >= 20_000 ? 1_000 : 250
+    let perWriter = 1_000
     let latencies = Latencies()
+    let firsts = Latencies()
     let tickTimes = Latencies()
     let done = Latencies()
     let group = DispatchGroup()
@@ -460,7 +448,8 @@ do {
             defer { group.leave() }
             do {
                 let store = try LeadStore(path: path)
-                for n in 0..<perWriter {
+                // (the first capture on a connection compiles the capture's statement: measured apart)
+                for n in -1..<perWriter {
                     let r = Generator.row(20_000_000 + writer * 1_000_000 + n)
                     let lead = NewLead(email: r[0] as? String, firstName: r[1] as? String, lastName: r[2] as? String, phone: r[3] as? String,
                                        company: r[4] as? String, title: r[5] as? String, industry: r[6] as? String,
@@ -469,7 +458,8 @@ do {
                     let start = ContinuousClock.now
                     _ = try store.capture(lead)
                     let elapsed = ContinuousClock.now - start
-                    latencies.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    let value = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    if n < 0 { firsts.add(value) } else { latencies.add(value) }
                 }
             } catch {
                 latencies.fail("\(error)")
@@ -496,11 +486,25 @@ do {
     group.wait()
     let sorted = latencies.sorted()
     func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
-    print(String(format: "%d writers, %d captures, a tick a second (%d ticks): p50 %.1f ms, p99 %.1f ms (target <= 20 ms), max %.1f ms   %@",
-                 writers, sorted.count, tickTimes.sorted().count, percentile(0.5), percentile(0.99), percentile(1.0),
-                 percentile(0.99) <= 20 ? "ok" : "ABOVE TARGET"))
+    print(String(format: "%d writers, %d captures, a tick a second (%d ticks, longest %.1f ms): p50 %.1f ms, p99 %.1f ms (target <= 20 ms), p99.9 %.1f ms, max %.1f ms   %@",
+                 writers, sorted.count, tickTimes.sorted().count, (tickTimes.sorted().last ?? 0) * 1000, percentile(0.5), percentile(0.99),
+                 percentile(0.999), percentile(1.0), percentile(0.99) <= 20 ? "ok" : "ABOVE TARGET"))
+    print(String(format: "  the first capture on each new connection (compiling the statement): %.0f ms at most", (firsts.sorted().last ?? 0) * 1000))
     for failure in latencies.failures + tickTimes.failures { print("  failed: \(failure)") }
 }
+// MARK: - Changing the rules at this size
+
+// How long an operator's change holds the write lock: every read must show the new values at once.
+do {
+    let halfLife = try seconds { try store.setSetting("score.half_life_days", to: 21) }
+    let fitRule = try seconds {
+        try store.write { db in try db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('industry', '=', 'retail', 3)") }
+    }
+    for (name, time) in [("change score.half_life_days", halfLife), ("add a fit rule", fitRule)] {
+        print(String(format: "%-34@ %8.1f ms (target <= 100 ms at 1M leads)", name as NSString, time * 1000))
+    }
+}
+
 // (last: the erased person's email and phone cannot be captured again, and the generated rows share phones)
 let erasure = try seconds { _ = try store.erase(4_243) }
 print(String(format: "%-34@ %8.1f ms (target <= 100 ms at 1M leads)", "erase one lead" as NSString, erasure * 1000))
