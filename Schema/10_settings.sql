@@ -62,7 +62,7 @@ END;
 
 -- A new half-life changes every lead's engagement: each lead is re-anchored at now, summing its
 -- activities decayed with the new half-life, tick.batch leads at once and the rest by ticks, while
--- reads compute the leads not yet re-anchored (15_rescoring.sql).
+-- reads compute the leads not yet re-anchored (45_rescoring.sql).
 CREATE TRIGGER settings_after_update_half_life AFTER UPDATE OF value ON settings
 WHEN NEW.key = 'score.half_life_days' AND NEW.value IS NOT OLD.value
 BEGIN

@@ -79,11 +79,33 @@ BEGIN
 END;
 
 -- A rule added, changed or removed changes the fit of every lead: each lead's fit as the rules give it
--- now (15_rescoring.sql rescores them, tick.batch leads at a time).
+-- now (45_rescoring.sql rescores them, tick.batch leads at a time).
 CREATE VIEW fit_recomputed AS
 SELECT l.id AS lead_id, (SELECT total(points) FROM fit_matches m WHERE m.lead_id = l.id) AS fit_score
-  FROM lead_records AS l
- WHERE l.erased_at IS NULL;
+  FROM lead_records AS l;
+
+-- When the schema is re-created (every deploy that changes a migration or a Schema/ file), derived
+-- rule data is derived again (before the triggers below exist: a match list derived differently starts
+-- a rescore of every lead, done by ticks, 45_rescoring.sql) and the leads a data migration queued in
+-- _fit_queue are rescored; all are no-ops when nothing changed.
+INSERT INTO _rescoring(kind, next_id, last_id, since)
+SELECT 'fit', 1, coalesce((SELECT max(id) FROM lead_records), 0), (SELECT now FROM clock)
+ WHERE EXISTS (SELECT 1 FROM fit_rules AS r
+                WHERE r.match_list IS NOT (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = r.id))
+ON CONFLICT (kind) DO UPDATE SET next_id = 1, last_id = excluded.last_id, since = excluded.since;
+UPDATE fit_rules SET match_list = (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id)
+ WHERE match_list IS NOT (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id);
+
+DELETE FROM _fit_words
+ WHERE NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
+                    WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
+INSERT INTO _fit_words(rule_id, token, pattern) SELECT DISTINCT rule_id, token, pattern FROM fit_rule_words WHERE true
+    ON CONFLICT DO NOTHING;
+
+UPDATE lead_scores SET fit_score = (SELECT total(m.points) FROM fit_matches AS m WHERE m.lead_id = lead_scores.lead_id)
+ WHERE lead_id IN (SELECT lead_id FROM _fit_queue);
+
+DELETE FROM _fit_queue;
 
 -- Each trigger first derives the rule's match_list, then rescores. One trigger per event, so the order
 -- is certain. A match_list written by hand is derived again.
@@ -93,7 +115,9 @@ BEGIN
     DELETE FROM _fit_words
      WHERE rule_id IN (NEW.id) AND NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
                                             WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
-    INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id;
+    -- (an upsert, not OR IGNORE: a trigger's OR IGNORE gives way to the firing statement's OR ABORT or OR FAIL)
+    INSERT INTO _fit_words(rule_id, token, pattern) SELECT DISTINCT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id
+        ON CONFLICT DO NOTHING;
     INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
 
@@ -103,7 +127,9 @@ BEGIN
     DELETE FROM _fit_words
      WHERE rule_id IN (OLD.id, NEW.id) AND NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
                                             WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
-    INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id;
+    -- (an upsert, not OR IGNORE: a trigger's OR IGNORE gives way to the firing statement's OR ABORT or OR FAIL)
+    INSERT INTO _fit_words(rule_id, token, pattern) SELECT DISTINCT rule_id, token, pattern FROM fit_rule_words WHERE rule_id = NEW.id
+        ON CONFLICT DO NOTHING;
     INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
 
@@ -128,19 +154,3 @@ CREATE TRIGGER free_email_domains_after_delete_rescore AFTER DELETE ON free_emai
 BEGIN
     INSERT INTO _rescoring_start(kind) VALUES ('fit');
 END;
-
--- When the schema is re-created (every deploy that changes a migration or a Schema/ file), derived
--- rule data is derived again and the leads a data migration queued in _fit_queue are rescored; both
--- are no-ops when nothing changed.
-UPDATE fit_rules SET match_list = (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id)
- WHERE match_list IS NOT (SELECT l.match_list FROM fit_rule_lists AS l WHERE l.id = fit_rules.id);
-
-DELETE FROM _fit_words
- WHERE NOT EXISTS (SELECT 1 FROM fit_rule_words AS w
-                    WHERE w.rule_id = _fit_words.rule_id AND w.token = _fit_words.token AND w.pattern = _fit_words.pattern);
-INSERT OR IGNORE INTO _fit_words(rule_id, token, pattern) SELECT rule_id, token, pattern FROM fit_rule_words;
-
-UPDATE lead_scores SET fit_score = (SELECT total(m.points) FROM fit_matches AS m WHERE m.lead_id = lead_scores.lead_id)
- WHERE lead_id IN (SELECT lead_id FROM _fit_queue);
-
-DELETE FROM _fit_queue;

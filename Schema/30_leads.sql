@@ -24,7 +24,6 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
   FROM (SELECT r.*,
                -- a lead a rule change has not rescored yet (15_rescoring.sql) has its values computed here
                CASE WHEN r.id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'fit') AND (SELECT last_id FROM _rescoring WHERE kind = 'fit')
-                         AND r.erased_at IS NULL
                     THEN (SELECT total(m.points) FROM fit_matches AS m WHERE m.lead_id = r.id)
                     ELSE sc.fit_score END AS fit_score,
                sc.last_activity_at,
@@ -85,7 +84,7 @@ SELECT l.id, p.value AS problem,
     WHEN country IS NOT NULL
          AND NOT (country NOT GLOB '*[^A-Z]*' AND (SELECT a.code FROM country_aliases AS a WHERE a.alias = lower(l.country)) IS country)
          AND country IS NOT (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country))
-        THEN 'invalid_country: ' || country || ' is not stored as its ISO code (' || (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country))
+        THEN 'invalid_country: ' || country || ' is not stored as its ISO code (' || coalesce((SELECT c.country FROM country_input AS c WHERE c.arg = json_array(l.country)), 'none: store NULL')
              || '): update through leads'
     WHEN email IS NOT NULL AND NOT (
             length(email) <= 254

@@ -154,12 +154,14 @@ CREATE VIEW mql_ready AS
 SELECT l.id AS lead_id, l.score
   FROM leads AS l
   JOIN stages AS s ON s.name = l.stage
- WHERE s.qualifies_to_mql = 1
+ WHERE s.qualifies_to_mql = 1 AND l.erased_at IS NULL
    AND l.score >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold')
    AND EXISTS (SELECT 1 FROM stage_transitions t WHERE t.from_stage = l.stage AND t.to_stage = 'mql');
 
 CREATE TRIGGER lead_scores_after_update_fit_qualify AFTER UPDATE OF fit_score ON lead_scores
+-- (a lead a rule change has not rescored yet: its stored fit is no measure of a rise, so it is checked)
 WHEN NEW.fit_score > OLD.fit_score
+  OR NEW.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'fit') AND (SELECT last_id FROM _rescoring WHERE kind = 'fit')
 BEGIN
     UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)
      WHERE id = NEW.lead_id AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);

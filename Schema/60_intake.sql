@@ -31,7 +31,7 @@ BEGIN
     SELECT RAISE(IGNORE)
      WHERE NEW.capture_key IS NOT NULL AND EXISTS (SELECT 1 FROM captures WHERE capture_key = NEW.capture_key);
 
-    INSERT INTO _intake_values(problem, capture_key, match_id, email, first_name, last_name, phone, company, title,
+    INSERT INTO _intake_values(problem, capture_key, email, first_name, last_name, phone, company, title,
                                industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail)
     SELECT
         -- What only the intake can check; the lead's own rules (email, phone, size, amount) run on lead_records.
@@ -44,6 +44,8 @@ BEGIN
             THEN json_array('invalid_time: captured_at ' || NEW.captured_at || ' ' || t.problem, json_object('value', NEW.captured_at))
         WHEN t.future IS NOT NULL
             THEN json_array('invalid_time: captured_at ' || NEW.captured_at || ' ' || t.future, json_object('value', NEW.captured_at))
+        WHEN instr(CAST(NEW.company_size AS TEXT), char(0))
+            THEN json_array('invalid_company_size: the company size contains a NUL byte', json_object('field', 'company_size'))
         WHEN NOT sz.plain AND (SELECT cs.problem FROM company_size_input AS cs WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT))) IS NOT NULL
             THEN json_array('invalid_company_size: ' || NEW.company_size || ' '
                             || (SELECT cs.problem FROM company_size_input AS cs WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT))),
@@ -55,11 +57,6 @@ BEGIN
         -- (then a suppressed email or phone: _intake_values_instead_of_insert_suppressed)
         END,
         NEW.capture_key,
-        -- The lead it merges into: the same email; or, without an email, the same phone as a lead without
-        -- one. NULL for a new lead.
-        CASE WHEN em.email IS NOT NULL THEN (SELECT l.id FROM lead_records AS l WHERE l.email = em.email)
-             WHEN ph.phone IS NOT NULL
-                 THEN (SELECT min(l.id) FROM lead_records AS l WHERE l.phone = ph.phone AND l.email IS NULL AND l.erased_at IS NULL) END,
         em.email,
         coalesce(nullif(trim(NEW.first_name), ''),
                  CASE WHEN NEW.last_name IS NULL THEN nullif(trim(substr(trim(NEW.name), 1, instr(trim(NEW.name) || ' ', ' ') - 1)), '') END),
@@ -76,17 +73,21 @@ BEGIN
       FROM consent_input AS cn, time_input AS t, email_input AS em, phone_input AS ph, country_input AS co,
            -- a size that is absent or plain digits (at most 10,000,000) is read as company_size_input
            -- would read it, without its five-step reading
+           -- (GLOB and length() stop at a NUL byte: the byte count must be the digits' count)
            (SELECT NEW.company_size IS NULL
                    OR (CAST(NEW.company_size AS TEXT) NOT GLOB '*[^0-9]*' AND length(CAST(NEW.company_size AS TEXT)) BETWEEN 1 AND 8
+                       AND length(CAST(NEW.company_size AS BLOB)) = length(CAST(NEW.company_size AS TEXT))
                        AND CAST(NEW.company_size AS INTEGER) <= 10000000) AS plain) AS sz
      WHERE cn.arg = json_array(CAST(NEW.consent AS TEXT)) AND t.arg = json_array(CAST(NEW.captured_at AS TEXT))
        AND em.arg = json_array(CAST(NEW.email AS TEXT))
        AND ph.arg = json_array(CAST(NEW.phone AS TEXT)) AND co.arg = json_array(CAST(NEW.country AS TEXT));
 END;
 
--- Internal: one capture's values as stored (see lead_intake_instead_of_insert). Programs write lead_intake.
+-- Internal: one capture's values as stored (see lead_intake_instead_of_insert). Programs write lead_intake:
+-- a program that writes here bypasses the input readings (as one that writes lead_records directly
+-- does); the lead's own rules still hold, and the lead a capture merges into is decided here.
 CREATE VIEW _intake_values AS
-SELECT NULL AS problem, NULL AS capture_key, NULL AS match_id, NULL AS email, NULL AS first_name, NULL AS last_name,
+SELECT NULL AS problem, NULL AS capture_key, NULL AS email, NULL AS first_name, NULL AS last_name,
        NULL AS phone, NULL AS company, NULL AS title, NULL AS industry, NULL AS company_size, NULL AS country,
        NULL AS source, NULL AS campaign, NULL AS consent, NULL AS consent_source, NULL AS captured_at, NULL AS detail
  WHERE 0;
@@ -95,14 +96,23 @@ CREATE TRIGGER _intake_values_instead_of_insert INSTEAD OF INSERT ON _intake_val
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = NEW.problem) WHERE NEW.problem IS NOT NULL;
 
-    -- The capture, with the lead it merges into, or NULL for a new lead (filled in below).
+    -- The capture, with the lead it merges into (the same email; or, without an email, the same phone as
+    -- a lead without one), or NULL for a new lead (filled in below).
+    -- (VALUES, not INSERT ... SELECT, which would build a temporary table first: the match is looked up twice)
     INSERT INTO captures(capture_key, lead_id, outcome, captured_at)
-    VALUES (NEW.capture_key, NEW.match_id, CASE WHEN NEW.match_id IS NULL THEN 'created' ELSE 'merged' END, NEW.captured_at);
+    VALUES (NEW.capture_key,
+            CASE WHEN NEW.email IS NOT NULL THEN (SELECT l.id FROM lead_records AS l WHERE l.email = NEW.email)
+                 WHEN NEW.phone IS NOT NULL
+                     THEN (SELECT min(l.id) FROM lead_records AS l WHERE l.phone = NEW.phone AND l.email IS NULL AND l.erased_at IS NULL) END,
+            CASE WHEN (CASE WHEN NEW.email IS NOT NULL THEN (SELECT l.id FROM lead_records AS l WHERE l.email = NEW.email)
+                 WHEN NEW.phone IS NOT NULL
+                     THEN (SELECT min(l.id) FROM lead_records AS l WHERE l.phone = NEW.phone AND l.email IS NULL AND l.erased_at IS NULL) END) IS NULL THEN 'created' ELSE 'merged' END,
+            NEW.captured_at);
 
     -- The lead: inserted, or merged into the one found (the conflict is on its id).
     INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
                              source, campaign, consent, consent_source, consent_at, created_at, updated_at)
-    VALUES (NEW.match_id, NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry,
+    VALUES ((SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures)), NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry,
             NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
             CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at)
     ON CONFLICT DO UPDATE SET
@@ -124,10 +134,11 @@ BEGIN
 
     -- A new lead's id is the row just inserted.
     UPDATE captures SET lead_id = last_insert_rowid()
-     WHERE NEW.match_id IS NULL AND id = (SELECT max(id) FROM captures) AND lead_id IS NULL;
+     WHERE id = (SELECT max(id) FROM captures) AND lead_id IS NULL;
 
     INSERT INTO activities(lead_id, kind, occurred_at, source, campaign, detail)
-    VALUES (coalesce(NEW.match_id, last_insert_rowid()), 'form_submit', NEW.captured_at, NEW.source, NEW.campaign, NEW.detail);
+    VALUES ((SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures)), 'form_submit', NEW.captured_at,
+            NEW.source, NEW.campaign, NEW.detail);
 
     -- With routing.assign_at = capture (the default), an unowned open lead is routed (80_routing.sql).
     INSERT INTO routing_requests(lead_id, reason)

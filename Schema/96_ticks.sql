@@ -11,7 +11,7 @@ CREATE TRIGGER ticks_after_insert AFTER INSERT ON ticks
 BEGIN
     UPDATE ticks SET ticked_at = (SELECT now FROM clock) WHERE id = NEW.id;
 
-    -- Leads a rule change left to rescore (15_rescoring.sql): the next tick.batch of them.
+    -- Leads a rule change left to rescore (45_rescoring.sql): the next tick.batch of them.
     INSERT INTO lead_rescore(leads) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
 
     -- The search index catches up with the leads captured or changed since the last tick.

@@ -60,6 +60,19 @@ import Testing
         for (sql, code) in refused where !code.isEmpty {
             #expect(f.violation { try f.db.execute(sql) }?.code == code, "\(sql)")
         }
+        // A country that reads as nothing is stored as NULL, not as punctuation or spaces.
+        for country in ["''", "' '", "'.'", "'()'", "char(9)"] {
+            #expect(f.violation { try f.db.execute("UPDATE lead_records SET country = \(country) WHERE id = 2") }?.message
+                == "invalid_country: \(try f.text("SELECT \(country)") ?? "") is not stored as its ISO code (none: store NULL): update through leads")
+        }
+        // A program that writes the capture's internal step directly cannot choose the lead it merges into.
+        let before = try f.int("SELECT count(*) FROM captures")
+        #expect(throws: SQLiteError.self) {
+            try f.db.execute("INSERT INTO _intake_values(match_id, email, captured_at) VALUES (1, 'someone@else.com', '2026-11-24T09:00:00.000Z')")
+        }
+        try f.db.execute("INSERT INTO _intake_values(email, last_name, captured_at) VALUES ('other@example.com', 'Other', '2026-11-24T09:00:00.000Z')")
+        #expect(try f.db.query("SELECT outcome, lead_id = (SELECT id FROM lead_records WHERE email = 'other@example.com') FROM captures WHERE id > ?", [before])
+            .map { "\($0[0]) \($0[1])" } == ["created 1"])
         // An email another rep has cannot be taken by a replace (which would delete that rep).
         try f.db.execute("UPDATE reps SET email = 'ana@example.com' WHERE id = 1")
         #expect(f.violation { try f.db.execute("UPDATE OR REPLACE reps SET email = 'ana@example.com' WHERE id = 2") } != nil)
@@ -67,7 +80,7 @@ import Testing
         // A won lead's closed_at cannot be cleared by hand either.
         try f.db.execute("UPDATE leads SET stage = 'customer' WHERE id = 1")
         #expect(f.violation { try f.db.execute("UPDATE lead_records SET closed_at = NULL WHERE id = 1") }?.code == "maintained")
-        #expect(try f.int("SELECT count(*) FROM lead_records") == 2)
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 3)  // the two leads and the one written through _intake_values
         try f.checkCounts()
         try f.checkIntegrity()
     }

@@ -95,6 +95,12 @@ import Testing
         #expect(f.violation { try f.capture(["email": "bad@example.com", "company_size": "1,2,3"]) }?.message
             == "invalid_company_size: 1,2,3 is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)")
         #expect(try f.int("SELECT count(*) FROM lead_records WHERE email = 'bad@example.com'") == 0)
+        // Digits then a NUL byte are not a number (GLOB and length() stop at the NUL: the capture looks at bytes).
+        for given in ["12\u{0}abc", "400\u{0}-9", "7\u{0}"] {
+            #expect(f.violation { try f.capture(["email": "nul@example.com", "company_size": given]) }?.message
+                == "invalid_company_size: the company size contains a NUL byte", "\(given.debugDescription)")
+        }
+        #expect(try f.int("SELECT count(*) FROM lead_records WHERE email = 'nul@example.com'") == 0)
         // The same reading for UPDATE leads; a stored size never exceeds the range, and never earns points it should not.
         let id = try f.capture(["email": "u@example.com"])
         try f.db.execute("UPDATE leads SET company_size = '2,500' WHERE id = ?", [id])

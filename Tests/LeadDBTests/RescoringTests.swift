@@ -136,4 +136,86 @@ import Testing
         #expect(try stale(f) == [])
         #expect(try mismatches(f) == [])
     }
+
+    @Test(arguments: Writer.allCases)
+    func aWaitingLeadWhoseFitRisesMovesAtOnce(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("UPDATE settings SET value = 1 WHERE key = 'tick.batch'")
+        try f.capture(["email": "a@acme.example", "title": "Engineer"])
+        let lead = try f.capture(["email": "b@acme.example", "title": "VP Sales", "industry": "software", "country": "US"])  // 30 + 10
+        try f.db.execute("UPDATE fit_rules SET points = 5 WHERE id = 3")  // the lead waits: fit 20 shown, 30 stored
+        try f.log(lead, "email_reply")  // 45
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "new")
+        // A director's 10 more: 55, past the threshold. The stored fit does not move (30 to 30), the lead does.
+        try f.db.execute("UPDATE leads SET title = 'VP Sales Director' WHERE id = ?", [lead])
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "mql")
+        #expect(try f.double("SELECT score FROM leads WHERE id = ?", [lead]) == 55)
+        #expect(try f.int("SELECT count(*) FROM stage_history WHERE lead_id = ? AND to_stage = 'mql'", [lead]) == 1)
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aRescoredLeadThatQualifiesMovesWhenTheRescoreReachesIt(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("UPDATE settings SET value = 1 WHERE key = 'tick.batch'")
+        let first = try f.capture(["email": "a@acme.example", "title": "Engineer"])
+        let lead = try f.capture(["email": "b@acme.example", "title": "CEO", "industry": "software", "country": "US"])  // 35 + 10
+        try f.log(lead, "demo_request", at: "2025-01-01T00:00:00Z")  // 30 points, long decayed
+        // A half-life of a century: the demo request counts almost whole again, 74.6, when lead 2 is rescored.
+        try f.db.execute("UPDATE settings SET value = 36500 WHERE key = 'score.half_life_days'")
+        #expect(try f.db.query("SELECT kind, next_id FROM _rescoring").map { "\($0[0]) \($0[1])" } == ["engagement 2"])
+        #expect(close(try f.double("SELECT score FROM leads WHERE id = ?", [lead]), 74.608129))
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "new")
+        #expect(try tick(f) == 1)
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "mql")
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [first]) == "new")
+        #expect(try f.int("SELECT count(*) FROM _rescoring") == 0)
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'lead_mql' AND lead_id = ?", [lead]) == 1)
+    }
+
+    @Test(arguments: Writer.allCases)
+    func wordRulesChangedUnderAnyConflictClause(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let ceo = try f.capture(["email": "a@acme.example", "title": "CEO"])
+        let hacker = try f.capture(["email": "h@acme.example", "title": "Growth Hacker"])
+        // A trigger's OR IGNORE would give way to the statement's OR ABORT or OR FAIL: _fit_words takes an upsert.
+        try f.db.execute("UPDATE OR ABORT fit_rules SET points = 30 WHERE id = 1")
+        try f.db.execute("UPDATE OR FAIL fit_rules SET points = 25 WHERE id = 1")
+        try f.db.execute("INSERT OR FAIL INTO fit_rules(id, attribute, operator, value, points) VALUES (50, 'title', 'word', '[\"hacker\",\"Hacker\"]', 25)")
+        #expect(try f.double("SELECT fit_score FROM leads WHERE id = ?", [ceo]) == 25)
+        #expect(try f.double("SELECT fit_score FROM leads WHERE id = ?", [hacker]) == 25)
+        #expect(try f.int("SELECT count(*) FROM _fit_words WHERE rule_id = 50") == 1)
+        #expect(try mismatches(f) == [])
+        #expect(try stale(f) == [])
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aRangeIsStartedOnlyByAChange(writer: Writer) throws {
+        let (f, ids) = try book(writer)
+        let message = "internal_table: _rescoring is LeadDB's own data; INSERT INTO lead_rescore(leads) VALUES (N) rescores the next N leads"
+        // An engagement "change" nobody made, a future anchor: refused.
+        #expect(f.violation { try f.db.execute("INSERT INTO _rescoring VALUES ('engagement', 1, 10, '2027-11-24T09:00:00.000Z')") }?.message == message)
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('industry', '=', 'retail', 40)")
+        // A shorter range, by REPLACE or by hand; another anchor time: refused.
+        #expect(f.violation { try f.db.execute("INSERT OR REPLACE INTO _rescoring VALUES ('fit', 11, 10, '2026-11-24T09:00:00.000Z')") }?.message == message)
+        #expect(f.violation { try f.db.execute("UPDATE _rescoring SET since = '2027-01-01T00:00:00.000Z'") }?.message == message)
+        #expect(f.violation { try f.db.execute("UPDATE _rescoring SET last_id = 12") }?.message == message)
+        #expect(try stale(f) == [ids[4], ids[6], ids[8]])
+        #expect(try mismatches(f) == [])
+        // Past the last lead by hand: the work is done, and what is left is never below 0.
+        try f.db.execute("UPDATE _rescoring SET next_id = 100")
+        #expect(try f.int("SELECT leads FROM lead_rescore") == 0)
+        #expect(try stale(f) == [])
+    }
+
+    @Test(arguments: Writer.allCases)
+    func anErasedLeadIsRescoredAndNeverMoved(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let lead = try f.capture(["email": "a@acme.example", "industry": "software", "title": "CEO"])
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [lead])
+        try f.db.execute("UPDATE fit_rules SET points = 60 WHERE id = 12")
+        #expect(try mismatches(f) == [])
+        #expect(try stale(f) == [])
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "new")
+        #expect(try f.int("SELECT count(*) FROM mql_ready") == 0)
+    }
 }

@@ -44,7 +44,7 @@ import Testing
     // of sorting it, word fit rules are looked up in _fit_words, and usual emails, countries, consents
     // and company sizes skip their long readings.
     // 2026-11-24: capture 3,820, activity 443, move 1,619: a rule change no longer rescores every lead at
-    // once (15_rescoring.sql), so the reads and the activity's anchor move look up whether the lead waits
+    // once (45_rescoring.sql), so the reads and the activity's anchor move look up whether the lead waits
     // to be rescored (two lookups of an empty table, once per statement).
     // 2026-11-24: capture 3,842, activity 460: guards raise through _raise and text checks run in a
     // nested trigger entered only when their WHEN holds, so the programs set up on every write are a
