@@ -49,9 +49,14 @@ BEGIN
     UPDATE captures SET capture_key = NULL WHERE lead_id = NEW.lead_id AND capture_key IS NOT NULL;
     DELETE FROM lead_search WHERE rowid = NEW.lead_id;
     -- FTS5 records a deletion as a marker and keeps the person's terms in older index segments until
-    -- they are merged: merging them all now leaves no fragment (the freed pages are zeroed with
-    -- secure_delete). It rewrites the whole index, which an erasure can afford.
-    INSERT INTO lead_search(lead_search) VALUES ('optimize');
+    -- they are merged with it (the freed pages are zeroed with secure_delete). Merging every segment
+    -- ('optimize') rewrites the whole index: an index of at most tick.batch pages is merged now; a larger
+    -- one (seconds at a million leads) waits in _search_purge for lead_search_purge, a bounded step per
+    -- transaction: LeadStore.erase and the shell's erase take the steps until none waits, and every tick
+    -- takes one. (The steps come after this statement: FTS5 writes the marker when the statement ends.)
+    INSERT INTO _search_purge(erasure_id)
+    SELECT NEW.id WHERE (SELECT count(*) FROM lead_search_data) > (SELECT value FROM settings WHERE key = 'tick.batch');
+    INSERT INTO lead_search(lead_search) SELECT 'optimize' WHERE NOT EXISTS (SELECT 1 FROM _search_purge WHERE erasure_id = NEW.id);
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
     UPDATE lead_records
@@ -125,3 +130,33 @@ SELECT j.json AS arg, j.key AS position, v.value AS value
     ON s.email_hash = (SELECT h.hash FROM email_hash_input AS h
                         WHERE h.arg = json_array(CASE j.key WHEN 0 THEN v.value ELSE 'tel:' || v.value END))
  WHERE j.value IS NOT NULL AND v.value IS NOT NULL;
+
+-- SELECT pending FROM lead_search_purge: the erasures whose terms may remain in the search index's older
+-- pages. INSERT INTO lead_search_purge(pages) VALUES (N): one step, merging at most N pages (of about
+-- 4 KB) of the index towards a single segment; a step that finds nothing left to merge has removed every
+-- erased person's terms, and the waiting erasures are done. (A step sees what earlier statements wrote
+-- to the index: run it in a statement of its own after the erasure.)
+CREATE VIEW lead_search_purge AS SELECT count(*) AS pending, NULL AS pages FROM _search_purge;
+
+CREATE TRIGGER lead_search_purge_instead_of_insert INSTEAD OF INSERT ON lead_search_purge
+WHEN EXISTS (SELECT 1 FROM _search_purge)
+BEGIN
+    -- (the structure record of an FTS5 table is the row with id 10 of its _data table)
+    INSERT INTO _search_purge_step(id, structure) VALUES (1, (SELECT block FROM lead_search_data WHERE id = 10))
+        ON CONFLICT (id) DO UPDATE SET structure = excluded.structure;
+    INSERT INTO lead_search(lead_search, rank) VALUES ('merge', -max(1, coalesce(CAST(NEW.pages AS INTEGER), 1)));
+    DELETE FROM _search_purge
+     WHERE (SELECT block FROM lead_search_data WHERE id = 10) IS (SELECT structure FROM _search_purge_step WHERE id = 1);
+END;
+
+-- A waiting erasure leaves _search_purge only when a purge step found nothing left to merge.
+CREATE TRIGGER search_purge_before_delete BEFORE DELETE ON _search_purge
+WHEN (SELECT block FROM lead_search_data WHERE id = 10) IS NOT (SELECT structure FROM _search_purge_step WHERE id = 1)
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _search_purge is LeadDB''s own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index');
+END;
+
+CREATE TRIGGER search_purge_before_update BEFORE UPDATE ON _search_purge
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _search_purge is LeadDB''s own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index');
+END;

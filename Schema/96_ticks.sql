@@ -14,8 +14,10 @@ BEGIN
     -- Leads a rule change left to rescore (45_rescoring.sql): the next tick.batch of them.
     INSERT INTO lead_rescore(leads) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
 
-    -- The search index catches up with the leads captured or changed since the last tick.
+    -- The search index catches up with the leads captured or changed since the last tick, and is merged
+    -- tick.batch pages further while an erased person's terms may remain in it (95_privacy.sql).
     INSERT INTO lead_search_refresh(pending) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
+    INSERT INTO lead_search_purge(pages) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
 
     -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step, assignment
     -- and deadline (a reassignment or an mql follow-up restarts the clock, and the steps with it). A
@@ -131,13 +133,15 @@ BEGIN
                    WHERE consent IS NOT 1);
 
     -- Work left that another tick now would do: a full batch of escalation steps, search entries still
-    -- queued, nurture steps still due, leads a rule change left to rescore. (Reassign steps waiting for a free rep are not: trying them again
-    -- at once finds no rep either; every tick retries the oldest tick.batch of them.)
+    -- queued, nurture steps still due, leads a rule change left to rescore, erasures whose terms may remain
+    -- in the search index. (Reassign steps waiting for a free rep are not: trying them again at once finds
+    -- no rep either; every tick retries the oldest tick.batch of them.)
     UPDATE ticks
        SET more_due = (SELECT count(*) FROM sla_escalation_runs WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
                    OR EXISTS (SELECT 1 FROM _search_queue)
                    OR EXISTS (SELECT 1 FROM nurture_due)
                    OR EXISTS (SELECT 1 FROM _rescoring)
+                   OR EXISTS (SELECT 1 FROM _search_purge)
      WHERE id = NEW.id;
 END;
 

@@ -201,11 +201,22 @@ extension LeadStore {
         }
     }
 
-    /// Erases a person: personal data scrubbed everywhere, facts kept, email suppressed, and the WAL
-    /// checkpointed so no byte of it stays in the files (when no reader holds an old snapshot).
+    /// Erases a person: personal data scrubbed everywhere, facts kept, email suppressed, the search
+    /// index's older pages rewritten, and the WAL checkpointed so no byte of it stays in the files (when
+    /// no reader holds an old snapshot).
     @discardableResult
     public func erase(_ lead: Int64) throws -> ErasureReport {
         try write { db in try db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [lead]) }
+        // The search index keeps the person's terms in older pages until they are merged: a step of
+        // tick.batch pages per transaction, so other writers get the lock in between, until none waits.
+        var searchPurged = false
+        for _ in 0..<100_000 {
+            searchPurged = try write { db -> Bool in
+                try db.execute("INSERT INTO lead_search_purge(pages) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'))")
+                return try db.scalar("SELECT pending FROM lead_search_purge", as: Int.self) == 0
+            }
+            if searchPurged { break }
+        }
         // The old pages are overwritten in the database (secure_delete); the WAL still holds copies
         // until a checkpoint copies it back and truncates it, which waits for readers of older snapshots.
         let deadline = ContinuousClock.now + .seconds(2)
@@ -214,8 +225,8 @@ extension LeadStore {
                 let row = try db.query("PRAGMA wal_checkpoint(TRUNCATE)").first
                 return (try row?.get(0, as: Int.self) ?? 1) == 0
             }
-            if complete { return ErasureReport(lead: lead, walCleared: true) }
-            if ContinuousClock.now >= deadline { return ErasureReport(lead: lead, walCleared: false) }
+            if complete { return ErasureReport(lead: lead, walCleared: true, searchPurged: searchPurged) }
+            if ContinuousClock.now >= deadline { return ErasureReport(lead: lead, walCleared: false, searchPurged: searchPurged) }
             usleep(50_000)
         }
     }
@@ -326,4 +337,7 @@ public struct ErasureReport: Sendable, Hashable {
     public let lead: Int64
     /// Whether the checkpoint completed, so no file of the database holds the erased data.
     public let walCleared: Bool
+    /// Whether the search index's pages that held the person's terms were all rewritten (ticks finish
+    /// it otherwise: `SELECT pending FROM lead_search_purge`).
+    public let searchPurged: Bool
 }

@@ -45,8 +45,9 @@ extension Database {
             result = try body()
         } catch {
             if isInTransaction {
-                try? execute("ROLLBACK TO \(name)")
-                try? execute("RELEASE \(name)")
+                // (the caller gets the error that undid the savepoint; these are tried again when an
+                // interrupt stops them, as a rollback is)
+                if executeDespiteInterrupts("ROLLBACK TO \(name)") { _ = executeDespiteInterrupts("RELEASE \(name)") }
             }
             throw error
         }
@@ -55,7 +56,26 @@ extension Database {
     }
 
     private func rollbackQuietly() {
-        // A failed statement may already have rolled the transaction back (e.g. SQLITE_FULL).
-        if isInTransaction { try? execute("ROLLBACK") }
+        // A failed statement may already have rolled the transaction back (e.g. SQLITE_FULL). An
+        // interrupt from another thread (Ctrl-C) also stops a ROLLBACK before it starts while statements
+        // are still running: it is tried again, so the connection is never left inside the transaction.
+        // (The error that made the transaction fail is what the caller gets.)
+        if isInTransaction { _ = executeDespiteInterrupts("ROLLBACK") }
+    }
+
+    /// Runs a statement that undoes work, again when an interrupt stops it before it starts; false when it
+    /// failed for another reason (or kept being interrupted a thousand times).
+    private func executeDespiteInterrupts(_ sql: String) -> Bool {
+        for _ in 0..<1_000 {
+            do {
+                try execute(sql)
+                return true
+            } catch let error as SQLiteError where error.resultCode == .interrupt {
+                continue
+            } catch {
+                return false
+            }
+        }
+        return false
     }
 }

@@ -218,7 +218,11 @@ struct LeadCommand: Sendable {
             }
             shell.input?.forget(where: forget)
             if let file = shell.historyFile { TerminalLineReader.forget(inHistoryFile: file, where: forget) }
-            if report.walCleared {
+            if !report.searchPurged {
+                shell.out.write(
+                    "Erased lead \(lead.id) in the database and this shell's history, but older pages of the search index may still hold "
+                        + "fragments of its terms: ticks rewrite them (SELECT pending FROM lead_search_purge says how many erasures wait).\n")
+            } else if report.walCleared {
                 shell.out.write("Erased lead \(lead.id): personal data removed from the database, its WAL, the search index and this shell's history; the email and phone can no longer be captured.\n")
             } else {
                 shell.out.write(

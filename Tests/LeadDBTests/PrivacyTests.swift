@@ -102,4 +102,61 @@ import Testing
             #expect(bytes.range(of: Data(fragment.uppercased().utf8)) == nil, "\(fragment)")
         }
     }
+
+    /// Bytes of the file and its WAL.
+    func fileBytes(_ path: String) throws -> Data {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes.append(wal) }
+        return bytes
+    }
+
+    /// An index larger than tick.batch pages is not rewritten by the erasure itself (seconds at a million
+    /// leads): LeadStore.erase takes bounded steps, each in its own transaction, until no fragment is left.
+    @Test func aLargeIndexIsPurgedInBoundedSteps() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("leads.db")
+        let store = try LeadStore(path: path)
+        try store.captureMany((0..<300).map { NewLead(email: "filler\($0)@example.com", firstName: "Filler\($0)", company: "Company \($0)") })
+        let person = try store.capture(NewLead(email: "qzxvbn@wkjhgf.example", firstName: "Qzxvbn", lastName: "Wkjhgf", company: "Pqmzrt Holdings")).lead
+        try store.tick()
+        try store.write { db in try db.execute("UPDATE settings SET value = 2 WHERE key = 'tick.batch'") }
+        let report = try store.erase(person.id)
+        #expect(report.searchPurged)
+        #expect(report.walCleared)
+        let bytes = try fileBytes(path)
+        for fragment in ["qzx", "zxv", "xvb", "vbn", "wkj", "kjh", "jhg", "hgf", "pqm", "qmz", "mzr", "zrt"] {
+            #expect(bytes.range(of: Data(fragment.utf8)) == nil, "\(fragment)")
+        }
+        #expect(try store.find("filler299").count == 1)  // the others are still found
+        #expect(try store.read { db in try db.scalar("SELECT pending FROM lead_search_purge", as: Int.self) } == 0)
+    }
+
+    /// An erasure written in SQL by another program leaves the purge of a large index to ticks, which say
+    /// there is work left until it is done; the waiting erasure cannot be dropped by hand.
+    @Test(arguments: Writer.allCases)
+    func ticksFinishThePurgeOfAnErasureWrittenInSQL(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        for i in 0..<300 { try f.capture(["email": "filler\(i)@example.com", "first_name": "Filler\(i)", "company": "Company \(i)"]) }
+        let person = try f.capture(["email": "qzxvbn@wkjhgf.example", "first_name": "Qzxvbn", "last_name": "Wkjhgf"])
+        try f.db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+        try f.db.execute("UPDATE settings SET value = 2 WHERE key = 'tick.batch'")
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [person])
+        #expect(try f.int("SELECT pending FROM lead_search_purge") == 1)
+        #expect(try f.int("SELECT count(*) FROM lead_search WHERE lead_search MATCH 'qzxvbn'") == 0)  // gone from results at once
+        let message = "internal_table: _search_purge is LeadDB's own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index"
+        #expect(f.violation { try f.db.execute("DELETE FROM _search_purge") }?.message == message)
+        #expect(f.violation { try f.db.execute("UPDATE _search_purge SET erasure_id = 7") }?.message == message)
+        var ticks = 0
+        repeat {
+            try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+            ticks += 1
+        } while try f.int("SELECT more_due FROM ticks ORDER BY id DESC LIMIT 1") == 1 && ticks < 10_000
+        #expect(ticks > 1)
+        #expect(try f.int("SELECT pending FROM lead_search_purge") == 0)
+        try f.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let bytes = try fileBytes(f.dir.file("leads.db"))
+        for fragment in ["qzx", "zxv", "xvb", "vbn", "wkj", "kjh", "jhg", "hgf"] {
+            #expect(bytes.range(of: Data(fragment.utf8)) == nil, "\(fragment)")
+        }
+    }
 }
