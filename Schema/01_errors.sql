@@ -47,10 +47,14 @@ SELECT j.json AS arg,
 -- program of its own. SQLite allocates and clears every register of a trigger's program each time the
 -- trigger fires, even when its WHEN is false, and rule_error's program is large: a guard that raises
 -- only when its WHEN holds raises through _raise, so the writes it lets through do not pay for it.
--- (Internal: a NULL arg raises nothing.)
+-- (Internal: a NULL arg raises nothing; anything but an array that starts with a message is refused.)
 CREATE VIEW _raise AS SELECT NULL AS arg WHERE 0;
 
 CREATE TRIGGER _raise_instead_of_insert INSTEAD OF INSERT ON _raise
 BEGIN
+    SELECT RAISE(ABORT, 'internal: _raise takes json_array(''code: message''[, values])')
+     WHERE NEW.arg IS NOT NULL
+       AND NOT coalesce(json_valid(NEW.arg) AND json_type(NEW.arg) = 'array' AND json_type(NEW.arg, '$[0]') = 'text'
+                        AND json_extract(NEW.arg, '$[0]') GLOB '[a-z_]*: *', 0);
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = NEW.arg);
 END;

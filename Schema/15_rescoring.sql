@@ -27,7 +27,7 @@ BEGIN
 END;
 
 CREATE TRIGGER _rescoring_before_update BEFORE UPDATE ON _rescoring
-WHEN NEW.kind IS NOT OLD.kind OR NEW.last_id < OLD.last_id
+WHEN NEW.kind IS NOT OLD.kind OR NEW.last_id < OLD.last_id OR typeof(NEW.next_id) <> 'integer'
   OR ((NEW.since IS NOT OLD.since OR NEW.last_id IS NOT OLD.last_id)
       AND NOT (NEW.next_id = 1 AND NEW.last_id IS coalesce((SELECT max(id) FROM lead_records), 0) AND NEW.since IS (SELECT now FROM clock)))
 BEGIN

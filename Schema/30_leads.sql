@@ -237,6 +237,10 @@ BEGIN
 
     -- What only a write through this view can get wrong: a value that cannot be read.
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
+        WHEN NEW.company_size IS NOT OLD.company_size AND instr(CAST(NEW.company_size AS TEXT), char(0))
+            THEN 'invalid_company_size: the company size of lead ' || OLD.id || ' contains a NUL byte'
+        WHEN NEW.country IS NOT OLD.country AND instr(CAST(NEW.country AS TEXT), char(0))
+            THEN 'invalid_text: country contains a NUL byte'
         WHEN NEW.company_size IS NOT OLD.company_size AND cs.problem IS NOT NULL
             THEN 'invalid_company_size: ' || NEW.company_size || ' ' || cs.problem
         WHEN NEW.email IS NOT OLD.email AND em.problem IS NOT NULL
@@ -250,7 +254,7 @@ BEGIN
      WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT)) AND em.arg = json_array(CAST(NEW.email AS TEXT))
        AND ph.arg = json_array(CAST(NEW.phone AS TEXT)) AND cn.arg = json_array(CAST(NEW.consent AS TEXT))
        AND (NEW.company_size IS NOT OLD.company_size OR NEW.email IS NOT OLD.email OR NEW.phone IS NOT OLD.phone
-            OR NEW.consent IS NOT OLD.consent);
+            OR NEW.consent IS NOT OLD.consent OR NEW.country IS NOT OLD.country);
 
     -- A stage move made by a person or a program (not the automatic move to mql) is a response to the
     -- deadline running before it (85_sla.sql): working a lead answers it. It is recorded before the move,

@@ -159,9 +159,9 @@ SELECT l.id AS lead_id, l.score
    AND EXISTS (SELECT 1 FROM stage_transitions t WHERE t.from_stage = l.stage AND t.to_stage = 'mql');
 
 CREATE TRIGGER lead_scores_after_update_fit_qualify AFTER UPDATE OF fit_score ON lead_scores
--- (a lead a rule change has not rescored yet: its stored fit is no measure of a rise, so it is checked)
+-- (a lead a rule change has not rescored yet: its stored values are no measure of a rise, so it is checked)
 WHEN NEW.fit_score > OLD.fit_score
-  OR NEW.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'fit') AND (SELECT last_id FROM _rescoring WHERE kind = 'fit')
+  OR EXISTS (SELECT 1 FROM _rescoring AS x WHERE NEW.lead_id BETWEEN x.next_id AND x.last_id)
 BEGIN
     UPDATE lead_records SET stage = 'mql', updated_at = (SELECT now FROM clock)
      WHERE id = NEW.lead_id AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);

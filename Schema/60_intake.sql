@@ -37,7 +37,9 @@ BEGIN
         -- What only the intake can check; the lead's own rules (email, phone, size, amount) run on lead_records.
         CASE
         WHEN NEW.capture_key IS NOT NULL AND NOT (typeof(NEW.capture_key) = 'text' AND length(NEW.capture_key) BETWEEN 1 AND 200)
-            THEN json_array('invalid_capture_key: capture_key must be text of 1 to 200 characters; got ' || quote(NEW.capture_key))
+            THEN json_array('invalid_capture_key: capture_key must be text of 1 to 200 characters; got '
+                            || CASE WHEN length(CAST(NEW.capture_key AS TEXT)) > 200 THEN typeof(NEW.capture_key) || ' of ' || length(CAST(NEW.capture_key AS TEXT)) || ' characters'
+                                    ELSE quote(NEW.capture_key) END)
         WHEN cn.problem IS NOT NULL
             THEN json_array('invalid_consent: consent ' || NEW.consent || ' ' || cn.problem, json_object('value', NEW.consent))
         WHEN t.problem IS NOT NULL
@@ -241,6 +243,14 @@ WHEN max(coalesce(length(NEW.email), 0), coalesce(length(NEW.first_name), 0), co
 BEGIN
     INSERT INTO _intake_text_check(email, first_name, last_name, name, phone, company, title, industry, country, source, campaign, consent_source, capture_key, detail)
     VALUES (NEW.email, NEW.first_name, NEW.last_name, NEW.name, NEW.phone, NEW.company, NEW.title, NEW.industry, NEW.country, NEW.source, NEW.campaign, NEW.consent_source, NEW.capture_key, NEW.detail);
+END;
+
+-- Captures are numbered in order (the intake's statements find the capture they wrote as the newest
+-- row): a row with any other id than the next one is refused. (NEW.id is -1 before SQLite numbers it.)
+CREATE TRIGGER captures_before_insert_numbered BEFORE INSERT ON captures
+WHEN NEW.id <> -1 AND NEW.id IS NOT coalesce((SELECT max(id) FROM captures), 0) + 1
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: captures are numbered in order by SQLite; a capture is written by INSERT INTO lead_intake');
 END;
 
 -- Captures are a log: a row is never changed (an erasure only removes its key) or deleted.

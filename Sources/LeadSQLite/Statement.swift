@@ -62,15 +62,16 @@ public final class Statement {
         case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
         case .real(let v): code = sqlite3_bind_double(handle, index, v)
         case .text(let v):
-            // With its length, so a NUL inside the text reaches SQLite (and its rules) instead of cutting it short.
-            var utf8 = Array(v.utf8)
-            if utf8.isEmpty { utf8.append(0) }
-            let count = v.utf8.count
-            code = utf8.withUnsafeBufferPointer { bytes in
-                bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(count), csqlite_transient(), UInt8(SQLITE_UTF8))
+            // With its length, so a NUL inside the text reaches SQLite (and its rules) instead of cutting it
+            // short; from the string's own UTF-8 storage when it has one (SQLite copies it).
+            let bindBytes = { (bytes: UnsafeBufferPointer<UInt8>) -> Int32 in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    // (an empty text is still text, never NULL)
+                    guard let base = chars.baseAddress else { return sqlite3_bind_text64(self.handle, index, "", 0, csqlite_transient(), UInt8(SQLITE_UTF8)) }
+                    return sqlite3_bind_text64(self.handle, index, base, sqlite3_uint64(chars.count), csqlite_transient(), UInt8(SQLITE_UTF8))
                 }
             }
+            code = v.utf8.withContiguousStorageIfAvailable(bindBytes) ?? Array(v.utf8).withUnsafeBufferPointer(bindBytes)
         case .blob(let v):
             code = v.withUnsafeBytes { bytes in
                 // A zero-length blob still binds as a blob, never as NULL.

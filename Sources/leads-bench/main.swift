@@ -360,7 +360,16 @@ final class CConnection {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { fatalError("\(sql): \(String(cString: sqlite3_errmsg(db)))") }
-            for column in 0..<sqlite3_column_count(statement) { _ = sqlite3_column_value(statement, column) }
+            // (each value read as its type, as a program reads a result)
+            for column in 0..<sqlite3_column_count(statement) {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: _ = sqlite3_column_int64(statement, column)
+                case SQLITE_FLOAT: _ = sqlite3_column_double(statement, column)
+                case SQLITE_TEXT: _ = (sqlite3_column_text(statement, column), sqlite3_column_bytes(statement, column))
+                case SQLITE_BLOB: _ = (sqlite3_column_blob(statement, column), sqlite3_column_bytes(statement, column))
+                default: break
+                }
+            }
             count += 1
         }
         sqlite3_reset(statement)

@@ -75,6 +75,10 @@ import Testing
             ("UPDATE lead_records SET owner_id = 2 WHERE id = 3", "use_assignment"),
             ("DELETE FROM lead_scores", "maintained"),
             ("DELETE FROM captures", "append_only"),
+            // (the intake finds the capture it wrote as the newest: no row may jump ahead of the next one)
+            ("INSERT INTO captures(id, lead_id, outcome, captured_at) VALUES (9223372036854775807, 1, 'merged', '2026-11-24T09:00:00.000Z')", "append_only"),
+            ("INSERT INTO _raise(arg) VALUES ('{}')", "internal"),
+            ("INSERT INTO _raise(arg) VALUES (json_array('$.not_a_message'))", "internal"),
             ("DELETE FROM suppressed_emails", "append_only"),
             ("DELETE FROM erasures", "append_only"),
         ]

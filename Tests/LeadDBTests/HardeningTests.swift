@@ -60,6 +60,11 @@ import Testing
         for (sql, code) in refused where !code.isEmpty {
             #expect(f.violation { try f.db.execute(sql) }?.code == code, "\(sql)")
         }
+        // A NUL byte in a size or a country written through leads is named, not read as nothing.
+        #expect(f.violation { try f.db.execute("UPDATE leads SET company_size = char(0) || '5' WHERE id = 2") }?.message
+            == "invalid_company_size: the company size of lead 2 contains a NUL byte")
+        #expect(f.violation { try f.db.execute("UPDATE leads SET country = char(0) || 'FR' WHERE id = 2") }?.message
+            == "invalid_text: country contains a NUL byte")
         // A country that reads as nothing is stored as NULL, not as punctuation or spaces.
         for country in ["''", "' '", "'.'", "'()'", "char(9)"] {
             #expect(f.violation { try f.db.execute("UPDATE lead_records SET country = \(country) WHERE id = 2") }?.message

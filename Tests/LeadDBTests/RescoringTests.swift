@@ -218,4 +218,31 @@ import Testing
         #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "new")
         #expect(try f.int("SELECT count(*) FROM mql_ready") == 0)
     }
+
+    @Test(arguments: Writer.allCases)
+    func aLeadWaitingForItsEngagementIsCheckedWhenAWriteChangesItsFit(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("UPDATE settings SET value = 1 WHERE key = 'tick.batch'")
+        try f.db.execute("UPDATE settings SET value = 60 WHERE key = 'score.mql_threshold'")
+        try f.capture(["email": "a@acme.example"])
+        let lead = try f.capture(["email": "b@acme.example", "title": "Director", "industry": "software", "country": "US"])  // 25 + 10
+        try f.log(lead, "demo_request", at: "2026-11-14T09:00:00Z")
+        try f.db.execute("UPDATE settings SET value = 3650 WHERE key = 'score.half_life_days'")  // the lead waits, above 60
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "new")
+        try f.db.execute("UPDATE leads SET title = 'Director of Sales' WHERE id = ?", [lead])
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [lead]) == "mql")
+    }
+
+    @Test(arguments: Writer.allCases)
+    func theRangeMovesOnlyByWholeLeads(writer: Writer) throws {
+        let (f, _) = try book(writer)
+        try f.db.execute("UPDATE settings SET value = 21 WHERE key = 'score.half_life_days'")
+        let message = "internal_table: _rescoring is LeadDB's own data; INSERT INTO lead_rescore(leads) VALUES (N) rescores the next N leads"
+        for value in ["2.5", "'x'", "x'01'", "NULL"] {
+            #expect(f.violation { try f.db.execute("UPDATE _rescoring SET next_id = \(value)") }?.message == message, "\(value)")
+        }
+        while try tick(f) == 1 {}
+        #expect(try stale(f) == [])
+        #expect(try mismatches(f) == [])
+    }
 }
