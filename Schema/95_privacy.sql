@@ -50,12 +50,14 @@ BEGIN
     DELETE FROM lead_search WHERE rowid = NEW.lead_id;
     -- FTS5 records a deletion as a marker and keeps the person's terms in older index segments until
     -- they are merged with it (the freed pages are zeroed with secure_delete). Merging every segment
-    -- ('optimize') rewrites the whole index: an index of at most tick.batch pages is merged now; a larger
-    -- one (seconds at a million leads) waits in _search_purge for lead_search_purge, a bounded step per
-    -- transaction: LeadStore.erase and the shell's erase take the steps until none waits, and every tick
-    -- takes one. (The steps come after this statement: FTS5 writes the marker when the statement ends.)
+    -- ('optimize') rewrites the whole index: the index of a file of at most 10 x tick.batch leads (a few
+    -- hundred pages) is merged now; a larger one (seconds at a million leads) waits in _search_purge for
+    -- lead_search_purge, a bounded step per transaction: LeadStore.erase and the shell's erase take the
+    -- steps until none waits, and every tick takes one. (The steps come after this statement: FTS5
+    -- writes the marker when the statement ends. The size is told by the lead ids, not by counting the
+    -- index's pages, which would read them all.)
     INSERT INTO _search_purge(erasure_id)
-    SELECT NEW.id WHERE (SELECT count(*) FROM lead_search_data) > (SELECT value FROM settings WHERE key = 'tick.batch');
+    SELECT NEW.id WHERE (SELECT max(id) FROM lead_records) > 10 * (SELECT value FROM settings WHERE key = 'tick.batch');
     INSERT INTO lead_search(lead_search) SELECT 'optimize' WHERE NOT EXISTS (SELECT 1 FROM _search_purge WHERE erasure_id = NEW.id);
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
