@@ -15,9 +15,10 @@ BEGIN
     INSERT INTO lead_rescore(leads) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
 
     -- The search index catches up with the leads captured or changed since the last tick, and is merged
-    -- tick.batch pages further while an erased person's terms may remain in it (95_privacy.sql).
+    -- tick.batch / 2 pages (about 60 ms at a million leads) further while an erased person's terms may
+    -- remain in it (95_privacy.sql).
     INSERT INTO lead_search_refresh(pending) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
-    INSERT INTO lead_search_purge(pages) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
+    INSERT INTO lead_search_purge(pages) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch') / 2);
 
     -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step, assignment
     -- and deadline (a reassignment or an mql follow-up restarts the clock, and the steps with it). A

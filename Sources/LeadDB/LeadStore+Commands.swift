@@ -208,11 +208,11 @@ extension LeadStore {
     public func erase(_ lead: Int64) throws -> ErasureReport {
         try write { db in try db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [lead]) }
         // The search index keeps the person's terms in older pages until they are merged: a step of
-        // tick.batch pages per transaction, so other writers get the lock in between, until none waits.
+        // tick.batch / 2 pages per transaction, so other writers get the lock in between, until none waits.
         var searchPurged = false
         for _ in 0..<100_000 {
             searchPurged = try write { db -> Bool in
-                try db.execute("INSERT INTO lead_search_purge(pages) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'))")
+                try db.execute("INSERT INTO lead_search_purge(pages) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch') / 2)")
                 return try db.scalar("SELECT pending FROM lead_search_purge", as: Int.self) == 0
             }
             if searchPurged { break }
