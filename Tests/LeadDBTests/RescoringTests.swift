@@ -245,4 +245,23 @@ import Testing
         #expect(try stale(f) == [])
         #expect(try mismatches(f) == [])
     }
+
+    /// A deploy whose rules derive a match list differently (here: one written while its trigger was
+    /// gone) starts a rescore of every lead, done by ticks, rather than rescoring them all in the deploy.
+    @Test func aDeployThatDerivesAMatchListAnewRescoresThroughTicks() throws {
+        let (f, ids) = try book(.project)
+        try f.db.execute("DROP TRIGGER fit_rules_after_update_rescore")
+        try f.db.execute("UPDATE fit_rules SET match_list = '[\"director\\u001f*[^a-z0-9]nobody[^a-z0-9]*\"]' WHERE id = 6")
+        try f.db.execute("DELETE FROM _fit_words WHERE rule_id = 6")
+        #expect(try f.double("SELECT total(points) FROM fit_matches WHERE lead_id = ?", [ids[0]]) == 0)  // the director rule matches nobody now
+        let report = try LeadDatabase.migrator().migrate(f.db, thorough: true)
+        #expect(report.repairedObjects.contains("fit_rules_after_update_rescore"))
+        #expect(try f.db.query("SELECT kind, next_id FROM _rescoring").map { "\($0[0]) \($0[1])" } == ["fit 1"])
+        #expect(try f.double("SELECT total(points) FROM fit_matches WHERE lead_id = ?", [ids[0]]) == 10)  // derived again
+        #expect(try f.double("SELECT fit_score FROM leads WHERE id = ?", [ids[0]]) == 10)
+        #expect(try mismatches(f) == [])
+        while try tick(f) == 1 {}
+        #expect(try stale(f) == [])
+        #expect(try f.int("SELECT count(*) FROM _fit_words WHERE rule_id = 6") == 2)
+    }
 }
