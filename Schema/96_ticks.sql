@@ -24,6 +24,9 @@ BEGIN
     -- and deadline (a reassignment or an mql follow-up restarts the clock, and the steps with it). A
     -- reassign step never takes a lead past mql (a stage after mql in the funnel, or one that needs an
     -- owner: an sql or opportunity lead stays with the rep working it).
+    -- Only steps that fell due since the previous tick's escalated_through are looked at (with a minute
+    -- to spare): every step due before it has run. Each step is an index range of breached leads (the
+    -- steps are the outer loop), so the cost follows what fell due, not how many leads are breached.
     INSERT INTO sla_escalation_runs(tick_id, lead_id, escalation_id, assignment_id, response_due_at, action, ran_at, status, finished_at)
     SELECT NEW.id, b.lead_id, e.id, a.id, b.response_due_at, e.action, c.now,
            CASE WHEN e.action = 'notify_manager' THEN 'done'
@@ -31,12 +34,16 @@ BEGIN
                 ELSE 'waiting' END,
            CASE WHEN e.action = 'notify_manager'
                   OR (SELECT s.requires_owner OR s.position > (SELECT position FROM stages WHERE name = 'mql') FROM stages AS s WHERE s.name = l.stage) THEN c.now END
-      FROM sla_breaches AS b
+      FROM sla_escalations AS e
+     CROSS JOIN sla_breaches AS b
       JOIN lead_records AS l ON l.id = b.lead_id
-      JOIN sla_escalations AS e ON e.minutes_overdue <= b.minutes_overdue
       JOIN assignments AS a ON a.id = (SELECT max(id) FROM assignments WHERE lead_id = b.lead_id)
      CROSS JOIN clock AS c
-     WHERE NOT EXISTS (SELECT 1 FROM sla_escalation_runs r
+     WHERE e.minutes_overdue <= b.minutes_overdue
+       AND b.response_due_at >= coalesce(strftime('%Y-%m-%dT%H:%M:%fZ',
+               (SELECT t.escalated_through FROM ticks AS t WHERE t.id < NEW.id ORDER BY t.id DESC LIMIT 1),
+               '-' || (e.minutes_overdue + 1) || ' minutes'), '')
+       AND NOT EXISTS (SELECT 1 FROM sla_escalation_runs r
                         WHERE r.lead_id = b.lead_id AND r.escalation_id = e.id AND r.assignment_id = a.id
                           AND r.response_due_at = b.response_due_at)
      ORDER BY b.lead_id, e.minutes_overdue
@@ -137,8 +144,14 @@ BEGIN
     -- queued, nurture steps still due, leads a rule change left to rescore, erasures whose terms may remain
     -- in the search index. (Reassign steps waiting for a free rep are not: trying them again at once finds
     -- no rep either; every tick retries the oldest tick.batch of them.)
+    -- escalated_through: now when every step that fell due has run, else (a full batch) where the
+    -- previous tick left it, so the next tick looks at the same steps again.
     UPDATE ticks
-       SET more_due = (SELECT count(*) FROM sla_escalation_runs WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
+       SET escalated_through = CASE
+               WHEN (SELECT count(*) FROM sla_escalation_runs WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
+                   THEN (SELECT t.escalated_through FROM ticks AS t WHERE t.id < NEW.id ORDER BY t.id DESC LIMIT 1)
+               ELSE ticked_at END,
+           more_due = (SELECT count(*) FROM sla_escalation_runs WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
                    OR EXISTS (SELECT 1 FROM _search_queue)
                    OR EXISTS (SELECT 1 FROM nurture_due)
                    OR EXISTS (SELECT 1 FROM _rescoring)
@@ -167,4 +180,34 @@ CREATE TRIGGER ticks_before_delete_latest BEFORE DELETE ON ticks
 WHEN OLD.id = (SELECT max(id) FROM ticks)
 BEGIN
     SELECT RAISE(ABORT, 'maintained: the latest tick is kept (its id numbers escalation runs); delete older ticks only');
+END;
+
+-- escalated_through is where a tick left the escalations: a value another writer sets (other than clearing
+-- it, which makes the next tick look at every breached lead) would skip steps that are due.
+CREATE TRIGGER ticks_before_update_escalated_through BEFORE UPDATE OF escalated_through ON ticks
+WHEN NEW.escalated_through IS NOT OLD.escalated_through AND NEW.escalated_through IS NOT NULL
+ AND NEW.escalated_through IS NOT NEW.ticked_at
+ AND NEW.escalated_through IS NOT (SELECT t.escalated_through FROM ticks AS t WHERE t.id < NEW.id ORDER BY t.id DESC LIMIT 1)
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: ticks.escalated_through is kept by the ticks; set it to NULL to have the next tick look at every breached lead');
+END;
+
+-- A new or changed escalation step, and a clock set or shifted back before the latest tick's
+-- escalated_through, make the next tick look at every breached lead again: steps may then be due that fell
+-- due before it.
+CREATE TRIGGER sla_escalations_after_insert_watermark AFTER INSERT ON sla_escalations
+BEGIN
+    UPDATE ticks SET escalated_through = NULL WHERE id = (SELECT max(id) FROM ticks);
+END;
+
+CREATE TRIGGER sla_escalations_after_update_watermark AFTER UPDATE OF minutes_overdue, action ON sla_escalations
+BEGIN
+    UPDATE ticks SET escalated_through = NULL WHERE id = (SELECT max(id) FROM ticks);
+END;
+
+CREATE TRIGGER settings_after_update_clock_watermark AFTER UPDATE OF value ON settings
+WHEN NEW.key IN ('clock.now', 'clock.shift') AND NEW.value IS NOT OLD.value
+BEGIN
+    UPDATE ticks SET escalated_through = NULL
+     WHERE id = (SELECT max(id) FROM ticks) AND escalated_through > (SELECT now FROM clock);
 END;
