@@ -211,3 +211,11 @@ BEGIN
     UPDATE ticks SET escalated_through = NULL
      WHERE id = (SELECT max(id) FROM ticks) AND escalated_through > (SELECT now FROM clock);
 END;
+
+-- A deadline set before the mark (an assignment a program wrote with a past time, say) has steps that fell
+-- due before it: the next tick looks at every breached lead.
+CREATE TRIGGER lead_records_after_update_deadline_watermark AFTER UPDATE OF response_due_at ON lead_records
+WHEN NEW.response_due_at < (SELECT t.escalated_through FROM ticks AS t ORDER BY t.id DESC LIMIT 1)
+BEGIN
+    UPDATE ticks SET escalated_through = NULL WHERE id = (SELECT max(id) FROM ticks);
+END;

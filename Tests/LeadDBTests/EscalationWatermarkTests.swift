@@ -89,4 +89,22 @@ import Testing
         try f.db.execute("UPDATE ticks SET escalated_through = NULL")
         #expect(try f.int("SELECT count(*) FROM ticks WHERE escalated_through IS NOT NULL") == 0)
     }
+
+    @Test(arguments: Writer.allCases)
+    func aDeadlineSetBeforeTheMarkIsLookedAt(writer: Writer) throws {
+        let f = try book(writer, leads: 0)
+        try f.setClock("2026-11-30T09:00:00Z")
+        let lead = try f.capture(["email": "a@example.com"])
+        _ = try tick(f)
+        #expect(try f.text("SELECT escalated_through FROM ticks ORDER BY id DESC LIMIT 1") == "2026-11-30T09:00:00.000Z")
+        // A program records an assignment made a week ago: its deadline passed long before the mark.
+        try f.reps([(3, "Ana", "default", 10)])
+        try f.db.execute("""
+            INSERT INTO assignments(lead_id, rep_id, previous_rep_id, team, method, reason, assigned_at)
+            VALUES (?, 3, 2, 'default', 'manual', 'entered late', '2026-11-23T09:00:00.000Z')
+            """, [lead])
+        #expect(try f.text("SELECT escalated_through FROM ticks ORDER BY id DESC LIMIT 1") == nil)
+        _ = try tick(f)
+        #expect(try f.int("SELECT count(*) FROM sla_escalation_runs WHERE lead_id = ?", [lead]) == 2)
+    }
 }
