@@ -12,6 +12,9 @@
 -- the JSON is written \u0027, so no wrapper that doubles quotes can change it. A program finds the last
 -- tab followed by `{` and parses the object from there to its closing brace.
 --
+-- While INSERT INTO lead_import_run captures staged rows (65_imports.sql), a refusal names the row it
+-- was capturing: the message ends with " (lead_imports row N)" and the object holds "import_row": N.
+--
 -- A rule raises with SELECT raised FROM rule_error WHERE arg = json_array(message[, values]), where
 -- values is a json_object(); a NULL message raises nothing, so a CASE without a matching branch passes.
 -- Fixed messages use RAISE(ABORT, 'code: message') and arrive unwrapped (SQLITE_CONSTRAINT_TRIGGER).
@@ -34,11 +37,15 @@ SELECT j.json AS arg,
                                                THEN substr(t.x, p.n, 1) ELSE char(65533) END, '')
                         FROM _positions AS p WHERE p.n <= length(t.x)) ELSE t.x END)
              FROM (SELECT u.walk, u.m || char(9) || replace(json_patch(coalesce(u.v, '{}'),
-                              json_object('code', substr(u.m, 1, instr(u.m, ':') - 1), 'message', u.m)), '''', '\u0027') AS x
-                     FROM (SELECT w.walk, CASE WHEN w.walk THEN substr(j.value, 1, 300) ELSE j.value END AS m,
+                              json_object('code', substr(u.m, 1, instr(u.m, ':') - 1), 'message', u.m,
+                                          'import_row', coalesce(u.row, json_extract(u.v, '$.import_row')))), '''', '\u0027') AS x
+                     FROM (SELECT w.walk, w.row,
+                                  CASE WHEN w.walk THEN substr(j.value, 1, 300) ELSE j.value END
+                                  || coalesce(' (lead_imports row ' || w.row || ')', '') AS m,
                                   CASE WHEN w.walk AND length(w.v) > 1500 THEN NULL ELSE w.v END AS v
                              FROM (SELECT json_extract(j.json, '$[1]') AS v,
-                                          (j.value || coalesce(json_extract(j.json, '$[1]'), '')) GLOB '*[^ -~]*' AS walk) AS w) AS u) AS t)
+                                          (j.value || coalesce(json_extract(j.json, '$[1]'), '')) GLOB '*[^ -~]*' AS walk,
+                                          (SELECT c.row FROM _import_cursor AS c) AS row) AS w) AS u) AS t)
        END AS raised
   FROM json_each AS j
  WHERE j.key = 0;

@@ -47,6 +47,14 @@ BEGIN
      WHERE lead_id = NEW.lead_id AND status = 'active';
 
     UPDATE captures SET capture_key = NULL WHERE lead_id = NEW.lead_id AND capture_key IS NOT NULL;
+    -- Rows staged for a bulk capture (65_imports.sql) with the person's email or phone are deleted;
+    -- captured rows hold no values.
+    DELETE FROM lead_imports
+     WHERE status = 'pending'
+       AND ((SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(lead_imports.email AS TEXT)))
+                = (SELECT l.email FROM lead_records AS l WHERE l.id = NEW.lead_id)
+            OR (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(lead_imports.phone AS TEXT)))
+                = (SELECT l.phone FROM lead_records AS l WHERE l.id = NEW.lead_id));
     DELETE FROM lead_search WHERE rowid = NEW.lead_id;
     -- FTS5 records a deletion as a marker and keeps the person's terms in older index segments until
     -- they are merged with it (the freed pages are zeroed with secure_delete). Merging every segment

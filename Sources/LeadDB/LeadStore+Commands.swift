@@ -36,7 +36,8 @@ extension LeadStore {
             let end = min(leads.count, start + max(1, chunkSize))
             do {
                 let chunk = try write { db -> [CaptureRowResult] in
-                    try (start..<end).map { index in
+                    if let staged = try Self.captureStaged(leads, start..<end, in: db) { return staged }
+                    return try (start..<end).map { index in
                         // Ctrl-C between two statements, where SQLite would not see it.
                         if db.takeInterrupt() { throw SQLiteError(code: 9, message: "interrupted") }
                         var lead = leads[index]
@@ -61,6 +62,53 @@ extension LeadStore {
             start = end
             progress?(end, leads.count)
         }
+        return results
+    }
+
+    /// Captures `range` of `leads` in one statement: staged in `lead_imports` and captured by
+    /// `lead_import_run`, which gives each row the result `INSERT INTO lead_intake` would. Returns nil,
+    /// having staged nothing, when the run refuses a row (the caller captures the rows one by one, each
+    /// with its own result) or another program's rows are waiting in `lead_imports` (a run would capture
+    /// them too).
+    static func captureStaged(_ leads: [NewLead], _ range: Range<Int>, in db: Database) throws -> [CaptureRowResult]? {
+        guard try db.scalar("SELECT count(*) FROM lead_imports WHERE status = 'pending'", as: Int.self) == 0 else { return nil }
+        let first = (try db.scalar("SELECT coalesce(max(id), 0) FROM lead_imports", as: Int64.self) ?? 0) + 1
+        for index in range {
+            // Ctrl-C between two statements, where SQLite would not see it.
+            if db.takeInterrupt() { throw SQLiteError(code: 9, message: "interrupted") }
+            var lead = leads[index]
+            if lead.captureKey == nil { lead.captureKey = lead.contentKey }
+            try db.execute(
+                "INSERT INTO lead_imports(id, \(NewLead.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [first + Int64(index - range.lowerBound)] + lead.arguments)
+        }
+        let last = first + Int64(range.count) - 1
+        do {
+            try db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
+        } catch let error where stopsTheBatch(error, db) {
+            throw error
+        } catch {
+            // A refused row: the run changed nothing; the rows are captured one by one instead.
+            try db.execute("DELETE FROM lead_imports WHERE id BETWEEN ? AND ?", [first, last])
+            return nil
+        }
+        let rows = try db.query("SELECT id, status, lead_id FROM lead_imports WHERE id BETWEEN ? AND ? ORDER BY id", [first, last])
+        guard rows.count == range.count else {
+            throw LeadError.unknownLead(message: "unknown_lead: \(range.count) rows were staged and \(rows.count) came back")
+        }
+        let results = try zip(range, rows).map { index, row -> CaptureRowResult in
+            let status: String = try row.get("status")
+            let outcome: CaptureOutcome
+            switch status {
+            case "created": outcome = .created
+            case "merged": outcome = .merged
+            case "already_captured": outcome = .alreadyCaptured
+            default: throw LeadError.unknownLead(message: "unknown_lead: staged row \(try row.get("id") as Int64) is \(status) after its run")
+            }
+            return CaptureRowResult(index: index, leadID: try row.get("lead_id"), outcome: .success(outcome))
+        }
+        // The staged rows hold no values now; the results are returned.
+        try db.execute("DELETE FROM lead_imports WHERE id BETWEEN ? AND ?", [first, last])
         return results
     }
 

@@ -255,7 +255,7 @@ struct ShellRun {
         #expect(run.err == "warning: \(path) has a changed schema; run `leads migrate --db \(path)` to apply.\n")
         #expect(run.out == "1\n")
         #expect(ShellRun(["migrate", "--db", path]).out
-            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 23 files.\n")
+            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 24 files.\n")
         #expect(ShellRun(["--db", path], stdin: "SELECT 1;\n").err == "")
     }
 
