@@ -20,3 +20,19 @@ CREATE TABLE _import_cursor (
     row INTEGER NOT NULL,
     last_capture INTEGER NOT NULL
 );
+
+-- Internal: the rows of the run under way, in order, each with how it is captured (Schema/65_imports.sql):
+-- a `fast` row (a new lead whose values need no long reading) with the others like it, all at once; any
+-- other row on its own, through lead_intake. Empty between runs. (email is every row's email as read, so
+-- a later row of the same person is found.)
+CREATE TABLE _import_plan (
+    seq     INTEGER PRIMARY KEY,
+    row     INTEGER NOT NULL UNIQUE,
+    fast    INTEGER NOT NULL,
+    lead_id INTEGER UNIQUE,
+    -- a fast row's values as the capture stores them
+    email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
+    consent, consent_source, captured_at, detail, capture_key
+);
+CREATE INDEX _import_plan_email ON _import_plan(email);
+CREATE INDEX _import_plan_capture_key ON _import_plan(capture_key);
