@@ -45,7 +45,11 @@ SELECT j.json AS arg,
                                   CASE WHEN w.walk AND length(w.v) > 1500 THEN NULL ELSE w.v END AS v
                              FROM (SELECT json_extract(j.json, '$[1]') AS v,
                                           (j.value || coalesce(json_extract(j.json, '$[1]'), '')) GLOB '*[^ -~]*' AS walk,
-                                          (SELECT c.row FROM _import_cursor AS c) AS row) AS w) AS u) AS t)
+                                          -- (the row a run is capturing one by one, else the new lead's row in a
+                                          -- stretch captured together; outside a run the plan is empty)
+                                          coalesce((SELECT c.row FROM _import_cursor AS c JOIN _import_plan AS p ON p.row = c.row),
+                                                   (SELECT p.row FROM _import_plan AS p
+                                                     WHERE p.lead_id = json_extract(j.json, '$[1].lead') AND p.fast = 1)) AS row) AS w) AS u) AS t)
        END AS raised
   FROM json_each AS j
  WHERE j.key = 0;

@@ -38,6 +38,7 @@ BEGIN
                || CASE typeof(NEW.max_rows) WHEN 'blob' THEN 'bytes' ELSE quote(NEW.max_rows) END))
      WHERE NEW.max_rows IS NOT NULL AND NOT (typeof(NEW.max_rows) = 'integer' AND NEW.max_rows >= 1);
 
+    DELETE FROM _import_cursor;
     DELETE FROM _import_plan;
     -- The values as lead_intake reads them (60_intake.sql), each computed once, and what a row alone
     -- tells (its text, and the problems of its consent, time, size and key).
@@ -111,8 +112,8 @@ BEGIN
                                      THEN (SELECT cn.consent FROM consent_input AS cn WHERE cn.arg = json_array(CAST(s.consent AS TEXT))) END)) AS c;
 
     -- What the values as read tell: a valid email (as lead_problems in 30_leads.sql reads one) that no
-    -- lead and no earlier row has, a valid phone or none, a key new to captures and to the run, and no
-    -- erased person.
+    -- lead and no earlier row has, a valid phone or none, a time the activity accepts, a key new to
+    -- captures and to the run, and no erased person.
     UPDATE _import_plan SET fast = 0
      WHERE fast
        AND NOT (email IS NOT NULL
@@ -120,6 +121,8 @@ BEGIN
                 AND email NOT GLOB '*@.*' AND email NOT GLOB '*.' AND length(email) <= 254
                 AND (phone IS NULL OR (substr(phone, 1 + (phone GLOB '+*')) NOT GLOB '*[^0-9]*'
                                        AND length(phone) - (phone GLOB '+*') BETWEEN 7 AND 15))
+                -- (the form_submit activity reads its time again, as the activities view does for lead_intake)
+                AND (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(_import_plan.captured_at)) IS NULL
                 AND NOT EXISTS (SELECT 1 FROM _import_plan AS p WHERE p.email = _import_plan.email AND p.seq < _import_plan.seq)
                 AND NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.email = _import_plan.email)
                 AND (capture_key IS NULL
@@ -168,7 +171,8 @@ BEGIN
        SET (status, lead_id) = (SELECT CASE WHEN c.id > k.last_capture THEN c.outcome ELSE 'already_captured' END, c.lead_id
                                   FROM _import_cursor AS k, captures AS c
                                  WHERE c.id = CASE WHEN (SELECT max(id) FROM captures) > k.last_capture THEN (SELECT max(id) FROM captures)
-                                                   ELSE (SELECT x.id FROM captures AS x WHERE x.capture_key = lead_imports.capture_key) END),
+                                                   -- (+: compared as lead_intake compares it, with the key column's affinity)
+                                                   ELSE (SELECT x.id FROM captures AS x WHERE x.capture_key = +lead_imports.capture_key) END),
            processed_at = (SELECT now FROM clock),
            email = NULL, first_name = NULL, last_name = NULL, name = NULL, phone = NULL, company = NULL, title = NULL,
            industry = NULL, company_size = NULL, country = NULL, source = NULL, campaign = NULL, consent = NULL,
@@ -247,10 +251,49 @@ BEGIN
        AND (SELECT a.points FROM activity_log AS a WHERE a.lead_id = NEW.lead_id) > 0
        AND sc.fit_score + max(sc.engagement, 0) >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold') - 1e-6;
     INSERT INTO routing_requests(lead_id, reason)
-    SELECT NEW.lead_id, 'captured' WHERE (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'capture';
+    SELECT l.id, 'captured'
+      FROM lead_records AS l
+     WHERE l.id = NEW.lead_id
+       AND (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'capture'
+       AND l.owner_id IS NULL AND l.closed_at IS NULL;
 END;
 
--- A staged row starts pending; only its run sets its outcome, and a captured row takes no new values.
+-- A staged row starts pending; only its run sets its outcome, and a captured row takes no new values
+-- (nor is it replaced: INSERT OR REPLACE would delete it without its delete trigger and stage it anew).
+CREATE TRIGGER lead_imports_before_insert_captured BEFORE INSERT ON lead_imports
+WHEN EXISTS (SELECT 1 FROM lead_imports WHERE id = NEW.id AND status <> 'pending')
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('captured: lead_imports row ' || NEW.id || ' was captured ('
+        || (SELECT status || ', lead ' || coalesce(lead_id, 'none') FROM lead_imports WHERE id = NEW.id)
+        || '); stage a new row to capture it again', json_object('import_row', NEW.id)));
+END;
+
+-- The plan and the cursor are a run's own: rows only for pending staged rows, written by the run.
+CREATE TRIGGER import_plan_before_insert_internal BEFORE INSERT ON _import_plan
+WHEN NOT EXISTS (SELECT 1 FROM lead_imports WHERE id = NEW.row AND status = 'pending')
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _import_plan is a bulk capture''s own, written by INSERT INTO lead_import_run');
+END;
+
+CREATE TRIGGER import_plan_before_update_internal BEFORE UPDATE ON _import_plan
+WHEN NEW.seq IS NOT OLD.seq OR NEW.row IS NOT OLD.row OR NEW.fast > OLD.fast
+  OR (NEW.lead_id IS NOT OLD.lead_id AND OLD.lead_id IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _import_plan is a bulk capture''s own, written by INSERT INTO lead_import_run');
+END;
+
+CREATE TRIGGER import_cursor_before_insert_internal BEFORE INSERT ON _import_cursor
+WHEN NOT EXISTS (SELECT 1 FROM _import_plan AS p JOIN lead_imports AS s ON s.id = p.row WHERE p.row = NEW.row AND s.status = 'pending')
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _import_cursor is a bulk capture''s own, written by INSERT INTO lead_import_run');
+END;
+
+CREATE TRIGGER import_cursor_before_update_internal BEFORE UPDATE ON _import_cursor
+WHEN NOT EXISTS (SELECT 1 FROM _import_plan AS p JOIN lead_imports AS s ON s.id = p.row WHERE p.row = NEW.row AND s.status = 'pending')
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _import_cursor is a bulk capture''s own, written by INSERT INTO lead_import_run');
+END;
+
 CREATE TRIGGER lead_imports_before_insert BEFORE INSERT ON lead_imports
 WHEN NEW.status IS NOT 'pending' OR NEW.lead_id IS NOT NULL OR NEW.processed_at IS NOT NULL
 BEGIN
@@ -263,7 +306,10 @@ WHEN (NEW.status IS NOT OLD.status OR NEW.lead_id IS NOT OLD.lead_id OR NEW.proc
           AND coalesce(NEW.email, NEW.first_name, NEW.last_name, NEW.name, NEW.phone, NEW.company, NEW.title, NEW.industry,
                        NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
                        NEW.captured_at, NEW.detail, NEW.capture_key) IS NOT NULL))
- AND NOT (OLD.status = 'pending' AND EXISTS (SELECT 1 FROM _import_plan AS p WHERE p.row = OLD.id))
+ -- (the run: a row captured one by one while the cursor names it, or a new lead of a stretch)
+ AND NOT (OLD.status = 'pending'
+          AND (OLD.id IS (SELECT c.row FROM _import_cursor AS c)
+               OR EXISTS (SELECT 1 FROM _import_plan AS p WHERE p.row = OLD.id AND p.fast = 1 AND p.lead_id IS NEW.lead_id)))
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array(CASE
         WHEN OLD.status IS NOT 'pending'

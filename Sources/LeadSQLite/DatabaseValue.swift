@@ -167,8 +167,9 @@ public enum SQLiteDate {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2)).\(pad(ms, 3))Z"
     }
 
-    /// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]` or with a `T`, optionally ending in `Z`;
-    /// the text is taken as UTC.
+    /// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]` or with a `T`, optionally ending in `Z` or in
+    /// an offset from UTC such as `+01:00` (the forms `time_input` reads); without an offset the text is
+    /// taken as UTC. A day that is not on the calendar (2026-02-30) or a time past 23:59:59 is nil.
     public static func parse(_ text: String) -> Date? {
         let chars = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
@@ -182,17 +183,17 @@ public enum SQLiteDate {
         }
         guard chars.count >= 10, chars[4] == 45, chars[7] == 45,
             let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10),
-            (1...12).contains(mo), (1...31).contains(d)
+            (1...12).contains(mo), (1...31).contains(d), civil(fromDays: days(fromCivil: y, mo, d)) == (y, mo, d)
         else { return nil }
         var seconds = days(fromCivil: y, mo, d) * 86_400
         var millis: Int64 = 0
         var i = 10
         if i < chars.count, chars[i] == 84 || chars[i] == 32 {
-            guard let h = number(11..<13), chars.count > 13, chars[13] == 58, let mi = number(14..<16) else { return nil }
+            guard let h = number(11..<13), chars.count > 13, chars[13] == 58, let mi = number(14..<16), h < 24, mi < 60 else { return nil }
             seconds += h * 3600 + mi * 60
             i = 16
             if i < chars.count, chars[i] == 58 {
-                guard let s = number(17..<19) else { return nil }
+                guard let s = number(17..<19), s < 60 else { return nil }
                 seconds += s
                 i = 19
                 if i < chars.count, chars[i] == 46 {
@@ -206,7 +207,16 @@ public enum SQLiteDate {
                 }
             }
         }
-        if i < chars.count, chars[i] == 90 { i += 1 }
+        if i < chars.count, chars[i] == 90 {
+            i += 1
+        } else if i > 10, i < chars.count, chars[i] == 43 || chars[i] == 45 {
+            // +HH:MM: the time given is that far ahead of UTC
+            guard chars.count == i + 6, chars[i + 3] == 58, let oh = number(i + 1..<i + 3), let om = number(i + 4..<i + 6),
+                oh < 24, om < 60
+            else { return nil }
+            seconds -= (chars[i] == 43 ? 1 : -1) * (oh * 3600 + om * 60)
+            i += 6
+        }
         guard i == chars.count else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(millis) / 1000)
     }

@@ -98,12 +98,32 @@ import Testing
         for row in rows { try f.db.execute(sql, row) }
     }
 
-    @Test(arguments: Writer.allCases)
-    func aRunGivesWhatOneCaptureAfterAnotherGives(writer: Writer) throws {
+    /// Settings under which the two ways must agree: the defaults; leads routed when they reach mql; mql
+    /// made a won stage (a lead that qualifies at capture is closed, and not routed); a fit rule change
+    /// still being rescored.
+    enum Setting: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case defaults, routedAtMQL, mqlIsWon, rescoring
+        var testDescription: String { rawValue }
+        var sql: [String] {
+            switch self {
+            case .defaults: []
+            case .routedAtMQL: ["UPDATE settings SET value = 'mql' WHERE key = 'routing.assign_at'"]
+            case .mqlIsWon: ["UPDATE stages SET outcome = 'won' WHERE name = 'mql'", "UPDATE settings SET value = '30' WHERE key = 'score.mql_threshold'"]
+            case .rescoring:
+                ["UPDATE settings SET value = '2' WHERE key = 'tick.batch'",
+                 "INSERT INTO fit_rules(attribute, operator, value, points, description) VALUES ('company', 'contains', 'company 1', 25, 'test')"]
+            }
+        }
+    }
+
+    @Test(arguments: Writer.allCases, Setting.allCases)
+    func aRunGivesWhatOneCaptureAfterAnotherGives(writer: Writer, setting: Setting) throws {
         let rows = Self.rows(400)
         let one = try LeadFixture(writer), bulk = try LeadFixture(writer)
-        try setUp(one)
-        try setUp(bulk)
+        for f in [one, bulk] {
+            for sql in setting.sql { try f.db.execute(sql) }
+            try setUp(f)
+        }
 
         var outcomes: [String] = []
         let insert = "INSERT INTO lead_intake(\(Self.columns.joined(separator: ", "))) VALUES (\(Self.columns.map { _ in "?" }.joined(separator: ", ")))"
@@ -122,9 +142,11 @@ import Testing
         #expect(try bulk.db.query("SELECT status FROM lead_imports ORDER BY id").map { try $0.get(0) as String } == outcomes)
         // Both ways created, merged and skipped rows, routed, qualified and left leads waiting for a rep.
         #expect(Set(outcomes) == ["created", "merged", "already_captured"])
-        #expect(try bulk.int("SELECT count(*) FROM outbox WHERE kind = 'lead_unassigned'") > 10)
         #expect(try bulk.int("SELECT count(*) FROM stage_history WHERE to_stage = 'mql'") > 10)
-        #expect(try bulk.int("SELECT count(DISTINCT team) FROM assignments") == 2)
+        if setting != .mqlIsWon {
+            #expect(try bulk.int("SELECT count(*) FROM outbox WHERE kind = 'lead_unassigned'") > 10)
+            #expect(try bulk.int("SELECT count(DISTINCT team) FROM assignments") == 2)
+        }
 
         let expected = try snapshot(one.db), got = try snapshot(bulk.db)
         #expect(expected.keys.sorted() == got.keys.sorted())
@@ -138,8 +160,8 @@ import Testing
     }
 
     /// New leads with plain values are written together: no row of them goes through lead_intake or the
-    /// activities view, and the run sets up fewer trigger programs than one capture per row (counted by
-    /// tracing them; deterministic). Qualification and routing still go lead by lead.
+    /// activities view (the trigger programs the run sets up are traced). Qualification and routing still
+    /// go lead by lead. (What this saves in time is measured by leads-bench.)
     @Test func newLeadsWithPlainValuesAreCapturedTogether() throws {
         let rows = (0..<200).map { i -> [any DatabaseValueConvertible] in
             ["lead\(i)@acme.com", "Ada", "Lovelace", DatabaseValue.null, "+1415555\(String(format: "%04d", i))", "Acme", "VP Sales",
@@ -161,8 +183,6 @@ import Testing
         #expect(inBulk["lead_intake_instead_of_insert"] == nil && inBulk["activities_instead_of_insert"] == nil)
         #expect(inBulk["_import_batch_instead_of_insert"] == 1 && inBulk["_import_row_instead_of_insert"] == nil)
         #expect(perRow["lead_intake_instead_of_insert"] == 200)
-        let (a, b) = (perRow.values.reduce(0, +), inBulk.values.reduce(0, +))
-        #expect(b < a, "trigger programs set up: one by one \(a), in bulk \(b)")
     }
 
     @Test(arguments: Writer.allCases)
@@ -222,6 +242,61 @@ import Testing
         // A run with nothing pending does nothing.
         try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
         #expect(try f.int("SELECT count(*) FROM lead_records") == 2)
+    }
+
+    /// What lead_intake refuses, a run refuses, in a stretch of new leads too, and names the row.
+    @Test(arguments: Writer.allCases)
+    func aRefusalOfANewLeadNamesItsRow(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        // A time that reads, but whose UTC form the logged activity does not accept.
+        try f.db.execute("INSERT INTO lead_imports(email, captured_at) VALUES ('a@x.com', NULL), ('old@x.com', '0000-01-01T00:00:00+01:00')")
+        let time = try #require(f.violation { try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES") })
+        #expect(time.code == "invalid_time")
+        #expect(time.int("import_row") == 2)
+        try f.db.execute("DELETE FROM lead_imports")
+        // A stage rule that refuses the move to mql of a new lead that qualifies at once.
+        try f.db.execute("UPDATE stages SET requires_owner = 1 WHERE name = 'mql'")
+        try f.db.execute("UPDATE settings SET value = '25' WHERE key = 'score.mql_threshold'")
+        try f.db.execute("INSERT INTO lead_imports(email, title) VALUES ('first@x.com', 'Intern'), ('boss@x.com', 'CEO'), ('third@x.com', 'Intern')")
+        let boss = try #require(f.violation { try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES") })
+        #expect(boss.code == "missing_owner")
+        #expect(boss.message.hasSuffix("(lead_imports row 2)"))  // (the ids start again once the table is empty)
+        #expect(boss.int("import_row") == 2)
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 0)
+    }
+
+    /// A key given as a number matches the same key captured as text, as lead_intake compares it.
+    @Test(arguments: Writer.allCases)
+    func aKeyCapturedBeforeInAnotherTypeIsAlreadyCaptured(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.capture(["email": "form@x.com", "capture_key": "8812"])
+        try f.db.execute("INSERT INTO lead_imports(email, capture_key) VALUES ('other@x.com', NULL), ('form@x.com', 8812)")
+        try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
+        #expect(try f.db.query("SELECT status, lead_id FROM lead_imports ORDER BY id").map { "\(try $0.get(0) as String) \(try $0.get(1) as Int)" }
+            == ["created 2", "already_captured 1"])
+    }
+
+    /// The run's own tables refuse other writers, and a captured row is not staged again by replacing it.
+    @Test(arguments: Writer.allCases)
+    func theRunsOwnTablesAreItsOwn(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("INSERT INTO lead_imports(email) VALUES ('a@x.com')")
+        try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
+        let replaced = try #require(f.violation { try f.db.execute("INSERT OR REPLACE INTO lead_imports(id, email) VALUES (1, 'a@x.com')") })
+        #expect(replaced.message == "captured: lead_imports row 1 was captured (created, lead 1); stage a new row to capture it again")
+        try f.db.execute("INSERT INTO lead_imports(email) VALUES ('b@x.com')")
+        for sql in ["INSERT INTO _import_plan(seq, row, fast) VALUES (1, 1, 0)", "INSERT INTO _import_cursor(id, row, last_capture) VALUES (1, 2, 0)"] {
+            #expect(throws: SQLiteError.self) { try f.db.execute(sql) }
+            #expect((try? f.db.execute(sql)) == nil)
+        }
+        // A plan row for a pending row does not let a script set its outcome.
+        try f.db.execute("INSERT INTO _import_plan(seq, row, fast) VALUES (1, 2, 0)")
+        #expect(f.violation { try f.db.execute("UPDATE lead_imports SET status = 'created', lead_id = 1 WHERE id = 2") }?.code == "maintained")
+        // Nor is a refusal outside a run blamed on a staged row.
+        #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email) VALUES ('bad@@x.com')") }?.int("import_row") == nil)
+        try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
+        #expect(try f.text("SELECT status FROM lead_imports WHERE id = 2") == "created")
+        #expect(try f.int("SELECT count(*) FROM _import_plan") + f.int("SELECT count(*) FROM _import_cursor") == 0)
     }
 
     @Test(arguments: Writer.allCases)

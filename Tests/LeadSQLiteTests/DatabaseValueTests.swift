@@ -70,6 +70,15 @@ import Testing
         #expect(SQLiteDate.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
         #expect(SQLiteDate.parse("2024-13-01") == nil)
         #expect(SQLiteDate.parse("yesterday") == nil)
+        // An offset from UTC, as time_input reads it: 10:30 at +01:00 is 09:30 UTC.
+        #expect(SQLiteDate.parse("2026-11-24T10:30:00+01:00") == SQLiteDate.parse("2026-11-24T09:30:00Z"))
+        #expect(SQLiteDate.parse("2026-11-24 04:00-05:30") == SQLiteDate.parse("2026-11-24T09:30:00Z"))
+        #expect(SQLiteDate.parse("2026-11-24T10:30:00+1:00") == nil)
+        // Days that are not on the calendar and times past the end of a day are not times.
+        #expect(SQLiteDate.parse("2026-02-30") == nil)
+        #expect(SQLiteDate.parse("2023-02-29T10:00:00Z") == nil)
+        #expect(SQLiteDate.parse("2026-11-24T24:00:00Z") == nil)
+        #expect(SQLiteDate.parse("2026-11-24T10:60:00Z") == nil)
     }
 
     @Test func decimalsAvoidBinaryFloatingPoint() throws {
