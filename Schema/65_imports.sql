@@ -4,8 +4,9 @@
 --     INSERT INTO lead_import_run DEFAULT VALUES;          -- every pending row
 --     INSERT INTO lead_import_run(max_rows) VALUES (500);  -- at most 500 of them
 --
--- lead_imports has lead_intake's columns and takes any number of rows from any program (the sqlite3
--- shell's `.import --csv FILE lead_imports` with a header row naming the columns). A run captures the
+-- lead_imports has lead_intake's columns and takes any number of rows from any program (a CSV through
+-- the sqlite3 shell: `.import --csv FILE staged` into a table of its own, then INSERT INTO lead_imports(...)
+-- SELECT ... FROM staged; see Schema/README.md). A run captures the
 -- pending rows in id order exactly as INSERT INTO lead_intake of each row would: the same rules, the
 -- same ids and the same results (de-duplication against the earlier rows included). A program that
 -- stages many rows runs with max_rows until none is pending, so no transaction holds the write lock for
@@ -36,7 +37,9 @@ BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
                'invalid_import: max_rows is the most rows one run captures: a whole number of at least 1, or NULL for every pending row; got '
                || CASE typeof(NEW.max_rows) WHEN 'blob' THEN 'bytes' ELSE quote(NEW.max_rows) END))
-     WHERE NEW.max_rows IS NOT NULL AND NOT (typeof(NEW.max_rows) = 'integer' AND NEW.max_rows >= 1);
+     WHERE NEW.max_rows IS NOT NULL
+       AND NOT (CAST(NEW.max_rows AS INTEGER) >= 1 AND CAST(NEW.max_rows AS INTEGER) = NEW.max_rows
+                AND (typeof(NEW.max_rows) <> 'text' OR CAST(NEW.max_rows AS TEXT) NOT GLOB '*[^0-9]*'));
 
     DELETE FROM _import_cursor;
     DELETE FROM _import_plan;
@@ -106,7 +109,7 @@ BEGIN
            CASE WHEN s.captured_at IS NULL THEN (SELECT now FROM clock)
                 ELSE (SELECT t.at FROM time_input AS t WHERE t.arg = json_array(CAST(s.captured_at AS TEXT))) END,
            s.detail, s.capture_key
-      FROM (SELECT * FROM lead_imports WHERE status = 'pending' ORDER BY id LIMIT coalesce(NEW.max_rows, -1)) AS s
+      FROM (SELECT * FROM lead_imports WHERE status = 'pending' ORDER BY id LIMIT coalesce(CAST(NEW.max_rows AS INTEGER), -1)) AS s
       -- (a consent is read once: json_each makes it a value, where a subquery would be repeated)
       JOIN json_each(json_array(CASE WHEN s.consent IS NOT NULL
                                      THEN (SELECT cn.consent FROM consent_input AS cn WHERE cn.arg = json_array(CAST(s.consent AS TEXT))) END)) AS c;

@@ -49,11 +49,15 @@ BEGIN
     UPDATE captures SET capture_key = NULL WHERE lead_id = NEW.lead_id AND capture_key IS NOT NULL;
     -- Rows staged for a bulk capture (65_imports.sql) with the person's email or phone are deleted;
     -- captured rows hold no values.
+    -- (a plain email or phone is compared as read without the input views: an erasure with many rows
+    -- staged reads each of them)
     DELETE FROM lead_imports
      WHERE status = 'pending'
-       AND ((SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(lead_imports.email AS TEXT)))
+       AND (CASE WHEN CAST(email AS TEXT) NOT GLOB '*[^ -~]*' AND instr(email, char(0)) = 0 THEN nullif(lower(trim(email)), '')
+                 ELSE (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(lead_imports.email AS TEXT))) END
                 = (SELECT l.email FROM lead_records AS l WHERE l.id = NEW.lead_id)
-            OR (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(lead_imports.phone AS TEXT)))
+            OR CASE WHEN CAST(phone AS TEXT) NOT GLOB '*[^0-9+]*' THEN nullif(CAST(phone AS TEXT), '')
+                    ELSE (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(lead_imports.phone AS TEXT))) END
                 = (SELECT l.phone FROM lead_records AS l WHERE l.id = NEW.lead_id));
     DELETE FROM lead_search WHERE rowid = NEW.lead_id;
     -- FTS5 records a deletion as a marker and keeps the person's terms in older index segments until

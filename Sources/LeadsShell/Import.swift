@@ -22,6 +22,8 @@ struct CSVImport {
         ("consent", ["consent", "optin", "marketingconsent", "emailoptin", "gdprconsent"]),
         ("detail", ["detail", "details", "notes", "note", "comments", "comment", "description"]),
         ("captured_at", ["capturedat", "createdat", "created", "date", "capturedate", "timestamp"]),
+        ("consent_source", ["consentsource", "optinsource"]),
+        ("capture_key", ["capturekey"]),
     ]
 
     static func field(forHeader header: String) -> String? {
@@ -150,7 +152,9 @@ extension Shell {
                     switch value.lowercased().trimmingCharacters(in: .whitespaces) {
                     case "1", "yes", "y", "true": lead.consent = true
                     case "0", "no", "n", "false", "": lead.consent = false
-                    default: reject(record, names[index], "consent \(value) is not yes or no"); continue
+                    default:
+                        reject(record, names[index], "consent \(value) is not 1 (given) or 0 (not given); yes, no, true, false, y and n are read too")
+                        continue
                     }
                 case "captured_at":
                     guard let date = SQLiteDate.parse(value.trimmingCharacters(in: .whitespaces)) else {
@@ -158,6 +162,8 @@ extension Shell {
                     }
                     lead.capturedAt = date
                 case "detail": note = value
+                case "consent_source": lead.consentSource = value
+                case "capture_key": if !value.isEmpty { lead.captureKey = value }
                 default: if !value.isEmpty { extra.append((names[index], value)) }
                 }
             }
@@ -223,13 +229,16 @@ extension Shell {
             return nil
         })
         if !ids.isEmpty {
-            let waiting = try store.read { db in
-                try db.scalar(
+            let (waiting, atMQL) = try store.read { db in
+                (try db.scalar(
                     "SELECT count(*) FROM lead_records WHERE owner_id IS NULL AND closed_at IS NULL AND erased_at IS NULL AND id IN (SELECT value FROM json_each(?))",
-                    [String(describing: Array(ids))], as: Int.self) ?? 0
+                    [String(describing: Array(ids))], as: Int.self) ?? 0,
+                 try db.scalar("SELECT value FROM settings WHERE key = 'routing.assign_at'", as: String.self) == "mql")
             }
             if waiting > 0 {
-                summary += "; \(waiting) lead\(waiting == 1 ? " waits" : "s wait") for an owner (no rep has room: see unassigned_leads)"
+                // (with routing at mql, a lead gets its owner when it qualifies, not because no rep has room)
+                summary += "; \(waiting) lead\(waiting == 1 ? " waits" : "s wait") for an owner ("
+                    + (atMQL ? "leads are routed when they reach mql" : "no rep has room") + ": see unassigned_leads)"
             }
         }
         if !problems.isEmpty {
@@ -257,7 +266,12 @@ extension Shell {
             bytes += Array(tail.utf8)
         }
         do {
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            if FileManager.default.fileExists(atPath: path) {
+                // (a file its owner made read-only is kept, not replaced: by its mode, which binds root too)
+                let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0o600
+                guard mode & 0o200 != 0 else { return " (not written: \(path) is read-only)" }
+                try FileManager.default.removeItem(atPath: path)
+            }
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
                 return " (could not write \(path))"
             }

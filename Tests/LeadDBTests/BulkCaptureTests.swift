@@ -232,16 +232,21 @@ import Testing
         #expect(captured.int("import_row") == 1)
         #expect(f.violation { try f.db.execute("UPDATE lead_imports SET status = 'pending' WHERE id = 1") }?.code == "captured")
         try f.db.execute("DELETE FROM lead_imports WHERE id = 1")
-        for bad in ["0", "-3", "'2'", "2.5", "x'00'"] {
+        for bad in ["0", "-3", "'2x'", "2.5", "' 2'", "x'00'"] {
             #expect(f.violation { try f.db.execute("INSERT INTO lead_import_run(max_rows) VALUES (\(bad))") }?.code == "invalid_import", "\(bad)")
         }
-        #expect(f.violation { try f.db.execute("INSERT INTO lead_import_run(max_rows) VALUES ('2')") }?.message
-            == "invalid_import: max_rows is the most rows one run captures: a whole number of at least 1, or NULL for every pending row; got '2'")
+        #expect(f.violation { try f.db.execute("INSERT INTO lead_import_run(max_rows) VALUES ('2x')") }?.message
+            == "invalid_import: max_rows is the most rows one run captures: a whole number of at least 1, or NULL for every pending row; got '2x'")
+        // A whole number given as text or as a real is read as one.
+        try f.db.execute("INSERT INTO lead_imports(email) VALUES ('d@x.com'), ('e@x.com')")
+        try f.db.execute("INSERT INTO lead_import_run(max_rows) VALUES ('1')")
+        try f.db.execute("INSERT INTO lead_import_run(max_rows) VALUES (1.0)")
+        #expect(try f.db.query("SELECT status FROM lead_imports ORDER BY id").map { try $0.get(0) as String } == ["created", "created", "pending"])
         try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
-        #expect(try f.text("SELECT status FROM lead_imports") == "created")
+        #expect(try f.db.query("SELECT status FROM lead_imports ORDER BY id").map { try $0.get(0) as String } == ["created", "created", "created"])
         // A run with nothing pending does nothing.
         try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
-        #expect(try f.int("SELECT count(*) FROM lead_records") == 2)
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 4)
     }
 
     /// What lead_intake refuses, a run refuses, in a stretch of new leads too, and names the row.
@@ -305,7 +310,8 @@ import Testing
         let ada = try f.capture(["email": "ada@example.com", "phone": "+44 20 7946 0001"])
         try f.db.execute("""
             INSERT INTO lead_imports(email, phone, company) VALUES
-                ('ADA@example.com ', NULL, 'Engines'), (NULL, '+442079460001', 'Engines'), ('bob@example.com', NULL, 'Other')
+                ('ADA@example.com ', NULL, 'Engines'), (NULL, '+442079460001', 'Engines'), ('bob@example.com', NULL, 'Other'),
+                (char(160) || 'ADA@EXAMPLE.COM', NULL, 'Engines'), (NULL, '+44 (20) 7946-0001', 'Engines')
             """)
         try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [ada])
         #expect(try f.db.query("SELECT email FROM lead_imports").map { try $0.get(0) as String } == ["bob@example.com"])

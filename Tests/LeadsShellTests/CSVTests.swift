@@ -124,6 +124,39 @@ import Testing
         #expect(rejects.hasPrefix("Email,Name,Employees,line,error\r\nbad@@example.com,\"Bad, Row\",12,3,\"Email: invalid_email: bad@@example.com is not a valid email address"))
         #expect(rejects.contains("large@example.com,Big,lots,4,\"Employees: invalid_company_size: lots is not a number of employees (a whole number up to 10,000,000 such as 250, 1,200, 50-200 or 5000+)\"\r\n"))
     }
+
+    /// What the intake reads, the import reads: a time with an offset from UTC, a consent source and a
+    /// capture key of the file's own (a second import of the row changes nothing); a consent it cannot
+    /// read is refused with what it accepts; with routing at mql, waiting leads are not blamed on full reps;
+    /// a rejects file its owner made read-only is kept.
+    @Test func anImportReadsWhatTheIntakeReads() throws {
+        let dir = TemporaryDirectory()
+        let csv = dir.file("leads.csv")
+        try "Email,Captured At,Consent,Consent Source,Capture Key\nada@example.com,2026-11-24T10:30:00+01:00,yes,booth 12,row-1\nbo@example.com,,maybe,,\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let rejects = dir.file("leads.rejects.csv")
+        try "kept\n".write(toFile: rejects, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: rejects)
+        let script = """
+            UPDATE settings SET value = '2026-11-24T12:00:00.000Z' WHERE key = 'clock.now';
+            UPDATE settings SET value = 'mql' WHERE key = 'routing.assign_at';
+            .import \(csv)
+            .import \(csv)
+            SELECT email, created_at, consent, consent_source FROM leads;
+            SELECT capture_key FROM captures;
+
+            """
+        let run = ShellRun(["--db", dir.file("t.db")], stdin: script)
+        #expect(run.out == """
+            Imported \(csv): 2 rows, 1 created, 0 merged, 1 rejected; 1 lead waits for an owner (leads are routed when they reach mql: see unassigned_leads) (not written: \(rejects) is read-only).
+            Imported \(csv): 2 rows, 0 created, 0 merged, 1 rejected, 1 already captured (the same row again: unchanged) (not written: \(rejects) is read-only).
+            ada@example.com|2026-11-24T09:30:00.000Z|1|booth 12
+            row-1
+
+            """)
+        #expect(run.err.contains("line 3, field Consent: consent maybe is not 1 (given) or 0 (not given); yes, no, true, false, y and n are read too"))
+        #expect(try String(contentsOfFile: rejects, encoding: .utf8) == "kept\n")
+    }
 }
 
 @Suite struct TerminalTests {
