@@ -3,7 +3,7 @@
 -- cron job, the shell's `tick`, the Swift API); running it more often changes nothing.
 --
 -- One tick does at most tick.batch items of each kind of work (escalation steps, retried reassignments,
--- nurture messages; half as many search entries), oldest first, so it never holds the write lock for long however
+-- nurture messages, search entries), oldest first, so it never holds the write lock for long however
 -- much fell due (a night without ticks, a deadline change for many leads). When it left work,
 -- ticks.more_due is 1 and the next tick goes on; the shell's `tick` and LeadStore.tick() tick again, each
 -- time in a transaction of its own, until nothing due is left.
@@ -14,11 +14,10 @@ BEGIN
     -- Leads a rule change left to rescore (45_rescoring.sql): the next tick.batch of them.
     INSERT INTO lead_rescore(leads) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
 
-    -- The search index catches up with tick.batch / 2 of the leads captured or changed since the last
-    -- tick (FTS5 merges its segments as it takes new entries: 500 at once took up to 85 ms at a million
-    -- leads), and is merged tick.batch / 2 pages (about 60 ms at a million leads) further while an erased
-    -- person's terms may remain in it (95_privacy.sql).
-    INSERT INTO lead_search_refresh(pending) VALUES ((SELECT max(1, CAST(value AS INTEGER) / 2) FROM settings WHERE key = 'tick.batch'));
+    -- The search index catches up with the leads captured or changed since the last tick, and is merged
+    -- tick.batch / 2 pages (about 60 ms at a million leads) further while an erased person's terms may
+    -- remain in it (95_privacy.sql).
+    INSERT INTO lead_search_refresh(pending) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch'));
     INSERT INTO lead_search_purge(pages) VALUES ((SELECT value FROM settings WHERE key = 'tick.batch') / 2);
 
     -- SLA escalations: each step whose minutes_overdue has passed runs once per lead, step, assignment
