@@ -23,7 +23,7 @@ let package = Package(
         // renaming or removing a .sql file re-plans the build and the plugin lists the files again.
         .target(name: "LeadDB", dependencies: ["LeadSQLite"], exclude: ["SQL"], plugins: ["EmbedSQL"]),
         // The interactive shell, as a library so tests can drive it.
-        .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),
+        .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite"]),
         .executableTarget(name: "leads", dependencies: ["LeadsShell"]),
         // Throughput and latency against raw SQLite, in one run: swift run -c release leads-bench
         .executableTarget(name: "leads-bench", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),

@@ -166,15 +166,27 @@ public final class Database {
         let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
+        while try step(statement) {}
+    }
+
+    /// Steps a cached statement. One that fails is dropped from the cache and prepared afresh next time
+    /// (busy, interrupted, a schema that changed under it, out of memory...), except when a rule or a
+    /// constraint refused the write: SQLite resets such a statement cleanly, and preparing a capture again
+    /// costs about 17 ms (SQLite compiles every trigger program into it), which an import with many
+    /// refused rows would pay for each. (GRDB drops every failed statement; this is the one exception.)
+    private func step(_ statement: Statement) throws -> Bool {
         do {
-            while try statement.step() {}
-        } catch let error as SQLiteError where error.resultCode != .constraint && error.resultCode != .error {
-            // A statement that failed for another reason than a rule or constraint (busy, schema
-            // changed, interrupted...) is dropped from the cache and prepared afresh next time.
-            cache[sql] = nil
+            return try statement.step()
+        } catch let error as SQLiteError where error.resultCode == .constraint || error.resultCode == .error {
+            throw error
+        } catch {
+            if cache[statement.sql] === statement { cache[statement.sql] = nil }
             throw error
         }
     }
+
+    /// How many prepared statements the cache holds (for tests).
+    public var cachedStatementCount: Int { cache.count }
 
     /// Runs one statement and returns all its rows.
     public func query(_ sql: String, _ arguments: [any DatabaseValueConvertible] = []) throws -> [Row] {
@@ -188,7 +200,7 @@ public final class Database {
         let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        while try statement.step() { try body(statement.row()) }
+        while try step(statement) { try body(statement.row()) }
     }
 
     /// The first column of the first row, or nil when there is no row or the value is NULL.
@@ -198,7 +210,7 @@ public final class Database {
         let statement = try cachedStatement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        guard try statement.step(), statement.columnNames.count > 0 else { return nil }
+        guard try step(statement), statement.columnNames.count > 0 else { return nil }
         let value = statement.value(at: 0)
         if value.isNull { return nil }
         guard let typed = T.fromDatabaseValue(value) else {

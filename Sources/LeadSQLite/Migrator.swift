@@ -492,11 +492,6 @@ public struct Migrator: Sendable {
     }
 }
 
-/// Quotes an SQL identifier: `lead "x"` becomes `"lead ""x"""`.
-public func quoteIdentifier(_ name: String) -> String {
-    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}
-
 /// The reference schema of each set of migrations and schema files, built once per process.
 final class ReferenceCache: @unchecked Sendable {
     static let shared = ReferenceCache()

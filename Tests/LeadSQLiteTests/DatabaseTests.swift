@@ -17,6 +17,31 @@ import Testing
 
     /// SQLite leaves the -wal and -shm a read-only reader of a WAL file needed; LeadDB removes them,
     /// unless another connection still has the file open, and writes nothing to the file itself.
+    /// A cached statement that a rule or constraint refused stays (preparing a capture again costs
+    /// milliseconds, and an import refuses many rows); one that failed otherwise is dropped and prepared
+    /// afresh next time.
+    @Test func aFailedStatementLeavesTheCacheUnlessARuleRefusedIt() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t(x INTEGER CHECK (x > 0))")
+        try db.execute("INSERT INTO t(x) VALUES (?)", [1])
+        let before = db.cachedStatementCount
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO t(x) VALUES (?)", [-1]) }  // a constraint
+        #expect(db.cachedStatementCount == before)
+        #expect(throws: SQLiteError.self) { try db.query("SELECT x FROM t WHERE abs(?) > 0", [Int64.min]) }  // an error
+        #expect(db.cachedStatementCount == before + 1)
+        // An interrupted statement is dropped: its next run is prepared afresh.
+        let count = db.cachedStatementCount
+        let error = try #require(throws: SQLiteError.self) {
+            try interrupting(db) {
+                try db.scalar("WITH RECURSIVE r(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r", [1], as: Int.self)
+            }
+        }
+        #expect(error.resultCode == .interrupt)
+        #expect(db.cachedStatementCount == count)
+        try db.execute("INSERT INTO t(x) VALUES (?)", [2])
+        #expect(try db.scalar("SELECT count(*) FROM t", as: Int.self) == 2)
+    }
+
     @Test func readOnlyOpenLeavesNoFilesBehind() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("a.db")
@@ -174,19 +199,15 @@ import Testing
         #expect(runtime.extendedResultCode == .constraintCheck)
     }
 
-    @Test func interruptStopsALongQuery() async throws {
+    @Test func interruptStopsALongQuery() throws {
         let db = try Database(path: ":memory:")
-        let handle = db.interruptHandle
-        let interrupter = Task.detached {
-            try await Task.sleep(for: .milliseconds(100))
-            handle.interrupt()
-        }
         let error = try #require(throws: SQLiteError.self) {
-            try db.scalar(
-                "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r", as: Int.self)
+            try interrupting(db) {
+                try db.scalar(
+                    "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r", as: Int.self)
+            }
         }
         #expect(error.resultCode == .interrupt)
-        _ = try await interrupter.value
         // The connection stays usable.
         #expect(try db.scalar("SELECT 42", as: Int.self) == 42)
     }
@@ -227,5 +248,35 @@ import Testing
             SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         #expect(Migration.checksum("a\r\nb\r\n") == Migration.checksum("a\nb\n"))
+    }
+}
+
+/// Runs `body` while a thread of its own interrupts `db` every 50 ms until `body` returns. (A thread,
+/// not a task: a test that blocks in a query holds a thread of Swift's cooperative pool, and on two
+/// cores two such tests would leave no thread for a task that interrupts them. SQLite ignores an
+/// interrupt while no statement runs, hence the repetition.)
+func interrupting<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+    let done = InterruptingDone(), finished = DispatchSemaphore(value: 0), handle = db.interruptHandle
+    let thread = Thread {
+        while !done.value {
+            usleep(50_000)
+            if !done.value { handle.interrupt() }
+        }
+        finished.signal()
+    }
+    thread.start()
+    defer {
+        done.value = true
+        finished.wait()
+    }
+    return try body()
+}
+
+final class InterruptingDone: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return done }
+        set { lock.lock(); done = newValue; lock.unlock() }
     }
 }
