@@ -378,9 +378,6 @@ END;
 CREATE TRIGGER lead_records_before_insert_intake BEFORE INSERT ON lead_records
 WHEN NOT coalesce((SELECT (c.lead_id IS NULL OR c.lead_id = NEW.id) AND c.captured_at IS NEW.created_at
                      FROM captures AS c WHERE c.id = (SELECT max(id) FROM captures)), 0)
- -- (a bulk capture writes its new leads together, after their captures: 65_imports.sql)
- AND NOT EXISTS (SELECT 1 FROM _import_plan AS p JOIN lead_imports AS s ON s.id = p.row
-                  WHERE p.lead_id = NEW.id AND p.fast = 1 AND s.status = 'pending')
 BEGIN
     SELECT RAISE(ABORT, 'use_intake: new leads are captured with INSERT INTO lead_intake(email, first_name, ...), which de-duplicates, scores and routes them');
 END;

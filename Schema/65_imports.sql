@@ -91,7 +91,7 @@ BEGIN
                     CASE WHEN s.last_name IS NULL THEN nullif(trim(substr(trim(s.name), 1, instr(trim(s.name) || ' ', ' ') - 1)), '') END),
            coalesce(nullif(trim(s.last_name), ''),
                     CASE WHEN s.first_name IS NULL THEN nullif(trim(substr(trim(s.name), instr(trim(s.name) || ' ', ' ') + 1)), '') END),
-           CASE WHEN CAST(s.phone AS TEXT) NOT GLOB '*[^0-9+]*' THEN nullif(CAST(s.phone AS TEXT), '')
+           CASE WHEN CAST(s.phone AS TEXT) NOT GLOB '*[^0-9+]*' AND instr(s.phone, char(0)) = 0 THEN nullif(CAST(s.phone AS TEXT), '')
                 ELSE (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(s.phone AS TEXT))) END,
            nullif(trim(s.company), ''), nullif(trim(s.title), ''), nullif(trim(s.industry), ''),
            CASE WHEN s.company_size IS NULL THEN NULL
@@ -184,10 +184,10 @@ BEGIN
     DELETE FROM _import_cursor;
 END;
 
--- Internal: captures a stretch of fast rows at once, writing what lead_intake writes for a new lead
--- (60_intake.sql): the capture, the lead (its scoring row, search entry and stage count follow from
--- lead_records_after_insert), the form_submit activity and the engagement it adds (50_activities.sql);
--- then, lead by lead, qualification and routing.
+-- Internal: captures a stretch of fast rows, writing what lead_intake writes for a new lead
+-- (60_intake.sql): the capture and the lead, lead by lead (its scoring row, search entry and stage count
+-- follow from lead_records_after_insert); the form_submit activities and the engagement they add
+-- (50_activities.sql) at once; then, lead by lead, qualification and routing.
 CREATE VIEW _import_batch AS SELECT NULL AS first_seq, NULL AS last_seq WHERE 0;
 
 CREATE TRIGGER _import_batch_instead_of_insert INSTEAD OF INSERT ON _import_batch
@@ -196,20 +196,13 @@ BEGIN
     UPDATE _import_plan SET lead_id = (SELECT coalesce(max(id), 0) FROM lead_records) + seq - NEW.first_seq + 1
      WHERE seq BETWEEN NEW.first_seq AND NEW.last_seq;
 
-    INSERT INTO captures(capture_key, lead_id, outcome, captured_at)
-    SELECT capture_key, NULL, 'created', captured_at FROM _import_plan WHERE seq BETWEEN NEW.first_seq AND NEW.last_seq ORDER BY seq;
-
-    INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
-                             source, campaign, consent, consent_source, consent_at, created_at, updated_at)
-    SELECT lead_id, email, first_name, last_name, phone, company, title, industry, company_size, country,
-           source, campaign, consent, consent_source, CASE WHEN consent IS NOT NULL THEN captured_at END, captured_at, captured_at
+    -- Each lead after its capture, as lead_intake writes them (the lead's guard finds its capture as the
+    -- newest row of captures).
+    INSERT INTO _import_new_lead(lead_id, email, first_name, last_name, phone, company, title, industry, company_size,
+                                 country, source, campaign, consent, consent_source, captured_at, capture_key)
+    SELECT lead_id, email, first_name, last_name, phone, company, title, industry, company_size,
+           country, source, campaign, consent, consent_source, captured_at, capture_key
       FROM _import_plan WHERE seq BETWEEN NEW.first_seq AND NEW.last_seq ORDER BY seq;
-
-    -- The captures just written are the newest, in the plan's order.
-    UPDATE captures
-       SET lead_id = (SELECT p.lead_id FROM _import_plan AS p
-                       WHERE p.seq = NEW.last_seq - ((SELECT max(id) FROM captures) - captures.id))
-     WHERE id > (SELECT max(id) FROM captures) - (NEW.last_seq - NEW.first_seq + 1);
 
     INSERT INTO activity_log(lead_id, kind, occurred_at, campaign, source, detail, points)
     SELECT p.lead_id, 'form_submit', p.captured_at, p.campaign, p.source, p.detail,
@@ -238,6 +231,24 @@ BEGIN
            industry = NULL, company_size = NULL, country = NULL, source = NULL, campaign = NULL, consent = NULL,
            consent_source = NULL, captured_at = NULL, detail = NULL, capture_key = NULL
      WHERE id IN (SELECT row FROM _import_plan WHERE seq BETWEEN NEW.first_seq AND NEW.last_seq);
+END;
+
+-- Internal: one new lead of a stretch, with its capture (see _import_batch).
+CREATE VIEW _import_new_lead AS
+SELECT NULL AS lead_id, NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS phone, NULL AS company, NULL AS title,
+       NULL AS industry, NULL AS company_size, NULL AS country, NULL AS source, NULL AS campaign, NULL AS consent,
+       NULL AS consent_source, NULL AS captured_at, NULL AS capture_key
+ WHERE 0;
+
+CREATE TRIGGER _import_new_lead_instead_of_insert INSTEAD OF INSERT ON _import_new_lead
+BEGIN
+    INSERT INTO captures(capture_key, lead_id, outcome, captured_at) VALUES (NEW.capture_key, NULL, 'created', NEW.captured_at);
+    INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
+                             source, campaign, consent, consent_source, consent_at, created_at, updated_at)
+    VALUES (NEW.lead_id, NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry,
+            NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
+            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at);
+    UPDATE captures SET lead_id = NEW.lead_id WHERE id = (SELECT max(id) FROM captures);
 END;
 
 -- Internal: what follows a new lead's capture in order, one lead at a time: the form_submit may qualify

@@ -56,7 +56,7 @@ BEGIN
        AND (CASE WHEN CAST(email AS TEXT) NOT GLOB '*[^ -~]*' AND instr(email, char(0)) = 0 THEN nullif(lower(trim(email)), '')
                  ELSE (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(lead_imports.email AS TEXT))) END
                 = (SELECT l.email FROM lead_records AS l WHERE l.id = NEW.lead_id)
-            OR CASE WHEN CAST(phone AS TEXT) NOT GLOB '*[^0-9+]*' THEN nullif(CAST(phone AS TEXT), '')
+            OR CASE WHEN CAST(phone AS TEXT) NOT GLOB '*[^0-9+]*' AND instr(phone, char(0)) = 0 THEN nullif(CAST(phone AS TEXT), '')
                     ELSE (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(lead_imports.phone AS TEXT))) END
                 = (SELECT l.phone FROM lead_records AS l WHERE l.id = NEW.lead_id));
     DELETE FROM lead_search WHERE rowid = NEW.lead_id;

@@ -294,10 +294,15 @@ import Testing
             #expect(throws: SQLiteError.self) { try f.db.execute(sql) }
             #expect((try? f.db.execute(sql)) == nil)
         }
-        // A plan row for a pending row does not let a script set its outcome.
-        try f.db.execute("INSERT INTO _import_plan(seq, row, fast) VALUES (1, 2, 0)")
+        // A plan row for a pending row does not let a script set its outcome, nor write a lead directly.
+        try f.db.execute("INSERT INTO _import_plan(seq, row, fast, lead_id) VALUES (1, 2, 1, 2)")
         #expect(f.violation { try f.db.execute("UPDATE lead_imports SET status = 'created', lead_id = 1 WHERE id = 2") }?.code == "maintained")
-        // Nor is a refusal outside a run blamed on a staged row.
+        #expect(throws: SQLiteError.self) {
+            try f.db.execute("INSERT INTO lead_records(id, email, created_at, updated_at) VALUES (2, 'direct@x.com', '2026-11-24T09:00:00.000Z', '2026-11-24T09:00:00.000Z')")
+        }
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 1)
+        // Nor is a refusal outside a run blamed on a staged row (once what the script wrote is gone).
+        try f.db.execute("DELETE FROM _import_plan")
         #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(email) VALUES ('bad@@x.com')") }?.int("import_row") == nil)
         try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
         #expect(try f.text("SELECT status FROM lead_imports WHERE id = 2") == "created")
@@ -311,7 +316,8 @@ import Testing
         try f.db.execute("""
             INSERT INTO lead_imports(email, phone, company) VALUES
                 ('ADA@example.com ', NULL, 'Engines'), (NULL, '+442079460001', 'Engines'), ('bob@example.com', NULL, 'Other'),
-                (char(160) || 'ADA@EXAMPLE.COM', NULL, 'Engines'), (NULL, '+44 (20) 7946-0001', 'Engines')
+                (char(160) || 'ADA@EXAMPLE.COM', NULL, 'Engines'), (NULL, '+44 (20) 7946-0001', 'Engines'),
+                (NULL, '+442079460001' || char(0), 'Engines')
             """)
         try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [ada])
         #expect(try f.db.query("SELECT email FROM lead_imports").map { try $0.get(0) as String } == ["bob@example.com"])
