@@ -97,9 +97,7 @@ BEGIN
        AND (SELECT value FROM settings WHERE key = 'routing.assign_at') = 'capture';
 
     -- Nurture (90_nurture.sql): entering nurturing enrolls (ended at once without consent); leaving it ends.
-    UPDATE nurture_enrollments
-       SET status = 'ended', end_reason = 'moved to ' || NEW.stage, ended_at = (SELECT now FROM clock), next_due_at = NULL
-     WHERE lead_id = NEW.id AND status = 'active' AND OLD.stage = 'nurturing';
+    INSERT INTO _nurture_end(lead_id, reason, applies) VALUES (NEW.id, 'moved to ' || NEW.stage, OLD.stage = 'nurturing');
     INSERT INTO nurture_enrollments(lead_id, sequence_id, next_step, next_due_at, status, end_reason, enrolled_at, ended_at)
     SELECT NEW.id, ch.sequence_id, st.position,
            CASE WHEN NEW.consent IS 1 THEN strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || st.delay_days || ' days') END,

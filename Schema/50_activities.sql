@@ -74,10 +74,8 @@ BEGIN
 
     -- Replies, meetings, demo requests, unsubscribes and bounces end nurturing (90_nurture.sql); an
     -- unsubscribe also withdraws marketing consent.
-    UPDATE nurture_enrollments
-       SET status = 'ended', end_reason = lower(trim(NEW.kind)), ended_at = (SELECT now FROM clock), next_due_at = NULL
-     WHERE (SELECT ends_nurture FROM activity_kinds WHERE kind = lower(trim(NEW.kind))) = 1
-       AND lead_id = NEW.lead_id AND status = 'active';
+    INSERT INTO _nurture_end(lead_id, reason, applies)
+    VALUES (NEW.lead_id, lower(trim(NEW.kind)), (SELECT ends_nurture FROM activity_kinds WHERE kind = lower(trim(NEW.kind))) = 1);
     UPDATE lead_records
        SET consent = 0, consent_source = 'unsubscribe', consent_at = (SELECT now FROM clock)
      WHERE lower(trim(NEW.kind)) = 'unsubscribe' AND id = NEW.lead_id AND consent IS NOT 0;

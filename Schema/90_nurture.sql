@@ -18,13 +18,28 @@ SELECT l.id AS lead_id,
                 (SELECT s.id FROM nurture_sequences s WHERE s.is_default = 1 ORDER BY s.priority, s.id LIMIT 1)) AS sequence_id
   FROM lead_records AS l;
 
+-- How an enrollment ends, the one definition: INSERT INTO _nurture_end(lead_id, reason, applies)
+-- VALUES (...) ends the lead's active enrollment (or only enrollment_id, when given) with its reason, now,
+-- when `applies` is true. The events that end one call it: a move out of nurturing (40_stages.sql), an
+-- activity whose kind ends nurture (50_activities.sql), consent withdrawn (below), an erasure
+-- (95_privacy.sql), a due step of a lead without consent (96_ticks.sql). (`applies` lets a hot path
+-- call it with VALUES, whose trigger decides, rather than INSERT ... SELECT, which would build a
+-- temporary table every time.)
+CREATE VIEW _nurture_end AS SELECT NULL AS lead_id, NULL AS enrollment_id, NULL AS reason, NULL AS applies WHERE 0;
+
+CREATE TRIGGER _nurture_end_instead_of_insert INSTEAD OF INSERT ON _nurture_end
+WHEN NEW.applies
+BEGIN
+    UPDATE nurture_enrollments
+       SET status = 'ended', end_reason = NEW.reason, ended_at = (SELECT now FROM clock), next_due_at = NULL
+     WHERE lead_id = NEW.lead_id AND status = 'active' AND (NEW.enrollment_id IS NULL OR id = NEW.enrollment_id);
+END;
+
 -- Consent withdrawn ends the enrollment.
 CREATE TRIGGER lead_records_after_update_consent AFTER UPDATE OF consent ON lead_records
 WHEN NEW.consent IS NOT 1 AND OLD.consent IS 1
 BEGIN
-    UPDATE nurture_enrollments
-       SET status = 'ended', end_reason = 'no_consent', ended_at = (SELECT now FROM clock), next_due_at = NULL
-     WHERE lead_id = NEW.id AND status = 'active';
+    INSERT INTO _nurture_end(lead_id, reason, applies) VALUES (NEW.id, 'no_consent', 1);
 END;
 
 -- What each tick does for nurture, as a view of the due steps (also useful to preview a tick).

@@ -42,9 +42,7 @@ BEGIN
     -- The owner's capacity is released; enrollments end.
     UPDATE reps SET open_leads = open_leads - 1
      WHERE id = (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL);
-    UPDATE nurture_enrollments
-       SET status = 'ended', end_reason = 'erased', ended_at = (SELECT now FROM clock), next_due_at = NULL
-     WHERE lead_id = NEW.lead_id AND status = 'active';
+    INSERT INTO _nurture_end(lead_id, reason, applies) VALUES (NEW.lead_id, 'erased', 1);
 
     UPDATE captures SET capture_key = NULL WHERE lead_id = NEW.lead_id AND capture_key IS NOT NULL;
     -- Rows staged for a bulk capture (65_imports.sql) with the person's email or phone are deleted;

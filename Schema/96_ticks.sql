@@ -135,10 +135,10 @@ BEGIN
      WHERE nurture_enrollments.id = d.enrollment_id AND d.consent = 1;
 
     -- (after the sent ones have moved on, so the batch is read afresh: it holds no sent enrollment)
-    UPDATE nurture_enrollments
-       SET status = 'ended', end_reason = 'no_consent', ended_at = (SELECT now FROM clock), next_due_at = NULL
-     WHERE id IN (SELECT enrollment_id FROM (SELECT * FROM nurture_due ORDER BY enrollment_id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'))
-                   WHERE consent IS NOT 1);
+    INSERT INTO _nurture_end(lead_id, enrollment_id, reason, applies)
+    SELECT lead_id, enrollment_id, 'no_consent', 1
+      FROM (SELECT * FROM nurture_due ORDER BY enrollment_id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'))
+     WHERE consent IS NOT 1;
 
     -- Work left that another tick now would do: a full batch of escalation steps, search entries still
     -- queued, nurture steps still due, leads a rule change left to rescore, erasures whose terms may remain

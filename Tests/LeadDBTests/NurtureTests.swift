@@ -36,6 +36,43 @@ import Testing
         #expect(try f.text("SELECT status || ':' || end_reason FROM nurture_enrollments") == "completed:completed")
     }
 
+    /// Every event that ends an enrollment ends it the one way (_nurture_end): status, reason, time, and
+    /// nothing left due; an erasure and a tick too.
+    @Test(arguments: Writer.allCases)
+    func everyWayAnEnrollmentEndsIsTheSame(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        var leads: [Int64] = []
+        for i in 0..<4 {
+            let id = try f.capture(["email": "n\(i)@example.com", "consent": 1])
+            try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [id])
+            leads.append(id)
+        }
+        try f.setClock("2026-11-24T10:00:00Z")
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [leads[0]])
+        try f.log(leads[1], "demo_request")
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [leads[2]])
+        try f.db.execute("INSERT INTO _nurture_end(lead_id, reason, applies) VALUES (?, 'not applied', 0)", [leads[3]])
+        let rows = try f.db.query("SELECT status, end_reason, ended_at, next_due_at FROM nurture_enrollments ORDER BY lead_id").map { row in
+            [try row.get(0, as: String.self), try row.get(1, as: String?.self) ?? "-", try row.get(2, as: String?.self) ?? "-",
+             try row.get(3, as: String?.self) ?? "-"].joined(separator: " ")
+        }
+        #expect(rows == [
+            "ended erased 2026-11-24T10:00:00.000Z -", "ended demo_request 2026-11-24T10:00:00.000Z -",
+            "ended moved to contacted 2026-11-24T10:00:00.000Z -", "active - - 2026-11-25T09:00:00.000Z",
+        ])
+        // Consent withdrawn ends it at once; an enrollment a script made active again for a lead without
+        // consent is ended by the tick it falls due on, and nothing is sent.
+        try f.db.execute("UPDATE lead_records SET consent = NULL WHERE id = ?", [leads[3]])
+        #expect(try f.text("SELECT status || ' ' || end_reason || ' ' || ended_at FROM nurture_enrollments WHERE lead_id = ?", [leads[3]])
+            == "ended no_consent 2026-11-24T10:00:00.000Z")
+        try f.db.execute("UPDATE nurture_enrollments SET status = 'active', end_reason = NULL, ended_at = NULL, next_due_at = '2026-11-25T09:00:00.000Z' WHERE lead_id = ?", [leads[3]])
+        try f.setClock("2026-11-25T09:00:00Z")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        #expect(try f.text("SELECT status || ' ' || end_reason || ' ' || ended_at FROM nurture_enrollments WHERE lead_id = ?", [leads[3]])
+            == "ended no_consent 2026-11-25T09:00:00.000Z")
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'nurture_email'") == 0)
+    }
+
     @Test(arguments: Writer.allCases)
     func noMessageIsEverQueuedWithoutConsent(writer: Writer) throws {
         let f = try LeadFixture(writer)
