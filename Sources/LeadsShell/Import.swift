@@ -125,6 +125,7 @@ extension Shell {
         func reject(_ record: CSVRecord, _ field: String, _ message: String) {
             problems.append(RejectedRow(line: record.line, field: field, message: message, fields: record.fields, raw: []))
         }
+        var consents: [String: ConsentReading] = [:]
         for record in rows {
             guard record.fields.count == names.count else {
                 reject(record, "-", "the row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), the header \(names.count)")
@@ -149,13 +150,10 @@ extension Shell {
                 case "source": lead.source = value
                 case "campaign": lead.campaign = value
                 case "consent":
-                    switch value.lowercased().trimmingCharacters(in: .whitespaces) {
-                    case "1", "yes", "y", "true": lead.consent = true
-                    case "0", "no", "n", "false", "": lead.consent = false
-                    default:
-                        reject(record, names[index], "consent \(value) is not 1 (given) or 0 (not given); yes, no, true, false, y and n are read too")
-                        continue
-                    }
+                    // (read as the database reads it: an empty cell says nothing)
+                    if consents[value] == nil { consents[value] = try store.readConsent(value) }
+                    if case .invalid(let problem) = consents[value] { reject(record, names[index], problem); continue }
+                    lead.consent = consents[value]?.consent
                 case "captured_at":
                     guard let date = SQLiteDate.parse(value.trimmingCharacters(in: .whitespaces)) else {
                         reject(record, names[index], "\(value) is not a date such as 2026-11-24 or 2026-11-24T09:30:00Z"); continue

@@ -36,8 +36,9 @@ struct LeadCommand: Sendable {
                 case "source": lead.source = value
                 case "campaign": lead.campaign = value
                 case "consent":
-                    guard let given = parseBool(value) else { throw UsageError(argument: index, message: "consent is yes or no, not \(value)") }
-                    lead.consent = given
+                    let reading = try store.readConsent(value)
+                    if case .invalid(let problem) = reading { throw UsageError(argument: index, message: problem) }
+                    lead.consent = reading.consent
                 case "detail", "note": lead.detail = value
                 default:
                     throw UsageError(argument: index, message: "unknown field \(key) (fields: email, first, last, name, phone, company, title, industry, size, country, source, campaign, consent, detail)")
@@ -256,14 +257,6 @@ struct LeadCommand: Sendable {
 }
 
 // MARK: - Helpers
-
-private func parseBool(_ text: String) -> Bool? {
-    switch text.lowercased() {
-    case "1", "yes", "y", "true", "on": true
-    case "0", "no", "n", "false", "off": false
-    default: nil
-    }
-}
 
 private func text(_ value: String?) -> DatabaseValue { value.map(DatabaseValue.text) ?? .null }
 

@@ -5,6 +5,17 @@ import LeadTestSupport
 import Testing
 
 @Suite struct LeadStoreTests {
+    /// A consent is read as the database reads it (consent_input), for the shell and the importer alike.
+    @Test func consentIsReadAsTheDatabaseReadsIt() throws {
+        let dir = TemporaryDirectory()
+        let store = try LeadStore(path: dir.file("consent.db"))
+        #expect(try store.readConsent(" YES ") == .given)
+        #expect(try store.readConsent("n") == .notGiven)
+        #expect(try store.readConsent("") == .notSaid)
+        #expect(try store.readConsent("on") == .invalid("consent on is not 1 (given) or 0 (not given); yes, no, true, false, y and n are read too"))
+        #expect(ConsentReading.notSaid.consent == nil && ConsentReading.given.consent == true)
+    }
+
     let dir = TemporaryDirectory()
     static let monday = SQLiteDate.parse("2026-11-23T09:00:00Z")!
 
