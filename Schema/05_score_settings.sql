@@ -1,5 +1,13 @@
 -- The numbers every scoring rule reads, in one row: now (from the clock) and the numeric settings,
 -- read as numbers whether they were written as text or as numbers.
+--
+-- The decay, the one definition: points worth v at time t are worth v * 0.5 ^ (days from t to T /
+-- score.half_life_days) at a later time T. It is written out where it is computed, because a view called
+-- per lead would cost every read and every activity: the `leads` view (30_leads.sql, twice: a stored
+-- anchor, and a lead waiting to be rescored), the activity's anchor move (50_activities.sql, twice:
+-- forwards, and a backfill decayed to the anchor), engagement_recomputed (15_rescoring.sql) and
+-- score_breakdown (70_reads.sql). Each copy is marked "(the decay: 05_score_settings.sql)";
+-- ScoringTests.theDecayIsTheSameWhereverItIsComputed checks that they agree.
 CREATE VIEW score_settings AS
 SELECT c.now,
        (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days') AS half_life_days,

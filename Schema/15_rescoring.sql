@@ -5,7 +5,7 @@
 -- The engagement a lead in the range has: the sum of its activities' points decayed with the current
 -- half-life to its anchor, the latest of the change and its last scored activity (as if the change had
 -- re-anchored every lead then, and activities since had moved the anchor as usual). Leads without
--- scored activities keep their value (0).
+-- scored activities keep their value (0). (the decay: 05_score_settings.sql)
 CREATE VIEW engagement_recomputed AS
 SELECT s.lead_id,
        (SELECT total(a.points * pow(0.5, (julianday(max(coalesce((SELECT since FROM _rescoring WHERE kind = 'engagement'), ''),

@@ -27,6 +27,7 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
                     THEN (SELECT total(m.points) FROM fit_matches AS m WHERE m.lead_id = r.id)
                     ELSE sc.fit_score END AS fit_score,
                sc.last_activity_at,
+               -- (the decay: 05_score_settings.sql)
                CASE WHEN r.id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
                                   AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
                          AND EXISTS (SELECT 1 FROM activity_log AS a WHERE a.lead_id = r.id AND a.points <> 0)

@@ -36,6 +36,7 @@ BEGIN
 
     -- Move the engagement anchor: an activity at or after the anchor decays the stored value to its
     -- time and adds its points there; an earlier one (a backfill) adds its points decayed to the anchor.
+    -- (the decay: 05_score_settings.sql)
     -- (a lead a half-life change has not re-anchored yet is re-anchored from its activities: 45_rescoring.sql)
     UPDATE lead_scores
        SET (engagement, engagement_at, last_activity_at) = (

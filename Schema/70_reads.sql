@@ -13,6 +13,7 @@ SELECT l.id, l.email, l.first_name, l.last_name, l.company, l.title, l.stage, l.
 
 -- Why a lead has its score: each matching fit rule and each scored activity with its points now.
 -- For one lead the points add up to leads.score: SELECT * FROM score_breakdown WHERE lead_id = ?.
+-- (the decay: 05_score_settings.sql)
 CREATE VIEW score_breakdown AS
 SELECT m.lead_id, 'fit' AS component, m.rule_id AS source_id,
        m.attribute || ' ' || m.operator || coalesce(' ' || m.value, '')

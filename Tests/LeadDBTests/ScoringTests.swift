@@ -46,6 +46,46 @@ import Testing
         #expect(close(try f.lead(id).get("engagement", as: Double.self), 13 + 6))
     }
 
+    /// The decay is written out in six places (05_score_settings.sql lists them): each gives the same
+    /// engagement. Activities forwards and backfilled move the stored anchor (50_activities.sql); the
+    /// `leads` view decays it to now (30_leads.sql); score_breakdown decays each activity to now
+    /// (70_reads.sql); while a new half-life waits to be applied, `leads` and engagement_recomputed
+    /// (15_rescoring.sql) recompute it from the activities.
+    @Test(arguments: Writer.allCases)
+    func theDecayIsTheSameWhereverItIsComputed(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        for i in 0..<2 { try f.capture(["email": "other\(i)@example.com"]) }  // (rescored first, below)
+        let id = try f.capture(["email": "decay@example.com", "captured_at": "2026-11-01T09:00:00Z"])
+        try f.log(id, "pricing_page_view", at: "2026-11-10T12:00:00Z")
+        try f.log(id, "email_click", at: "2026-11-03T08:00:00Z")  // a backfill, before the anchor
+        try f.log(id, "demo_request", at: "2026-11-20T00:00:00Z")
+        try f.setClock("2026-11-24T09:00:00Z")
+        // What each activity's points are worth now, computed here from the definition.
+        func decayed(halfLife: Double) throws -> Double {
+            try f.db.query("SELECT points, julianday('2026-11-24T09:00:00Z') - julianday(occurred_at) FROM activity_log WHERE lead_id = ?", [id])
+                .reduce(0.0) { sum, row in sum + (try row.get(0, as: Double.self)) * pow(0.5, (try row.get(1, as: Double.self)) / halfLife) }
+        }
+        let expected = try decayed(halfLife: 30)
+        #expect(expected > 10)
+        #expect(close(try f.double("SELECT engagement FROM leads WHERE id = ?", [id]), expected))
+        #expect(close(try f.double("SELECT total(points) FROM score_breakdown WHERE lead_id = ? AND component = 'activity'", [id]), expected))
+        // A new half-life, applied to one lead at once: this one waits, and is recomputed.
+        try f.db.execute("UPDATE settings SET value = '1' WHERE key = 'tick.batch'")
+        try f.db.execute("UPDATE settings SET value = '10' WHERE key = 'score.half_life_days'")
+        #expect(try f.int("SELECT count(*) FROM _rescoring WHERE kind = 'engagement' AND ? BETWEEN next_id AND last_id", [id]) == 1)
+        let recomputed = try decayed(halfLife: 10)
+        #expect(close(try f.double("SELECT engagement FROM leads WHERE id = ?", [id]), recomputed))
+        #expect(close(try f.double("SELECT total(points) FROM score_breakdown WHERE lead_id = ? AND component = 'activity'", [id]), recomputed))
+        let fromRecomputed = try f.double(
+            "SELECT e.engagement * pow(0.5, (julianday('2026-11-24T09:00:00Z') - julianday(e.engagement_at)) / 10) FROM engagement_recomputed AS e WHERE e.lead_id = ?",
+            [id])
+        #expect(close(fromRecomputed, recomputed))
+        // Once rescored, the stored anchor gives the same.
+        try f.db.execute("INSERT INTO lead_rescore(leads) VALUES (100)")
+        #expect(try f.int("SELECT count(*) FROM _rescoring") == 0)
+        #expect(close(try f.double("SELECT engagement FROM leads WHERE id = ?", [id]), recomputed))
+    }
+
     @Test(arguments: Writer.allCases)
     func theBreakdownExplainsAndSumsToTheScore(writer: Writer) throws {
         let f = try LeadFixture(writer)
