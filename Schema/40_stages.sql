@@ -70,6 +70,13 @@ BEGIN
        AND (r.active = 0 OR r.open_leads >= r.capacity)
        AND (SELECT requires_owner FROM stages WHERE name = NEW.stage) = 0;
 
+    -- Closing a lead (won or lost) frees its owner's capacity; reopening takes it again (the owner it
+    -- has now: a released lead has none). The rep's load is one rule (80_routing.sql).
+    INSERT INTO _rep_load(lead_id, rep, open, applies)
+    VALUES (NEW.id, (SELECT owner_id FROM lead_records WHERE id = NEW.id),
+            (SELECT outcome IS NULL FROM stages WHERE name = NEW.stage),
+            (SELECT outcome IS NULL FROM stages WHERE name = NEW.stage) <> (SELECT outcome IS NULL FROM stages WHERE name = OLD.stage));
+
     -- Won and lost leads are closed (won ones converted); a reopened one is open again and loses its
     -- lost reason (stage_history keeps it). Whoever moved the stage set updated_at.
     UPDATE lead_records
@@ -79,14 +86,6 @@ BEGIN
       FROM stages AS s, clock AS c
      WHERE lead_records.id = NEW.id AND s.name = NEW.stage
        AND (s.outcome IS NOT NULL OR lead_records.closed_at IS NOT NULL);
-
-    -- Closing a lead (won or lost) frees its owner's capacity; reopening takes it again (the owner it
-    -- has now: a released lead has none).
-    UPDATE reps SET open_leads = open_leads
-               + CASE WHEN (SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL THEN 1 ELSE -1 END
-     WHERE id = (SELECT owner_id FROM lead_records WHERE id = NEW.id)
-       AND ((SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL)
-           <> ((SELECT outcome FROM stages WHERE name = OLD.stage) IS NULL);
 
     -- A reopened lead with no owner is routed like a new one (when leads are routed at capture).
     INSERT INTO routing_requests(lead_id, reason)

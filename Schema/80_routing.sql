@@ -120,17 +120,33 @@ BEGIN
       LEFT JOIN reps AS r ON r.id = NEW.rep_id;
 END;
 
-CREATE TRIGGER assignments_after_insert AFTER INSERT ON assignments
+-- A rep's load (one rule): reps.open_leads counts the leads the rep owns that are open (no won or lost
+-- outcome) and not erased. Every event that changes a lead's owner or whether it is open calls this,
+-- before it writes the lead, with what the lead will be: `rep` its owner and `open` whether it is
+-- open. The lead as stored says what it was. Callers: an assignment (below), a move that closes or
+-- reopens a lead (40_stages.sql), an erasure (95_privacy.sql). Test: RoutingTests.theLoadHasOneRule.
+-- (`applies`, as for _nurture_end: a caller on a hot path says with VALUES whether it is called.)
+CREATE VIEW _rep_load(lead_id, rep, open, applies) AS SELECT NULL, NULL, NULL, NULL WHERE 0;
+
+CREATE TRIGGER _rep_load_insert INSTEAD OF INSERT ON _rep_load
+WHEN NEW.applies
 BEGIN
-    -- Open-lead counts: the lead leaves its old owner and joins the new one (closed leads count nowhere).
     UPDATE reps SET open_leads = open_leads - 1
      WHERE id = (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL AND erased_at IS NULL)
-       AND id IS NOT NEW.rep_id;
-    UPDATE reps SET open_leads = open_leads + CASE WHEN EXISTS (
-                        SELECT 1 FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL AND erased_at IS NULL
-                           AND owner_id IS NOT NEW.rep_id) THEN 1 ELSE 0 END,
-                    last_assigned_at = NEW.assigned_at,
-                    last_assignment_id = NEW.id
+       AND (id IS NOT NEW.rep OR NOT NEW.open);
+    UPDATE reps SET open_leads = open_leads + 1
+     WHERE id = NEW.rep AND NEW.open
+       AND NOT EXISTS (SELECT 1 FROM lead_records WHERE id = NEW.lead_id AND owner_id = NEW.rep
+                                                    AND closed_at IS NULL AND erased_at IS NULL);
+END;
+
+CREATE TRIGGER assignments_after_insert AFTER INSERT ON assignments
+BEGIN
+    -- The rep's load (above): the lead leaves its old owner and joins the new one if it is open.
+    INSERT INTO _rep_load(lead_id, rep, open, applies)
+    VALUES (NEW.lead_id, NEW.rep_id,
+            EXISTS (SELECT 1 FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL AND erased_at IS NULL), 1);
+    UPDATE reps SET last_assigned_at = NEW.assigned_at, last_assignment_id = NEW.id
      WHERE id = NEW.rep_id;
 
     -- The lead: its owner, when, and a fresh SLA deadline for the new owner (85_sla.sql), in one write.

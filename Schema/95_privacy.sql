@@ -40,8 +40,7 @@ BEGIN
         ON CONFLICT (email_hash) DO NOTHING;
 
     -- The owner's capacity is released; enrollments end.
-    UPDATE reps SET open_leads = open_leads - 1
-     WHERE id = (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id AND closed_at IS NULL);
+    INSERT INTO _rep_load(lead_id, rep, open, applies) VALUES (NEW.lead_id, NULL, 0, 1);
     INSERT INTO _nurture_end(lead_id, reason, applies) VALUES (NEW.lead_id, 'erased', 1);
 
     UPDATE captures SET capture_key = NULL WHERE lead_id = NEW.lead_id AND capture_key IS NOT NULL;

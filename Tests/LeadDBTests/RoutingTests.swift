@@ -186,4 +186,46 @@ extension LeadFixture {
         #expect(try f.text("SELECT problem FROM rep_problems WHERE id = 1")
             == "no_manager: escalations for rep 1 (Ana) reach nobody: set reps.manager_id or teams.manager_id for team default to an active rep")
     }
+
+    /// A rep's open-lead count has one rule (`_rep_load`, 80_routing.sql) and every event that changes
+    /// a lead's owner or whether it is open goes through it: routing at capture, a manual reassignment,
+    /// closing won or lost, reopening (taken back, or released when the owner is full), a deactivated
+    /// rep's leads released, and an erasure of an open and of a closed lead.
+    @Test(arguments: Writer.allCases)
+    func theLoadHasOneRule(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 2), (2, "Ben", "default", 10), (3, "Cy", "default", 10)])
+        func loads() throws -> [Int] { try [1, 2, 3].map(f.openLeads) }
+        var leads: [Int64] = []
+        for i in 0..<6 {
+            try f.setClock("2026-11-24T09:0\(i):00Z")
+            leads.append(try f.capture(["email": "load\(i)@example.com"]))
+        }
+        #expect(try leads.map(f.owner) == [1, 2, 3, 1, 2, 3])
+        #expect(try loads() == [2, 2, 2])
+        try f.db.execute("UPDATE leads SET owner_id = 2 WHERE id = ?", [leads[0]])          // Ana -> Ben
+        #expect(try loads() == [1, 3, 2])
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'spam' WHERE id = ?", [leads[1]])
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [leads[2]])
+        try f.db.execute("UPDATE leads SET stage = 'mql' WHERE id = ?", [leads[2]])
+        try f.db.execute("UPDATE leads SET stage = 'sql' WHERE id = ?", [leads[2]])
+        try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 1200 WHERE id = ?", [leads[2]])
+        try f.db.execute("UPDATE leads SET stage = 'customer' WHERE id = ?", [leads[2]])  // Cy wins one
+        #expect(try loads() == [1, 2, 1])
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [leads[1]]) // Ben takes it back
+        #expect(try loads() == [1, 3, 1])
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'spam' WHERE id = ?", [leads[1]])
+        try f.db.execute("UPDATE reps SET capacity = 2 WHERE id = 2")                        // Ben is full (2 of 2)
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [leads[1]]) // released, rerouted
+        #expect(try f.owner(leads[1]) == 1)                                                  // Ana: least recent
+        #expect(try loads() == [2, 2, 1])
+        try f.db.execute("UPDATE reps SET active = 0 WHERE id = 3")                          // Cy's open lead waits:
+        #expect(try f.owner(leads[5]) == nil)                                                // Ana and Ben are full
+        #expect(try loads() == [2, 2, 0])
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [leads[3]])            // an open lead of Ana
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [leads[2]])            // a won lead
+        #expect(try loads() == [1, 2, 0])
+        try f.checkCounts()
+        try f.checkIntegrity()
+    }
 }
