@@ -59,6 +59,22 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Any other SQLite error.
     case database(SQLiteError)
 
+    /// Every code the database raises (Schema/README.md, "Errors"; Schema/RULES.md says which rule owns
+    /// each). A code with a case of its own arrives as that case; the others arrive as
+    /// ``rule(code:message:)``. A new code in the schema fails a test until it is listed here.
+    public static let ruleCodes: Set<String> = [
+        "already_exists", "append_only", "capacity", "captured", "duplicate_email", "erased_lead",
+        "inactive_rep", "internal", "internal_table", "invalid_amount", "invalid_capture_key",
+        "invalid_company_size", "invalid_config", "invalid_consent", "invalid_country", "invalid_email",
+        "invalid_import", "invalid_phone", "invalid_setting", "invalid_text", "invalid_time",
+        "invalid_transition", "kind_in_use", "maintained", "missing_amount", "missing_contact",
+        "missing_lead", "missing_lost_reason", "missing_owner", "read_only", "reason_in_use", "rep_in_use",
+        "required_kind", "required_sequence", "required_setting", "required_stage", "required_team",
+        "sequence_in_use", "stage_in_use", "suppressed", "team_in_use", "unknown_kind", "unknown_lead",
+        "unknown_lost_reason", "unknown_rep", "unknown_stage", "unknown_team", "use_assignment",
+        "use_erasure", "use_intake",
+    ]
+
     /// The rule's stable code, e.g. `invalid_transition`; nil for migration and database errors.
     public var code: String? {
         switch self {

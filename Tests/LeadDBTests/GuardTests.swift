@@ -115,6 +115,13 @@ import Testing
         try f.db.execute("INSERT INTO reps(id, name) VALUES (9, 'Temp')")
         try f.db.execute("DELETE FROM reps WHERE id = 9")
         try f.db.execute("UPDATE reps SET capacity = 20, active = 1 WHERE id = 1")
+        // The only default nurture sequence stays until another is the default; then an unused one can go.
+        try f.db.execute("INSERT INTO nurture_sequences(id, name) VALUES (5, 'spring')")
+        try f.db.execute("UPDATE nurture_sequences SET is_default = (id = 5)")
+        #expect(f.violation { try f.db.execute("DELETE FROM nurture_sequences WHERE id = 5") }?.message
+            == "required_sequence: nurture sequence 5 (spring) is the default one; mark another as default first")
+        try f.db.execute("UPDATE nurture_sequences SET is_default = 1 WHERE id = 1")
+        try f.db.execute("DELETE FROM nurture_sequences WHERE id = 5")
         // Delivered messages may be cleaned up.
         try f.db.execute("UPDATE outbox SET delivered_at = '2026-11-24T09:00:00Z'")
         try f.db.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL")
