@@ -194,14 +194,6 @@ public struct NewLead: Sendable, Hashable {
         self.captureKey = captureKey
     }
 
-    /// The intake's columns and this value's arguments, in order.
-    static let columns = "email, first_name, last_name, name, phone, company, title, industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail, capture_key"
-
-    var arguments: [any DatabaseValueConvertible] {
-        [email, firstName, lastName, name, phone, company, title, industry, companySize, country, source, campaign,
-         consent, consentSource, capturedAt, detail, captureKey]
-    }
-
     /// A key derived from every field as given: the same row captured again (an import run twice, or
     /// resumed after an interruption) has the same key, so it changes nothing. It holds no personal data
     /// in clear: `content:` and the SHA-256 of the fields.

@@ -164,6 +164,14 @@ extension LeadStore {
         }
     }
 
+    /// The lead's breach, when it is breached now (the rule is `sla_breaches`': an open, assigned lead
+    /// nobody answered, past its deadline); nil otherwise.
+    public func slaBreach(lead: Int64) throws -> SLABreach? {
+        try read { db in
+            try db.query("SELECT * FROM sla_breaches WHERE lead_id = ?", [lead]).first.map { try SLABreach(row: $0, overdue: true) }
+        }
+    }
+
     /// Leads whose deadline falls within `sla.due_soon_minutes` (minutesOverdue is minus the minutes left).
     public func slaDueSoon(limit: Int = 100) throws -> [SLABreach] {
         try read { db in

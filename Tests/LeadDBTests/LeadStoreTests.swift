@@ -6,6 +6,25 @@ import Testing
 
 @Suite struct LeadStoreTests {
     /// A consent is read as the database reads it (consent_input), for the shell and the importer alike.
+    /// The one table of capture fields (NewLead.fields) is lead_intake's columns, in order, and every
+    /// one can be staged for a bulk capture; the shell's keys and CSV headers are found through it.
+    @Test func theCaptureFieldsAreTheIntakesColumns() throws {
+        let f = try LeadFixture(.project)
+        let intake = try f.db.query("SELECT name FROM pragma_table_info('lead_intake') ORDER BY cid").map { try $0.get(0, as: String.self) }
+        let staged = Set(try f.db.query("SELECT name FROM pragma_table_info('lead_imports')").map { try $0.get(0, as: String.self) })
+        #expect(NewLead.fields.map(\.column) == intake)
+        #expect(Set(intake).isSubset(of: staged))
+        #expect(NewLead.field(named: "E-mail Address")?.column == "email")
+        #expect(NewLead.field(named: "Badge ID") == nil)
+        #expect(NewLead.field(named: "E-mail")?.column == "email")
+        #expect(NewLead.field(named: "first")?.column == "first_name")
+        #expect(NewLead.field(named: "Number of Employees")?.column == "company_size")
+        #expect(NewLead.field(refusedWith: "invalid_phone")?.column == "phone")
+        #expect(NewLead.field(refusedWith: "capacity") == nil)
+        // Every code a field names is one the database raises.
+        #expect(Set(NewLead.fields.flatMap(\.codes)).isSubset(of: LeadError.ruleCodes))
+    }
+
     @Test func consentIsReadAsTheDatabaseReadsIt() throws {
         let dir = TemporaryDirectory()
         let store = try LeadStore(path: dir.file("consent.db"))

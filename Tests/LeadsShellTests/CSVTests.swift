@@ -1,4 +1,5 @@
 import Foundation
+import LeadDB
 import LeadTestSupport
 import Testing
 
@@ -99,13 +100,13 @@ import Testing
     }
 
     @Test func headersMapToIntakeFields() {
-        #expect(CSVImport.field(forHeader: "E-mail") == "email")
-        #expect(CSVImport.field(forHeader: "Company Name") == "company")
-        #expect(CSVImport.field(forHeader: " Job_Title ") == "title")
-        #expect(CSVImport.field(forHeader: "Employees") == "company_size")
-        #expect(CSVImport.field(forHeader: "Lead Source") == "source")
-        #expect(CSVImport.field(forHeader: "Badge ID") == nil)
-        #expect(Shell.rejectPath(for: "/data/expo.csv") == "/data/expo.rejects.csv")
+        #expect(NewLead.field(named: "E-mail")?.column == "email")
+        #expect(NewLead.field(named: "Company Name")?.column == "company")
+        #expect(NewLead.field(named: " Job_Title ")?.column == "title")
+        #expect(NewLead.field(named: "Employees")?.column == "company_size")
+        #expect(NewLead.field(named: "Lead Source")?.column == "source")
+        #expect(NewLead.field(named: "Badge ID") == nil)
+        #expect(CSVImport.rejectPath(for: "/data/expo.csv") == "/data/expo.rejects.csv")
     }
 
     @Test func theRejectFileHoldsTheRejectedRowsWithTheirReasons() throws {

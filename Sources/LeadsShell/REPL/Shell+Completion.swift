@@ -10,14 +10,6 @@ extension Shell {
         return Database.isComplete(entry)
     }
 
-    static let statementKeywords = ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK", "VALUES"]
-
-    static let sqlKeywords = [
-        "SELECT", "FROM", "WHERE", "ORDER", "BY", "GROUP", "HAVING", "LIMIT", "INSERT", "INTO", "VALUES", "UPDATE", "SET",
-        "DELETE", "JOIN", "LEFT", "ON", "AND", "OR", "NOT", "NULL", "IS", "IN", "LIKE", "AS", "DESC", "ASC", "COUNT",
-        "DISTINCT", "WITH", "CREATE", "DROP", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK",
-    ]
-
     /// Completions for the word before the cursor, by context: commands at the start of an entry;
     /// stages after `move ID`, activity kinds after `log ID`, reps after `assign ID` (quoted when the
     /// name has spaces), lost reasons after `reason=`, file names after `.import`, `.read`, `.open`,
@@ -32,7 +24,7 @@ extension Shell {
         // An entry starts with a command or a statement: nothing else completes there.
         if before.isEmpty {
             return LeadCommand.all.map(\.name)
-                + Self.statementKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
+                + SQLKeywords.statements.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
         }
         func names(_ sql: String) -> [String] {
             (try? db.query(sql).compactMap { String.fromDatabaseValue($0[0]) }) ?? []
@@ -54,7 +46,7 @@ extension Shell {
             default: return []
             }
         }
-        var candidates = Self.sqlKeywords.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
+        var candidates = SQLKeywords.all.map { word.first?.isLowercase == true ? $0.lowercased() : $0 }
         let tables = "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT GLOB 'lead_search_*'"
         candidates += names(tables)
         candidates += names("SELECT DISTINCT p.name FROM (\(tables)) AS s, pragma_table_info(s.name) AS p")

@@ -1,8 +1,8 @@
 import LeadDB
 import LeadSQLite
 
-/// What `leads migrate`, `leads migrate status|plan` and the shell's `.migrate` print: one wording for
-/// all of them.
+/// What `leads migrate`, `leads migrate status|plan` and the shell's `.migrate` print and do: one
+/// wording, and one migration, for all of them.
 enum MigrationText {
     static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
@@ -59,6 +59,16 @@ enum MigrationText {
             }
         }
         return text + foreignObjects(status)
+    }
+
+    /// Migrates `db` (the deploy's thorough check of every object) and says what was done: the one
+    /// report of `leads migrate` and `.migrate up`.
+    static func migrate(_ db: Database, path: String) throws -> String {
+        let migrator = try LeadDatabase.migrator()
+        try migrator.checkOwnership(db)
+        let report = try migrator.migrate(db, thorough: true)
+        let status = try migrator.status(db, thorough: true)
+        return self.report(report, path: path, applied: status.applied.count) + foreignObjects(status)
     }
 
     static func report(_ report: Migrator.Report, path: String, applied count: Int) -> String {

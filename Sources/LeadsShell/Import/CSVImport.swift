@@ -2,75 +2,36 @@ import Foundation
 import LeadDB
 import LeadSQLite
 
-/// `.import FILE [TABLE]`: CSV into lead_intake (through the API) or into any table.
-struct CSVImport {
-    /// Intake fields and the header names that mean them (compared lower-cased, without spaces,
-    /// dashes, dots and underscores).
-    static let aliases: [(field: String, names: [String])] = [
-        ("email", ["email", "emailaddress", "mail", "workemail", "businessemail"]),
-        ("first_name", ["firstname", "first", "givenname", "forename"]),
-        ("last_name", ["lastname", "last", "surname", "familyname"]),
-        ("name", ["name", "fullname", "contactname", "contact"]),
-        ("phone", ["phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "cell"]),
-        ("company", ["company", "companyname", "organization", "organisation", "account", "accountname", "employer"]),
-        ("title", ["title", "jobtitle", "position", "role", "jobrole"]),
-        ("industry", ["industry", "sector", "vertical"]),
-        ("company_size", ["companysize", "employees", "size", "headcount", "numberofemployees", "employeecount"]),
-        ("country", ["country", "countrycode", "countryregion"]),
-        ("source", ["source", "leadsource", "channel"]),
-        ("campaign", ["campaign", "campaignname", "utmcampaign"]),
-        ("consent", ["consent", "optin", "marketingconsent", "emailoptin", "gdprconsent"]),
-        ("detail", ["detail", "details", "notes", "note", "comments", "comment", "description"]),
-        ("captured_at", ["capturedat", "createdat", "created", "date", "capturedate", "timestamp"]),
-        ("consent_source", ["consentsource", "optinsource"]),
-        ("capture_key", ["capturekey"]),
-    ]
+/// `.import FILE [TABLE]`: a CSV file into `lead_intake` (through ``LeadStore/captureMany``, each column
+/// read through ``NewLead/field(named:)``), or into any table. It says what it did on `out`, each problem
+/// on `err`, and writes the rows it did not take to a rejects file.
+final class CSVImport {
+    let db: Database
+    let store: LeadStore?
+    /// The database's own path (a rejects file never overwrites it or its journals).
+    let databasePath: String
+    let out: OutputSink
+    let err: OutputSink
+    /// Opened with --readonly: nothing is written (no rejects file either).
+    let readOnly: Bool
+    /// Whether a progress bar may be drawn on `err`.
+    let progress: Bool
+    /// Set when a row was rejected or could not be read.
+    private(set) var hadError = false
 
-    static func field(forHeader header: String) -> String? {
-        let key = header.lowercased().filter { !" -_.\t".contains($0) }
-        return aliases.first { $0.names.contains(key) }?.field
+    init(db: Database, store: LeadStore?, databasePath: String, out: OutputSink, err: OutputSink, readOnly: Bool, progress: Bool) {
+        (self.db, self.store, self.databasePath, self.out, self.err) = (db, store, databasePath, out, err)
+        (self.readOnly, self.progress) = (readOnly, progress)
     }
 
-    /// Which intake field a refusal is about.
-    static func field(forCode code: String?) -> String? {
-        switch code {
-        case "invalid_email", "suppressed", "duplicate_email": "email"
-        case "invalid_phone": "phone"
-        case "missing_contact": "email"
-        case "invalid_company_size": "company_size"
-        case "invalid_consent": "consent"
-        case "invalid_time": "captured_at"
-        default: nil
-        }
-    }
-}
-
-/// A row the import did not take: where, which field, why, and the row itself for the rejects file
-/// (its fields, or its bytes as they are in the file when they could not be read).
-struct RejectedRow {
-    let line: Int
-    let field: String
-    let message: String
-    let fields: [String?]?
-    let raw: [UInt8]
-}
-
-/// How `.import` runs: the file's encoding, and where rejected rows go.
-struct ImportOptions {
-    var encoding: CSVReader.Encoding = .utf8
-    /// nil: beside the input (`NAME.rejects.csv`); "" or `--no-rejects`: none.
-    var rejects: String?
-}
-
-extension Shell {
-    func importCSV(path: String, table: String?, options: ImportOptions = ImportOptions()) throws {
+    func run(path: String, table: String?, options: ImportOptions = ImportOptions()) throws {
         guard !readOnly else { throw ShellError("--readonly writes nothing: .import would store leads; open the file without --readonly") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ShellError("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
         }
         // The rejects file is written over: never the database (or its journal files) or the input.
         if let rejects = options.rejects, !rejects.isEmpty {
-            let protected = [self.path, self.path + "-wal", self.path + "-shm", self.path + "-journal", path]
+            let protected = [databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal", path]
             if let clash = protected.first(where: { Self.sameFile(rejects, $0) }) {
                 throw ShellError("--rejects \(rejects) is \(clash == path ? "the file being imported" : "the database's own file (\(clash))"); give another path")
             }
@@ -104,7 +65,8 @@ extension Shell {
 
     private func importLeads(_ rows: [CSVRecord], names: [String], path: String, unreadable: [RejectedRow], options: ImportOptions) throws {
         guard let store else { throw ShellError(".import into leads needs a LeadDB database; this file is not one, or needs `leads migrate`") }
-        let mapped = names.map(CSVImport.field(forHeader:))
+        let fields = names.map(NewLead.field(named:))
+        let mapped = fields.map { $0?.column }
         var seen: [String: String] = [:]
         for (name, field) in zip(names, mapped) {
             guard let field else { continue }
@@ -113,7 +75,7 @@ extension Shell {
         }
         let unknown = zip(names, mapped).filter { $0.1 == nil }.map(\.0)
         if !unknown.isEmpty {
-            err.write("note: \(path): column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is" : "are") not a lead field; kept in each lead's capture detail (JSON). Known fields: \(CSVImport.aliases.map(\.field).joined(separator: ", ")).\n")
+            err.write("note: \(path): column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is" : "are") not a lead field; kept in each lead's capture detail (JSON). Known fields: \(NewLead.fields.map(\.column).joined(separator: ", ")).\n")
         }
         guard mapped.contains("email") || mapped.contains("phone") else {
             throw ShellError("\(path): no email or phone column (header: \(names.joined(separator: ", ")))")
@@ -136,33 +98,27 @@ extension Shell {
             var note: String?
             for (index, value) in record.fields.enumerated() {
                 guard let value else { continue }
-                switch mapped[index] {
-                case "email": lead.email = value
-                case "first_name": lead.firstName = value
-                case "last_name": lead.lastName = value
-                case "name": lead.name = value
-                case "phone": lead.phone = value
-                case "company": lead.company = value
-                case "title": lead.title = value
-                case "industry": lead.industry = value
-                case "company_size": lead.companySize = value
-                case "country": lead.country = value
-                case "source": lead.source = value
-                case "campaign": lead.campaign = value
-                case "consent":
+                guard let field = fields[index] else {
+                    if !value.isEmpty { extra.append((names[index], value)) }
+                    continue
+                }
+                switch field.value {
+                case .text(let path):
+                    switch field.column {
+                    case "detail": note = value
+                    case "capture_key": if !value.isEmpty { lead.captureKey = value }
+                    default: lead[keyPath: path] = value
+                    }
+                case .consent:
                     // (read as the database reads it: an empty cell says nothing)
                     if consents[value] == nil { consents[value] = try store.readConsent(value) }
                     if case .invalid(let problem) = consents[value] { reject(record, names[index], problem); continue }
                     lead.consent = consents[value]?.consent
-                case "captured_at":
+                case .time:
                     guard let date = SQLiteDate.parse(value.trimmingCharacters(in: .whitespaces)) else {
                         reject(record, names[index], "\(value) is not a date such as 2026-11-24 or 2026-11-24T09:30:00Z"); continue
                     }
                     lead.capturedAt = date
-                case "detail": note = value
-                case "consent_source": lead.consentSource = value
-                case "capture_key": if !value.isEmpty { lead.captureKey = value }
-                default: if !value.isEmpty { extra.append((names[index], value)) }
                 }
             }
             if problems.last?.line == record.line && problems.last?.fields != nil { continue }
@@ -182,7 +138,7 @@ extension Shell {
             lineOf.append(record.line)
         }
 
-        let progress = ProgressBar(total: leads.count, out: err, enabled: progressOnTerminal)
+        let progress = ProgressBar(total: leads.count, out: err, enabled: progress)
         let results: [CaptureRowResult]
         do {
             defer { progress.finish() }
@@ -202,7 +158,7 @@ extension Shell {
             case .success(.merged): merged += 1
             case .success(.alreadyCaptured): already += 1
             case .failure(let error):
-                var named = CSVImport.field(forCode: error.code)
+                var named = NewLead.field(refusedWith: error.code)?.column
                 if case .invalidText(let field, _) = error, !field.isEmpty { named = field }
                 let field = named.flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
                 if let record = rows.first(where: { $0.line == lineOf[result.index] }) {
@@ -330,35 +286,4 @@ extension Shell {
 private func csvField(_ text: String) -> String {
     text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
         ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-}
-
-/// A progress bar on stderr: rows done, rows per second and the time left. Silent unless enabled.
-final class ProgressBar {
-    private let total: Int
-    private let out: OutputSink
-    private let enabled: Bool
-    private let started = ContinuousClock.now
-
-    init(total: Int, out: OutputSink, enabled: Bool) {
-        self.total = total
-        self.out = out
-        self.enabled = enabled && total > 0
-    }
-
-    func update(_ done: Int) {
-        guard enabled else { return }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let rate = seconds > 0 ? Double(done) / seconds : 0
-        let left = rate > 0 ? Double(total - done) / rate : 0
-        let width = 30
-        let filled = total > 0 ? width * done / total : width
-        out.write("\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
-            + "\(done)/\(total) rows  \(Int(rate)) rows/s  ETA \(Int(left.rounded()))s  ")
-    }
-
-    func finish() {
-        guard enabled else { return }
-        out.write("\r" + String(repeating: " ", count: 80) + "\r")
-    }
 }

@@ -1,9 +1,4 @@
-/// A CSV record with the line it starts on (1-based), for error messages.
-struct CSVRecord: Equatable {
-    let line: Int
-    /// nil for an unquoted empty field (NULL); "" for a quoted empty one.
-    let fields: [String?]
-}
+import Foundation
 
 /// A CSV reader after RFC 4180: fields separated by commas, records by CRLF or LF; a quoted field may
 /// hold commas, quotes (doubled) and line breaks. A leading byte-order mark is skipped, empty lines are

@@ -8,40 +8,34 @@ struct LeadCommand: Sendable {
     let name: String
     let arguments: String
     let summary: String
-    let run: @Sendable (Shell, LeadStore, [String]) throws -> Void
+    let run: @Sendable (any ShellSession, LeadStore, [String]) throws -> Void
 
     var usage: String { name + (arguments.isEmpty ? "" : " " + arguments) }
 
     static let all: [LeadCommand] = [
-        LeadCommand(name: "capture", arguments: "email=... [first=... last=... name=... phone=... company=... title=... industry=... size=... country=... source=... campaign=... consent=yes|no detail=...]",
+        LeadCommand(name: "capture", arguments: captureArguments,
                     summary: "capture a lead (quotes for spaces: company=\"Acme Inc\")") { shell, store, args in
             var lead = NewLead()
             for (index, argument) in args.enumerated() {
                 guard let equals = argument.firstIndex(of: "=") else {
                     throw UsageError(argument: index, message: "expected key=value, not \(argument)")
                 }
-                let key = argument[..<equals].lowercased()
+                let key = String(argument[..<equals])
                 let value = String(argument[argument.index(after: equals)...])
-                switch key {
-                case "email": lead.email = value
-                case "first", "first_name": lead.firstName = value
-                case "last", "last_name": lead.lastName = value
-                case "name": lead.name = value
-                case "phone": lead.phone = value
-                case "company": lead.company = value
-                case "title": lead.title = value
-                case "industry": lead.industry = value
-                case "size", "company_size": lead.companySize = value
-                case "country": lead.country = value
-                case "source": lead.source = value
-                case "campaign": lead.campaign = value
-                case "consent":
+                guard let field = NewLead.field(named: key) else {
+                    throw UsageError(argument: index, message: "unknown field \(key) (fields: \(NewLead.fields.map(\.name).joined(separator: ", ")))")
+                }
+                switch field.value {
+                case .text(let path): lead[keyPath: path] = value
+                case .consent:
                     let reading = try store.readConsent(value)
                     if case .invalid(let problem) = reading { throw UsageError(argument: index, message: problem) }
                     lead.consent = reading.consent
-                case "detail", "note": lead.detail = value
-                default:
-                    throw UsageError(argument: index, message: "unknown field \(key) (fields: email, first, last, name, phone, company, title, industry, size, country, source, campaign, consent, detail)")
+                case .time:
+                    guard let time = SQLiteDate.parse(value) else {
+                        throw UsageError(argument: index, message: "\(value) is not a time such as 2026-11-24T09:30:00Z or 2026-11-24")
+                    }
+                    lead.capturedAt = time
                 }
             }
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "give at least an email or a phone") }
@@ -139,11 +133,11 @@ struct LeadCommand: Sendable {
             if leads.isEmpty { shell.out.write(rep.map { "\($0.name) has no open leads.\n" } ?? "No open leads yet: capture email=...\n"); return }
             shell.render(ResultSet(
                 columns: ["id", "name", "email", "company", "stage", "owner", "score", "hot"],
-                rows: leads.map { [.integer($0.id), text($0.name), text($0.email), text($0.company), .text($0.stage.rawValue), text($0.ownerName), .real(($0.score * 10).rounded() / 10), .text($0.isHot ? "yes" : "")] }))
+                rows: leads.map { [.integer($0.id), nullableText($0.name), nullableText($0.email), nullableText($0.company), .text($0.stage.rawValue), nullableText($0.ownerName), .real(($0.score * 10).rounded() / 10), .text($0.isHot ? "yes" : "")] }))
         },
         LeadCommand(name: "due", arguments: "", summary: "SLA breaches and leads due soon") { shell, store, _ in
             let rows = (try store.slaBreaches() + store.slaDueSoon()).map { item -> [DatabaseValue] in
-                [.integer(item.leadID), text(item.name ?? item.email), text(item.ownerName), .text(SQLiteDate.format(item.responseDueAt)),
+                [.integer(item.leadID), nullableText(item.name ?? item.email), nullableText(item.ownerName), .text(SQLiteDate.format(item.responseDueAt)),
                  .text(item.minutesOverdue >= 0 ? "breached \(duration(item.minutesOverdue)) ago" : "due in \(duration(-item.minutesOverdue))")]
             }
             if rows.isEmpty { shell.out.write("No SLA breaches and nothing due soon.\n"); return }
@@ -176,7 +170,7 @@ struct LeadCommand: Sendable {
             defer { if cut { shell.out.write("(more than \(shown) leads match: the \(shown) with the highest scores are shown; add more text to narrow it)\n") } }
             shell.render(ResultSet(
                 columns: ["id", "name", "email", "company", "stage", "score"],
-                rows: leads.map { [.integer($0.id), text($0.name), text($0.email), text($0.company), .text($0.stage.rawValue), .real(($0.score * 10).rounded() / 10)] }))
+                rows: leads.map { [.integer($0.id), nullableText($0.name), nullableText($0.email), nullableText($0.company), .text($0.stage.rawValue), .real(($0.score * 10).rounded() / 10)] }))
         },
         LeadCommand(name: "tick", arguments: "", summary: "run the time-driven rules now (escalations, nurture steps)") { shell, store, _ in
             let tick = try store.tick()
@@ -247,131 +241,16 @@ struct LeadCommand: Sendable {
         },
     ]
 
+    /// `email=... [first=... ... consent=yes|no ...]`, from the capture fields' table.
+    static let captureArguments = "email=... [" + NewLead.fields.dropFirst().map { field in
+        if case .consent = field.value { "consent=yes|no" } else { field.name + "=..." }
+    }.joined(separator: " ") + "]"
+
     static func named(_ name: String) -> LeadCommand? { all.first { $0.name == name.lowercased() } }
 
     /// The shell's own words (commands, fields, SQL keywords), which say nothing about a person.
     static func isCommandWord(_ word: String) -> Bool {
-        named(word) != nil || Shell.sqlKeywords.contains(word.uppercased())
+        named(word) != nil || SQLKeywords.all.contains(word.uppercased())
             || ["email", "name", "first", "last", "phone", "company", "title", "yes", "capture", "note", "notes"].contains(word)
     }
-}
-
-// MARK: - Helpers
-
-private func text(_ value: String?) -> DatabaseValue { value.map(DatabaseValue.text) ?? .null }
-
-/// An amount as a person types it: digits with an optional decimal point, thousands separated by
-/// commas in groups of three (12,000 or 12000.50). Anything else (1.5k, 12,00, 12 EUR, 1e3) is nil:
-/// the whole text is read or none of it, never a prefix.
-func parseAmount(_ text: String) -> Decimal? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty else { return nil }
-    let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
-    guard groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
-    if groups.count > 1 {
-        guard groups[0].count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
-    }
-    if parts.count == 2 {
-        guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-    }
-    let plain = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
-    return Decimal(string: plain, locale: Locale(identifier: "en_US_POSIX"))
-}
-
-/// A score to one decimal; a value that rounds to zero shows as 0.0, never -0.0.
-func score(_ value: Double) -> String {
-    let rounded = (value * 10).rounded() / 10
-    return String(format: "%.1f", rounded == 0 ? 0 : rounded)
-}
-
-private func duration(_ minutes: Int) -> String {
-    minutes < 60 ? "\(minutes) min" : minutes < 1440 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes / 1440) d \(minutes % 1440 / 60) h"
-}
-
-private func describe(_ lead: Lead) -> String {
-    switch (lead.name, lead.email) {
-    case let (name?, email?): "\(name) <\(email)>"
-    case let (nil, email?): email
-    case let (name?, nil): "\(name) (\(lead.phone ?? "no email"))"
-    default: lead.phone ?? (lead.erasedAt != nil ? "(erased)" : "(no contact)")
-    }
-}
-
-private func ownerText(_ lead: Lead, _ store: LeadStore) throws -> String {
-    guard let owner = lead.ownerID else {
-        if try store.reps().filter(\.active).isEmpty {
-            return ", unassigned (no reps yet: INSERT INTO reps(name, team, capacity) VALUES ('Ana', 'default', 50) routes new leads)"
-        }
-        return ", unassigned (see: SELECT * FROM unassigned_leads)"
-    }
-    let name = try store.reps().first { $0.id == owner }?.name ?? "rep \(owner)"
-    return ", owner \(name)"
-}
-
-private func requireLead(_ id: Int64, _ store: LeadStore) throws -> Lead {
-    guard let lead = try store.lead(id: id) else { throw LeadError.unknownLead(message: "unknown_lead: no lead has id \(id)") }
-    return lead
-}
-
-/// A lead by id or email; a wrong one is a usage error pointing at the argument.
-func resolveLead(_ text: String, _ store: LeadStore, argument: Int) throws -> Lead {
-    if let id = Int64(text) {
-        guard let lead = try store.lead(id: id) else { throw UsageError(argument: argument, message: "no lead has id \(id)") }
-        return lead
-    }
-    guard text.contains("@") else { throw UsageError(argument: argument, message: "expected a lead id or an email, not \(text)") }
-    guard let lead = try store.lead(email: text) else { throw UsageError(argument: argument, message: "no lead has email \(text)") }
-    return lead
-}
-
-/// A rep by id or name (case-insensitive, unique prefix accepted).
-func resolveRep(_ text: String, _ store: LeadStore, argument: Int) throws -> Rep {
-    let reps = try store.reps()
-    if let id = Int64(text), let rep = reps.first(where: { $0.id == id }) { return rep }
-    let lower = text.lowercased()
-    if let rep = reps.first(where: { $0.name.lowercased() == lower }) { return rep }
-    let matches = reps.filter { $0.name.lowercased().hasPrefix(lower) }
-    if matches.count == 1 { return matches[0] }
-    let names = reps.map(\.name).joined(separator: ", ")
-    throw UsageError(argument: argument, message: matches.isEmpty ? "no rep \(text) (reps: \(names.isEmpty ? "none yet" : names))" : "\(text) matches several reps: \(matches.map(\.name).joined(separator: ", "))")
-}
-
-/// The card `show` prints.
-private func card(_ lead: Lead, _ store: LeadStore) throws -> String {
-    var out = "Lead \(lead.id): \(describe(lead))\n"
-    func field(_ name: String, _ value: String?) { if let value, !value.isEmpty { out += "  " + pad(name, 12) + value + "\n" } }
-    field("works as", [lead.title, lead.company].compactMap { $0 }.joined(separator: " at "))
-    field("phone", lead.phone)
-    field("industry", lead.industry)
-    field("size", lead.companySize.map(String.init))
-    field("country", lead.country)
-    field("source", [lead.source, lead.campaign].compactMap { $0 }.joined(separator: " / "))
-    field("stage", lead.stage.rawValue + (lead.closedAt == nil ? "" : lead.lostReason.map { " (\($0))" } ?? "") + (lead.amount.map { ", amount \($0)" } ?? ""))
-    field("consent", lead.consent.map { $0 ? "given (\(lead.consentSource ?? "?"))" : "not given" })
-    out += "  " + pad("score", 12) + "\(score(lead.score)) = fit \(score(lead.fitScore)) + engagement \(score(lead.engagement))\n"
-    for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
-        out += "      " + pad(String(format: "%+.1f", part.points), 7) + part.reason + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
-    }
-    field("owner", try lead.ownerID.map { id in try store.reps().first { $0.id == id }.map { "\($0.name) (rep \($0.id))" } ?? "rep \(id)" } ?? "unassigned")
-    if let due = lead.responseDueAt {
-        let now = try store.now()
-        let status: String
-        if let answered = lead.firstResponseAt {
-            status = "answered \(SQLiteDate.format(answered)) (\(lead.slaMet == true ? "on time" : "late"))"
-        } else if due < now {
-            status = "BREACHED: due \(SQLiteDate.format(due))"
-        } else {
-            status = "due \(SQLiteDate.format(due))"
-        }
-        field("sla", status)
-    }
-    field("created", SQLiteDate.format(lead.createdAt))
-    let timeline = try store.timeline(lead: lead.id)
-    if !timeline.isEmpty {
-        out += "  timeline\n"
-        for entry in timeline.suffix(15) { out += "    \(SQLiteDate.format(entry.at))  \(entry.summary)\n" }
-        if timeline.count > 15 { out += "    (\(timeline.count - 15) earlier; SELECT * FROM activities WHERE lead_id = \(lead.id))\n" }
-    }
-    return out
 }

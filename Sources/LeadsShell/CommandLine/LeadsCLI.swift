@@ -167,12 +167,9 @@ public enum LeadsCLI {
         do {
             // Whose file it is, before anything is written to it (switching to WAL is a write).
             let db = try Database(path: path, wal: false)
-            let migrator = try LeadDatabase.migrator()
-            try migrator.checkOwnership(db)
+            try LeadDatabase.migrator().checkOwnership(db)
             try db.enableWAL()
-            let report = try migrator.migrate(db, thorough: true)
-            let status = try migrator.status(db, thorough: true)
-            out.write(MigrationText.report(report, path: path, applied: status.applied.count) + MigrationText.foreignObjects(status))
+            out.write(try MigrationText.migrate(db, path: path))
             return 0
         } catch {
             return failure(error, err)

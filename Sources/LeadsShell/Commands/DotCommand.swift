@@ -10,7 +10,7 @@ struct DotCommand: Sendable {
     let summary: String
     /// Accepted argument counts.
     let arity: ClosedRange<Int>
-    let run: @Sendable (Shell, [String]) throws -> Void
+    let run: @Sendable (any ShellSession, [String]) throws -> Void
 
     var usage: String { "." + name + (arguments.isEmpty ? "" : " " + arguments) }
 
@@ -109,7 +109,11 @@ struct DotCommand: Sendable {
                 }
             }
             guard (1...2).contains(positional.count) else { throw UsageError(argument: nil, message: "give the file, and optionally a table") }
-            try shell.importCSV(path: positional[0], table: positional.count > 1 ? positional[1] : nil, options: options)
+            let importer = CSVImport(
+                db: shell.db, store: shell.store, databasePath: shell.path, out: shell.out, err: shell.err,
+                readOnly: shell.readOnly, progress: shell.progressOnTerminal)
+            defer { if importer.hadError { shell.hadError = true } }
+            try importer.run(path: positional[0], table: positional.count > 1 ? positional[1] : nil, options: options)
         },
         DotCommand(name: "indexes", arguments: "[TABLE]", summary: "list indexes, or those of one table", arity: 0...1) { shell, args in
             let rows = try shell.db.query(
@@ -170,10 +174,8 @@ struct DotCommand: Sendable {
             case "plan":
                 shell.out.write(MigrationText.plan(try migrator.status(shell.db, thorough: true), path: shell.path))
             case "up":
-                let report = try migrator.migrate(shell.db, thorough: true)
+                shell.out.write(try MigrationText.migrate(shell.db, path: shell.path))
                 shell.store = try? LeadStore(adopting: shell.db)
-                let status = try migrator.status(shell.db, thorough: true)
-                shell.out.write(MigrationText.report(report, path: shell.path, applied: status.applied.count) + MigrationText.foreignObjects(status))
             default:
                 throw UsageError(argument: 0, message: "expected status, plan or up")
             }
@@ -305,78 +307,5 @@ struct DotCommand: Sendable {
             out += last ? name + "\n" : pad(name, width)
         }
         return out
-    }
-}
-
-/// A dot-command argument that is wrong: which one and why.
-struct UsageError: Error {
-    /// Index of the offending argument, or nil when the count is wrong.
-    let argument: Int?
-    let message: String
-}
-
-extension Shell {
-    /// Parses and runs a dot-command line. A wrong argument gets a caret under it and the usage line.
-    func runDotCommand(_ line: String) {
-        let (words, offsets) = splitArguments(line)
-        guard let first = words.first else { return }
-        let name = String(first.dropFirst())
-        guard let command = DotCommand.all.first(where: { $0.name == name }) else {
-            fail("unknown command \(first). Type .help for the list.")
-            return
-        }
-        let args = Array(words.dropFirst())
-        guard command.arity.contains(args.count) else {
-            let message = args.count < command.arity.lowerBound ? "missing argument" : "too many arguments"
-            let position = args.count > command.arity.upperBound ? offsets[command.arity.upperBound + 1] : line.count
-            fail("\(message)\n  \(line)\n  \(String(repeating: " ", count: position))^\nUsage: \(command.usage)")
-            return
-        }
-        do {
-            try command.run(self, args)
-        } catch let error as UsageError {
-            var text = error.message
-            if let index = error.argument {
-                text += "\n  \(line)\n  \(String(repeating: " ", count: offsets[index + 1]))^"
-            }
-            fail(text + "\nUsage: \(command.usage)")
-        } catch let error as SQLiteError {
-            report(error, in: line, firstLine: lineNumber)
-        } catch {
-            fail("\(error)")
-        }
-    }
-
-    /// Splits a command line into words, honouring single and double quotes; returns each word's
-    /// column so errors can point at it.
-    func splitArguments(_ line: String) -> ([String], [Int]) {
-        var words: [String] = []
-        var offsets: [Int] = []
-        var current = ""
-        var inWord = false
-        var quote: Character?
-        var column = 0
-        for character in line {
-            defer { column += displayWidth(String(character)) }
-            if let q = quote {
-                if character == q { quote = nil } else { current.append(character) }
-                continue
-            }
-            if character == " " || character == "\t" {
-                if inWord {
-                    words.append(current)
-                    current = ""
-                    inWord = false
-                }
-                continue
-            }
-            if !inWord {
-                inWord = true
-                offsets.append(column)
-            }
-            if character == "\"" || character == "'" { quote = character } else { current.append(character) }
-        }
-        if inWord { words.append(current) }
-        return (words, offsets)
     }
 }

@@ -5,7 +5,7 @@ import LeadSQLite
 /// The interactive shell: SQL (multi-line, run when complete), dot-commands, results in the current
 /// output mode. It reads from a ``LineSource`` and writes through two ``OutputSink``s, so the same code
 /// serves a terminal, a script on stdin, `-c` and tests.
-public final class Shell {
+public final class Shell: ShellSession {
     /// The open database.
     public internal(set) var db: Database {
         // Ctrl-C interrupts what the shell's connection runs, the new one after `.open`.
@@ -257,8 +257,27 @@ public final class Shell {
         return LeadCommand.named(String(word))
     }
 
-    /// Runs a lead command through the store. With `.echo on`, the SQL it runs is printed as it runs,
-    /// with its bound values.
+    /// Parses and runs a dot-command line (DotCommand.swift).
+    func runDotCommand(_ line: String) {
+        let (words, offsets) = splitArguments(line)
+        guard let first = words.first else { return }
+        let name = String(first.dropFirst())
+        guard let command = DotCommand.all.first(where: { $0.name == name }) else {
+            fail("unknown command \(first). Type .help for the list.")
+            return
+        }
+        let args = Array(words.dropFirst())
+        guard command.arity.contains(args.count) else {
+            let message = args.count < command.arity.lowerBound ? "missing argument" : "too many arguments"
+            let position = args.count > command.arity.upperBound ? offsets[command.arity.upperBound + 1] : line.count
+            fail("\(message)\n  \(line)\n  \(String(repeating: " ", count: position))^\nUsage: \(command.usage)")
+            return
+        }
+        dispatch(line, offsets: offsets, usage: command.usage) { try command.run(self, args) }
+    }
+
+    /// Runs a lead command (LeadCommand.swift) through the store. With `.echo on`, the SQL it runs is
+    /// printed as it runs, with its bound values.
     func runLeadCommand(_ command: LeadCommand, _ line: String) {
         guard let store else {
             fail("\(command.name) needs a LeadDB database; this file is not one, or needs `leads migrate`.")
@@ -282,16 +301,24 @@ public final class Shell {
                 out.write(String(format: "Run Time: real %.3f\n", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             }
         }
+        dispatch(line, offsets: offsets, usage: command.usage) { try command.run(self, store, Array(words.dropFirst())) }
+    }
+
+    /// Runs a command's body and reports what it threw: a wrong argument with a caret under it and the
+    /// usage line, a rule's refusal with its message, an SQLite error as SQL's are reported.
+    private func dispatch(_ line: String, offsets: [Int], usage: String, _ body: () throws -> Void) {
         do {
-            try command.run(self, store, Array(words.dropFirst()))
+            try body()
         } catch let error as UsageError {
             var text = error.message
             if let index = error.argument, index + 1 < offsets.count {
                 text += "\n  \(line)\n  \(String(repeating: " ", count: offsets[index + 1]))^"
             }
-            fail(text + "\nUsage: \(command.usage)")
+            fail(text + "\nUsage: \(usage)")
         } catch let error as LeadError {
             fail(error.message)
+        } catch let error as SQLiteError {
+            report(error, in: line, firstLine: lineNumber)
         } catch {
             fail("\(error)")
         }
@@ -339,49 +366,4 @@ public final class Shell {
 
     /// "Error" in bold red on a terminal that wants colour.
     func errorLabel(_ text: String) -> String { colors ? "\u{1B}[1;31m" + text + "\u{1B}[0m" : text }
-}
-
-/// Where the shell's input lines come from.
-public protocol LineSource {
-    /// The next line without its line ending, or nil at the end of input. `prompt` is nil when no
-    /// prompt should be shown.
-    func readLine(prompt: String?) -> String?
-    /// Forgets the history entries that match, in memory and in the history file (after an erasure).
-    func forget(where matches: (String) -> Bool)
-    /// One line answering a question (yes or no): finished by Enter whatever it holds, and kept out of
-    /// the history.
-    func readAnswer(prompt: String) -> String?
-}
-
-extension LineSource {
-    public func forget(where matches: (String) -> Bool) {}
-    public func readAnswer(prompt: String) -> String? { readLine(prompt: prompt) }
-}
-
-/// Reads lines from standard input (a script, a pipe, or a terminal without line editing).
-public final class StandardInput: LineSource {
-    public init() {}
-    public func readLine(prompt: String?) -> String? {
-        if let prompt {
-            FileOutput.standardOutput.write(prompt)
-        }
-        guard let line = Swift.readLine(strippingNewline: true) else { return nil }
-        return line.hasSuffix("\r") ? String(line.dropLast()) : line
-    }
-}
-
-/// Lines from a string (tests, `.read` of a file).
-public final class StringInput: LineSource {
-    private var lines: [Substring]
-    private var index = 0
-    public init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-    }
-    public func readLine(prompt: String?) -> String? {
-        guard index < lines.count else { return nil }
-        defer { index += 1 }
-        let line = lines[index]
-        return String(line.hasSuffix("\r") ? line.dropLast() : line)
-    }
 }

@@ -1,11 +1,5 @@
 import Foundation
 
-/// Where the shell writes. Everything the shell prints goes through one of these, so tests can capture
-/// the exact text (as sqlite3's `.testcase` does).
-public protocol OutputSink: AnyObject {
-    func write(_ text: String)
-}
-
 /// Writes to a file descriptor: stdout, stderr, or a file opened by `.output`.
 public final class FileOutput: OutputSink, @unchecked Sendable {
     private let descriptor: Int32
@@ -42,17 +36,4 @@ public final class FileOutput: OutputSink, @unchecked Sendable {
     }
 
     deinit { if closeOnDeinit { close(descriptor) } }
-}
-
-/// Collects output in memory (tests, `-c` capture).
-public final class BufferOutput: OutputSink {
-    public private(set) var text = ""
-    public init() {}
-    public func write(_ text: String) { self.text += text }
-}
-
-/// An error the shell reports as is: a message a person can act on.
-public struct ShellError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

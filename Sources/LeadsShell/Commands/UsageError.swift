@@ -1,0 +1,7 @@
+/// A command argument that is wrong: which one and why. The REPL prints the message, a caret under
+/// the argument and the command's usage line.
+struct UsageError: Error {
+    /// Index of the offending argument, or nil when the count is wrong.
+    let argument: Int?
+    let message: String
+}
