@@ -32,8 +32,3 @@ extension Database {
         }, context)
     }
 }
-
-final class TraceBox {
-    let handler: (String) -> Void
-    init(_ handler: @escaping (String) -> Void) { self.handler = handler }
-}

@@ -392,25 +392,3 @@ public final class Database {
         return "leaddb_sp_\(savepointCounter)"
     }
 }
-
-/// Interrupts a connection from any thread (`sqlite3_interrupt`), e.g. from a Ctrl-C handler. The
-/// request is also remembered (``Database/takeInterrupt()``), so a loop of many statements stops even
-/// when the interrupt arrives between two of them, where SQLite would ignore it.
-public struct InterruptHandle: @unchecked Sendable {
-    let handle: OpaquePointer
-    let flag: InterruptFlag
-    public func interrupt() {
-        flag.set()
-        sqlite3_interrupt(handle)
-    }
-}
-
-/// A request to stop, set from any thread (a signal handler included: a plain word, no lock).
-final class InterruptFlag: @unchecked Sendable {
-    private var raised: sig_atomic_t = 0
-    func set() { raised = 1 }
-    func take() -> Bool {
-        defer { raised = 0 }
-        return raised != 0
-    }
-}

@@ -31,7 +31,7 @@ extension Shell {
         }
         let command = before[0].lowercased()
         if ["import", "read", "open", "output", "once", "export"].contains(command.dropFirst()) && command.hasPrefix(".") && before.count == 1 {
-            return Self.files(matching: word)
+            return Self.completedFileNames(matching: word)
         }
         if word.hasPrefix("reason="), store != nil {
             return names("SELECT reason FROM lost_reasons ORDER BY reason").map { "reason=" + $0 }
@@ -54,7 +54,7 @@ extension Shell {
     }
 
     /// Files and folders whose path starts with `prefix` (folders end with /).
-    static func files(matching prefix: String) -> [String] {
+    static func completedFileNames(matching prefix: String) -> [String] {
         let slash = prefix.lastIndex(of: "/")
         let folder = slash.map { String(prefix[...$0]) } ?? ""
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
