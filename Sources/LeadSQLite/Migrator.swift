@@ -2,6 +2,11 @@ import Foundation
 
 /// Applies versioned migrations and re-creates the schema (views and triggers) of a database.
 ///
+/// Its jobs, one file each: this file runs a deploy and reads its status; Migrator+History.swift keeps
+/// the versioned migrations' history (`_migrations`) and the runner's own tables; Migrator+Schema.swift
+/// owns the life of Schema/'s views and triggers (recorded, compared with a reference, dropped, made
+/// again); Migrator+Ownership.swift decides whether a file is LeadDB's to change.
+///
 /// A deploy is all-or-nothing: every pending migration, with its history row in `_migrations`, and the
 /// re-creation of the schema commit together in one `BEGIN IMMEDIATE` transaction, or not at all, so no
 /// connection ever sees the tables without their rules. The history is re-read inside that lock, so two
@@ -95,99 +100,6 @@ public struct Migrator: Sendable {
         }
     }
 
-    // MARK: - The reference schema
-
-    /// One object of `sqlite_schema`.
-    struct SchemaObject: Hashable, Sendable {
-        let type: String
-        let name: String
-        let sql: String?
-        /// Made by a schema file (a view or trigger re-created on every deploy), not by a migration.
-        var madeBySchema = false
-    }
-
-    /// What a file holds against what the migrations and Schema/ make.
-    struct Comparison {
-        /// Views, triggers and indexes that are missing or differ, as the reference has them.
-        var drifted: [SchemaObject] = []
-        /// Objects the reference does not have, as `type name`.
-        var added: [String] = []
-        var missingTables: [String] = []
-    }
-
-    /// The objects a new file has after every migration and the schema: built in memory, once per
-    /// process and set of SQL.
-    func referenceObjects() throws -> [SchemaObject] {
-        let key = (migrations.map(\.checksum) + schema.map(\.checksum)).joined(separator: ",")
-        if let cached = ReferenceCache.shared.objects(for: key) { return cached }
-        let memory = try Database(path: ":memory:")
-        try migrate(memory)
-        let madeBySchema = Set(try memory.query("SELECT name FROM _schema_objects").compactMap { String.fromDatabaseValue($0[0]) })
-        let objects = try Self.objects(memory).map { object in
-            var object = object
-            object.madeBySchema = madeBySchema.contains(object.name)
-            return object
-        }
-        ReferenceCache.shared.store(objects, for: key)
-        return objects
-    }
-
-    static func objects(_ db: Database) throws -> [SchemaObject] {
-        try db.query("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").map {
-            SchemaObject(type: try $0.get(0), name: try $0.get(1), sql: try $0.get(2))
-        }
-    }
-
-    func compareWithReference(_ db: Database) throws -> Comparison {
-        let reference = try referenceObjects()
-        let expected = Dictionary(reference.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let actual = Dictionary(try Self.objects(db).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var comparison = Comparison()
-        for object in reference {
-            let found = actual[object.name]
-            if object.type == "table" {
-                // A table's text changes with every ALTER TABLE, in words that may differ between
-                // SQLite versions: only its presence is compared.
-                if found?.type != "table" { comparison.missingTables.append(object.name) }
-            } else if found?.type != object.type || found?.sql != object.sql {
-                comparison.drifted.append(object)
-            }
-        }
-        comparison.added = actual.values.filter { expected[$0.name] == nil }.map { "\($0.type) \($0.name)" }.sorted()
-        return comparison
-    }
-
-    /// Throws ``MigrationError/foreignDatabase(path:reason:)`` unless the file is LeadDB's (its
-    /// `application_id`) or empty. Only reads: call it before anything that writes, such as switching
-    /// the file to WAL.
-    public func checkOwnership(_ db: Database) throws {
-        let id = Int32(truncatingIfNeeded: try db.scalar("PRAGMA application_id", as: Int.self) ?? 0)
-        if id == applicationID { return }
-        if id != 0 {
-            throw MigrationError.foreignDatabase(
-                path: db.path,
-                reason: "its application_id is \(id) (0x\(String(UInt32(bitPattern: id), radix: 16))), LeadDB's is \(applicationID)")
-        }
-        let objects = try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0
-        if objects > 0 {
-            // Every LeadDB file is stamped in the transaction that creates its first table, so a file
-            // with objects and no stamp is another program's, even one with a table named _migrations.
-            let names = try db.query(
-                "SELECT type || ' ' || name FROM sqlite_schema ORDER BY type = 'table' DESC, type, name LIMIT 3"
-            ).compactMap { String.fromDatabaseValue($0[0]) }
-            let more = objects > names.count ? " and \(objects - names.count) more" : ""
-            throw MigrationError.foreignDatabase(
-                path: db.path,
-                reason: "it already has \(objects == 1 ? "an object" : "objects") (\(names.joined(separator: ", "))\(more)) and no LeadDB application_id")
-        }
-        // An empty file that another program has stamped with a version of its own is not free to take.
-        let userVersion = try db.scalar("PRAGMA user_version", as: Int.self) ?? 0
-        if userVersion != 0 {
-            throw MigrationError.foreignDatabase(
-                path: db.path, reason: "it has no tables yet but its user_version is \(userVersion), set by another program")
-        }
-    }
-
     // MARK: - Migrating
 
     /// Applies every pending migration and re-creates the schema, all in one `BEGIN IMMEDIATE`
@@ -265,7 +177,7 @@ public struct Migrator: Sendable {
     }
 
     /// Drops the schema, applies the pending migrations in order and creates the schema again.
-    private func applyAndRecreate(_ db: Database, pending: [Migration], thorough: Bool, report: inout Report) throws {
+    func applyAndRecreate(_ db: Database, pending: [Migration], thorough: Bool, report: inout Report) throws {
         try dropSchemaObjects(db)
         if thorough {
             // The record may have been changed by hand: also drop every view and trigger that
@@ -293,201 +205,5 @@ public struct Migrator: Sendable {
         }
         try createSchema(db)
         report.schemaRecreated = true
-    }
-
-    // MARK: - Internals
-
-    private func createBookkeeping(_ db: Database) throws {
-        try db.executeScript(
-            """
-            CREATE TABLE IF NOT EXISTS _migrations (
-                version     INTEGER PRIMARY KEY,
-                file_name   TEXT NOT NULL,
-                checksum    TEXT NOT NULL,
-                applied_at  TEXT NOT NULL,
-                duration_ms INTEGER NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS _schema_files (
-                file_name   TEXT PRIMARY KEY,
-                checksum    TEXT NOT NULL,
-                applied_at  TEXT NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS _schema_objects (
-                name        TEXT PRIMARY KEY,
-                type        TEXT NOT NULL CHECK (type IN ('view', 'trigger')),
-                file_name   TEXT NOT NULL
-            );
-            """)
-        // The text each object was created with, to tell drift (a trigger dropped or replaced by hand).
-        if try db.scalar("SELECT count(*) FROM pragma_table_info('_schema_objects') WHERE name = 'sql'", as: Int.self) == 0 {
-            try db.execute("ALTER TABLE _schema_objects ADD COLUMN sql TEXT")
-        }
-    }
-
-    /// The runner's own tables refuse writes from anyone else: the runner drops these triggers at the
-    /// start of a deploy and creates them again at its end, inside the same transaction.
-    private static let runnerTables = ["_migrations", "_schema_files", "_schema_objects"]
-
-    private static let guardNames = Set(runnerTables.flatMap { table in
-        ["insert", "update", "delete"].map { "\(table)_before_\($0)_runner" }
-    })
-
-    private func createRunnerGuards(_ db: Database) throws {
-        for table in Self.runnerTables {
-            for event in ["INSERT", "UPDATE", "DELETE"] {
-                let name = quoteIdentifier("\(table)_before_\(event.lowercased())_runner")
-                try db.execute(
-                    """
-                    CREATE TRIGGER IF NOT EXISTS \(name) BEFORE \(event) ON \(table)
-                    BEGIN SELECT RAISE(ABORT, 'internal_table: \(table) is the migration runner''s record; run leads migrate'); END
-                    """)
-            }
-        }
-    }
-
-    private func dropRunnerGuards(_ db: Database) throws {
-        for table in Self.runnerTables {
-            for event in ["insert", "update", "delete"] {
-                try db.execute("DROP TRIGGER IF EXISTS \(quoteIdentifier("\(table)_before_\(event)_runner"))")
-            }
-        }
-    }
-
-    /// Schema objects recorded by the last deploy that are missing now, or whose text differs from the
-    /// text they were created with.
-    private func driftedObjects(_ db: Database) throws -> [String] {
-        guard try hasTable(db, "_schema_objects"),
-            try db.scalar("SELECT count(*) FROM pragma_table_info('_schema_objects') WHERE name = 'sql'", as: Int.self) == 1
-        else { return [] }
-        return try db.query(
-            """
-            SELECT o.name FROM _schema_objects AS o LEFT JOIN sqlite_schema AS s ON s.name = o.name AND s.type = o.type
-             WHERE s.name IS NULL OR (o.sql IS NOT NULL AND s.sql IS NOT o.sql)
-             ORDER BY o.name
-            """
-        ).compactMap { String.fromDatabaseValue($0[0]) }
-    }
-
-    /// Views and triggers that the last deploy did not record and that are not the runner's guards:
-    /// added by hand (or the record was changed), as `type name`.
-    private func unrecordedSchemaObjects(_ db: Database) throws -> [String] {
-        guard try hasTable(db, "_schema_objects") else { return [] }
-        return try db.query(
-            """
-            SELECT type, name FROM sqlite_schema
-             WHERE type IN ('view', 'trigger') AND name NOT IN (SELECT name FROM _schema_objects)
-             ORDER BY type, name
-            """
-        ).compactMap { row -> String? in
-            let name: String = try row.get(1)
-            return Self.guardNames.contains(name) ? nil : "\(try row.get(0) as String) \(name)"
-        }
-    }
-
-    private func hasTable(_ db: Database, _ name: String) throws -> Bool {
-        try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [name], as: Int.self) != nil
-    }
-
-    private func readHistory(_ db: Database) throws -> [AppliedMigration] {
-        guard try hasTable(db, "_migrations") else { return [] }
-        return try db.query("SELECT version, file_name, checksum, applied_at, duration_ms FROM _migrations ORDER BY version")
-            .map {
-                AppliedMigration(
-                    version: try $0.get(0), fileName: try $0.get(1), checksum: try $0.get(2),
-                    appliedAt: try $0.get(3), durationMilliseconds: try $0.get(4))
-            }
-    }
-
-    private func validate(_ applied: [AppliedMigration]) throws {
-        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
-        let unknown = applied.filter { known[$0.version] == nil }
-        if !unknown.isEmpty {
-            throw MigrationError.databaseIsNewer(unknown: unknown.map(\.fileName))
-        }
-        let accepted = migrations.reduce(into: [String: Set<String>]()) { all, migration in
-            all.merge(migration.acceptedChecksums) { $0.union($1) }
-        }
-        for record in applied {
-            if let migration = known[record.version], migration.checksum != record.checksum,
-                !(accepted[migration.fileName]?.contains(record.checksum) ?? false)
-            {
-                throw MigrationError.migrationChanged(fileName: migration.fileName, applied: record.checksum, current: migration.checksum)
-            }
-        }
-    }
-
-    private func changedSchemaFiles(_ db: Database) throws -> [String] {
-        guard try hasTable(db, "_schema_files") else { return schema.map(\.fileName) }
-        var stored: [String: String] = [:]
-        for row in try db.query("SELECT file_name, checksum FROM _schema_files") {
-            stored[try row.get(0)] = try row.get(1)
-        }
-        var changed = schema.filter { stored.removeValue(forKey: $0.fileName) != $0.checksum }.map(\.fileName)
-        changed += stored.keys.sorted()  // files that were removed
-        return changed
-    }
-
-    private func dropSchemaObjects(_ db: Database) throws {
-        for row in try db.query("SELECT type, name FROM _schema_objects ORDER BY type DESC") {
-            let type: String = try row.get(0)
-            let name: String = try row.get(1)
-            try db.execute("DROP \(type == "view" ? "VIEW" : "TRIGGER") IF EXISTS \(quoteIdentifier(name))")
-        }
-        try db.execute("DELETE FROM _schema_objects")
-        try db.execute("DELETE FROM _schema_files")
-    }
-
-    private func createSchema(_ db: Database) throws {
-        for file in schema {
-            let before = try schemaNames(db)
-            do {
-                var views = try viewNames(db)
-                try db.forEachStatement(in: file.sql) { statement, _ in
-                    while try statement.step() {}
-                    // SQLite checks a view's columns only when it is used: use each new one once here,
-                    // so a broken view fails the migration instead of its first reader.
-                    let now = try viewNames(db)
-                    for view in now.subtracting(views) {
-                        _ = try db.prepare("SELECT * FROM \(quoteIdentifier(view)) LIMIT 0")
-                    }
-                    views = now
-                }
-            } catch let error as SQLiteError {
-                throw MigrationError.schemaFailed(fileName: file.fileName, line: error.line, message: error.message)
-            }
-            for row in try db.query("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'") {
-                let type: String = try row.get(0)
-                let name: String = try row.get(1)
-                guard !before.contains(name) else { continue }
-                guard type == "view" || type == "trigger" else {
-                    throw MigrationError.schemaFailed(
-                        fileName: file.fileName, line: nil,
-                        message: "it creates the \(type) \(name); tables and indexes belong in Migrations/")
-                }
-                try db.execute(
-                    "INSERT INTO _schema_objects(name, type, file_name, sql) VALUES (?, ?, ?, (SELECT sql FROM sqlite_schema WHERE name = ?))",
-                    [name, type, file.fileName, name])
-            }
-            try db.execute(
-                "INSERT INTO _schema_files(file_name, checksum, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                [file.fileName, file.checksum])
-        }
-    }
-
-    private func viewNames(_ db: Database) throws -> Set<String> {
-        Set(try db.query("SELECT name FROM sqlite_schema WHERE type = 'view'").compactMap { String.fromDatabaseValue($0[0]) })
-    }
-
-    private func schemaNames(_ db: Database) throws -> Set<String> {
-        Set(try db.query("SELECT name FROM sqlite_schema").compactMap { String.fromDatabaseValue($0[0]) })
-    }
-
-    private func checkForeignKeys(_ db: Database, fileName: String) throws {
-        let rows = try db.query("PRAGMA foreign_key_check")
-        guard !rows.isEmpty else { return }
-        let violations = rows.prefix(10).map { row in
-            "\(row[0]) row \(row[1]) references a missing \(row[2])"
-        }
-        throw MigrationError.foreignKeyViolation(fileName: fileName, violations: violations + (rows.count > 10 ? ["and \(rows.count - 10) more"] : []))
     }
 }
