@@ -8,10 +8,12 @@ SELECT id, lead_id, kind, occurred_at, campaign, source, detail, points
   FROM activity_log;
 
 -- Two statements per activity, both by primary key: the checked insert and the anchor move.
+-- `id` is left out, or given as the next id (max(activity_log.id) + 1), so a program that wants to read
+-- its activity back knows its id without guessing from the newest row (LeadStore.log does this).
 CREATE TRIGGER activities_instead_of_insert INSTEAD OF INSERT ON activities
 BEGIN
-    INSERT INTO activity_log(lead_id, kind, occurred_at, campaign, source, detail, points)
-    SELECT l.id, k.kind, x.at, nullif(trim(NEW.campaign), ''), nullif(trim(NEW.source), ''), NEW.detail,
+    INSERT INTO activity_log(id, lead_id, kind, occurred_at, campaign, source, detail, points)
+    SELECT NEW.id, l.id, k.kind, x.at, nullif(trim(NEW.campaign), ''), nullif(trim(NEW.source), ''), NEW.detail,
            CASE k.direction WHEN 'inbound' THEN k.points ELSE 0 END
       FROM (SELECT CASE WHEN NEW.occurred_at IS NULL THEN (SELECT now FROM clock) ELSE t.at END AS at,
                    coalesce(t.problem, t.future) AS problem
@@ -31,6 +33,12 @@ BEGIN
                  || (SELECT group_concat(kind, ', ') FROM activity_kinds) || ')', json_object('value', NEW.kind))
         WHEN x.problem IS NOT NULL
             THEN json_array('invalid_time: occurred_at ' || NEW.occurred_at || ' ' || x.problem)
+        -- A program may name its activity's id, to read it back by that id: the next one, nothing else.
+        -- (CASE, not AND: both sides of an AND are evaluated, and most activities give no id)
+        WHEN CASE WHEN NEW.id IS NULL THEN 0
+                  ELSE NEW.id IS NOT coalesce((SELECT max(id) FROM activity_log), 0) + 1 OR typeof(NEW.id) <> 'integer' END
+            THEN json_array('invalid_activity_id: id ' || quote(NEW.id) || ' is not the next activity id ('
+                 || (coalesce((SELECT max(id) FROM activity_log), 0) + 1) || '); give that, or none', json_object('value', NEW.id))
         -- (text: activity_log_before_insert_text, below)
         END), 1);
 

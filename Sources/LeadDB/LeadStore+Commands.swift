@@ -161,10 +161,12 @@ extension LeadStore {
     ) throws -> Activity {
         try write { db in
             let activity = NewActivity(leadID: lead, kind: kind, occurredAt: time, campaign: campaign, source: source, detail: detail)
+            // The activity is given the next id (the database checks it is that), and read back by it.
+            let id = try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM activity_log", as: Int64.self) ?? 1
             try db.execute(
-                "INSERT INTO activities(lead_id, kind, occurred_at, campaign, source, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                activity.arguments)
-            let row = try db.query("SELECT * FROM activities WHERE lead_id = ? ORDER BY id DESC LIMIT 1", [lead])
+                "INSERT INTO activities(id, lead_id, kind, occurred_at, campaign, source, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [id] + activity.arguments)
+            let row = try db.query("SELECT * FROM activities WHERE id = ?", [id])
             return try Activity(row: row[0])
         }
     }

@@ -26,6 +26,27 @@ import Testing
         try f.checkIntegrity()
     }
 
+    /// A program may name its activity's id to read it back by that id (LeadStore.log does): the next
+    /// id only. A gap, an id in use, or text is refused and nothing is stored; no id numbers it as before.
+    @Test(arguments: Writer.allCases)
+    func anActivityNamesOnlyTheNextId(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let lead = try f.capture(["email": "ids@example.com"])
+        let next = try f.int("SELECT max(id) + 1 FROM activity_log")
+        for (id, shown) in [(next + 5, "\(next + 5)"), (next - 1, "\(next - 1)")] {
+            #expect(f.violation { try f.db.execute("INSERT INTO activities(id, lead_id, kind) VALUES (?, ?, 'call')", [id, lead]) }?.message
+                == "invalid_activity_id: id \(shown) is not the next activity id (\(next)); give that, or none")
+        }
+        #expect(f.violation { try f.db.execute("INSERT INTO activities(id, lead_id, kind) VALUES ('\(next)', ?, 'call')", [lead]) }?.message
+            == "invalid_activity_id: id '\(next)' is not the next activity id (\(next)); give that, or none")
+        #expect(try f.int("SELECT count(*) FROM activity_log") == next - 1)
+        try f.db.execute("INSERT INTO activities(id, lead_id, kind) VALUES (?, ?, 'email_click')", [next, lead])
+        #expect(try f.text("SELECT kind FROM activities WHERE id = ?", [next]) == "email_click")
+        try f.db.execute("INSERT INTO activities(lead_id, kind) VALUES (?, 'email_open')", [lead])
+        #expect(try f.text("SELECT kind FROM activities WHERE id = ?", [next + 1]) == "email_open")
+        #expect(try f.double("SELECT engagement FROM leads WHERE id = ?", [lead]) == 14)
+    }
+
     @Test(arguments: Writer.allCases)
     func engagementHalvesEveryHalfLife(writer: Writer) throws {
         let f = try LeadFixture(writer)
