@@ -42,6 +42,20 @@ SELECT j.json AS arg, p.id AS policy_id, j.value AS start,
   JOIN sla_policies AS p ON p.id = json_extract(j.json, '$[1]')
  WHERE j.key = 0;
 
+-- Which policy applies, the one rule: the first by priority (then id) that applies at the moment given
+-- (`assignment` or `mql`) and whose min_score and source match the lead as it is now.
+-- SELECT policy_id FROM sla_policy_for WHERE arg = json_array(applies_at, score, source).
+-- Read by assignment_deadlines and mql_follow_up.
+CREATE VIEW sla_policy_for AS
+SELECT j.json AS arg,
+       (SELECT sp.id FROM sla_policies AS sp
+         WHERE sp.applies_at = json_extract(j.json, '$[0]')
+           AND (sp.min_score IS NULL OR json_extract(j.json, '$[1]') >= sp.min_score)
+           AND (sp.source IS NULL OR lower(sp.source) = lower(json_extract(j.json, '$[2]')))
+         ORDER BY sp.priority, sp.id LIMIT 1) AS policy_id
+  FROM json_each AS j
+ WHERE j.key = 0;
+
 -- The deadline an assignment gives: the first policy that applies at assignment and matches (by
 -- priority; the lead's score now and its source), counted from the assignment's time. The assignment
 -- trigger (80_routing.sql) stores it in leads.response_due_at.
@@ -52,11 +66,7 @@ SELECT a.id AS assignment_id, l.id AS lead_id, p.id AS policy_id, p.name AS poli
   FROM assignments AS a
   JOIN leads AS l ON l.id = a.lead_id
   LEFT JOIN sla_policies AS p
-    ON p.id = (SELECT sp.id FROM sla_policies sp
-                WHERE sp.applies_at = 'assignment'
-                  AND (sp.min_score IS NULL OR l.score >= sp.min_score)
-                  AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
-                ORDER BY sp.priority, sp.id LIMIT 1);
+    ON p.id = (SELECT c.policy_id FROM sla_policy_for AS c WHERE c.arg = json_array('assignment', l.score, l.source));
 
 -- The follow-up deadline a lead reaching mql gets now: the first policy that applies at mql and
 -- matches, counted from now. The stage rules (40_stages.sql) store it for a lead that already had its
@@ -66,11 +76,7 @@ SELECT l.id AS lead_id, p.id AS policy_id, p.name AS policy,
        (SELECT f.due FROM sla_deadline_from AS f WHERE f.arg = json_array((SELECT now FROM clock), p.id)) AS due
   FROM leads AS l
   JOIN sla_policies AS p
-    ON p.id = (SELECT sp.id FROM sla_policies sp
-                WHERE sp.applies_at = 'mql'
-                  AND (sp.min_score IS NULL OR l.score >= sp.min_score)
-                  AND (sp.source IS NULL OR lower(sp.source) = lower(l.source))
-                ORDER BY sp.priority, sp.id LIMIT 1);
+    ON p.id = (SELECT c.policy_id FROM sla_policy_for AS c WHERE c.arg = json_array('mql', l.score, l.source));
 
 -- Each assigned lead's policy and deadline, as of its current assignment.
 CREATE VIEW sla_deadlines AS

@@ -56,6 +56,8 @@ import Testing
     // 2026-11-24: capture 3,988, move 1,680: a rep's open-lead count is defined once (_rep_load in
     // 80_routing.sql) and assignments, moves and erasures call it; the assignment's count and its
     // last-assigned stamp are now two updates, and a move says in one VALUES whether the count moves.
+    // 2026-11-24: capture 4,022: which SLA policy applies is one view (sla_policy_for, 85_sla.sql) that
+    // the assignment's deadline and the mql follow-up both read, through json_each (34 steps).
     static let capture = Statement.Work(vmSteps: 4_110, sorts: 0, autoIndexes: 0, fullScanSteps: 13)
     static let activity = Statement.Work(vmSteps: 505, sorts: 0, autoIndexes: 0, fullScanSteps: 0)
     static let move = Statement.Work(vmSteps: 1_730, sorts: 0, autoIndexes: 0, fullScanSteps: 0)
