@@ -1,5 +1,8 @@
--- The numbers every scoring rule reads, in one row: now (from the clock) and the numeric settings,
--- read as numbers whether they were written as text or as numbers.
+-- The numbers scoring reads, in one row for the reads that want them together (score_breakdown and
+-- hot_leads, 70_reads.sql): now (from the clock) and the numeric settings, read as numbers whether they
+-- were written as text or as numbers. The triggers on hot paths read the one setting they need with
+-- (SELECT CAST(value AS REAL) FROM settings WHERE key = ...), which SQLite computes once per
+-- statement; a join with this view there would be materialised on every write (see 30_leads.sql).
 --
 -- The decay, the one definition: points worth v at time t are worth v * 0.5 ^ (days from t to T /
 -- score.half_life_days) at a later time T. It is written out where it is computed, because a view called
