@@ -252,9 +252,12 @@ BEGIN
       FROM transition_problems WHERE from_stage = NEW.from_stage AND to_stage = NEW.to_stage;
 END;
 
--- stage_counts is kept by the rules: each change moves a count by one lead.
+-- stage_counts is kept by the rules: each change moves a count by one lead. The true count may always
+-- be written (lead_repair, 99_checks.sql); it is counted only for a write that is not a rule's.
 CREATE TRIGGER stage_counts_before_update_maintained BEFORE UPDATE ON stage_counts
-WHEN NEW.stage IS NOT OLD.stage OR abs(NEW.leads - OLD.leads) <> 1 OR NEW.leads < 0
+WHEN NEW.stage IS NOT OLD.stage
+  OR CASE WHEN abs(NEW.leads - OLD.leads) = 1 AND NEW.leads >= 0 THEN 0
+          ELSE NEW.leads IS NOT (SELECT count(*) FROM lead_records WHERE stage = NEW.stage) END
 BEGIN
     SELECT RAISE(ABORT, 'maintained: stage_counts is kept by LeadDB (one lead at a time) and cannot be set by hand');
 END;

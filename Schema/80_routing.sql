@@ -224,10 +224,12 @@ END;
 
 -- The counts a rep carries are kept by the rules: an assignment moves open_leads by one lead and
 -- numbers last_assignment_id with its own id. A hand-written value is refused (deactivate a rep, or
--- change capacity, instead).
+-- change capacity, instead), except the true count (lead_repair, 99_checks.sql), counted only then.
 CREATE TRIGGER reps_before_update_maintained BEFORE UPDATE OF id, open_leads, last_assignment_id ON reps
 WHEN NEW.id IS NOT OLD.id
-  OR NEW.open_leads < 0 OR abs(NEW.open_leads - OLD.open_leads) > 1
+  OR CASE WHEN NEW.open_leads >= 0 AND abs(NEW.open_leads - OLD.open_leads) <= 1 THEN 0
+          ELSE NEW.open_leads IS NOT (SELECT count(*) FROM lead_records
+                                       WHERE owner_id = NEW.id AND closed_at IS NULL AND erased_at IS NULL) END
   OR (NEW.last_assignment_id IS NOT OLD.last_assignment_id
       AND NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.id = NEW.last_assignment_id AND a.rep_id = NEW.id))
 BEGIN

@@ -77,6 +77,43 @@ BEGIN
      WHERE id = NEW.lead_id;
 END;
 
+-- An erased lead stays erased for every writer: no personal value is written back onto its row, its
+-- activities' details or its outbox messages (the `leads` and `activities` views refuse first; these
+-- guard the tables a careless script may write). The search index is a virtual table, which takes no
+-- trigger: invariant_problems (99_checks.sql) reports an entry written back there.
+CREATE TRIGGER lead_records_before_update_erased
+BEFORE UPDATE OF email, first_name, last_name, phone, company, title, consent, consent_source ON lead_records
+WHEN OLD.erased_at IS NOT NULL
+ AND coalesce(NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.consent, NEW.consent_source) IS NOT NULL
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array(
+        'erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; no personal data is written to it',
+        json_object('lead', OLD.id)));
+END;
+
+CREATE TRIGGER activity_log_before_update_erased BEFORE UPDATE OF detail ON activity_log
+WHEN NEW.detail IS NOT NULL AND (SELECT erased_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array(
+        'erased_lead: lead ' || NEW.lead_id || ' was erased; its activities keep no detail', json_object('lead', NEW.lead_id)));
+END;
+
+CREATE TRIGGER outbox_before_insert_erased BEFORE INSERT ON outbox
+WHEN NEW.payload IS NOT json_object('lead_id', NEW.lead_id, 'erased', 1)
+ AND (SELECT erased_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array(
+        'erased_lead: lead ' || NEW.lead_id || ' was erased; no message is written about it', json_object('lead', NEW.lead_id)));
+END;
+
+CREATE TRIGGER outbox_before_update_erased BEFORE UPDATE OF lead_id, payload ON outbox
+WHEN NEW.payload IS NOT json_object('lead_id', NEW.lead_id, 'erased', 1)
+ AND (SELECT erased_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array(
+        'erased_lead: lead ' || NEW.lead_id || ' was erased; its messages keep no personal data', json_object('lead', NEW.lead_id)));
+END;
+
 CREATE TRIGGER erasures_before_update BEFORE UPDATE ON erasures
 WHEN NEW.lead_id IS NOT OLD.lead_id
 BEGIN

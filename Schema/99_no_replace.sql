@@ -96,7 +96,8 @@ BEGIN
 END;
 
 CREATE TRIGGER stage_counts_before_insert_maintained BEFORE INSERT ON stage_counts
-WHEN NEW.leads IS NOT 1 OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.stage)
+WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.stage)
+  OR CASE WHEN NEW.leads IS 1 THEN 0 ELSE NEW.leads IS NOT (SELECT count(*) FROM lead_records WHERE stage = NEW.stage) END
 BEGIN
     SELECT RAISE(ABORT, 'maintained: stage_counts is kept by LeadDB (one lead at a time) and cannot be set by hand');
 END;

@@ -39,6 +39,39 @@ struct ShellRun {
         #expect(try String(contentsOfFile: history, encoding: .utf8) == "SELECT 1;\n")
     }
 
+    /// `leads check` reads the file without changing it: 0 and one line when healthy; 1 and each problem
+    /// with its repair when not; the shell's `.check` prints the same.
+    @Test func checkSaysWhatIsWrongAndHowToRepairIt() throws {
+        #expect(ShellRun(["--db", db], stdin: ".demo\n").status == 0)
+        let healthy = ShellRun(["check", "--db", db])
+        #expect(healthy.status == 0)
+        #expect(healthy.out == "ok: \(db): integrity, foreign keys, migrations and schema, and the rules' invariants over 240 leads.\n")
+        let plain = try Database(path: db, plain: true)
+        try plain.execute("DROP TRIGGER stage_counts_before_update_maintained")
+        try plain.execute("UPDATE stage_counts SET leads = leads + 2 WHERE stage = 'new'")
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let broken = ShellRun(["check", "--db", db])
+        #expect(broken.status == 1)
+        let new = try plain.scalar("SELECT count(*) FROM lead_records WHERE stage = 'new'", as: Int.self) ?? 0
+        let report = """
+            problem: schema: stage_counts_before_update_maintained: dropped or changed by hand
+              repair: leads migrate --db \(db)
+            problem: stage_count: stage new: stage_counts says \(new + 2) leads, \(new) are in it
+              repair: INSERT INTO lead_repair DEFAULT VALUES
+            \(db): 2 problems (checked integrity, foreign keys, migrations and schema, and the rules' invariants over 240 leads).
+
+            """
+        #expect(broken.out == report)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        let shell = ShellRun(["--db", db], stdin: ".check\n")
+        #expect(shell.out == report)
+        #expect(shell.status == 1)
+        #expect(ShellRun(["migrate", "--db", db]).status == 0)
+        #expect(ShellRun(["--db", db], stdin: "INSERT INTO lead_repair DEFAULT VALUES;\n").status == 0)
+        #expect(ShellRun(["check", "--db", db]).status == 0)
+        #expect(ShellRun(["check", "--db", dir.file("missing.db")]).err == "leads: error: no database at \(dir.file("missing.db"))\n")
+    }
+
     @Test func aScriptOnStdinPrintsPlainResults() {
         let run = ShellRun(["--db", db], stdin: "SELECT 1+1;\n")
         #expect(run.out == "2\n")
@@ -255,7 +288,7 @@ struct ShellRun {
         #expect(run.err == "warning: \(path) has a changed schema; run `leads migrate --db \(path)` to apply.\n")
         #expect(run.out == "1\n")
         #expect(ShellRun(["migrate", "--db", path]).out
-            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 24 files.\n")
+            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 25 files.\n")
         #expect(ShellRun(["--db", path], stdin: "SELECT 1;\n").err == "")
     }
 

@@ -15,6 +15,7 @@ public enum LeadsCLI {
           migrate            apply pending migrations and refresh the schema (for deploys)
           migrate status     list applied and pending migrations, with dates
           migrate plan       show what `leads migrate` would do, changing nothing
+          check              check the file: integrity, schema, the rules' invariants (exit 1 on a problem)
           demo               fill a new database with realistic sample data
 
         Options:
@@ -132,6 +133,9 @@ public enum LeadsCLI {
             case "plan": return migrateStatus(path: path, plan: true, out: out, err: err)
             case let other?: return usageError("unknown migrate subcommand \(other): use status or plan", err)
             }
+        case "check":
+            guard options.positional.count == 1 else { return usageError("check takes no arguments (the file is --db)", err) }
+            return check(path: path, out: out, err: err)
         case "demo":
             do {
                 let store = try LeadStore(path: path)
@@ -196,6 +200,24 @@ public enum LeadsCLI {
             text += plan ? MigrationText.plan(status, path: path) : MigrationText.status(status)
             out.write(text)
             return 0
+        } catch {
+            return failure(error, err)
+        }
+    }
+
+    // MARK: - check
+
+    /// Read-only: the file is never changed, and a missing one is not created.
+    private static func check(path: String, out: OutputSink, err: OutputSink) -> Int32 {
+        guard FileManager.default.fileExists(atPath: path) else {
+            err.write("leads: error: no database at \(path)\n")
+            return 1
+        }
+        do {
+            let db = try Database(path: path, mode: .readOnly)
+            let (text, healthy) = try CheckText.check(db, path: path)
+            out.write(text)
+            return healthy ? 0 : 1
         } catch {
             return failure(error, err)
         }

@@ -180,6 +180,11 @@ struct DotCommand: Sendable {
                 throw UsageError(argument: 0, message: "expected status, plan or up")
             }
         },
+        DotCommand(name: "check", arguments: "", summary: "check this file: integrity, schema, the rules' invariants, with repairs", arity: 0...0) { shell, _ in
+            let (text, healthy) = try CheckText.check(shell.db, path: shell.path)
+            shell.out.write(text)
+            if !healthy { shell.hadError = true }
+        },
         DotCommand(name: "clock", arguments: "[TIME|+2h|-30m|+3d|reset]", summary: "show now, freeze it at TIME, move it, or return to real time", arity: 0...1) { shell, args in
             guard let store = shell.store else { throw UsageError(argument: nil, message: ".clock needs a LeadDB database") }
             if let argument = args.first {

@@ -1,0 +1,141 @@
+-- Checks: the rules' own invariants, as rows, for `leads check` and any program.
+--
+-- SELECT * FROM invariant_problems lists what breaks an invariant: `invariant` (its name), `subject`
+-- (the row at fault, e.g. `lead 42`), `problem` (what is wrong, with the values) and `repair` (the
+-- statement that puts it right). Empty on a healthy file. It reads every lead and activity: it is a
+-- check to run on demand (after a crash, a restore, a hand edit), not on a hot path.
+--
+-- The derived values (stage_counts, reps.open_leads, lead_scores) are kept by the rules one event at a
+-- time and refuse other writes, except their true value: INSERT INTO lead_repair DEFAULT VALUES writes
+-- every count's true value and starts a rescore of every lead (done by ticks, 45_rescoring.sql).
+CREATE VIEW invariant_problems AS
+-- A stage's count is the number of leads in it.
+SELECT 'stage_count' AS invariant, 'stage ' || s.name AS subject,
+       'stage_counts says ' || coalesce(c.leads, 0) || ' leads, ' || n.leads || ' are in it' AS problem,
+       'INSERT INTO lead_repair DEFAULT VALUES' AS repair
+  FROM stages AS s
+  LEFT JOIN stage_counts AS c ON c.stage = s.name
+  JOIN (SELECT s2.name AS stage, (SELECT count(*) FROM lead_records AS l WHERE l.stage = s2.name) AS leads FROM stages AS s2) AS n
+    ON n.stage = s.name
+ WHERE coalesce(c.leads, 0) <> n.leads
+UNION ALL
+-- A rep's open-lead count is the number of open, unerased leads it owns (_rep_load, 80_routing.sql).
+SELECT 'rep_open_leads', 'rep ' || r.id || ' (' || r.name || ')',
+       'open_leads is ' || r.open_leads || ', it owns ' || n.open || ' open leads',
+       'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM reps AS r
+  JOIN (SELECT r2.id, (SELECT count(*) FROM lead_records AS l
+                        WHERE l.owner_id = r2.id AND l.closed_at IS NULL AND l.erased_at IS NULL) AS open
+          FROM reps AS r2) AS n ON n.id = r.id
+ WHERE r.open_leads <> n.open
+UNION ALL
+-- Every lead has its scoring row.
+SELECT 'lead_scores', 'lead ' || l.id, 'has no lead_scores row', 'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM lead_records AS l
+ WHERE NOT EXISTS (SELECT 1 FROM lead_scores AS s WHERE s.lead_id = l.id)
+UNION ALL
+-- A lead's stage is where its history leads (a new lead has none: it starts in `new`), and each move
+-- starts where the one before ended.
+SELECT 'stage_history', 'lead ' || l.id,
+       'is in ' || l.stage || ' but its history ends in ' || coalesce(h.to_stage, 'new (no moves)'),
+       'restore the file from a backup (moves are written with their history)'
+  FROM lead_records AS l
+  LEFT JOIN stage_history AS h ON h.id = (SELECT max(id) FROM stage_history WHERE lead_id = l.id)
+ WHERE l.stage IS NOT coalesce(h.to_stage, 'new')
+UNION ALL
+SELECT 'stage_history', 'move ' || h.id || ' of lead ' || h.lead_id,
+       'starts in ' || coalesce(h.from_stage, 'NULL') || ' but the move before ended in ' || coalesce(h.previous, 'new (no moves)'),
+       'restore the file from a backup (moves are written with their history)'
+  FROM (SELECT id, lead_id, from_stage, lag(to_stage, 1, 'new') OVER (PARTITION BY lead_id ORDER BY id) AS previous
+          FROM stage_history) AS h
+ WHERE h.from_stage IS NOT h.previous
+UNION ALL
+-- Every owner exists.
+SELECT 'owner', 'lead ' || l.id, 'is owned by rep ' || l.owner_id || ', which does not exist',
+       'INSERT INTO reps(id, name) VALUES (' || l.owner_id || ', ''rep ' || l.owner_id || '''); INSERT INTO lead_repair DEFAULT VALUES; '
+           || 'UPDATE reps SET active = 0 WHERE id = ' || l.owner_id || ' (a rep is deactivated, never deleted: its open leads are routed again)'
+  FROM lead_records AS l
+ WHERE l.owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reps AS r WHERE r.id = l.owner_id)
+UNION ALL
+-- The stored fit is the points of the rules the lead matches (a lead a rule change has not rescored yet
+-- is read from the rules: it is not checked until it is rescored).
+SELECT 'fit', 'lead ' || s.lead_id, 'stored fit ' || s.fit_score || ', the rules give ' || f.fit_score,
+       'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM lead_scores AS s
+  JOIN fit_recomputed AS f ON f.lead_id = s.lead_id
+ WHERE abs(s.fit_score - f.fit_score) > 1e-9
+   AND NOT EXISTS (SELECT 1 FROM _rescoring AS x WHERE x.kind = 'fit' AND s.lead_id BETWEEN x.next_id AND x.last_id)
+UNION ALL
+-- The stored engagement, decayed to now, is what the lead's scored activities give now (both read at
+-- the later of now and the last activity: engagement never grows with time).
+-- (the decay: 05_score_settings.sql)
+SELECT 'engagement', 'lead ' || e.lead_id,
+       'stored engagement is ' || round(e.stored, 6) || ' now, its activities give ' || round(e.recomputed, 6),
+       'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM (SELECT s.lead_id,
+               CASE WHEN s.engagement_at IS NULL THEN coalesce(s.engagement, 0)
+                    ELSE s.engagement * pow(0.5, max(julianday((SELECT now FROM clock)) - julianday(s.engagement_at), 0)
+                                                 / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')) END AS stored,
+               (SELECT total(a.points * pow(0.5, (julianday(max((SELECT now FROM clock),
+                                                               (SELECT max(b.occurred_at) FROM activity_log AS b WHERE b.lead_id = s.lead_id AND b.points <> 0)))
+                                                  - julianday(a.occurred_at))
+                                                 / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')))
+                  FROM activity_log AS a WHERE a.lead_id = s.lead_id AND a.points <> 0) AS recomputed
+          FROM lead_scores AS s
+         WHERE NOT EXISTS (SELECT 1 FROM _rescoring AS x WHERE x.kind = 'engagement' AND s.lead_id BETWEEN x.next_id AND x.last_id)) AS e
+ WHERE abs(e.stored - e.recomputed) > 1e-6 * max(1, abs(e.recomputed))
+UNION ALL
+-- An erased lead keeps no personal data: not in its row, its activities' details, its outbox messages,
+-- the search index or its capture keys.
+SELECT 'erased', 'lead ' || l.id,
+       'was erased at ' || l.erased_at || ' but still holds ' || trim(
+           CASE WHEN coalesce(l.email, l.first_name, l.last_name, l.phone, l.company, l.title) IS NOT NULL THEN 'personal fields, ' ELSE '' END
+        || CASE WHEN EXISTS (SELECT 1 FROM activity_log AS a WHERE a.lead_id = l.id AND a.detail IS NOT NULL) THEN 'activity details, ' ELSE '' END
+        || CASE WHEN EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.payload IS NOT json_object('lead_id', l.id, 'erased', 1))
+                THEN 'outbox messages, ' ELSE '' END
+        || CASE WHEN EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id) THEN 'a search entry, ' ELSE '' END
+        || CASE WHEN EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL) THEN 'capture keys, ' ELSE '' END,
+           ', '),
+       'INSERT INTO lead_repair DEFAULT VALUES (it erases again what an erased lead still holds)'
+  FROM lead_records AS l
+ WHERE l.erased_at IS NOT NULL
+   AND (coalesce(l.email, l.first_name, l.last_name, l.phone, l.company, l.title) IS NOT NULL
+        OR EXISTS (SELECT 1 FROM activity_log AS a WHERE a.lead_id = l.id AND a.detail IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.payload IS NOT json_object('lead_id', l.id, 'erased', 1))
+        OR EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
+        OR EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL));
+
+-- INSERT INTO lead_repair DEFAULT VALUES: puts every derived value right, as invariant_problems names
+-- them: each stage's count and each rep's open-lead count set to its true value (the guards on those
+-- columns refuse every other hand-written value), a rescore of every lead's fit and engagement started
+-- (the first tick.batch now, the rest on ticks), a missing scoring row written, and what an erased
+-- lead still holds erased again.
+CREATE VIEW lead_repair AS SELECT NULL AS requested WHERE 0;
+
+CREATE TRIGGER lead_repair_instead_of_insert INSTEAD OF INSERT ON lead_repair
+BEGIN
+    INSERT INTO stage_counts(stage, leads)
+    SELECT s.name, (SELECT count(*) FROM lead_records AS l WHERE l.stage = s.name) FROM stages AS s WHERE 1
+        ON CONFLICT (stage) DO UPDATE SET leads = excluded.leads WHERE leads IS NOT excluded.leads;
+    UPDATE reps SET open_leads = (SELECT count(*) FROM lead_records AS l
+                                   WHERE l.owner_id = reps.id AND l.closed_at IS NULL AND l.erased_at IS NULL)
+     WHERE open_leads IS NOT (SELECT count(*) FROM lead_records AS l
+                               WHERE l.owner_id = reps.id AND l.closed_at IS NULL AND l.erased_at IS NULL);
+    UPDATE activity_log SET detail = NULL
+     WHERE detail IS NOT NULL AND lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
+    UPDATE outbox SET payload = json_object('lead_id', lead_id, 'erased', 1)
+     WHERE lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL)
+       AND payload IS NOT json_object('lead_id', lead_id, 'erased', 1);
+    UPDATE captures SET capture_key = NULL
+     WHERE capture_key IS NOT NULL AND lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
+    DELETE FROM lead_search WHERE rowid IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
+    UPDATE lead_records
+       SET email = NULL, first_name = NULL, last_name = NULL, phone = NULL, company = NULL, title = NULL
+     WHERE erased_at IS NOT NULL AND coalesce(email, first_name, last_name, phone, company, title) IS NOT NULL;
+    INSERT INTO lead_scores(lead_id, fit_score)
+    SELECT l.id, (SELECT total(points) FROM fit_matches WHERE lead_id = l.id)
+      FROM lead_records AS l
+     WHERE NOT EXISTS (SELECT 1 FROM lead_scores AS s WHERE s.lead_id = l.id);
+    INSERT INTO _rescoring_start(kind) VALUES ('fit');
+    INSERT INTO _rescoring_start(kind) VALUES ('engagement');
+END;

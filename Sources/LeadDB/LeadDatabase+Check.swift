@@ -1,0 +1,67 @@
+import LeadSQLite
+
+extension LeadDatabase {
+    /// Everything `leads check` looks at, read-only: SQLite's
+    /// `integrity_check` and `foreign_key_check`; the migrations and the schema against this binary's
+    /// (pending migrations, views and triggers dropped or changed by hand, tables lost, objects added by
+    /// hand as warnings); and the rules' invariants (`invariant_problems`, Schema/99_checks.sql). Empty
+    /// on a healthy file.
+    ///
+    ///     let problems = try LeadDatabase.check(db)
+    ///     if problems.contains(where: { $0.severity == .error }) { ... }
+    public static func check(_ db: Database) throws -> [HealthProblem] {
+        let path = db.path
+        let migrate = "leads migrate --db \(path)"
+        let restore = "restore the file from a backup (leads backup; docs/reliability.md)"
+        do {
+            var problems: [HealthProblem] = []
+            let integrity = try db.query("PRAGMA integrity_check").compactMap { String.fromDatabaseValue($0[0]) }
+            if integrity != ["ok"] {
+                problems += integrity.map { HealthProblem(check: "integrity", subject: "file", problem: $0, repair: restore) }
+                // A damaged file is not read further: what it holds cannot be trusted.
+                return problems
+            }
+            for row in try db.query("PRAGMA foreign_key_check") {
+                let table: String = try row.get(0), parent: String = try row.get(2)
+                let rowid: Int64? = try row.get(1)
+                problems.append(HealthProblem(
+                    check: "foreign_key", subject: "\(table) row \(rowid.map(String.init) ?? "?")",
+                    problem: "refers to a row of \(parent) that does not exist", repair: restore))
+            }
+            let status = try migrator().status(db, thorough: true)
+            if !status.pending.isEmpty {
+                problems.append(HealthProblem(
+                    check: "migrations", subject: "file",
+                    problem: "\(status.pending.count) pending: \(status.pending.map(\.fileName).joined(separator: ", "))", repair: migrate))
+            }
+            if !status.changedSchemaFiles.isEmpty {
+                problems.append(HealthProblem(
+                    check: "schema", subject: "file",
+                    problem: "made by other versions of \(status.changedSchemaFiles.joined(separator: ", "))", repair: migrate))
+            }
+            problems += status.driftedObjects.map {
+                HealthProblem(check: "schema", subject: $0, problem: "dropped or changed by hand", repair: migrate)
+            }
+            problems += status.missingTables.map {
+                HealthProblem(check: "missing_table", subject: "table \($0)", problem: "the migrations made it; it is gone", repair: restore)
+            }
+            problems += status.addedObjects.map {
+                HealthProblem(check: "added", subject: $0, problem: "not made by LeadDB", repair: "drop it if it is not yours", severity: .warning)
+            }
+            // The invariants, when their view is there as this binary makes it (else the schema rows
+            // above say to migrate first).
+            guard !status.driftedObjects.contains("invariant_problems"),
+                try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'invariant_problems'", as: Int.self) == 1
+            else {
+                problems.append(HealthProblem(
+                    check: "invariants", subject: "file", problem: "not checked: invariant_problems is not this version's", repair: migrate))
+                return problems
+            }
+            // (one statement: the invariants are read from one snapshot even while others write)
+            for row in try db.query("SELECT invariant, subject, problem, repair FROM invariant_problems") {
+                problems.append(HealthProblem(check: try row.get(0), subject: try row.get(1), problem: try row.get(2), repair: try row.get(3)))
+            }
+            return problems
+        }
+    }
+}
