@@ -72,6 +72,34 @@ struct ShellRun {
         #expect(ShellRun(["check", "--db", dir.file("missing.db")]).err == "leads: error: no database at \(dir.file("missing.db"))\n")
     }
 
+    /// `leads backup`, `leads restore` and `leads migrate --backup`, as a deploy step runs them.
+    @Test func backupRestoreAndAMigrationThatBacksUpFirst() throws {
+        #expect(ShellRun(["--db", db], stdin: "capture email=ada@example.com first=Ada\n").status == 0)
+        let copy = dir.file("copy.db")
+        let backup = ShellRun(["backup", copy, "--db", db])
+        #expect(backup.status == 0)
+        #expect(backup.out.hasPrefix("Backed up \(db) to \(copy): 1 lead, "))
+        #expect(backup.out.hasSuffix(" KiB, integrity ok. Restore it with `leads restore \(copy) --db \(db)`.\n"))
+        #expect(ShellRun(["backup", copy, "--db", db]).err
+            == "leads: error: backup: \(copy) already exists; give a new file name (a backup never overwrites a file)\n")
+        #expect(ShellRun(["--db", db], stdin: "capture email=bob@example.com\nerase ada@example.com --yes\n").status == 0)
+        let restore = ShellRun(["restore", copy, "--db", db])
+        #expect(restore.out == "Restored \(db) from \(copy): 1 lead. 1 erasure made since the backup was applied again.\n")
+        #expect(ShellRun(["--db", db], stdin: "SELECT count(*), count(email) FROM leads;\n").out == "1|0\n")
+        #expect(ShellRun(["restore", dir.file("none.db"), "--db", db]).err == "leads: error: restore: no backup at \(dir.file("none.db"))\n")
+        // A deploy with nothing to apply takes no copy; one with work to do copies the file first.
+        #expect(ShellRun(["migrate", "--backup", "--db", db]).out.hasPrefix("No backup taken: there is nothing to apply.\n"))
+        let plain = try Database(path: db, plain: true)
+        try plain.execute("DROP TRIGGER leads_instead_of_update")
+        let deploy = ShellRun(["migrate", "--backup", "--db", db])
+        #expect(deploy.status == 0)
+        let copies = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("t.db.before-migrate-") && $0.hasSuffix(".db") }
+        #expect(copies.count == 1)
+        #expect(deploy.out.hasPrefix("Backed up \(db) to \(dir.file(copies.first ?? "?")) ("))
+        #expect(deploy.out.hasSuffix("Restored 1 schema object that had been dropped or changed by hand: leads_instead_of_update.\nRe-created the schema (views and triggers) from 25 files.\n"))
+        #expect(ShellRun(["check", "--db", dir.file(copies.first ?? "?")]).out.contains("schema: leads_instead_of_update: dropped or changed by hand"))
+    }
+
     @Test func aScriptOnStdinPrintsPlainResults() {
         let run = ShellRun(["--db", db], stdin: "SELECT 1+1;\n")
         #expect(run.out == "2\n")

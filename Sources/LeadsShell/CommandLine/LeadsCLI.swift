@@ -12,10 +12,13 @@ public enum LeadsCLI {
         database (./leads.db, or $LEADS_DB, or --db PATH); a new file is set up on first use.
 
         Commands:
-          migrate            apply pending migrations and refresh the schema (for deploys)
+          migrate            apply pending migrations and refresh the schema (for deploys);
+                             --backup first copies the file beside it when there is anything to apply
           migrate status     list applied and pending migrations, with dates
           migrate plan       show what `leads migrate` would do, changing nothing
           check              check the file: integrity, schema, the rules' invariants (exit 1 on a problem)
+          backup FILE        copy the database to a new FILE, consistent while others write
+          restore FILE       replace the database with the backup FILE (checked first), in one transaction
           demo               fill a new database with realistic sample data
 
         Options:
@@ -45,6 +48,7 @@ public enum LeadsCLI {
         var create = false
         var mode: String?
         var positional: [String] = []
+        var backup = false
     }
 
     /// Runs the command line. `interactive` is true when stdin is a terminal.
@@ -90,6 +94,7 @@ public enum LeadsCLI {
             case "--json": options.mode = "json"
             case "--readonly": options.readOnly = true
             case "--create": options.create = true
+            case "--backup": options.backup = true
             default:
                 if argument.hasPrefix("--db=") {
                     options.dbPath = String(argument.dropFirst(5))
@@ -127,12 +132,20 @@ public enum LeadsCLI {
                 historyFile: historyPath.flatMap { $0.isEmpty ? nil : $0 })
         case "migrate":
             guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
+            guard !options.backup || options.positional.count == 1 else { return usageError("--backup goes with migrate alone", err) }
             switch options.positional.dropFirst().first {
-            case nil: return migrate(path: path, out: out, err: err)
+            case nil: return migrate(path: path, backup: options.backup, out: out, err: err)
             case "status": return migrateStatus(path: path, plan: false, out: out, err: err)
             case "plan": return migrateStatus(path: path, plan: true, out: out, err: err)
             case let other?: return usageError("unknown migrate subcommand \(other): use status or plan", err)
             }
+        case "backup", "restore":
+            guard options.positional.count == 2 else {
+                return usageError("\(options.positional[0]) takes one file: leads \(options.positional[0]) FILE [--db PATH]", err)
+            }
+            return options.positional[0] == "backup"
+                ? backup(path: path, to: options.positional[1], out: out, err: err)
+                : restore(path: path, from: options.positional[1], out: out, err: err)
         case "check":
             guard options.positional.count == 1 else { return usageError("check takes no arguments (the file is --db)", err) }
             return check(path: path, out: out, err: err)
@@ -167,11 +180,21 @@ public enum LeadsCLI {
 
     // MARK: - migrate
 
-    private static func migrate(path: String, out: OutputSink, err: OutputSink) -> Int32 {
+    private static func migrate(path: String, backup: Bool, out: OutputSink, err: OutputSink) -> Int32 {
         do {
+            let existed = FileManager.default.fileExists(atPath: path)
             // Whose file it is, before anything is written to it (switching to WAL is a write).
             let db = try Database(path: path, wal: false)
-            try LeadDatabase.migrator().checkOwnership(db)
+            let migrator = try LeadDatabase.migrator()
+            try migrator.checkOwnership(db)
+            // The copy is taken before anything is written, the journal mode included.
+            if try backup && existed && !migrator.status(db, thorough: true).isUpToDate {
+                let copy = path + ".before-migrate-" + SQLiteDate.format(Date()).replacingOccurrences(of: ":", with: "") + ".db"
+                let size = try LeadDatabase.backup(db, to: copy)
+                out.write("Backed up \(path) to \(copy) (\(size / 1024) KiB, integrity ok); `leads restore \(copy) --db \(path)` goes back to it.\n")
+            } else if backup {
+                out.write("No backup taken: \(existed ? "there is nothing to apply" : "\(path) is new").\n")
+            }
             try db.enableWAL()
             out.write(try MigrationText.migrate(db, path: path))
             return 0
@@ -199,6 +222,40 @@ public enum LeadsCLI {
             if !exists { text += "\(path) does not exist yet; `leads migrate` would create it.\n" }
             text += plan ? MigrationText.plan(status, path: path) : MigrationText.status(status)
             out.write(text)
+            return 0
+        } catch {
+            return failure(error, err)
+        }
+    }
+
+    // MARK: - backup and restore
+
+    private static func backup(path: String, to copy: String, out: OutputSink, err: OutputSink) -> Int32 {
+        guard FileManager.default.fileExists(atPath: path) else {
+            err.write("leads: error: no database at \(path)\n")
+            return 1
+        }
+        do {
+            let db = try Database(path: path, mode: .readOnly)
+            try LeadDatabase.migrator().checkOwnership(db)
+            let size = try LeadDatabase.backup(db, to: copy)
+            let leads = (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) ?? 0
+            out.write("Backed up \(path) to \(copy): \(leads) lead\(leads == 1 ? "" : "s"), \(size / 1024) KiB, integrity ok. Restore it with `leads restore \(copy) --db \(path)`.\n")
+            return 0
+        } catch {
+            return failure(error, err)
+        }
+    }
+
+    private static func restore(path: String, from copy: String, out: OutputSink, err: OutputSink) -> Int32 {
+        do {
+            let db = try Database(path: path, wal: false)
+            try LeadDatabase.migrator().checkOwnership(db)
+            let erasures = try LeadDatabase.restore(db, from: copy)
+            let status = try LeadDatabase.migrator().status(db)
+            let leads = (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) ?? 0
+            let again = erasures == 0 ? "" : " \(erasures) erasure\(erasures == 1 ? "" : "s") made since the backup \(erasures == 1 ? "was" : "were") applied again."
+            out.write("Restored \(path) from \(copy): \(leads) lead\(leads == 1 ? "" : "s").\(again)\(status.isUpToDate ? "" : " The backup is from an older LeadDB: run `leads migrate --db \(path)`.")\n")
             return 0
         } catch {
             return failure(error, err)

@@ -1,0 +1,81 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+import Testing
+
+/// `leads backup` and `leads restore` (LeadDatabase.backup and .restore): a consistent, private,
+/// checked copy; a restore in one transaction that never brings an erased person back.
+@Suite struct BackupTests {
+    @Test func aBackupHoldsWhatWasCommittedAndIsPrivateAndChecked() throws {
+        let f = try LeadFixture(.project)
+        let kept = try f.capture(["email": "kept@example.com", "first_name": "Kept"])
+        // Another connection is half-way through a transaction: its row is not in the copy.
+        let other = try Database(path: f.db.path)
+        try other.execute("BEGIN IMMEDIATE")
+        try other.execute("INSERT INTO lead_intake(email) VALUES ('uncommitted@example.com')")
+        let path = f.dir.file("backup.db")
+        let size = try LeadDatabase.backup(f.db, to: path)
+        try other.execute("COMMIT")
+        #expect(size == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue)
+        let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let copy = try Database(path: path, mode: .readOnly)
+        #expect(try copy.query("SELECT email FROM leads ORDER BY id").map { try $0.get(0, as: String.self) } == ["kept@example.com"])
+        #expect(try LeadDatabase.check(copy).isEmpty)
+        #expect(try copy.scalar("SELECT id FROM leads", as: Int64.self) == kept)
+        // A file already there is never overwritten.
+        #expect(throws: LeadError.rule(code: "backup", message: "backup: \(path) already exists; give a new file name (a backup never overwrites a file)")) {
+            try LeadDatabase.backup(f.db, to: path)
+        }
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aRestoreReplacesEverythingButNeverAnErasure(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let ada = try f.capture(["email": "ada@example.com", "first_name": "Ada", "phone": "+44 20 7946 0000"])
+        let bob = try f.capture(["email": "bob@example.com", "first_name": "Bob"])
+        let path = f.dir.file("backup.db")
+        try LeadDatabase.backup(f.db, to: path)
+        // After the backup: Ada is erased, a new lead comes and is erased too, Bob changes title.
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [ada])
+        let cy = try f.capture(["email": "cy@example.com"])
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [cy])
+        try f.db.execute("UPDATE leads SET title = 'CTO' WHERE id = ?", [bob])
+        #expect(try LeadDatabase.restore(f.db, from: path) == 1)
+        #expect(try f.text("SELECT title FROM leads WHERE id = ?", [bob]) == nil)
+        #expect(try f.text("SELECT email FROM lead_records WHERE id = ?", [ada]) == nil)
+        #expect(try f.int("SELECT count(*) FROM lead_records WHERE id = ?", [cy]) == 0)
+        // The erased emails and phone stay suppressed.
+        for values in [["email": "ada@example.com"], ["email": "cy@example.com"], ["phone": "+44 20 7946 0000"]] as [[String: String]] {
+            let (column, value) = values.first!
+            #expect(f.violation { try f.db.execute("INSERT INTO lead_intake(\(column)) VALUES (?)", [value]) }?.code == "suppressed")
+        }
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+        try f.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: f.db.path))
+        if let wal = try? Data(contentsOf: URL(fileURLWithPath: f.db.path + "-wal")) { bytes.append(wal) }
+        #expect(bytes.range(of: Data("ada@example.com".utf8)) == nil)
+    }
+
+    @Test func aRestoreRefusesWhatIsNotASoundLeadDBBackup() throws {
+        let f = try LeadFixture(.project)
+        try f.capture(["email": "stay@example.com"])
+        let missing = f.dir.file("missing.db")
+        #expect(throws: LeadError.rule(code: "restore", message: "restore: no backup at \(missing)")) {
+            try LeadDatabase.restore(f.db, from: missing)
+        }
+        let foreign = f.dir.file("foreign.db")
+        try Database(path: foreign).execute("CREATE TABLE notes(text TEXT)")
+        #expect(throws: MigrationError.self) { try LeadDatabase.restore(f.db, from: foreign) }
+        // A backup damaged on disk: a page of its b-trees overwritten.
+        let damaged = f.dir.file("damaged.db")
+        try LeadDatabase.backup(f.db, to: damaged)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        bytes.replaceSubrange(8192..<12288, with: Data(repeating: 0x5A, count: 4096))
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+        #expect(throws: (any Error).self) { try LeadDatabase.restore(f.db, from: damaged) }
+        #expect(try f.text("SELECT email FROM leads") == "stay@example.com")
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+    }
+}
