@@ -21,7 +21,17 @@ SELECT m.lead_id, 'fit' AS component, m.rule_id AS source_id,
        m.points AS points, NULL AS occurred_at
   FROM fit_matches AS m
 UNION ALL
+-- Each activity is decayed to now, or to the lead's anchor when the clock reads before it (engagement
+-- never grows with time: the leads view counts it at its anchor then); the anchor is the stored one,
+-- or for a lead a rule change has not rescored yet, engagement_recomputed's (15_rescoring.sql).
 SELECT a.lead_id, 'activity', a.id, a.kind || coalesce(' (' || a.campaign || ')', ''),
-       a.points * pow(0.5, (julianday(s.now) - julianday(a.occurred_at)) / s.half_life_days), a.occurred_at
-  FROM activity_log AS a, score_settings AS s
+       a.points * pow(0.5, (julianday(max(s.now, coalesce(CASE
+               WHEN a.lead_id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'engagement')
+                                  AND (SELECT last_id FROM _rescoring WHERE kind = 'engagement')
+                   THEN max(coalesce((SELECT since FROM _rescoring WHERE kind = 'engagement'), ''),
+                            (SELECT max(b.occurred_at) FROM activity_log AS b WHERE b.lead_id = a.lead_id AND b.points <> 0))
+               ELSE sc.engagement_at END, '')))
+            - julianday(a.occurred_at)) / s.half_life_days), a.occurred_at
+  FROM activity_log AS a
+  JOIN lead_scores AS sc ON sc.lead_id = a.lead_id, score_settings AS s
  WHERE a.points <> 0;

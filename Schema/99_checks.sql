@@ -67,7 +67,7 @@ SELECT 'fit', 'lead ' || s.lead_id, 'stored fit ' || s.fit_score || ', the rules
    AND NOT EXISTS (SELECT 1 FROM _rescoring AS x WHERE x.kind = 'fit' AND s.lead_id BETWEEN x.next_id AND x.last_id)
 UNION ALL
 -- The stored engagement, decayed to now, is what the lead's scored activities give now (both read at
--- the later of now and the last activity: engagement never grows with time).
+-- the later of now and the stored anchor: engagement never grows with time).
 -- (the decay: 05_score_settings.sql)
 SELECT 'engagement', 'lead ' || e.lead_id,
        'stored engagement is ' || round(e.stored, 6) || ' now, its activities give ' || round(e.recomputed, 6),
@@ -76,8 +76,7 @@ SELECT 'engagement', 'lead ' || e.lead_id,
                CASE WHEN s.engagement_at IS NULL THEN coalesce(s.engagement, 0)
                     ELSE s.engagement * pow(0.5, max(julianday((SELECT now FROM clock)) - julianday(s.engagement_at), 0)
                                                  / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')) END AS stored,
-               (SELECT total(a.points * pow(0.5, (julianday(max((SELECT now FROM clock),
-                                                               (SELECT max(b.occurred_at) FROM activity_log AS b WHERE b.lead_id = s.lead_id AND b.points <> 0)))
+               (SELECT total(a.points * pow(0.5, (julianday(max((SELECT now FROM clock), coalesce(s.engagement_at, '')))
                                                   - julianday(a.occurred_at))
                                                  / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')))
                   FROM activity_log AS a WHERE a.lead_id = s.lead_id AND a.points <> 0) AS recomputed

@@ -105,6 +105,21 @@ import Testing
         try f.db.execute("INSERT INTO lead_rescore(leads) VALUES (100)")
         #expect(try f.int("SELECT count(*) FROM _rescoring") == 0)
         #expect(close(try f.double("SELECT engagement FROM leads WHERE id = ?", [id]), recomputed))
+        // A clock set back before the anchor (the rescore's time, 2026-11-24T09:00): every copy counts the
+        // engagement at its anchor's value, never more.
+        try f.setClock("2026-11-15T00:00:00Z")
+        #expect(close(try f.double("SELECT engagement FROM leads WHERE id = ?", [id]), recomputed))
+        #expect(close(try f.double("SELECT total(points) FROM score_breakdown WHERE lead_id = ? AND component = 'activity'", [id]), recomputed))
+        #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+        // And a lead whose anchor is its last activity, read before it.
+        let late = try f.capture(["email": "late@example.com", "captured_at": "2026-11-10T00:00:00Z"])
+        try f.log(late, "demo_request", at: "2026-11-14T00:00:00Z")
+        try f.setClock("2026-11-12T00:00:00Z")
+        let atLast = try f.db.query("SELECT points, julianday('2026-11-14T00:00:00Z') - julianday(occurred_at) FROM activity_log WHERE lead_id = ?", [late])
+            .reduce(0.0) { sum, row in sum + (try row.get(0, as: Double.self)) * pow(0.5, (try row.get(1, as: Double.self)) / 10) }
+        #expect(close(try f.double("SELECT engagement FROM leads WHERE id = ?", [late]), atLast))
+        #expect(close(try f.double("SELECT total(points) FROM score_breakdown WHERE lead_id = ? AND component = 'activity'", [late]), atLast))
+        #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
     }
 
     @Test(arguments: Writer.allCases)

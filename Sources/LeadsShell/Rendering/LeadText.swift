@@ -51,7 +51,8 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     field("consent", lead.consent.map { $0 ? "given (\(lead.consentSource ?? "?"))" : "not given" })
     out += "  " + pad("score", 12) + "\(score(lead.score)) = fit \(score(lead.fitScore)) + engagement \(score(lead.engagement))\n"
     for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
-        out += "      " + pad(String(format: "%+.1f", part.points), 7) + part.reason + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
+        let points = String(format: "%+.1f", part.points)
+        out += "      " + pad(points, 7) + (points.count >= 7 ? " " : "") + part.reason + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
     }
     field("owner", try lead.ownerID.map { id in try store.reps().first { $0.id == id }.map { "\($0.name) (rep \($0.id))" } ?? "rep \(id)" } ?? "unassigned")
     if let due = lead.responseDueAt {
