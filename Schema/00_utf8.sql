@@ -56,3 +56,33 @@ SELECT f.json AS arg, f.key AS field, u.bad_byte,
   FROM json_each AS f
   JOIN utf8_input AS u ON u.arg = json_array(f.value)
  WHERE u.bad_byte IS NOT NULL;
+
+-- The first field of a JSON object that holds a control character (C0, DEL or C1: what moves a
+-- terminal's cursor, rings its bell or starts an escape sequence), for the rules that check text:
+-- `problem` reads `<field> contains a control character (U+001B) at character N`. The keys named in
+-- the array that comes second may hold tabs and line breaks (an activity's free-text detail).
+--
+--     SELECT field, problem FROM control_fields WHERE arg = json_array(json_object('title', ?, 'detail', ?), json_array('detail')) LIMIT 1
+--
+-- A field is walked only when a GLOB finds such a character in it.
+CREATE VIEW control_fields AS
+SELECT c.arg, c.field, c.position,
+       c.field || ' contains a control character (U+' || printf('%04X', unicode(substr(c.value, c.position, 1))) || ') at character '
+           || c.position || CASE WHEN c.multiline THEN '; text is printable characters, tabs and line breaks'
+                                 ELSE '; text is one line of printable characters' END AS problem
+  FROM (SELECT f.arg, f.field, f.value, f.multiline,
+               -- (a scalar subquery, so positions are walked only in a field that has such a character)
+               (SELECT min(p.n) FROM _positions AS p
+                 WHERE p.n <= length(f.value)
+                   AND (unicode(substr(f.value, p.n, 1)) BETWEEN 1 AND 31 OR unicode(substr(f.value, p.n, 1)) BETWEEN 127 AND 159)
+                   AND NOT (f.multiline AND unicode(substr(f.value, p.n, 1)) IN (9, 10, 13))) AS position
+          FROM (SELECT j.json AS arg, f.key AS field, f.value,
+                       EXISTS (SELECT 1 FROM json_each(json_extract(j.json, '$[1]')) AS k WHERE k.value = f.key) AS multiline
+                  FROM json_each AS j
+                  JOIN json_each(j.value) AS f
+                 WHERE j.key = 0 AND f.type = 'text') AS f
+         WHERE f.value GLOB CASE WHEN f.multiline
+                                 THEN '*[' || char(1) || '-' || char(8) || char(11) || char(12) || char(14) || '-' || char(31)
+                                      || char(127) || '-' || char(159) || ']*'
+                                 ELSE '*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*' END) AS c
+ WHERE c.position IS NOT NULL;

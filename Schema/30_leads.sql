@@ -156,6 +156,13 @@ BEGIN
                                'company', NEW.company, 'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country,
                                'source', NEW.source, 'campaign', NEW.campaign)
      LIMIT 1;
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: ' || c.problem, json_object('lead', NEW.id, 'field', c.field)))
+      FROM control_fields AS c
+     WHERE c.arg = json_array(json_object('email', NEW.email, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'phone', NEW.phone,
+                                          'company', NEW.company, 'title', NEW.title, 'industry', NEW.industry, 'country', NEW.country,
+                                          'source', NEW.source, 'campaign', NEW.campaign), json_array())
+     LIMIT 1;
 END;
 
 CREATE TRIGGER lead_records_after_insert_utf8 AFTER INSERT ON lead_records
@@ -276,19 +283,19 @@ BEGIN
     UPDATE lead_records SET
         email = CASE WHEN NEW.email IS OLD.email THEN email
                      ELSE (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(NEW.email AS TEXT))) END,
-        first_name = nullif(trim(NEW.first_name), ''),
-        last_name = nullif(trim(NEW.last_name), ''),
+        first_name = nullif(trim(NEW.first_name, char(32, 9, 10, 13)), ''),
+        last_name = nullif(trim(NEW.last_name, char(32, 9, 10, 13)), ''),
         phone = CASE WHEN NEW.phone IS OLD.phone THEN phone
                      ELSE (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(NEW.phone AS TEXT))) END,
-        company = nullif(trim(NEW.company), ''),
-        title = nullif(trim(NEW.title), ''),
-        industry = nullif(trim(NEW.industry), ''),
+        company = nullif(trim(NEW.company, char(32, 9, 10, 13)), ''),
+        title = nullif(trim(NEW.title, char(32, 9, 10, 13)), ''),
+        industry = nullif(trim(NEW.industry, char(32, 9, 10, 13)), ''),
         company_size = CASE WHEN NEW.company_size IS OLD.company_size THEN company_size
                             ELSE (SELECT c.size FROM company_size_input AS c WHERE c.arg = json_array(CAST(NEW.company_size AS TEXT))) END,
         country = CASE WHEN NEW.country IS OLD.country THEN country
                        ELSE (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(NEW.country AS TEXT))) END,
-        source = nullif(trim(NEW.source), ''),
-        campaign = nullif(trim(NEW.campaign), ''),
+        source = nullif(trim(NEW.source, char(32, 9, 10, 13)), ''),
+        campaign = nullif(trim(NEW.campaign, char(32, 9, 10, 13)), ''),
         stage = NEW.stage,
         owner_id = NEW.owner_id,
         amount = NEW.amount,

@@ -174,6 +174,12 @@ BEGIN
       FROM utf8_fields AS b
      WHERE b.arg = json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail)
      LIMIT 1;
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_text: an activity for lead ' || NEW.lead_id || ': ' || c.problem,
+                                       json_object('lead', NEW.lead_id, 'field', c.field)))
+      FROM control_fields AS c
+     WHERE c.arg = json_array(json_object('campaign', NEW.campaign, 'source', NEW.source, 'detail', NEW.detail), json_array('detail'))
+     LIMIT 1;
 END;
 
 CREATE TRIGGER activity_log_before_insert_text BEFORE INSERT ON activity_log

@@ -60,16 +60,16 @@ BEGIN
         END,
         NEW.capture_key,
         em.email,
-        coalesce(nullif(trim(NEW.first_name), ''),
-                 CASE WHEN NEW.last_name IS NULL THEN nullif(trim(substr(trim(NEW.name), 1, instr(trim(NEW.name) || ' ', ' ') - 1)), '') END),
-        coalesce(nullif(trim(NEW.last_name), ''),
-                 CASE WHEN NEW.first_name IS NULL THEN nullif(trim(substr(trim(NEW.name), instr(trim(NEW.name) || ' ', ' ') + 1)), '') END),
-        ph.phone, nullif(trim(NEW.company), ''), nullif(trim(NEW.title), ''), nullif(trim(NEW.industry), ''),
+        coalesce(nullif(trim(NEW.first_name, char(32, 9, 10, 13)), ''),
+                 CASE WHEN NEW.last_name IS NULL THEN nullif(trim(substr(trim(NEW.name, char(32, 9, 10, 13)), 1, instr(trim(NEW.name, char(32, 9, 10, 13)) || ' ', ' ') - 1)), '') END),
+        coalesce(nullif(trim(NEW.last_name, char(32, 9, 10, 13)), ''),
+                 CASE WHEN NEW.first_name IS NULL THEN nullif(trim(substr(trim(NEW.name, char(32, 9, 10, 13)), instr(trim(NEW.name, char(32, 9, 10, 13)) || ' ', ' ') + 1)), '') END),
+        ph.phone, nullif(trim(NEW.company, char(32, 9, 10, 13)), ''), nullif(trim(NEW.title, char(32, 9, 10, 13)), ''), nullif(trim(NEW.industry, char(32, 9, 10, 13)), ''),
         CASE WHEN sz.plain THEN CAST(NEW.company_size AS INTEGER)
              ELSE (SELECT cs.size FROM company_size_input AS cs WHERE cs.arg = json_array(CAST(NEW.company_size AS TEXT))) END,
-        co.country, nullif(trim(NEW.source), ''), nullif(trim(NEW.campaign), ''),
+        co.country, nullif(trim(NEW.source, char(32, 9, 10, 13)), ''), nullif(trim(NEW.campaign, char(32, 9, 10, 13)), ''),
         cn.consent,
-        CASE WHEN cn.consent IS NOT NULL THEN coalesce(nullif(trim(NEW.consent_source), ''), nullif(trim(NEW.source), ''), 'intake') END,
+        CASE WHEN cn.consent IS NOT NULL THEN coalesce(nullif(trim(NEW.consent_source, char(32, 9, 10, 13)), ''), nullif(trim(NEW.source, char(32, 9, 10, 13)), ''), 'intake') END,
         coalesce(t.at, (SELECT now FROM clock)),
         NEW.detail
       FROM consent_input AS cn, time_input AS t, email_input AS em, phone_input AS ph, country_input AS co,
@@ -217,6 +217,24 @@ BEGIN
                    CAST(NEW.country AS TEXT), 'source', CAST(NEW.source AS TEXT), 'campaign',
                    CAST(NEW.campaign AS TEXT), 'consent_source', CAST(NEW.consent_source AS TEXT),
                    'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT))
+     LIMIT 1;
+    -- (a line break or tab around a value is trimmed, as a messy export has them; one inside is refused)
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: ' || c.problem, json_object('field', c.field)))
+      FROM control_fields AS c
+     WHERE c.arg = json_array(json_object(
+                   'email', trim(CAST(NEW.email AS TEXT), char(32, 9, 10, 13, 160)),
+                   'first_name', trim(CAST(NEW.first_name AS TEXT), char(32, 9, 10, 13)),
+                   'last_name', trim(CAST(NEW.last_name AS TEXT), char(32, 9, 10, 13)),
+                   'name', trim(CAST(NEW.name AS TEXT), char(32, 9, 10, 13)),
+                   'phone', trim(CAST(NEW.phone AS TEXT), char(32, 9, 10, 13, 160)),
+                   'company', trim(CAST(NEW.company AS TEXT), char(32, 9, 10, 13)),
+                   'title', trim(CAST(NEW.title AS TEXT), char(32, 9, 10, 13)),
+                   'industry', trim(CAST(NEW.industry AS TEXT), char(32, 9, 10, 13)),
+                   'country', trim(CAST(NEW.country AS TEXT), char(32, 9, 10, 13, 160)),
+                   'source', trim(CAST(NEW.source AS TEXT), char(32, 9, 10, 13)),
+                   'campaign', trim(CAST(NEW.campaign AS TEXT), char(32, 9, 10, 13)),
+                   'consent_source', trim(CAST(NEW.consent_source AS TEXT), char(32, 9, 10, 13)),
+                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT)), json_array('detail'))
      LIMIT 1;
 END;
 

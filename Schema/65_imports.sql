@@ -87,13 +87,13 @@ BEGIN
            -- so a later plain row of the same person is found)
            CASE WHEN CAST(s.email AS TEXT) NOT GLOB '*[^ -~]*' AND instr(s.email, char(0)) = 0 THEN nullif(lower(trim(s.email)), '')
                 ELSE (SELECT e.email FROM email_input AS e WHERE e.arg = json_array(CAST(s.email AS TEXT))) END,
-           coalesce(nullif(trim(s.first_name), ''),
-                    CASE WHEN s.last_name IS NULL THEN nullif(trim(substr(trim(s.name), 1, instr(trim(s.name) || ' ', ' ') - 1)), '') END),
-           coalesce(nullif(trim(s.last_name), ''),
-                    CASE WHEN s.first_name IS NULL THEN nullif(trim(substr(trim(s.name), instr(trim(s.name) || ' ', ' ') + 1)), '') END),
+           coalesce(nullif(trim(s.first_name, char(32, 9, 10, 13)), ''),
+                    CASE WHEN s.last_name IS NULL THEN nullif(trim(substr(trim(s.name, char(32, 9, 10, 13)), 1, instr(trim(s.name, char(32, 9, 10, 13)) || ' ', ' ') - 1)), '') END),
+           coalesce(nullif(trim(s.last_name, char(32, 9, 10, 13)), ''),
+                    CASE WHEN s.first_name IS NULL THEN nullif(trim(substr(trim(s.name, char(32, 9, 10, 13)), instr(trim(s.name, char(32, 9, 10, 13)) || ' ', ' ') + 1)), '') END),
            CASE WHEN CAST(s.phone AS TEXT) NOT GLOB '*[^0-9+]*' AND instr(s.phone, char(0)) = 0 THEN nullif(CAST(s.phone AS TEXT), '')
                 ELSE (SELECT p.phone FROM phone_input AS p WHERE p.arg = json_array(CAST(s.phone AS TEXT))) END,
-           nullif(trim(s.company), ''), nullif(trim(s.title), ''), nullif(trim(s.industry), ''),
+           nullif(trim(s.company, char(32, 9, 10, 13)), ''), nullif(trim(s.title, char(32, 9, 10, 13)), ''), nullif(trim(s.industry, char(32, 9, 10, 13)), ''),
            CASE WHEN s.company_size IS NULL THEN NULL
                 WHEN CAST(s.company_size AS TEXT) NOT GLOB '*[^0-9]*' AND length(CAST(s.company_size AS TEXT)) BETWEEN 1 AND 8
                      AND CAST(s.company_size AS INTEGER) <= 10000000 THEN CAST(s.company_size AS INTEGER)
@@ -103,9 +103,9 @@ BEGIN
                 WHEN s.country NOT GLOB '*[^A-Z]*' AND (SELECT a.code FROM country_aliases AS a WHERE a.alias = lower(s.country)) IS s.country
                     THEN s.country
                 ELSE (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(s.country AS TEXT))) END,
-           nullif(trim(s.source), ''), nullif(trim(s.campaign), ''),
+           nullif(trim(s.source, char(32, 9, 10, 13)), ''), nullif(trim(s.campaign, char(32, 9, 10, 13)), ''),
            c.value,
-           CASE WHEN c.value IS NOT NULL THEN coalesce(nullif(trim(s.consent_source), ''), nullif(trim(s.source), ''), 'intake') END,
+           CASE WHEN c.value IS NOT NULL THEN coalesce(nullif(trim(s.consent_source, char(32, 9, 10, 13)), ''), nullif(trim(s.source, char(32, 9, 10, 13)), ''), 'intake') END,
            CASE WHEN s.captured_at IS NULL THEN (SELECT now FROM clock)
                 ELSE (SELECT t.at FROM time_input AS t WHERE t.arg = json_array(CAST(s.captured_at AS TEXT))) END,
            s.detail, s.capture_key

@@ -66,10 +66,13 @@ import Testing
         #expect(f.violation { try f.db.execute("UPDATE leads SET country = char(0) || 'FR' WHERE id = 2") }?.message
             == "invalid_text: country contains a NUL byte")
         // A country that reads as nothing is stored as NULL, not as punctuation or spaces.
-        for country in ["''", "' '", "'.'", "'()'", "char(9)"] {
+        for country in ["''", "' '", "'.'", "'()'"] {
             #expect(f.violation { try f.db.execute("UPDATE lead_records SET country = \(country) WHERE id = 2") }?.message
                 == "invalid_country: \(try f.text("SELECT \(country)") ?? "") is not stored as its ISO code (none: store NULL): update through leads")
         }
+        // A tab is a control character, refused in every text of a lead.
+        #expect(f.violation { try f.db.execute("UPDATE lead_records SET country = char(9) WHERE id = 2") }?.message
+            == "invalid_text: country contains a control character (U+0009) at character 1; text is one line of printable characters")
         // A program that writes the capture's internal step directly cannot choose the lead it merges into.
         let before = try f.int("SELECT count(*) FROM captures")
         #expect(throws: SQLiteError.self) {
@@ -205,7 +208,25 @@ import Testing
         #expect(f.violation { try f.capture(["email": "a@example.com", "first_name": String(repeating: "x", count: 501)]) }?.message
             == "invalid_text: first_name has 501 characters (at most 500)")
         #expect(f.violation { try f.capture(["phone": "+14155550101\u{0}"]) }?.message == "invalid_text: phone contains a NUL byte")
+        // Control characters (what moves a terminal's cursor or starts an escape sequence) are refused
+        // inside a value; line breaks and tabs around one, as messy exports have them, are trimmed.
+        #expect(f.violation { try f.capture(["email": "a@example.com", "first_name": "Eve\u{1B}[31mRED"]) }?.message
+            == "invalid_text: first_name contains a control character (U+001B) at character 4; text is one line of printable characters")
+        #expect(f.violation { try f.capture(["email": "a@example.com", "company": "Multi\nLine"]) }?.message
+            == "invalid_text: company contains a control character (U+000A) at character 6; text is one line of printable characters")
+        #expect(f.violation { try f.capture(["email": "a@example.com", "title": "x\u{9B}y"]) }?.message
+            == "invalid_text: title contains a control character (U+009B) at character 2; text is one line of printable characters")
+        #expect(f.violation { try f.capture(["email": "a@example.com", "detail": "ring\u{7}"]) }?.message
+            == "invalid_text: detail contains a control character (U+0007) at character 5; text is printable characters, tabs and line breaks")
         #expect(try f.int("SELECT count(*) FROM lead_records") == 0)
+        let trimmed = try f.capture(["email": "\ttrim@example.com\r\n", "first_name": " Ada\t", "company": "\nAcme Inc\r\n", "detail": "line one\n\tline two"])
+        #expect(try f.text("SELECT first_name || '|' || company FROM leads WHERE id = ?", [trimmed]) == "Ada|Acme Inc")
+        #expect(try f.text("SELECT detail FROM activities WHERE lead_id = ?", [trimmed]) == "line one\n\tline two")
+        #expect(f.violation { try f.db.execute("UPDATE lead_records SET title = 'CEO' || char(27) WHERE id = ?", [trimmed]) }?.message
+            == "invalid_text: title contains a control character (U+001B) at character 4; text is one line of printable characters")
+        #expect(f.violation { try f.db.execute("INSERT INTO activities(lead_id, kind, detail) VALUES (?, 'call', 'a' || char(27) || '[2J')", [trimmed]) }?.message
+            == "invalid_text: an activity for lead \(trimmed): detail contains a control character (U+001B) at character 2; text is printable characters, tabs and line breaks")
+        #expect(try f.int("SELECT count(*) FROM lead_records") == 1)
         // Empty text is no value; consent words are read the same way everywhere.
         let id = try f.capture(["email": "b@example.com", "company_size": "", "consent": ""])
         #expect(try f.lead(id).get("company_size", as: Int?.self) == nil)

@@ -100,6 +100,23 @@ struct ShellRun {
         #expect(ShellRun(["check", "--db", dir.file(copies.first ?? "?")]).out.contains("schema: leads_instead_of_update: dropped or changed by hand"))
     }
 
+    /// No value and no message the shell prints acts on the terminal: escape sequences, bells and C1
+    /// controls stored by another program come out as escapes in every mode.
+    @Test func controlCharactersAreNeverPrintedRaw() throws {
+        #expect(ShellRun(["--db", db], stdin: "SELECT 1;\n").status == 0)
+        let plain = try Database(path: db, plain: true)
+        try plain.execute("CREATE TABLE notes(text TEXT)")
+        try plain.execute("INSERT INTO notes VALUES ('red ' || char(27) || '[31m, bell ' || char(7) || ', csi ' || char(155) || '2J, line' || char(10) || 'two')")
+        for mode in ["table", "box", "list", "line", "csv", "tsv", "json", "jsonl", "markdown"] {
+            let run = ShellRun(["--db", db], stdin: ".mode \(mode)\nSELECT text FROM notes;\nSELECT * FROM nowhere_\u{1B}[2J;\nlog 1 \u{1B}[2J\n")
+            let printed = run.out + run.err
+            #expect(!printed.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(mode): \(printed)")
+            #expect(printed.contains("\\x1B") || printed.contains("\\u001b"), "\(mode)")
+        }
+        #expect(ShellRun(["--db", db], stdin: ".mode table\nSELECT text FROM notes;\n").out.contains("| red \\x1B[31m, bell \\x07, csi \\x9B2J, line\\ntwo |"))
+        #expect(ShellRun(["--db", db], stdin: ".mode list\nSELECT text FROM notes;\n").out == "red \\x1B[31m, bell \\x07, csi \\x9B2J, line\ntwo\n")
+    }
+
     @Test func aScriptOnStdinPrintsPlainResults() {
         let run = ShellRun(["--db", db], stdin: "SELECT 1+1;\n")
         #expect(run.out == "2\n")

@@ -335,10 +335,10 @@ public final class Shell: ShellSession {
         text = errorLabel(text)
         if let violation = RuleViolation(error) {
             // A rule's own message says what was wrong and what to do; the SQL position adds nothing.
-            err.write(text + ": \(violation.message)\n")
+            err.write(text + ": \(escapingControls(violation.message, keepingLineBreaks: true))\n")
             return
         }
-        text += ": \(error.message)\n"
+        text += ": \(escapingControls(error.message, keepingLineBreaks: true))\n"
         if let offset = error.offset, let statement = error.sql, offset <= statement.utf8.count {
             text += caret(in: statement, at: offset)
         }
@@ -361,7 +361,7 @@ public final class Shell: ShellSession {
     func fail(_ message: String) {
         hadError = true
         let place = interactive && source == nil ? "" : " near line \(lineNumber)" + (source.map { " of \($0)" } ?? "")
-        err.write(errorLabel("Error" + place) + ": \(message)\n")
+        err.write(errorLabel("Error" + place) + ": \(escapingControls(message, keepingLineBreaks: true))\n")
     }
 
     /// "Error" in bold red on a terminal that wants colour.

@@ -18,12 +18,13 @@ func duration(_ minutes: Int) -> String {
 }
 
 func describe(_ lead: Lead) -> String {
-    switch (lead.name, lead.email) {
+    let text = switch (lead.name, lead.email) {
     case let (name?, email?): "\(name) <\(email)>"
     case let (nil, email?): email
     case let (name?, nil): "\(name) (\(lead.phone ?? "no email"))"
     default: lead.phone ?? (lead.erasedAt != nil ? "(erased)" : "(no contact)")
     }
+    return escapingControls(text)
 }
 
 func ownerText(_ lead: Lead, _ store: LeadStore) throws -> String {
@@ -39,8 +40,10 @@ func ownerText(_ lead: Lead, _ store: LeadStore) throws -> String {
 
 /// The card `show` prints.
 func card(_ lead: Lead, _ store: LeadStore) throws -> String {
-    var out = "Lead \(lead.id): \(describe(lead))\n"
-    func field(_ name: String, _ value: String?) { if let value, !value.isEmpty { out += "  " + pad(name, 12) + value + "\n" } }
+    var out = "Lead \(lead.id): \(escapingControls(describe(lead)))\n"
+    func field(_ name: String, _ value: String?) {
+        if let value, !value.isEmpty { out += "  " + pad(name, 12) + escapingControls(value) + "\n" }
+    }
     field("works as", [lead.title, lead.company].compactMap { $0 }.joined(separator: " at "))
     field("phone", lead.phone)
     field("industry", lead.industry)
@@ -52,7 +55,7 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     out += "  " + pad("score", 12) + "\(score(lead.score)) = fit \(score(lead.fitScore)) + engagement \(score(lead.engagement))\n"
     for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
         let points = String(format: "%+.1f", part.points)
-        out += "      " + pad(points, 7) + (points.count >= 7 ? " " : "") + part.reason + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
+        out += "      " + pad(points, 7) + (points.count >= 7 ? " " : "") + escapingControls(part.reason) + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
     }
     field("owner", try lead.ownerID.map { id in try store.reps().first { $0.id == id }.map { "\($0.name) (rep \($0.id))" } ?? "rep \(id)" } ?? "unassigned")
     if let due = lead.responseDueAt {
@@ -71,7 +74,7 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     let timeline = try store.timeline(lead: lead.id)
     if !timeline.isEmpty {
         out += "  timeline\n"
-        for entry in timeline.suffix(15) { out += "    \(SQLiteDate.format(entry.at))  \(entry.summary)\n" }
+        for entry in timeline.suffix(15) { out += "    \(SQLiteDate.format(entry.at))  \(escapingControls(entry.summary))\n" }
         if timeline.count > 15 { out += "    (\(timeline.count - 15) earlier; SELECT * FROM activities WHERE lead_id = \(lead.id))\n" }
     }
     return out

@@ -121,13 +121,14 @@ private func isNumber(_ value: DatabaseValue) -> Bool {
     }
 }
 
-/// A value as plain text: NULL as the null value, blobs as hex.
+/// A value as plain text: NULL as the null value, blobs as hex, control characters other than line
+/// breaks and tabs escaped (a value never acts on the terminal).
 func plain(_ value: DatabaseValue, _ options: RenderOptions) -> String {
     switch value {
     case .null: options.nullValue
     case .integer(let v): String(v)
     case .real(let v): formatReal(v)
-    case .text(let v): v
+    case .text(let v): escapingControls(v, keepingLineBreaks: true)
     case .blob(let v): "x'" + v.map { String(format: "%02x", $0) }.joined() + "'"
     }
 }
@@ -136,10 +137,7 @@ func plain(_ value: DatabaseValue, _ options: RenderOptions) -> String {
 /// one cell stays on one line.
 private func display(_ value: DatabaseValue, _ options: RenderOptions) -> String {
     if value.isNull { return options.nullValue.isEmpty ? "NULL" : options.nullValue }
-    let text = plain(value, options)
-    guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return text }
-    return text.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
-        .replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\r", with: "\\r")
+    return escapingControls(plain(value, options).replacingOccurrences(of: "\r\n", with: "\n"))
 }
 
 func formatReal(_ value: Double) -> String {
@@ -170,7 +168,7 @@ func jsonString(_ text: String) -> String {
         case "\n": out += "\\n"
         case "\r": out += "\\r"
         case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += String(format: "\\u%04x", scalar.value)
         default: out.unicodeScalars.append(scalar)
         }
     }

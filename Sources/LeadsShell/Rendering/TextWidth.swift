@@ -41,3 +41,24 @@ func truncate(_ text: String, to width: Int) -> String {
     }
     return out + "…"
 }
+
+/// A text with its control characters (C0, DEL and C1: what moves a terminal's cursor, rings its bell
+/// or starts an escape sequence) written out as escapes, so no value the shell prints can act on the
+/// terminal: a line break as `\n`, a tab as `\t`, a carriage return as `\r`, any other as `\x1B`.
+/// `keepingLineBreaks` leaves line breaks and tabs as they are (list, CSV and messages, where they are
+/// part of the text).
+func escapingControls(_ text: String, keepingLineBreaks: Bool = false) -> String {
+    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0x0A where keepingLineBreaks, 0x09 where keepingLineBreaks, 0x0D where keepingLineBreaks: out.unicodeScalars.append(scalar)
+        case 0x0A: out += "\\n"
+        case 0x09: out += "\\t"
+        case 0x0D: out += "\\r"
+        case 0..<0x20, 0x7F...0x9F: out += String(format: "\\x%02X", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
