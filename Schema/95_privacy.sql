@@ -204,6 +204,26 @@ BEGIN
     SELECT RAISE(ABORT, 'internal_table: _search_purge is LeadDB''s own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index');
 END;
 
+-- The step's record is the index's structure as a purge step found it: written only with the current
+-- structure (as the step writes it), never deleted. (A script that writes the current structure and
+-- then deletes the waiting erasures by design skips the purge, as one that drops these triggers would.)
+CREATE TRIGGER search_purge_step_before_insert BEFORE INSERT ON _search_purge_step
+WHEN NEW.id IS NOT 1 OR NEW.structure IS NOT (SELECT block FROM lead_search_data WHERE id = 10)
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _search_purge_step is LeadDB''s own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index');
+END;
+
+CREATE TRIGGER search_purge_step_before_update BEFORE UPDATE ON _search_purge_step
+WHEN NEW.id IS NOT 1 OR NEW.structure IS NOT (SELECT block FROM lead_search_data WHERE id = 10)
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _search_purge_step is LeadDB''s own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index');
+END;
+
+CREATE TRIGGER search_purge_step_before_delete BEFORE DELETE ON _search_purge_step
+BEGIN
+    SELECT RAISE(ABORT, 'internal_table: _search_purge_step is LeadDB''s own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index');
+END;
+
 CREATE TRIGGER search_purge_before_update BEFORE UPDATE ON _search_purge
 BEGIN
     SELECT RAISE(ABORT, 'internal_table: _search_purge is LeadDB''s own data; INSERT INTO lead_search_purge(pages) VALUES (N) purges the search index');

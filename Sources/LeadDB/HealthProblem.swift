@@ -6,7 +6,7 @@ public struct HealthProblem: Sendable, Hashable, CustomStringConvertible {
 
     /// The check: `integrity`, `foreign_key`, `migrations`, `schema`, `missing_table`, `added`, or an
     /// invariant of `invariant_problems` (`stage_count`, `rep_open_leads`, `lead_scores`,
-    /// `stage_history`, `owner`, `fit`, `engagement`, `erased`).
+    /// `stage_history`, `owner`, `fit`, `engagement`, `activity`, `erased`).
     public let check: String
     /// The row or object at fault (`lead 42`, `trigger leads_instead_of_update`, `file`).
     public let subject: String

@@ -103,6 +103,27 @@ import Testing
         #expect(try f.int("SELECT count(*) FROM _rescoring WHERE next_id <= last_id") == 0)
     }
 
+    /// A row written straight into activity_log skips the activities view's checks and the scoring they
+    /// set off: the check names it, and the engagement it throws off.
+    @Test(arguments: Writer.allCases)
+    func activitiesWrittenAroundTheViewAreNamed(writer: Writer) throws {
+        let (f, ids) = try book(writer)
+        try f.db.execute("PRAGMA foreign_keys = OFF")
+        try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (900, ?, 'email_open', '2099-01-01T00:00:00.000Z', 0)", [ids[5]])
+        try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (901, ?, 'call', '2026-11-20T00:00:00.000Z', 0.5)", [ids[6]])
+        try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (902, ?, 'nope', 'yesterday', 0)", [ids[7]])
+        try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (903, 4040, 'call', '2026-11-20T00:00:00.000Z', 0)")
+        let restore = "(repair: restore the file from a backup (activities are history: write them through INSERT INTO activities))"
+        let found = try problems(f).filter { !$0.hasPrefix("foreign_key") && !$0.hasPrefix("engagement") }
+        #expect(found == [
+            "activity: activity 900 of lead 6: happens at 2099-01-01T00:00:00.000Z, in the future \(restore)",
+            "activity: activity 901 of lead 7: is a rep's touch (call) with 0.5 points \(restore)",
+            "activity: activity 902 of lead 8: has kind 'nope', which is not in activity_kinds \(restore)",
+            "activity: activity 903 of lead 4040: names a lead that does not exist \(restore)",
+        ])
+        #expect(try problems(f).contains { $0.hasPrefix("engagement: lead 7: ") })
+    }
+
     @Test(arguments: Writer.allCases)
     func onlyTheTrueCountIsWrittenByHand(writer: Writer) throws {
         let (f, _) = try book(writer)

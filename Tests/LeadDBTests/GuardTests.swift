@@ -58,6 +58,7 @@ import Testing
             ("DELETE FROM _hash_powers", "internal_table"),
             ("UPDATE _search_queue SET lead_id = 99", "internal_table"),
             ("DELETE FROM _search_queue", "internal_table"),
+            ("INSERT INTO _search_purge_step(id, structure) VALUES (1, x'00')", "internal_table"),
             ("INSERT INTO _fit_queue(lead_id) VALUES (1)", "internal_table"),
             ("INSERT INTO _fit_words(rule_id, token, pattern) VALUES (1, 'boss', '*boss*')", "internal_table"),
             ("UPDATE _fit_words SET pattern = '*'", "internal_table"),
