@@ -109,14 +109,14 @@ import Testing
     func activitiesWrittenAroundTheViewAreNamed(writer: Writer) throws {
         let (f, ids) = try book(writer)
         try f.db.execute("PRAGMA foreign_keys = OFF")
-        try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (900, ?, 'email_open', '2099-01-01T00:00:00.000Z', 0)", [ids[5]])
+        try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (900, ?, 'email_open', '2026-11-20 10:00', 0)", [ids[5]])
         try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (901, ?, 'call', '2026-11-20T00:00:00.000Z', 0.5)", [ids[6]])
         try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (902, ?, 'nope', 'yesterday', 0)", [ids[7]])
         try f.db.execute("INSERT INTO activity_log(id, lead_id, kind, occurred_at, points) VALUES (903, 4040, 'call', '2026-11-20T00:00:00.000Z', 0)")
         let restore = "(repair: restore the file from a backup (activities are history: write them through INSERT INTO activities))"
         let found = try problems(f).filter { !$0.hasPrefix("foreign_key") && !$0.hasPrefix("engagement") }
         #expect(found == [
-            "activity: activity 900 of lead 6: happens at 2099-01-01T00:00:00.000Z, in the future \(restore)",
+            "activity: activity 900 of lead 6: has time '2026-11-20 10:00', not a stored time \(restore)",
             "activity: activity 901 of lead 7: is a rep's touch (call) with 0.5 points \(restore)",
             "activity: activity 902 of lead 8: has kind 'nope', which is not in activity_kinds \(restore)",
             "activity: activity 903 of lead 4040: names a lead that does not exist \(restore)",

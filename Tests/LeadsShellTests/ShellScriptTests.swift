@@ -117,6 +117,23 @@ struct ShellRun {
         #expect(ShellRun(["--db", db], stdin: ".mode list\nSELECT text FROM notes;\n").out == "red \\x1B[31m, bell \\x07, csi \\x9B2J, line\ntwo\n")
     }
 
+    /// With --readonly, `.open` writes nothing anywhere: no new file, no journal mode, no migration.
+    @Test func readOnlyOpensWithoutCreatingOrWriting() throws {
+        #expect(ShellRun(["--db", db], stdin: "SELECT 1;\n").status == 0)
+        let other = dir.file("other.db")
+        let run = ShellRun(["--db", db, "--readonly"], stdin: ".open \(other)\n.open \(db)\ncapture email=a@example.com\n")
+        #expect(run.err == """
+            Error near line 1: no database at \(other) (--readonly opens a file that exists, and creates none)
+              .open \(other)
+                    ^
+            Usage: .open FILE
+            Error near line 3: --readonly writes nothing: capture would change \(db); open it without --readonly
+
+            """)
+        #expect(run.out == "Opened \(db) read-only.\n")
+        #expect(!FileManager.default.fileExists(atPath: other))
+    }
+
     @Test func aScriptOnStdinPrintsPlainResults() {
         let run = ShellRun(["--db", db], stdin: "SELECT 1+1;\n")
         #expect(run.out == "2\n")
@@ -391,7 +408,7 @@ enum LeadsBinary {
         #expect(ShellRun(["--db", path], stdin: "capture email=ada@example.com name=\"Ada Lovelace\"\ntick\n").status == 0)
         let run = ShellRun(["--db", path, "--readonly"], stdin: "find lovelace\nshow ada@example.com\ncapture email=b@example.com\n")
         #expect(run.out.hasPrefix("1|Ada Lovelace|ada@example.com||new|10.0\nLead 1: Ada Lovelace <ada@example.com>\n"))
-        #expect(run.err.contains("attempt to write a readonly database"))
+        #expect(run.err == "Error near line 3: --readonly writes nothing: capture would change \(path); open it without --readonly\n")
         #expect(run.status == 1)
     }
 }

@@ -308,7 +308,7 @@ public enum LeadsCLI {
                 if !status.isUpToDate {
                     let count = status.pending.count
                     let what = count > 0 ? "\(count) pending migration\(count == 1 ? "" : "s")" : "a changed schema"
-                    err.write("warning: \(path) has \(what); run `leads migrate --db \(path)` to apply.\n")
+                    err.write("warning: \(path) has \(what); run `leads migrate --db \(path)`\(interactive ? " (or .migrate up here)" : "") to apply.\n")
                 }
             }
         } catch {

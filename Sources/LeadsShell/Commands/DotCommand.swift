@@ -170,7 +170,7 @@ struct DotCommand: Sendable {
             let migrator = try LeadDatabase.migrator()
             switch args[0].lowercased() {
             case "status":
-                shell.out.write(MigrationText.status(try migrator.status(shell.db, thorough: true)))
+                shell.out.write(MigrationText.status(try migrator.status(shell.db, thorough: true), apply: ".migrate up"))
             case "plan":
                 shell.out.write(MigrationText.plan(try migrator.status(shell.db, thorough: true), path: shell.path))
             case "up":
@@ -252,10 +252,15 @@ struct DotCommand: Sendable {
         },
         DotCommand(name: "open", arguments: "FILE", summary: "close this database and open FILE (set up when new)", arity: 1...1) { shell, args in
             guard shell.whatIf == nil else { throw UsageError(argument: nil, message: "in a what-if: .whatif end first") }
-            // Like the shell at start: another program's file is opened for SQL but never changed.
-            let db = try Database(path: args[0], wal: false)
+            // Like the shell at start: another program's file is opened for SQL but never changed, and
+            // with --readonly nothing is created or written.
+            if shell.readOnly && !FileManager.default.fileExists(atPath: args[0]) {
+                throw UsageError(argument: 0, message: "no database at \(args[0]) (--readonly opens a file that exists, and creates none)")
+            }
+            let db = try Database(path: args[0], mode: shell.readOnly ? .readOnly : .readWriteCreate, wal: false)
             let migrator = try LeadDatabase.migrator()
-            if (try? migrator.checkOwnership(db)) != nil {
+            let ours = (try? migrator.checkOwnership(db)) != nil
+            if ours && !shell.readOnly {
                 try db.enableWAL()
                 if (try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0) == 0 {
                     try migrator.migrate(db)
@@ -264,7 +269,11 @@ struct DotCommand: Sendable {
             shell.db = db
             shell.path = args[0]
             shell.store = try? LeadStore(adopting: db)
-            shell.out.write("Opened \(args[0])\(shell.store == nil ? " (not an up-to-date LeadDB database: SQL only; .migrate up sets it up)" : "").\n")
+            let note = shell.store != nil ? ""
+                : !ours ? " (another program's file: SQL only; LeadDB never changes it)"
+                : shell.readOnly ? " (needs migrations, which --readonly cannot apply: SQL only)"
+                : " (needs migrations: SQL only until .migrate up applies them)"
+            shell.out.write("Opened \(args[0])\(shell.readOnly ? " read-only" : "")\(note).\n")
         },
         DotCommand(name: "demo", arguments: "", summary: "load realistic sample leads, reps and activities into an empty database", arity: 0...0) { shell, _ in
             guard let store = shell.store else { throw UsageError(argument: nil, message: ".demo needs a LeadDB database") }

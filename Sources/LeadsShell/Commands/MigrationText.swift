@@ -21,7 +21,9 @@ enum MigrationText {
         return text
     }
 
-    static func status(_ status: Migrator.Status) -> String {
+    /// `apply` is what applies the migrations where the text is read: `leads migrate` on the command
+    /// line, `.migrate up` in the shell.
+    static func status(_ status: Migrator.Status, apply: String = "leads migrate") -> String {
         var text = status.applied.map { "applied  \($0.fileName)  \($0.appliedAt)  \($0.durationMilliseconds) ms\n" }.joined()
         text += status.pending.map { "pending  \($0.fileName)\n" }.joined()
         if !status.changedSchemaFiles.isEmpty {
@@ -35,9 +37,9 @@ enum MigrationText {
         }
         text += foreignObjects(status)
         if !status.missingTables.isEmpty {
-            text += "`leads migrate` cannot repair this file: restore it from a backup.\n"
+            text += "`\(apply)` cannot repair this file: restore it from a backup (leads restore).\n"
         } else if !status.isUpToDate {
-            text += "Run `leads migrate` to apply.\n"
+            text += "Run `\(apply)` to apply.\n"
         }
         return text
     }

@@ -196,7 +196,12 @@ public final class Shell: ShellSession {
                 }
             }
         } catch let error as SQLiteError {
-            report(error, in: sql, firstLine: firstLine)
+            if let message = readOnlyRefusal(error, sql.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                hadError = true
+                err.write(errorLabel("Error" + (!interactive || source != nil ? " near line \(firstLine)" + (source.map { " of \($0)" } ?? "") : "")) + ": \(message)\n")
+            } else {
+                report(error, in: sql, firstLine: firstLine)
+            }
         } catch {
             fail("\(error)")
         }
@@ -316,12 +321,20 @@ public final class Shell: ShellSession {
             }
             fail(text + "\nUsage: \(usage)")
         } catch let error as LeadError {
-            fail(error.message)
+            if case .database(let error) = error, let message = readOnlyRefusal(error, line) { fail(message) } else { fail(error.message) }
         } catch let error as SQLiteError {
-            report(error, in: line, firstLine: lineNumber)
+            if let message = readOnlyRefusal(error, line) { fail(message) } else { report(error, in: line, firstLine: lineNumber) }
         } catch {
             fail("\(error)")
         }
+    }
+
+    /// What a write under --readonly is told (SQLite's own words, "attempt to write a readonly
+    /// database", say nothing of why); nil for any other error.
+    func readOnlyRefusal(_ error: SQLiteError, _ what: String) -> String? {
+        guard readOnly, error.resultCode.rawValue == 8 else { return nil }  // SQLITE_READONLY
+        let word = what.prefix { !$0.isWhitespace }
+        return "--readonly writes nothing: \(word.isEmpty ? "this" : word) would change \(path); open it without --readonly"
     }
 
     /// Prints an SQLite error: its message, where it happened in a script, and a caret under the token
