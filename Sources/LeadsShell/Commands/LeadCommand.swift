@@ -8,13 +8,22 @@ struct LeadCommand: Sendable {
     let name: String
     let arguments: String
     let summary: String
+    /// Accepted argument counts (the REPL refuses others before the command runs, as for dot-commands).
+    let arity: ClosedRange<Int>
     let run: @Sendable (any ShellSession, LeadStore, [String]) throws -> Void
+
+    init(
+        name: String, arguments: String, summary: String, arity: ClosedRange<Int> = 0...Int.max,
+        run: @escaping @Sendable (any ShellSession, LeadStore, [String]) throws -> Void
+    ) {
+        (self.name, self.arguments, self.summary, self.arity, self.run) = (name, arguments, summary, arity, run)
+    }
 
     var usage: String { name + (arguments.isEmpty ? "" : " " + arguments) }
 
     static let all: [LeadCommand] = [
         LeadCommand(name: "capture", arguments: captureArguments,
-                    summary: "capture a lead (quotes for spaces: company=\"Acme Inc\")") { shell, store, args in
+                    summary: "capture a lead (quotes for spaces: company=\"Acme Inc\")", arity: 1...Int.max) { shell, store, args in
             var lead = NewLead()
             for (index, argument) in args.enumerated() {
                 guard let equals = argument.firstIndex(of: "=") else {
@@ -39,7 +48,19 @@ struct LeadCommand: Sendable {
                 }
             }
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "give at least an email or a phone") }
-            let result = try store.capture(lead)
+            let result: CaptureResult
+            do {
+                result = try store.capture(lead)
+            } catch let error as LeadError {
+                // A value the database refused is pointed at, as a word the command refused would be.
+                var column = NewLead.field(refusedWith: error.code)?.column
+                if case .invalidText(let field, _) = error, !field.isEmpty { column = field }
+                let index = args.firstIndex { argument in
+                    NewLead.field(named: String(argument.prefix { $0 != "=" }))?.column == column
+                }
+                guard column != nil, let index else { throw error }
+                throw UsageError(argument: index, message: error.message, showsUsage: false)
+            }
             let verb = switch result.outcome {
             case .created: "Created"
             case .merged: "Merged into"
@@ -47,12 +68,12 @@ struct LeadCommand: Sendable {
             }
             shell.out.write("\(verb) lead \(result.lead.id): \(describe(result.lead)), stage \(result.lead.stage), score \(score(result.lead.score))\(try ownerText(result.lead, store))\n")
         },
-        LeadCommand(name: "show", arguments: "ID|EMAIL", summary: "a lead's card: fields, score breakdown, owner, SLA, timeline") { shell, store, args in
+        LeadCommand(name: "show", arguments: "ID|EMAIL", summary: "a lead's card: fields, score breakdown, owner, SLA, timeline", arity: 1...1) { shell, store, args in
             guard args.count == 1 else { throw UsageError(argument: nil, message: "show takes one lead id or email") }
             let lead = try resolveLead(args[0], store, argument: 0)
             shell.out.write(try card(lead, store))
         },
-        LeadCommand(name: "log", arguments: "ID|EMAIL KIND [campaign=...] [NOTE...]", summary: "log an activity (kinds: see SELECT * FROM activity_kinds)") { shell, store, args in
+        LeadCommand(name: "log", arguments: "ID|EMAIL KIND [campaign=...] [NOTE...]", summary: "log an activity (kinds: see SELECT * FROM activity_kinds)", arity: 2...Int.max) { shell, store, args in
             guard args.count >= 2 else { throw UsageError(argument: nil, message: "log takes a lead and a kind") }
             let before = try resolveLead(args[0], store, argument: 0)
             var campaign: String?
@@ -70,7 +91,7 @@ struct LeadCommand: Sendable {
             if after.stage != before.stage { text += ", now \(after.stage)" }
             shell.out.write(text + "\n")
         },
-        LeadCommand(name: "move", arguments: "ID|EMAIL STAGE [amount=...] [reason=...]", summary: "move a lead to a stage (opportunity needs amount=, disqualified reason=)") { shell, store, args in
+        LeadCommand(name: "move", arguments: "ID|EMAIL STAGE [amount=...] [reason=...]", summary: "move a lead to a stage (opportunity needs amount=, disqualified reason=)", arity: 2...4) { shell, store, args in
             guard args.count >= 2 else { throw UsageError(argument: nil, message: "move takes a lead and a stage") }
             let lead = try resolveLead(args[0], store, argument: 0)
             var amount: Decimal?
@@ -89,7 +110,18 @@ struct LeadCommand: Sendable {
                     throw UsageError(argument: offset + 2, message: "expected amount=... or reason=..., not \(argument)")
                 }
             }
-            let moved = try store.move(lead.id, to: Stage(args[1].lowercased()), amount: amount, lostReason: reason)
+            let moved: Lead
+            do {
+                moved = try store.move(lead.id, to: Stage(args[1].lowercased()), amount: amount, lostReason: reason)
+            } catch let error as LeadError {
+                // The word the refusal is about: the amount, the reason, or else the stage.
+                let key = switch error.code {
+                case "missing_amount", "invalid_amount": "amount="
+                case "missing_lost_reason", "unknown_lost_reason": "reason="
+                default: "\u{0}"
+                }
+                throw UsageError(argument: args.indices.dropFirst(2).first { args[$0].hasPrefix(key) } ?? 1, message: error.message, showsUsage: false)
+            }
             if moved.stage == lead.stage {
                 // Only the amount or the reason changed: say what did.
                 var changed: [String] = []
@@ -100,7 +132,7 @@ struct LeadCommand: Sendable {
                 shell.out.write("Moved lead \(moved.id) from \(lead.stage) to \(moved.stage)\n")
             }
         },
-        LeadCommand(name: "assign", arguments: "ID|EMAIL REP", summary: "assign a lead to a rep (id or name; none to unassign)") { shell, store, args in
+        LeadCommand(name: "assign", arguments: "ID|EMAIL REP", summary: "assign a lead to a rep (id or name; none to unassign)", arity: 2...2) { shell, store, args in
             guard args.count == 2 else { throw UsageError(argument: nil, message: "assign takes a lead and a rep") }
             let lead = try resolveLead(args[0], store, argument: 0)
             let rep = args[1].lowercased() == "none" ? nil : try resolveRep(args[1], store, argument: 1)
@@ -110,9 +142,9 @@ struct LeadCommand: Sendable {
         },
         LeadCommand(
             name: "hot", arguments: "[REP|rep=ID|all] [LIMIT]",
-            summary: "open leads by current score, for one rep or all (default 20); a number alone is the limit: hot 3 is the top 3"
+            summary: "open leads by current score, for one rep or all (default 20); a number alone is the limit: hot 3 is the top 3",
+            arity: 0...2
         ) { shell, store, args in
-            guard args.count <= 2 else { throw UsageError(argument: 2, message: "too many arguments") }
             var rep: Rep?
             var limit = 20
             for (index, argument) in args.enumerated() {
@@ -135,7 +167,7 @@ struct LeadCommand: Sendable {
                 columns: ["id", "name", "email", "company", "stage", "owner", "score", "hot"],
                 rows: leads.map { [.integer($0.id), nullableText($0.name), nullableText($0.email), nullableText($0.company), .text($0.stage.rawValue), nullableText($0.ownerName), .real(($0.score * 10).rounded() / 10), .text($0.isHot ? "yes" : "")] }))
         },
-        LeadCommand(name: "due", arguments: "", summary: "SLA breaches and leads due soon") { shell, store, _ in
+        LeadCommand(name: "due", arguments: "", summary: "SLA breaches and leads due soon", arity: 0...0) { shell, store, _ in
             let rows = (try store.slaBreaches() + store.slaDueSoon()).map { item -> [DatabaseValue] in
                 [.integer(item.leadID), nullableText(item.name ?? item.email), nullableText(item.ownerName), .text(SQLiteDate.format(item.responseDueAt)),
                  .text(item.minutesOverdue >= 0 ? "breached \(duration(item.minutesOverdue)) ago" : "due in \(duration(-item.minutesOverdue))")]
@@ -143,19 +175,19 @@ struct LeadCommand: Sendable {
             if rows.isEmpty { shell.out.write("No SLA breaches and nothing due soon.\n"); return }
             shell.render(ResultSet(columns: ["lead", "name", "owner", "due", "status"], rows: rows))
         },
-        LeadCommand(name: "funnel", arguments: "", summary: "leads per stage with a bar chart") { shell, store, _ in
+        LeadCommand(name: "funnel", arguments: "", summary: "leads per stage with a bar chart", arity: 0...0) { shell, store, _ in
             let stages = try store.funnel()
             let most = max(1, stages.map(\.leads).max() ?? 1)
             shell.render(ResultSet(
                 columns: ["stage", "leads", "%", "bar"],
                 rows: stages.map { [.text($0.stage.rawValue), .integer(Int64($0.leads)), .real($0.percent), .text(String(repeating: "█", count: Int((Double($0.leads) / Double(most) * 30).rounded(.up))))] }))
         },
-        LeadCommand(name: "reps", arguments: "", summary: "reps with their workload and SLA record") { shell, store, _ in
+        LeadCommand(name: "reps", arguments: "", summary: "reps with their workload and SLA record", arity: 0...0) { shell, store, _ in
             let rows = try store.read { db in try db.query("SELECT rep_id AS id, name, team, active, open_leads, capacity, breaches, due_soon, sla_met, sla_missed FROM rep_workload") }
             guard let first = rows.first else { shell.out.write("No reps yet: INSERT INTO reps(name, team, capacity) VALUES ('Ana', 'default', 50);\n"); return }
             shell.render(ResultSet(columns: first.columns, rows: rows.map(\.values)))
         },
-        LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email, company or phone contains TEXT (case and accents ignored)") { shell, store, args in
+        LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email, company or phone contains TEXT (case and accents ignored)", arity: 1...Int.max) { shell, store, args in
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "find takes the text to look for") }
             let needle = args.joined(separator: " ")
             let shown = 50
@@ -172,19 +204,20 @@ struct LeadCommand: Sendable {
                 columns: ["id", "name", "email", "company", "stage", "score"],
                 rows: leads.map { [.integer($0.id), nullableText($0.name), nullableText($0.email), nullableText($0.company), .text($0.stage.rawValue), .real(($0.score * 10).rounded() / 10)] }))
         },
-        LeadCommand(name: "tick", arguments: "", summary: "run the time-driven rules now (escalations, nurture steps)") { shell, store, _ in
+        LeadCommand(name: "tick", arguments: "", summary: "run the time-driven rules now (escalations, nurture steps)", arity: 0...0) { shell, store, _ in
             let tick = try store.tick()
             let rounds = tick.ticks > 1 ? " (in \(tick.ticks) ticks of at most tick.batch items each)" : ""
             shell.out.write("Tick \(tick.tickID) at \(SQLiteDate.format(tick.at)): \(tick.escalations) escalation\(tick.escalations == 1 ? "" : "s"), \(tick.messages) new outbox message\(tick.messages == 1 ? "" : "s")\(rounds)\n")
         },
         LeadCommand(
             name: "erase", arguments: "ID|EMAIL [--yes]",
-            summary: "erase a person: personal data removed (database, WAL, search index, shell history), facts kept, email and phone blocked"
+            summary: "erase a person: personal data removed (database, WAL, search index, shell history), facts kept, email and phone blocked",
+            arity: 1...2
         ) { shell, store, args in
             let confirmed = args.contains("--yes")
-            let targets = args.filter { $0 != "--yes" }
+            let targets = args.indices.filter { args[$0] != "--yes" }
             guard targets.count == 1 else { throw UsageError(argument: nil, message: "erase takes one lead id or email (and --yes in scripts)") }
-            let lead = try resolveLead(targets[0], store, argument: 0)
+            let lead = try resolveLead(args[targets[0]], store, argument: targets[0])
             if !confirmed {
                 guard shell.interactive, let input = shell.input else {
                     throw UsageError(argument: nil, message: "erasing cannot be undone: add --yes to erase lead \(lead.id) from a script")
@@ -227,7 +260,7 @@ struct LeadCommand: Sendable {
             }
             shell.out.write("note: files outside the database are not changed: delete any import rejects file, export or .output file that holds this person.\n")
         },
-        LeadCommand(name: "help", arguments: "[COMMAND]", summary: "list the lead commands, or show one's usage") { shell, _, args in
+        LeadCommand(name: "help", arguments: "[COMMAND]", summary: "list the lead commands, or show one's usage", arity: 0...1) { shell, _, args in
             if let name = args.first {
                 guard let command = named(name) else { throw UsageError(argument: 0, message: "no lead command \(name)") }
                 shell.out.write("\(command.usage)\n    \(command.summary)\n")

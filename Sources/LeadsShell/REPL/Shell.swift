@@ -272,13 +272,18 @@ public final class Shell: ShellSession {
             return
         }
         let args = Array(words.dropFirst())
-        guard command.arity.contains(args.count) else {
-            let message = args.count < command.arity.lowerBound ? "missing argument" : "too many arguments"
-            let position = args.count > command.arity.upperBound ? offsets[command.arity.upperBound + 1] : line.count
-            fail("\(message)\n  \(line)\n  \(String(repeating: " ", count: position))^\nUsage: \(command.usage)")
-            return
-        }
+        guard fitsArity(command.arity, args, line: line, offsets: offsets, usage: command.usage) else { return }
         dispatch(line, offsets: offsets, usage: command.usage) { try command.run(self, args) }
+    }
+
+    /// Whether a command got a number of words it takes; if not, says so with a caret under the first
+    /// word too many (or the end of the line for one missing) and the usage line.
+    private func fitsArity(_ arity: ClosedRange<Int>, _ args: [String], line: String, offsets: [Int], usage: String) -> Bool {
+        guard !arity.contains(args.count) else { return true }
+        let message = args.count < arity.lowerBound ? "missing argument" : "too many arguments"
+        let position = args.count > arity.upperBound ? offsets[arity.upperBound + 1] : displayWidth(line)
+        fail("\(message)\n  \(line)\n  \(String(repeating: " ", count: position))^\nUsage: \(usage)")
+        return false
     }
 
     /// Runs a lead command (LeadCommand.swift) through the store. With `.echo on`, the SQL it runs is
@@ -306,7 +311,9 @@ public final class Shell: ShellSession {
                 out.write(String(format: "Run Time: real %.3f\n", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             }
         }
-        dispatch(line, offsets: offsets, usage: command.usage) { try command.run(self, store, Array(words.dropFirst())) }
+        let args = Array(words.dropFirst())
+        guard fitsArity(command.arity, args, line: line, offsets: offsets, usage: command.usage) else { return }
+        dispatch(line, offsets: offsets, usage: command.usage) { try command.run(self, store, args) }
     }
 
     /// Runs a command's body and reports what it threw: a wrong argument with a caret under it and the
@@ -319,7 +326,7 @@ public final class Shell: ShellSession {
             if let index = error.argument, index + 1 < offsets.count {
                 text += "\n  \(line)\n  \(String(repeating: " ", count: offsets[index + 1]))^"
             }
-            fail(text + "\nUsage: \(usage)")
+            fail(text + (error.showsUsage ? "\nUsage: \(usage)" : ""))
         } catch let error as LeadError {
             if case .database(let error) = error, let message = readOnlyRefusal(error, line) { fail(message) } else { fail(error.message) }
         } catch let error as SQLiteError {
