@@ -46,7 +46,7 @@ extension NewLead {
         Field(column: "company_size", name: "size",
               names: ["companysize", "employees", "size", "headcount", "numberofemployees", "employeecount"],
               value: .text(\.companySize), codes: ["invalid_company_size"]),
-        Field(column: "country", name: "country", names: ["country", "countrycode", "countryregion"], value: .text(\.country), codes: ["invalid_country"]),
+        Field(column: "country", name: "country", names: ["country", "countrycode", "countryregion"], value: .text(\.country), codes: []),
         Field(column: "source", name: "source", names: ["source", "leadsource", "channel"], value: .text(\.source), codes: []),
         Field(column: "campaign", name: "campaign", names: ["campaign", "campaignname", "utmcampaign"], value: .text(\.campaign), codes: []),
         Field(column: "consent", name: "consent", names: ["consent", "optin", "marketingconsent", "emailoptin", "gdprconsent"],

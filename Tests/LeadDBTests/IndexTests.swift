@@ -67,16 +67,25 @@ import Testing
         }
     }
 
+    /// Every test the index names exists, and one that does not run through both connections says so.
     @Test func everyTestTheIndexNamesExists() throws {
         let text = try Self.text("Schema/RULES.md")
-        let pattern = try NSRegularExpression(pattern: "`([A-Z][A-Za-z]*Tests)\\.([a-zA-Z]+)`")
+        let pattern = try NSRegularExpression(pattern: "`([A-Z][A-Za-z]*Tests)\\.([a-zA-Z]+)`( \\*\\(one connection\\)\\*)?")
         let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
         #expect(matches.count >= 60)
         for match in matches {
             let suite = String(text[Range(match.range(at: 1), in: text)!])
             let test = String(text[Range(match.range(at: 2), in: text)!])
-            let exists = (try? Self.text("Tests/LeadDBTests/\(suite).swift"))?.contains("func \(test)(") == true
-            #expect(exists, "Schema/RULES.md names \(suite).\(test), which does not exist")
+            let marked = match.range(at: 3).location != NSNotFound
+            let source = (try? Self.text("Tests/LeadDBTests/\(suite).swift")) ?? ""
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let line = lines.firstIndex(where: { $0.contains("func \(test)(") }) else {
+                Issue.record("Schema/RULES.md names \(suite).\(test), which does not exist")
+                continue
+            }
+            let attributes = lines[max(0, line - 2)...line].filter { $0.contains("@Test") }
+            let both = attributes.contains { $0.contains("Writer.allCases") }
+            #expect(both != marked, "\(suite).\(test): \(both ? "runs through both connections but is marked (one connection)" : "runs on one connection: mark it *(one connection)*")")
         }
     }
 }
