@@ -41,7 +41,7 @@ extension LeadStore {
     /// Leads whose name, email, company or phone contains `text`, ignoring case and accents (`jose`
     /// finds José, `muller` finds Müller; digits find a phone however it was written), highest score
     /// first. Three characters or more use the trigram index (`lead_search`), fast at any size, after
-    /// indexing the leads captured or changed since the last tick; shorter text scans.
+    /// indexing the leads captured or changed since the last tick; one or two read the index row by row.
     ///
     ///     let matches = try store.find("lovel")
     public func find(_ text: String, limit: Int = 50) throws -> [Lead] {
@@ -53,27 +53,27 @@ extension LeadStore {
         // The index is brought up to date first (leads captured since the last tick), in one batch;
         // a read-only store searches the index as the last tick left it.
         let search = { (db: Database) throws -> [Lead] in
-            if digits.count >= 3 {
+            // The text as the index holds it: lower case, accents removed (search_text).
+            let folded = try db.scalar("SELECT folded FROM search_text WHERE arg = json_array(?)", [needle], as: String.self) ?? needle
+            if folded.count >= 3 {
+                // Digits are looked for in the phone too, however it was written.
+                let quoted = "\"" + folded.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                let query = "{first_name last_name email company name} : " + quoted + (digits.count >= 3 ? " OR phone : \"" + digits + "\"" : "")
                 return try db.query(
                     "SELECT \(Lead.columns) FROM leads WHERE id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?) ORDER BY score DESC, id LIMIT ?",
-                    ["phone : \"" + digits + "\"", limit]
+                    [query, limit]
                 ).map(Lead.init(row:))
             }
-            if needle.count >= 3 {
-                return try db.query(
-                    """
-                    SELECT \(Lead.columns) FROM leads WHERE id IN (
-                        SELECT rowid FROM lead_search
-                         WHERE lead_search MATCH '{first_name last_name email company name} : "'
-                               || replace((SELECT folded FROM search_text WHERE arg = json_array(?)), '"', '""') || '"')
-                    ORDER BY score DESC, id LIMIT ?
-                    """,
-                    [needle, limit]
-                ).map(Lead.init(row:))
-            }
+            // One or two characters: the index's folded text is read row by row (a trigram needs three).
             return try db.query(
-                "SELECT \(Lead.columns) FROM leads WHERE instr(lower(email), lower(?1)) OR instr(lower(first_name), lower(?1)) OR instr(lower(last_name), lower(?1)) OR instr(lower(company), lower(?1)) ORDER BY score DESC, id LIMIT ?2",
-                [needle, limit]
+                """
+                SELECT \(Lead.columns) FROM leads WHERE id IN (
+                    SELECT rowid FROM lead_search
+                     WHERE instr(first_name, ?1) OR instr(last_name, ?1) OR instr(email, ?1) OR instr(company, ?1)
+                        OR instr(phone, ?2))
+                ORDER BY score DESC, id LIMIT ?3
+                """,
+                [folded, digits.isEmpty ? "\u{0}" : digits, limit]
             ).map(Lead.init(row:))
         }
         if isReadOnly { return try read(search) }

@@ -334,6 +334,16 @@ final class ProgressLog: @unchecked Sendable {
         #expect(try store.find("Ad").map(\.id) == [ada.id])  // short: a scan
         #expect(try store.find("nobody").isEmpty)
         #expect(try store.find("\"quoted").isEmpty)
+        // Digits are looked for everywhere, and in the phone however it was written; short text ignores
+        // accents as long text does.
+        let sam = try store.capture(NewLead(email: "sam123@example.com", firstName: "Zoë", phone: "+1 (415) 555-0199", company: "123 Industries")).lead
+        let numbered = try store.capture(NewLead(email: "team@example.com", company: "Team 123")).lead
+        #expect(try store.find("123").map(\.id).sorted() == [sam.id, numbered.id])
+        #expect(try store.find("415 555").map(\.id) == [sam.id])
+        #expect(try store.find("0199").map(\.id) == [sam.id])
+        #expect(try store.find("zö").map(\.id) == [sam.id])
+        #expect(try store.find("ZO").map(\.id) == [sam.id])
+        #expect(try store.find("zoe").map(\.id) == [sam.id])
     }
 }
 

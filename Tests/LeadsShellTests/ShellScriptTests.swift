@@ -134,6 +134,39 @@ struct ShellRun {
         #expect(!FileManager.default.fileExists(atPath: other))
     }
 
+    /// `.export` says whether it wrote a result; a table import refuses a rejects option it would not
+    /// use; an erased lead's card says it is erased and shows no owner or deadline.
+    @Test func exportRejectsAndAnErasedCardSayWhatHappened() throws {
+        let csv = dir.file("t.csv")
+        try "a,b\n1,2\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let run = ShellRun(["--db", db], stdin: """
+            capture email=ada@example.com first=Ada
+            .export \(dir.file("card.csv"))
+            show 1
+            .export \(dir.file("hot.csv"))
+            hot
+            CREATE TABLE t(a, b);
+            .import \(csv) t --rejects \(dir.file("r.csv"))
+            erase 1 --yes
+            show 1
+
+            """)
+        #expect(run.err.contains("Nothing exported to \(dir.file("card.csv")): the command printed no result (.once FILE keeps any output).\n"))
+        #expect(run.err.contains("Exported to \(dir.file("hot.csv")).\n"))
+        #expect(try String(contentsOfFile: dir.file("hot.csv"), encoding: .utf8).hasPrefix("id,name,email,company,stage,owner,score,hot\r\n1,Ada,"))
+        #expect(run.err.contains("--rejects goes with an import of leads; an import into t lists the rows it refused\n"))
+        let card = run.out.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT[\d:.]+Z"#, with: "TIME", options: .regularExpression)
+        #expect(card.hasSuffix("""
+            Lead 1: (erased)
+              stage       new
+              score       10.0 = fit 0.0 + engagement 10.0
+                  +10.0  form_submit  TIME
+              erased      TIME: personal data removed, facts kept for reports
+              created     TIME
+
+            """))
+    }
+
     @Test func aScriptOnStdinPrintsPlainResults() {
         let run = ShellRun(["--db", db], stdin: "SELECT 1+1;\n")
         #expect(run.out == "2\n")
@@ -280,7 +313,8 @@ struct ShellRun {
     @Test func migratePlanAndStatusNeverCreateTheFile() {
         let plan = ShellRun(["migrate", "plan", "--db", db])
         #expect(plan.status == 0)
-        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it.\nWould apply 0001_initial.sql\n"))
+        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it: 13 migrations and the schema from 25 files.\nWould apply 0001_initial.sql\n"))
+        #expect(ShellRun(["migrate", "status", "--db", db]).out == "\(db) does not exist yet; `leads migrate` would create it: 13 migrations and the schema from 25 files.\n")
         #expect(!FileManager.default.fileExists(atPath: db))
         // On an existing file they leave no -wal or -shm behind.
         #expect(ShellRun(["migrate", "--db", db]).status == 0)

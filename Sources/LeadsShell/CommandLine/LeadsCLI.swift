@@ -218,10 +218,14 @@ public enum LeadsCLI {
                 db = try Database(path: path, mode: .readOnly)
             }
             let status = try LeadDatabase.migrator().status(db, thorough: true)
-            var text = ""
-            if !exists { text += "\(path) does not exist yet; `leads migrate` would create it.\n" }
-            text += plan ? MigrationText.plan(status, path: path) : MigrationText.status(status)
-            out.write(text)
+            guard exists else {
+                // (a file that is not there has no schema to compare: it would be made whole)
+                out.write("\(path) does not exist yet; `leads migrate` would create it: "
+                    + "\(MigrationText.plural(status.pending.count, "migration")) and the schema from \(LeadDatabase.schemaFiles.count) files.\n"
+                    + (plan ? status.pending.map { "Would apply \($0.fileName)\n" }.joined() : ""))
+                return 0
+            }
+            out.write(plan ? MigrationText.plan(status, path: path) : MigrationText.status(status))
             return 0
         } catch {
             return failure(error, err)

@@ -109,6 +109,10 @@ struct DotCommand: Sendable {
                 }
             }
             guard (1...2).contains(positional.count) else { throw UsageError(argument: nil, message: "give the file, and optionally a table") }
+            if positional.count == 2, positional[1].lowercased() != "lead_intake", options.rejects != nil,
+                let flag = args.firstIndex(where: { $0 == "--rejects" || $0 == "--no-rejects" }) {
+                throw UsageError(argument: flag, message: "\(args[flag]) goes with an import of leads; an import into \(positional[1]) lists the rows it refused")
+            }
             let importer = CSVImport(
                 db: shell.db, store: shell.store, databasePath: shell.path, out: shell.out, err: shell.err,
                 readOnly: shell.readOnly, progress: shell.progressOnTerminal)
@@ -135,7 +139,7 @@ struct DotCommand: Sendable {
         },
         DotCommand(name: "export", arguments: "FILE", summary: "write the next result to FILE as CSV with headers", arity: 1...1) { shell, args in
             guard !shell.readOnly || args.isEmpty else { throw UsageError(argument: 0, message: "--readonly writes nothing, no file either") }
-            let (previous, mode, headers) = (shell.out, shell.mode, shell.headers)
+            let (previous, mode, headers, results) = (shell.out, shell.mode, shell.headers, shell.renderedResults)
             shell.out = try FileOutput(path: args[0])
             shell.mode = OutputMode.named("csv")!
             shell.headers = true
@@ -143,7 +147,12 @@ struct DotCommand: Sendable {
                 shell.out = previous
                 shell.mode = mode
                 shell.headers = headers
-                shell.err.write("Exported to \(args[0]).\n")
+                // (a command that printed text, or failed, wrote no result: the file says nothing)
+                if shell.renderedResults > results {
+                    shell.err.write("Exported to \(args[0]).\n")
+                } else {
+                    shell.err.write("Nothing exported to \(args[0]): the command printed no result (.once FILE keeps any output).\n")
+                }
             }
         },
         DotCommand(name: "read", arguments: "FILE", summary: "run the SQL and commands in FILE", arity: 1...1) { shell, args in

@@ -46,6 +46,8 @@ protocol ShellSession: AnyObject {
     /// Set when anything failed (the exit status of a script).
     var hadError: Bool { get set }
 
+    /// How many results have been printed (`.export` tells whether the next command printed one).
+    var renderedResults: Int { get }
     /// Prints a result in the current output mode.
     func render(_ result: ResultSet)
     /// Runs the entries `input` gives (`.read`) and returns the exit status.

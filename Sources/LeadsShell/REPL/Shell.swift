@@ -155,8 +155,10 @@ public final class Shell: ShellSession {
             runDotCommand(trimmed)
         } else if let command = leadCommand(in: trimmed) {
             runLeadCommand(command, trimmed)
+            finishOnce()
         } else if !trimmed.isEmpty {
             runSQL(trimmed, firstLine: lineNumber)
+            finishOnce()
         }
     }
 
@@ -210,7 +212,10 @@ public final class Shell: ShellSession {
     /// Prints a result in the current output mode. On a terminal a table is fitted to its width (long
     /// values cut further, with a note) and a result longer than the screen goes through `$PAGER`
     /// (`less -FRX` by default), as psql does.
+    private(set) var renderedResults = 0
+
     func render(_ result: ResultSet) {
+        renderedResults += 1
         let screen = interactive && out === standardOut ? terminalSize() : nil
         var limit = maxWidth
         var text = ""

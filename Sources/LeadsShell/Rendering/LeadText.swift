@@ -57,6 +57,12 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
         let points = String(format: "%+.1f", part.points)
         out += "      " + pad(points, 7) + (points.count >= 7 ? " " : "") + escapingControls(part.reason) + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
     }
+    if let erased = lead.erasedAt {
+        // The facts that stay for reports; no owner's work or deadline is left.
+        field("erased", "\(SQLiteDate.format(erased)): personal data removed, facts kept for reports")
+        field("created", SQLiteDate.format(lead.createdAt))
+        return out
+    }
     field("owner", try lead.ownerID.map { id in try store.reps().first { $0.id == id }.map { "\($0.name) (rep \($0.id))" } ?? "rep \(id)" } ?? "unassigned")
     if let due = lead.responseDueAt {
         let status: String
