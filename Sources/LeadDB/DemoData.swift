@@ -22,7 +22,7 @@ public enum DemoData {
     public static func load(into store: LeadStore, leads count: Int = 240) throws -> Summary {
         let existing = try store.read { db in try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) ?? 0 }
         guard existing == 0 else {
-            throw LeadError.rule(code: "demo_refused", message: "demo_refused: the database already has \(existing) leads; the demo fills only an empty one (give a new file with --db)")
+            throw LeadError.rule(code: "demo_refused", message: "demo_refused: the database already has \(existing) lead\(existing == 1 ? "" : "s"); the demo fills only an empty one (give a new file with --db)")
         }
         var random = Generator(seed: 2026)
         let end = try store.now()

@@ -116,7 +116,7 @@ import Testing
             .write(toFile: csv, atomically: true, encoding: .utf8)
         let run = ShellRun(["--db", dir.file("t.db")], stdin: ".import \(csv)\nSELECT email, first_name, company_size FROM leads;\n")
         #expect(run.out == """
-            Imported \(csv): 4 rows, 1 created, 1 merged, 2 rejected; 1 lead waits for an owner (no rep has room: see unassigned_leads) (written to \(dir.file("leads.rejects.csv")), with the reason in its last column).
+            Imported \(csv): 4 rows, 1 created, 1 merged, 2 rejected; 1 lead waits for an owner (there are no active reps yet: see unassigned_leads) (written to \(dir.file("leads.rejects.csv")), with the reason in its last column).
             ok@example.com|Ok|10
 
             """)

@@ -151,7 +151,7 @@ struct LeadCommand: Sendable {
                 if let number = Int(argument) {
                     // A number is always the limit: a rep by id is rep=ID, so `hot 3` cannot mean two things.
                     guard number > 0, index == args.count - 1 else {
-                        throw UsageError(argument: index, message: "the limit is a positive number, last; a rep by id is rep=\(argument)")
+                        throw UsageError(argument: index, message: number > 0 ? "the limit comes last; a rep by id is rep=\(argument)" : "the limit is 1 or more")
                     }
                     limit = number
                 } else if argument.lowercased().hasPrefix("rep=") {

@@ -88,7 +88,13 @@ final class CSVImport {
             problems.append(RejectedRow(line: record.line, field: field, message: message, fields: record.fields, raw: []))
         }
         var consents: [String: ConsentReading] = [:]
+        var blank = 0
         for record in rows {
+            // (a row of empty cells, as spreadsheets leave below the data, is no lead and no mistake)
+            if record.fields.allSatisfy({ ($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty }) {
+                blank += 1
+                continue
+            }
             guard record.fields.count == names.count else {
                 reject(record, "-", "the row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), the header \(names.count)")
                 continue
@@ -173,8 +179,9 @@ final class CSVImport {
             err.write("\(path) line \(problem.line), field \(problem.field): \(problem.message)\n")
         }
         if problems.count > 20 { err.write("... and \(problems.count - 20) more rejected rows\n") }
-        let total = rows.count + unreadable.count
+        let total = rows.count - blank + unreadable.count
         var summary = "Imported \(path): \(total) rows, \(created) created, \(merged) merged, \(problems.count) rejected"
+        if blank > 0 { summary += ", \(blank) blank row\(blank == 1 ? "" : "s") skipped" }
         if already > 0 { summary += ", \(already) already captured (the same row again: unchanged)" }
         // Leads that nobody could take are worth saying: they wait in unassigned_leads.
         // (the leads this import created: a merged lead waiting since before is not news)
@@ -183,16 +190,17 @@ final class CSVImport {
             return nil
         })
         if !ids.isEmpty {
-            let (waiting, atMQL) = try store.read { db in
+            let (waiting, atMQL, reps) = try store.read { db in
                 (try db.scalar(
                     "SELECT count(*) FROM lead_records WHERE owner_id IS NULL AND closed_at IS NULL AND erased_at IS NULL AND id IN (SELECT value FROM json_each(?))",
                     [String(describing: Array(ids))], as: Int.self) ?? 0,
-                 try db.scalar("SELECT value FROM settings WHERE key = 'routing.assign_at'", as: String.self) == "mql")
+                 try db.scalar("SELECT value FROM settings WHERE key = 'routing.assign_at'", as: String.self) == "mql",
+                 try db.scalar("SELECT count(*) FROM reps WHERE active = 1", as: Int.self) ?? 0)
             }
             if waiting > 0 {
                 // (with routing at mql, a lead gets its owner when it qualifies, not because no rep has room)
                 summary += "; \(waiting) lead\(waiting == 1 ? " waits" : "s wait") for an owner ("
-                    + (atMQL ? "leads are routed when they reach mql" : "no rep has room") + ": see unassigned_leads)"
+                    + (atMQL ? "leads are routed when they reach mql" : reps == 0 ? "there are no active reps yet" : "no rep has room") + ": see unassigned_leads)"
             }
         }
         if !problems.isEmpty {
