@@ -27,6 +27,14 @@ SELECT 'nurture_steps', sequence_id || '/' || position,
        'invalid_config: nurture_steps.delay_days of sequence ' || sequence_id || ' step ' || position || ' must be a number of days from 0 to 3650; got ' || quote(delay_days)
   FROM nurture_steps WHERE NOT (typeof(delay_days) IN ('integer', 'real') AND delay_days BETWEEN 0 AND 3650)
 UNION ALL
+SELECT 'nurture_steps', sequence_id || '/' || position,
+       'invalid_config: nurture_steps: sequence ' || quote(sequence_id) || ' does not exist (nurture_sequences lists them)'
+  FROM nurture_steps WHERE NOT EXISTS (SELECT 1 FROM nurture_sequences AS q WHERE q.id = nurture_steps.sequence_id)
+UNION ALL
+SELECT 'country_aliases', alias,
+       'invalid_config: country_aliases: ' || alias || ' names country ' || quote(code) || ', which is not in countries'
+  FROM country_aliases WHERE NOT EXISTS (SELECT 1 FROM countries AS c WHERE c.code = country_aliases.code)
+UNION ALL
 SELECT 'fit_rules', id,
        'invalid_config: fit_rules.value of rule ' || id || ' must be a number for ' || operator || '; got ' || quote(value)
   FROM fit_rules WHERE operator IN ('>=', '<=') AND CAST(value AS REAL) || '' <> value AND CAST(value AS INTEGER) || '' <> value
@@ -103,4 +111,28 @@ END;
 CREATE TRIGGER routing_rules_after_update_config AFTER UPDATE ON routing_rules
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id;
+END;
+
+-- Countries and their spellings (country_input, 02_inputs.sql): an alias names a country there is, and
+-- a country with aliases keeps its code.
+CREATE TRIGGER country_aliases_after_insert_config AFTER INSERT ON country_aliases
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'country_aliases' AND row_key = NEW.alias;
+END;
+
+CREATE TRIGGER country_aliases_after_update_config AFTER UPDATE ON country_aliases
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM config_problems WHERE tbl = 'country_aliases' AND row_key = NEW.alias;
+END;
+
+CREATE TRIGGER countries_before_delete BEFORE DELETE ON countries
+WHEN EXISTS (SELECT 1 FROM country_aliases WHERE code = OLD.code)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('country_in_use: country ' || OLD.code || ' (' || OLD.name || ') has spellings in country_aliases; delete them first'));
+END;
+
+CREATE TRIGGER countries_before_update_code BEFORE UPDATE OF code ON countries
+WHEN NEW.code IS NOT OLD.code AND EXISTS (SELECT 1 FROM country_aliases WHERE code = OLD.code)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('country_in_use: country ' || OLD.code || ' (' || OLD.name || ') has spellings in country_aliases; its code stays'));
 END;

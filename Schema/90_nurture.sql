@@ -66,6 +66,13 @@ BEGIN
         END));
 END;
 
+-- An enrollment is a lead's history in one sequence: it keeps its lead and its sequence.
+CREATE TRIGGER nurture_enrollments_before_update_keys BEFORE UPDATE OF lead_id, sequence_id ON nurture_enrollments
+WHEN NEW.lead_id IS NOT OLD.lead_id OR NEW.sequence_id IS NOT OLD.sequence_id
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: a nurture enrollment keeps its lead and its sequence');
+END;
+
 CREATE TRIGGER nurture_sequences_before_update_id BEFORE UPDATE OF id ON nurture_sequences
 WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM nurture_enrollments WHERE sequence_id = OLD.id)
 BEGIN

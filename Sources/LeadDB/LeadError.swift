@@ -63,7 +63,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// each). A code with a case of its own arrives as that case; the others arrive as
     /// ``rule(code:message:)``. A new code in the schema fails a test until it is listed here.
     public static let ruleCodes: Set<String> = [
-        "already_exists", "append_only", "capacity", "captured", "duplicate_email", "erased_lead",
+        "already_exists", "append_only", "capacity", "captured", "country_in_use", "duplicate_email", "erased_lead",
         "inactive_rep", "internal", "internal_table", "invalid_activity_id", "invalid_amount", "invalid_capture_key",
         "invalid_company_size", "invalid_config", "invalid_consent", "invalid_country", "invalid_email",
         "invalid_import", "invalid_phone", "invalid_setting", "invalid_text", "invalid_time",

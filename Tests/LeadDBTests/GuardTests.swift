@@ -82,6 +82,11 @@ import Testing
             ("INSERT INTO _raise(arg) VALUES (json_array('$.not_a_message'))", "internal"),
             ("DELETE FROM suppressed_emails", "append_only"),
             ("DELETE FROM erasures", "append_only"),
+            ("DELETE FROM countries WHERE code = 'DE'", "country_in_use"),
+            ("UPDATE countries SET code = 'XX' WHERE code = 'DE'", "country_in_use"),
+            ("UPDATE country_aliases SET code = 'QQ' WHERE alias = 'germany'", "invalid_config"),
+            ("UPDATE nurture_steps SET sequence_id = 99", "invalid_config"),
+            ("UPDATE nurture_enrollments SET sequence_id = 99", "append_only"),
         ]
         let counts = try f.db.query("SELECT stage, leads FROM stage_counts ORDER BY stage").map { "\($0[0]) \($0[1])" }
         for (sql, code) in refused {

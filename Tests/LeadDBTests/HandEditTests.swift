@@ -1,0 +1,131 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+import Testing
+
+/// A careless script on a populated file, through a plain connection (foreign keys off, nothing
+/// registered): every table (configuration and LeadDB's own included) gets a DELETE of all its rows and
+/// of one, and every column an UPDATE to NULL, to text, to -1 and (for a number) one more. Each edit is
+/// tried alone and undone; each must be refused (by a rule, with its code, or by one of SQLite's
+/// constraints) or leave the file whole: no broken invariant and no dangling reference; the few the
+/// rules cannot refuse at no cost to every write (`repairable`) are named by the check and put right by
+/// `lead_repair`.
+@Suite struct HandEditTests {
+    /// Tables a script has no business writing that SQLite itself owns: the search index's shadow
+    /// tables (FTS5 keeps them; an edit there is an edit of SQLite's file format, as writing pages is).
+    static let notTried: Set<String> = ["lead_search_data", "lead_search_idx", "lead_search_content", "lead_search_docsize", "lead_search_config"]
+
+    /// Edits the rules cannot tell from their own writes without paying for it on every write: a lead's
+    /// stored scores (an activity moves them in one update, at the same cost whatever the lead's
+    /// history; checking a hand-written value would mean reading that history) and a count moved by one
+    /// (as every event moves it). The check names each with its repair, which puts it right.
+    static func repairable(_ sql: String) -> Bool {
+        ["UPDATE \"lead_scores\" SET \"fit_score\"", "UPDATE \"lead_scores\" SET \"engagement\"", "UPDATE \"lead_scores\" SET \"engagement_at\"",
+         "UPDATE \"reps\" SET \"open_leads\" = \"open_leads\" + 1", "UPDATE \"stage_counts\" SET \"leads\" = \"leads\" + 1"]
+            .contains { sql.hasPrefix($0) }
+    }
+
+    /// A file with something in every table: reps and teams, leads in several stages, activities,
+    /// assignments, a nurture enrollment with its messages, an escalation, an erasure, a staged import.
+    func book() throws -> LeadFixture {
+        let f = try LeadFixture(.plain)
+        try f.db.execute("INSERT INTO teams(name, method) VALUES ('field', 'load_balanced')")
+        try f.reps([(1, "Ana", "default", 10), (2, "Ben", "default", 10), (3, "Cy", "field", 10)])
+        try f.db.execute("UPDATE reps SET manager_id = 1 WHERE id IN (2, 3)")
+        try f.db.execute("INSERT INTO routing_rules(priority, team, source) VALUES (1, 'field', 'tradeshow')")
+        try f.db.execute("INSERT INTO holidays(day) VALUES ('2026-12-25')")
+        var ids: [Int64] = []
+        for i in 0..<6 {
+            ids.append(try f.capture([
+                "email": "e\(i)@example.com", "first_name": "E\(i)", "title": i % 2 == 0 ? "VP Sales" : "Intern",
+                "source": i == 5 ? "tradeshow" : "webinar", "consent": 1, "company_size": 50 * (i + 1), "country": "DE",
+            ]))
+        }
+        try f.log(ids[0], "demo_request")
+        try f.log(ids[1], "call")
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'spam' WHERE id = ?", [ids[2]])
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [ids[3]])
+        try f.setClock("2026-11-26T09:00:00Z")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [ids[4]])
+        try f.db.execute("INSERT INTO lead_imports(email, first_name) VALUES ('staged@example.com', 'Staged')")
+        try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
+        try f.db.execute("INSERT INTO lead_imports(email) VALUES ('pending@example.com')")
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+        return f
+    }
+
+    struct Column {
+        let name: String
+        let numeric: Bool
+    }
+
+    /// The edits a careless script might make to a table.
+    func edits(_ table: String, _ columns: [Column], key: [String]) -> [String] {
+        let t = quoteIdentifier(table)
+        let first = key.isEmpty
+            ? "rowid IN (SELECT rowid FROM \(t) LIMIT 1)"
+            : "(\(key.map(quoteIdentifier).joined(separator: ", "))) IN (SELECT \(key.map(quoteIdentifier).joined(separator: ", ")) FROM \(t) LIMIT 1)"
+        var sql = ["DELETE FROM \(t)", "DELETE FROM \(t) WHERE \(first)"]
+        for column in columns {
+            let c = quoteIdentifier(column.name)
+            sql += ["UPDATE \(t) SET \(c) = NULL", "UPDATE \(t) SET \(c) = 'x'", "UPDATE \(t) SET \(c) = -1"]
+            if column.numeric { sql.append("UPDATE \(t) SET \(c) = \(c) + 1 WHERE \(first)") }
+        }
+        return sql
+    }
+
+    @Test func everyUpdateAndDeleteIsRefusedOrLeavesTheFileWhole() throws {
+        let f = try book()
+        let tables = try f.db.query(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).map { try $0.get(0, as: String.self) }.filter { !Self.notTried.contains($0) }
+        var tried = 0, byRule = 0, bySQLite = 0, whole = 0, repaired = 0
+        var broken: [String] = []
+        for table in tables {
+            let info = try f.db.query("SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", [table])
+            let columns = try info.map { row in
+                Column(name: try row.get(0), numeric: ["INTEGER", "REAL", "NUMERIC"].contains((try row.get(1, as: String.self)).uppercased()))
+            }
+            let key = try info.filter { try $0.get(2, as: Int.self) > 0 }.sorted { try $0.get(2, as: Int.self) < $1.get(2, as: Int.self) }
+                .map { try $0.get(0, as: String.self) }
+            for sql in edits(table, columns, key: table == "lead_search" ? [] : key) {
+                tried += 1
+                try f.db.execute("SAVEPOINT edit")
+                do {
+                    try f.db.execute(sql)
+                    let problems = try f.db.query("SELECT invariant || ': ' || subject || ': ' || problem FROM invariant_problems")
+                        .map { try $0.get(0, as: String.self) }
+                        + (try f.db.query("PRAGMA foreign_key_check").map { "foreign key: \(try $0.get(0, as: String.self)) row \(try $0.get(1, as: Int64?.self).map(String.init) ?? "?")" })
+                    if problems.isEmpty {
+                        whole += 1
+                    } else if Self.repairable(sql) {
+                        // Named by the check with its repair, and put right by it.
+                        let repairs = Set(try f.db.query("SELECT repair FROM invariant_problems").map { try $0.get(0, as: String.self) })
+                        try f.db.execute("INSERT INTO lead_repair DEFAULT VALUES")
+                        try f.db.execute("INSERT INTO lead_rescore(leads) VALUES (1000)")
+                        let left = try f.int("SELECT count(*) FROM invariant_problems")
+                        if repairs == ["INSERT INTO lead_repair DEFAULT VALUES"] && left == 0 { repaired += 1 } else {
+                            broken.append("\(sql) -> not put right by lead_repair: \(left) problems left")
+                        }
+                    } else {
+                        broken.append("\(sql) -> \(problems.count) problems, first: \(problems[0])")
+                    }
+                } catch let error as SQLiteError {
+                    if RuleViolation(error) != nil { byRule += 1 } else if error.resultCode == .constraint || error.resultCode.rawValue == 20 { bySQLite += 1 } else {
+                        broken.append("\(sql) -> \(error.message)")
+                    }
+                }
+                try f.db.execute("ROLLBACK TO edit")
+                try f.db.execute("RELEASE edit")
+            }
+        }
+        for line in broken { print("BROKEN " + line) }
+        #expect(broken == [])
+        #expect(tables.count >= 40)
+        #expect(tried == byRule + bySQLite + whole + repaired + broken.count)
+        #expect(tried >= 900)
+        #expect(repaired == 9)
+        print("hand edits: \(tables.count) tables, \(tried) edits: \(byRule) refused by a rule, \(bySQLite) by SQLite's constraints, \(whole) left the file whole, \(repaired) named by the check and put right by lead_repair")
+    }
+}
