@@ -75,7 +75,8 @@ final class CSVImport {
         }
         let unknown = zip(names, mapped).filter { $0.1 == nil }.map(\.0)
         if !unknown.isEmpty {
-            err.write("note: \(path): column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is" : "are") not a lead field; kept in each lead's capture detail (JSON). Known fields: \(NewLead.fields.map(\.column).joined(separator: ", ")).\n")
+            let listed = unknown.count > 12 ? unknown.prefix(10).joined(separator: ", ") + " and \(unknown.count - 10) more" : unknown.joined(separator: ", ")
+            err.write("note: \(path): column\(unknown.count == 1 ? "" : "s") \(listed) \(unknown.count == 1 ? "is" : "are") not \(unknown.count == 1 ? "a lead field" : "lead fields"); kept in each lead's capture detail (JSON). Known fields: \(NewLead.fields.map(\.column).joined(separator: ", ")).\n")
         }
         guard mapped.contains("email") || mapped.contains("phone") else {
             throw ShellError("\(path): no email or phone column (header: \(names.joined(separator: ", ")))")
