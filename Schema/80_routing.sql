@@ -227,7 +227,7 @@ END;
 -- change capacity, instead), except the true count (lead_repair, 99_checks.sql), counted only then.
 CREATE TRIGGER reps_before_update_maintained BEFORE UPDATE OF id, open_leads, last_assignment_id ON reps
 WHEN NEW.id IS NOT OLD.id
-  OR CASE WHEN NEW.open_leads >= 0 AND abs(NEW.open_leads - OLD.open_leads) <= 1 THEN 0
+  OR CASE WHEN typeof(NEW.open_leads) = 'integer' AND NEW.open_leads >= 0 AND abs(NEW.open_leads - OLD.open_leads) <= 1 THEN 0
           ELSE NEW.open_leads IS NOT (SELECT count(*) FROM lead_records
                                        WHERE owner_id = NEW.id AND closed_at IS NULL AND erased_at IS NULL) END
   OR (NEW.last_assignment_id IS NOT OLD.last_assignment_id

@@ -50,22 +50,22 @@ SELECT 'stage_history', 'move ' || h.id || ' of lead ' || h.lead_id,
           FROM stage_history) AS h
  WHERE h.from_stage IS NOT h.previous
 UNION ALL
--- An activity is what the activities view stores: a known lead and kind, a stored time, no points for
--- a rep's touch. A row written straight into activity_log skips those checks and the scoring they set
--- off (its points then show as an engagement problem too). (A time ahead of now is not checked: a clock
+-- An activity is what the activities view stores: a known lead and kind, a stored time. A row written
+-- straight into activity_log skips those checks and the scoring they set off (its points then show as
+-- an engagement problem too). (Its points are the kind's when it was logged: a kind made outbound
+-- later keeps them, so they are not compared with the kind now.) (A time ahead of now is not checked: a clock
 -- set back makes earlier activities look ahead of it.)
 SELECT 'activity', 'activity ' || a.id || ' of lead ' || a.lead_id,
        CASE WHEN NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.id = a.lead_id) THEN 'names a lead that does not exist'
             WHEN k.kind IS NULL THEN 'has kind ' || quote(a.kind) || ', which is not in activity_kinds'
             WHEN a.occurred_at IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', a.occurred_at) THEN 'has time ' || quote(a.occurred_at) || ', not a stored time'
-            ELSE 'is a rep''s touch (' || a.kind || ') with ' || a.points || ' points' END,
+            END,
        'restore the file from a backup (activities are history: write them through INSERT INTO activities)'
   FROM activity_log AS a
   LEFT JOIN activity_kinds AS k ON k.kind = a.kind
  WHERE NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.id = a.lead_id)
     OR k.kind IS NULL
     OR a.occurred_at IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', a.occurred_at)
-    OR (k.direction = 'outbound' AND a.points <> 0)
 UNION ALL
 -- Every owner exists.
 SELECT 'owner', 'lead ' || l.id, 'is owned by rep ' || l.owner_id || ', which does not exist',
@@ -123,9 +123,9 @@ SELECT 'erased', 'lead ' || l.id,
 
 -- INSERT INTO lead_repair DEFAULT VALUES: puts every derived value right, as invariant_problems names
 -- them: each stage's count and each rep's open-lead count set to its true value (the guards on those
--- columns refuse every other hand-written value), a rescore of every lead's fit and engagement started
--- (the first tick.batch now, the rest on ticks), a missing scoring row written, and what an erased
--- lead still holds erased again.
+-- columns refuse every other hand-written value), a missing scoring row written, each stored fit and
+-- engagement that differs from what the rules and activities give written true, and what an erased
+-- lead still holds erased again. It moves no lead: a healthy file is left as it is.
 CREATE VIEW lead_repair AS SELECT NULL AS requested WHERE 0;
 
 CREATE TRIGGER lead_repair_instead_of_insert INSTEAD OF INSERT ON lead_repair
@@ -152,6 +152,13 @@ BEGIN
     SELECT l.id, (SELECT total(points) FROM fit_matches WHERE lead_id = l.id)
       FROM lead_records AS l
      WHERE NOT EXISTS (SELECT 1 FROM lead_scores AS s WHERE s.lead_id = l.id);
-    INSERT INTO _rescoring_start(kind) VALUES ('fit');
-    INSERT INTO _rescoring_start(kind) VALUES ('engagement');
+    -- The stored scores that differ from what the rules and the activities give, written true (a
+    -- lead a rule change has not rescored yet is left to the rescore). Nothing else moves: no lead is
+    -- qualified by a repair. (It reads every lead and activity: a repair is run on demand.)
+    UPDATE lead_scores SET fit_score = (SELECT f.fit_score FROM fit_recomputed AS f WHERE f.lead_id = lead_scores.lead_id)
+     WHERE fit_score IS NOT (SELECT f.fit_score FROM fit_recomputed AS f WHERE f.lead_id = lead_scores.lead_id)
+       AND NOT EXISTS (SELECT 1 FROM _rescoring AS x WHERE x.kind = 'fit' AND lead_scores.lead_id BETWEEN x.next_id AND x.last_id);
+    UPDATE lead_scores
+       SET (engagement, engagement_at) = (SELECT coalesce(e.engagement, 0), e.engagement_at FROM (SELECT 1) LEFT JOIN engagement_recomputed AS e ON e.lead_id = lead_scores.lead_id)
+     WHERE lead_id IN (SELECT CAST(substr(subject, 6) AS INTEGER) FROM invariant_problems WHERE invariant = 'engagement');
 END;

@@ -11,7 +11,11 @@ extension LeadDatabase {
     ///     try LeadDatabase.backup(db, to: "/backups/leads-2026-11-24.db")
     @discardableResult
     public static func backup(_ db: Database, to path: String) throws -> Int {
-        guard !FileManager.default.fileExists(atPath: path) else {
+        // (SQLite reads these names as a URI or a database in memory, not as a file)
+        guard !path.hasPrefix("file:"), !path.hasPrefix(":memory:"), !path.isEmpty else {
+            throw LeadError.rule(code: "backup", message: "backup: \(path) is not a file name SQLite writes as given; name a file")
+        }
+        guard (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == nil, !FileManager.default.fileExists(atPath: path) else {
             throw LeadError.rule(code: "backup", message: "backup: \(path) already exists; give a new file name (a backup never overwrites a file)")
         }
         // (created empty and private first: the copy's pages are never readable by others)
@@ -79,6 +83,28 @@ extension LeadDatabase {
                 for row in suppressed {
                     try staging.execute(
                         "INSERT INTO suppressed_emails(email_hash, suppressed_at) VALUES (?, ?) ON CONFLICT (email_hash) DO NOTHING", row)
+                }
+                // Everyone whose email or phone is suppressed now is erased in the copy, whatever id the
+                // person had (ids are handed out again after an earlier restore), and rows staged for
+                // an import with their email or phone are dropped.
+                let people = try staging.query(
+                    """
+                    SELECT l.id FROM lead_records AS l
+                     WHERE l.erased_at IS NULL AND EXISTS (SELECT 1 FROM suppressed_contacts AS c WHERE c.arg = json_array(l.email, l.phone))
+                     ORDER BY l.id
+                    """).compactMap { Int64.fromDatabaseValue($0[0]) }
+                for lead in people {
+                    try staging.execute("INSERT INTO erasures(lead_id) VALUES (?)", [lead])
+                    applied += 1
+                }
+                if try staging.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'lead_imports'", as: Int.self) == 1 {
+                    try staging.execute(
+                        """
+                        DELETE FROM lead_imports
+                         WHERE status = 'pending'
+                           AND EXISTS (SELECT 1 FROM suppressed_contacts AS c
+                                        WHERE c.arg = json_array(CAST(lead_imports.email AS TEXT), CAST(lead_imports.phone AS TEXT)))
+                        """)
                 }
             }
             try staging.backup(into: db)

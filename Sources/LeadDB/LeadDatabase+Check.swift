@@ -12,10 +12,16 @@ extension LeadDatabase {
     public static func check(_ db: Database) throws -> [HealthProblem] {
         let path = db.path
         let migrate = "leads migrate --db \(path)"
-        let restore = "restore the file from a backup (leads backup; docs/reliability.md)"
+        let restore = "restore the file from a backup: leads restore BACKUP --db \(path) (docs/reliability.md)"
         do {
             var problems: [HealthProblem] = []
-            let integrity = try db.query("PRAGMA integrity_check").compactMap { String.fromDatabaseValue($0[0]) }
+            // (a file too damaged to be read through is reported, not thrown)
+            let integrity: [String]
+            do {
+                integrity = try db.query("PRAGMA integrity_check").compactMap { String.fromDatabaseValue($0[0]) }
+            } catch let error as SQLiteError {
+                return [HealthProblem(check: "integrity", subject: "file", problem: error.message, repair: restore)]
+            }
             if integrity != ["ok"] {
                 problems += integrity.map { HealthProblem(check: "integrity", subject: "file", problem: $0, repair: restore) }
                 // A damaged file is not read further: what it holds cannot be trusted.

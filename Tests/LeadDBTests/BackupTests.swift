@@ -58,6 +58,46 @@ import Testing
         #expect(bytes.range(of: Data("ada@example.com".utf8)) == nil)
     }
 
+    /// A person is erased again by their email or phone, whatever id they had: ids are handed out again
+    /// after an earlier restore. Rows staged for an import with their contact go too.
+    @Test(arguments: Writer.allCases)
+    func aRestoreErasesByPersonNotById(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.capture(["email": "first@example.com"])
+        let old = f.dir.file("old.db"), new = f.dir.file("new.db")
+        try LeadDatabase.backup(f.db, to: old)
+        let pat = try f.capture(["email": "pat@example.com", "first_name": "Pat"])
+        try f.db.execute("INSERT INTO lead_imports(email, first_name) VALUES ('xavier@example.com', 'Xavier')")
+        try LeadDatabase.backup(f.db, to: new)
+        try LeadDatabase.restore(f.db, from: old)
+        // Lead `pat`'s id now goes to Zoe; Pat comes again, and asks to be erased, as does Xavier.
+        let zoe = try f.capture(["email": "zoe@example.com"])
+        #expect(zoe == pat)
+        let again = try f.capture(["email": "pat@example.com"])
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [again])
+        let xavier = try f.capture(["email": "xavier@example.com"])
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [xavier])
+        try LeadDatabase.restore(f.db, from: new)
+        #expect(try f.text("SELECT email FROM lead_records WHERE id = ?", [pat]) == nil)
+        #expect(try f.int("SELECT count(*) FROM lead_records WHERE email = 'pat@example.com'") == 0)
+        #expect(try f.int("SELECT count(*) FROM lead_imports WHERE email = 'xavier@example.com'") == 0)
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+    }
+
+    @Test func aDamagedFileIsReportedNotThrown() throws {
+        let f = try LeadFixture(.project)
+        try f.capture(["email": "a@example.com"])
+        let copy = f.dir.file("copy.db")
+        try LeadDatabase.backup(f.db, to: copy)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: copy))
+        bytes.replaceSubrange(4096..<4352, with: Data(repeating: 0xA5, count: 256))
+        try bytes.write(to: URL(fileURLWithPath: copy))
+        let damaged = try Database(path: copy, mode: .readOnly)
+        let problems = try LeadDatabase.check(damaged)
+        #expect(problems.first?.check == "integrity")
+        #expect(problems.first?.repair == "restore the file from a backup: leads restore BACKUP --db \(copy) (docs/reliability.md)")
+    }
+
     @Test func aRestoreRefusesWhatIsNotASoundLeadDBBackup() throws {
         let f = try LeadFixture(.project)
         try f.capture(["email": "stay@example.com"])

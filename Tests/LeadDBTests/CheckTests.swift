@@ -34,9 +34,22 @@ import Testing
 
     @Test(arguments: Writer.allCases)
     func aHealthyFileHasNoProblems(writer: Writer) throws {
-        let (f, _) = try book(writer)
+        let (f, ids) = try book(writer)
         #expect(try problems(f) == [])
         #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+        // A repair of a healthy file changes nothing: a lead left in contacted above the threshold (it
+        // rose while the threshold was higher) stays there.
+        let threshold = try f.text("SELECT value FROM settings WHERE key = 'score.mql_threshold'")
+        try f.db.execute("UPDATE settings SET value = '1000' WHERE key = 'score.mql_threshold'")
+        try f.log(ids[2], "demo_request")
+        try f.db.execute("UPDATE settings SET value = ? WHERE key = 'score.mql_threshold'", [threshold])
+        #expect(try f.text("SELECT stage FROM leads WHERE id = ?", [ids[2]]) == "contacted")
+        #expect(try f.double("SELECT score FROM leads WHERE id = ?", [ids[2]]) >= Double(threshold ?? "0") ?? 0)
+        let before = try f.db.query("SELECT (SELECT group_concat(id || stage) FROM lead_records), (SELECT count(*) FROM stage_history), (SELECT count(*) FROM outbox), (SELECT group_concat(fit_score || '/' || engagement || '/' || engagement_at) FROM lead_scores)").first?.values
+        try f.db.execute("INSERT INTO lead_repair DEFAULT VALUES")
+        let after = try f.db.query("SELECT (SELECT group_concat(id || stage) FROM lead_records), (SELECT count(*) FROM stage_history), (SELECT count(*) FROM outbox), (SELECT group_concat(fit_score || '/' || engagement || '/' || engagement_at) FROM lead_scores)").first?.values
+        #expect(before == after)
+        #expect(try problems(f) == [])
     }
 
     @Test(arguments: Writer.allCases)
@@ -60,7 +73,7 @@ import Testing
         try f.db.execute("PRAGMA foreign_keys = OFF")
         try f.db.execute("UPDATE lead_records SET owner_id = 99 WHERE id = ?", [ids[7]])
         let drift = "(repair: leads migrate --db \(f.db.path))"
-        let restore = "(repair: restore the file from a backup (leads backup; docs/reliability.md))"
+        let restore = "(repair: restore the file from a backup: leads restore BACKUP --db \(f.db.path) (docs/reliability.md))"
         let repair = "(repair: INSERT INTO lead_repair DEFAULT VALUES)"
         #expect(try problems(f) == [
             "foreign_key: lead_records row 8: refers to a row of reps that does not exist \(restore)",
@@ -117,10 +130,11 @@ import Testing
         let found = try problems(f).filter { !$0.hasPrefix("foreign_key") && !$0.hasPrefix("engagement") }
         #expect(found == [
             "activity: activity 900 of lead 6: has time '2026-11-20 10:00', not a stored time \(restore)",
-            "activity: activity 901 of lead 7: is a rep's touch (call) with 0.5 points \(restore)",
             "activity: activity 902 of lead 8: has kind 'nope', which is not in activity_kinds \(restore)",
             "activity: activity 903 of lead 4040: names a lead that does not exist \(restore)",
         ])
+        // The call's points are not compared with its kind now (a kind may turn outbound later), but the
+        // engagement they throw off is named.
         #expect(try problems(f).contains { $0.hasPrefix("engagement: lead 7: ") })
     }
 
@@ -131,6 +145,7 @@ import Testing
         let new = try f.int("SELECT count(*) FROM lead_records WHERE stage = 'new'")
         for sql in [
             "UPDATE reps SET open_leads = \(ana + 2) WHERE id = 1", "UPDATE reps SET open_leads = -1 WHERE id = 1",
+            "UPDATE reps SET open_leads = open_leads + 0.5 WHERE id = 1",
             "UPDATE stage_counts SET leads = \(new + 3) WHERE stage = 'new'", "UPDATE stage_counts SET leads = 0 WHERE stage = 'new'",
             "INSERT INTO stage_counts(stage, leads) VALUES ('sql', 4)",
         ] {

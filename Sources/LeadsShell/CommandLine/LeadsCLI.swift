@@ -131,6 +131,7 @@ public enum LeadsCLI {
                 lineEditor: lineEditor ? historyPath.map { $0.isEmpty ? nil : $0 } ?? .some(nil) : nil,
                 historyFile: historyPath.flatMap { $0.isEmpty ? nil : $0 })
         case "migrate":
+            guard !options.readOnly || options.positional.count == 2 else { return usageError("--readonly writes nothing: migrate changes the database (migrate status and plan only read)", err) }
             guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
             guard !options.backup || options.positional.count == 1 else { return usageError("--backup goes with migrate alone", err) }
             switch options.positional.dropFirst().first {
@@ -140,6 +141,7 @@ public enum LeadsCLI {
             case let other?: return usageError("unknown migrate subcommand \(other): use status or plan", err)
             }
         case "backup", "restore":
+            guard !(options.readOnly && options.positional[0] == "restore") else { return usageError("--readonly writes nothing: restore replaces the database", err) }
             guard options.positional.count == 2 else {
                 return usageError("\(options.positional[0]) takes one file: leads \(options.positional[0]) FILE [--db PATH]", err)
             }
@@ -252,8 +254,16 @@ public enum LeadsCLI {
     }
 
     private static func restore(path: String, from copy: String, out: OutputSink, err: OutputSink) -> Int32 {
+        // (a restore replaces a database that is there; it creates none)
+        guard FileManager.default.fileExists(atPath: path) else {
+            err.write("leads: error: no database at \(path) to restore into (copy the backup there instead)\n")
+            return 1
+        }
+        guard URL(fileURLWithPath: copy).standardizedFileURL.path != URL(fileURLWithPath: path).standardizedFileURL.path else {
+            return usageError("restore takes a backup, not the database itself", err)
+        }
         do {
-            let db = try Database(path: path, wal: false)
+            let db = try Database(path: path, mode: .readWrite, wal: false)
             try LeadDatabase.migrator().checkOwnership(db)
             let erasures = try LeadDatabase.restore(db, from: copy)
             let status = try LeadDatabase.migrator().status(db)
