@@ -11,6 +11,22 @@
 -- The hash is email_hash_input's (02_inputs.sql), which 60_intake.sql also reads to refuse a suppressed
 -- email. Capture keys the person's captures carried are removed too (a key may hold personal data).
 
+-- The search index's level count, read from its structure record (the row with id 10 of
+-- lead_search_data: a 4-byte cookie, then the count as a varint; SQLite 3.44 and later may put the
+-- 4 bytes FF 00 00 01 first). Each merge of every segment ('optimize', a 'merge' step of a negative
+-- size) adds one or two levels under SQLite 3.40's FTS5, which calls the index corrupt past 2,000 (a
+-- thousand erasures); later versions stop at 64. Past 500 levels (`rebuild`), an erasure or a purge
+-- step rebuilds the index from its content instead of merging it: the rebuilt index holds no erased
+-- person's terms and starts again from a level or two. (A rebuild reads every lead, about 3 s per 200,000
+-- of them, and holds the write lock that long: once every couple of hundred erasures.)
+CREATE VIEW _search_levels AS
+SELECT levels, levels >= 500 AS rebuild
+  FROM (SELECT CASE WHEN b0 < 128 THEN b0 ELSE (b0 - 128) * 128 + b1 % 128 END AS levels
+          FROM (SELECT (instr('0123456789ABCDEF', substr(h, p, 1)) - 1) * 16 + instr('0123456789ABCDEF', substr(h, p + 1, 1)) - 1 AS b0,
+                       (instr('0123456789ABCDEF', substr(h, p + 2, 1)) - 1) * 16 + instr('0123456789ABCDEF', substr(h, p + 3, 1)) - 1 AS b1
+                  FROM (SELECT h, CASE WHEN substr(h, 9, 8) = 'FF000001' THEN 17 ELSE 9 END AS p
+                          FROM (SELECT hex(substr(block, 1, 12)) AS h FROM lead_search_data WHERE id = 10))));
+
 CREATE TRIGGER erasures_before_insert_check BEFORE INSERT ON erasures
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
@@ -67,7 +83,10 @@ BEGIN
     -- index's pages, which would read them all.)
     INSERT INTO _search_purge(erasure_id)
     SELECT NEW.id WHERE (SELECT max(id) FROM lead_records) > 10 * (SELECT value FROM settings WHERE key = 'tick.batch');
-    INSERT INTO lead_search(lead_search) SELECT 'optimize' WHERE NOT EXISTS (SELECT 1 FROM _search_purge WHERE erasure_id = NEW.id);
+    -- (an index that has grown too many levels is rebuilt from its content instead: see _search_levels)
+    INSERT INTO lead_search(lead_search)
+    SELECT CASE WHEN (SELECT rebuild FROM _search_levels) THEN 'rebuild' ELSE 'optimize' END
+     WHERE NOT EXISTS (SELECT 1 FROM _search_purge WHERE erasure_id = NEW.id);
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
     UPDATE lead_records
@@ -189,6 +208,7 @@ CREATE VIEW lead_search_purge AS SELECT count(*) AS pending, NULL AS pages FROM 
 CREATE TRIGGER lead_search_purge_instead_of_insert INSTEAD OF INSERT ON lead_search_purge
 WHEN EXISTS (SELECT 1 FROM _search_purge)
 BEGIN
+    INSERT INTO lead_search(lead_search) SELECT 'rebuild' WHERE (SELECT rebuild FROM _search_levels);
     -- (the structure record of an FTS5 table is the row with id 10 of its _data table)
     INSERT INTO _search_purge_step(id, structure) VALUES (1, (SELECT block FROM lead_search_data WHERE id = 10))
         ON CONFLICT (id) DO UPDATE SET structure = excluded.structure;

@@ -119,7 +119,20 @@ SELECT 'erased', 'lead ' || l.id,
         OR EXISTS (SELECT 1 FROM activity_log AS a WHERE a.lead_id = l.id AND a.detail IS NOT NULL)
         OR EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.payload IS NOT json_object('lead_id', l.id, 'erased', 1))
         OR EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
-        OR EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL));
+        OR EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL))
+UNION ALL
+-- Every lead that is not erased is in the search index or queued for it; the index has not grown past
+-- the levels at which the rules rebuild it (_search_levels, 95_privacy.sql).
+SELECT 'search', 'lead ' || l.id, 'is not in the search index and not queued for it', 'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM lead_records AS l
+ WHERE l.erased_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
+   AND NOT EXISTS (SELECT 1 FROM _search_queue AS q WHERE q.lead_id = l.id)
+UNION ALL
+SELECT 'search', 'index lead_search', 'has ' || levels || ' levels (SQLite 3.40 calls it corrupt past 2,000)',
+       'INSERT INTO lead_repair DEFAULT VALUES (it rebuilds the index from its content)'
+  FROM _search_levels
+ WHERE rebuild;
 
 -- INSERT INTO lead_repair DEFAULT VALUES: puts every derived value right, as invariant_problems names
 -- them: each stage's count and each rep's open-lead count set to its true value (the guards on those
@@ -144,7 +157,18 @@ BEGIN
        AND payload IS NOT json_object('lead_id', lead_id, 'erased', 1);
     UPDATE captures SET capture_key = NULL
      WHERE capture_key IS NOT NULL AND lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
+    -- (an erased person's entry left in the search index is deleted and its older pages merged by the
+    -- purge steps; a lead missing from the index is queued for it; an index past its levels is rebuilt)
+    INSERT INTO _search_purge(erasure_id)
+    SELECT e.id FROM erasures AS e
+     WHERE EXISTS (SELECT 1 FROM lead_search WHERE rowid = e.lead_id)
+        ON CONFLICT (erasure_id) DO NOTHING;
     DELETE FROM lead_search WHERE rowid IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
+    INSERT INTO _search_queue(lead_id)
+    SELECT l.id FROM lead_records AS l
+     WHERE l.erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
+        ON CONFLICT (lead_id) DO NOTHING;
+    INSERT INTO lead_search(lead_search) SELECT 'rebuild' WHERE (SELECT rebuild FROM _search_levels);
     UPDATE lead_records
        SET email = NULL, first_name = NULL, last_name = NULL, phone = NULL, company = NULL, title = NULL
      WHERE erased_at IS NOT NULL AND coalesce(email, first_name, last_name, phone, company, title) IS NOT NULL;

@@ -1,6 +1,12 @@
 import LeadSQLite
 
 extension LeadDatabase {
+    /// The repair of a search index SQLite cannot read: its structure set to an empty index's, then the
+    /// index rebuilt from its content (two statements: one naming lead_search cannot be prepared before).
+    /// `leads migrate` does the same (migration 0014) to an index past 500 levels.
+    public static let searchIndexReset =
+        "UPDATE lead_search_data SET block = X'00000000000000' WHERE id = 10; INSERT INTO lead_search(lead_search) VALUES ('rebuild')"
+
     /// Everything `leads check` looks at, read-only: SQLite's
     /// `integrity_check` and `foreign_key_check`; the migrations and the schema against this binary's
     /// (pending migrations, views and triggers dropped or changed by hand, tables lost, objects added by
@@ -61,6 +67,22 @@ extension LeadDatabase {
             else {
                 problems.append(HealthProblem(
                     check: "invariants", subject: "file", problem: "not checked: invariant_problems is not this version's", repair: migrate))
+                return problems
+            }
+            // The search index: SQLite reads its structure before any statement that names it (an
+            // erasure, a tick, a search, the invariants below) can run, and refuses one it cannot read.
+            do {
+                _ = try db.scalar("SELECT count(*) FROM lead_search WHERE rowid = 0", as: Int.self)
+            } catch is SQLiteError {
+                // (the level count, when its view is there: the schema rows above name it otherwise)
+                let levels: Int?
+                do { levels = try db.scalar("SELECT levels FROM _search_levels", as: Int.self) } catch is SQLiteError { levels = nil }
+                problems.append(HealthProblem(
+                    check: "search", subject: "index lead_search",
+                    problem: "cannot be read" + (levels.map { $0 > 2000 ? " (\($0) levels; SQLite 3.40 reads at most 2,000)" : "" } ?? ""),
+                    repair: Self.searchIndexReset))
+                problems.append(HealthProblem(
+                    check: "invariants", subject: "file", problem: "not checked: the search index cannot be read", repair: Self.searchIndexReset))
                 return problems
             }
             // (one statement: the invariants are read from one snapshot even while others write)
