@@ -16,8 +16,14 @@ extension Database {
     ///         try db.execute("INSERT INTO lead_intake(email) VALUES (?)", ["a@example.com"])
     ///         try db.execute("INSERT INTO lead_intake(email) VALUES (?)", ["b@example.com"])
     ///     }
+    ///
+    /// An immediate or exclusive transaction that still finds the write lock taken when the busy
+    /// timeout ends is begun again, up to six busy timeouts in all (30 s by default), as the locking
+    /// contract asks of every writer: SQLite's busy handler is not a queue, and a writer can lose the
+    /// lock to others many times in a row while they write without a pause. (Nothing has been done
+    /// when `BEGIN` fails; `body` runs once.)
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue)")
+        try begin(kind)
         let result: T
         do {
             result = try body()
@@ -53,6 +59,18 @@ extension Database {
         }
         try execute("RELEASE \(name)")
         return result
+    }
+
+    private func begin(_ kind: TransactionKind) throws {
+        let deadline = ContinuousClock.now + .milliseconds(6 * Int(busyTimeout))
+        while true {
+            do {
+                try execute("BEGIN \(kind.rawValue)")
+                return
+            } catch let error as SQLiteError where error.resultCode == .busy && kind != .deferred {
+                if ContinuousClock.now >= deadline { throw error }
+            }
+        }
     }
 
     private func rollbackQuietly() {

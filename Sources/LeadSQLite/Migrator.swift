@@ -112,6 +112,11 @@ public struct Migrator: Sendable {
     /// Objects added by hand are left in place (``Status/addedObjects`` lists them).
     @discardableResult
     public func migrate(_ db: Database, thorough: Bool = false) throws -> Report {
+        // An up-to-date file is only read: a deploy's statements change the schema, even when they
+        // make it again as it was, and every other connection would then prepare its statements again
+        // (what each `LeadStore` and each `leads` run would cost the others on opening), and it would
+        // wait for the write lock behind busy writers.
+        if !thorough, try isCurrent(db) { return Report() }
         // PRAGMA foreign_keys is a no-op inside a transaction: turn it off before, back on after.
         let foreignKeys = try db.scalar("PRAGMA foreign_keys", as: Int.self) ?? 0
         if foreignKeys != 0 { try db.execute("PRAGMA foreign_keys = OFF") }
@@ -174,6 +179,15 @@ public struct Migrator: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// Nothing to apply, no schema file changed, no recorded object and no runner guard missing or
+    /// changed. (Read in one read transaction; a file set up by no runner is not current.)
+    func isCurrent(_ db: Database) throws -> Bool {
+        guard try status(db).isUpToDate else { return false }
+        let guards = try db.scalar(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%\\_runner' ESCAPE '\\'", as: Int.self)
+        return guards == Self.guardNames.count
     }
 
     /// Drops the schema, applies the pending migrations in order and creates the schema again.

@@ -67,6 +67,25 @@ import Testing
         #expect(newer == .migration(.databaseIsNewer(unknown: ["0999_future.sql"])))
     }
 
+    /// Opening an up-to-date file only reads it: the schema is not touched (every other connection
+    /// would prepare its statements again) and no write lock is taken; a runner's guard dropped by hand
+    /// is still made again on the next open.
+    @Test func openingAnUpToDateFileOnlyReadsIt() throws {
+        let path = dir.file("current.db")
+        _ = try LeadStore(path: path)
+        let other = try Database(path: path)
+        let version = try other.scalar("PRAGMA schema_version", as: Int.self)
+        _ = try LeadStore(path: path)
+        #expect(try other.scalar("PRAGMA schema_version", as: Int.self) == version)
+        // Opened while another connection holds the write lock (a migration would wait for it).
+        try other.execute("BEGIN IMMEDIATE")
+        _ = try LeadStore(path: path)
+        try other.execute("ROLLBACK")
+        try other.execute("DROP TRIGGER _migrations_before_delete_runner")
+        _ = try LeadStore(path: path)
+        #expect(try other.scalar("SELECT count(*) FROM sqlite_schema WHERE name = '_migrations_before_delete_runner'", as: Int.self) == 1)
+    }
+
     @Test func captureReturnsTheLeadAndWhetherItWasNew() throws {
         let store = try store()
         let first = try store.capture(NewLead(email: "Ada@Example.com", name: "Ada Lovelace", companySize: "1,200", consent: true))
