@@ -88,6 +88,27 @@ BEGIN
     SELECT RAISE(IGNORE);
 END;
 
+-- A setting is changed by UPDATE, which its checks and its effects (a half-life change rescoring, a
+-- clock change resetting the escalation mark) follow; a replace would skip them.
+CREATE TRIGGER settings_before_insert_no_replace BEFORE INSERT ON settings
+WHEN EXISTS (SELECT 1 FROM settings WHERE key = NEW.key)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: setting ' || NEW.key || ' exists; UPDATE settings SET value = ... WHERE key = ''' || NEW.key || ''' changes it'));
+END;
+
+CREATE TRIGGER countries_before_insert_no_replace BEFORE INSERT ON countries
+WHEN EXISTS (SELECT 1 FROM countries WHERE code = NEW.code OR alpha3 = NEW.alpha3)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: country ' || coalesce(NEW.code, '') || ' or ' || coalesce(NEW.alpha3, '') || ' exists; update it instead (a replace would delete the country its leads and aliases name)'));
+END;
+
+-- (an enrollment made by the rules takes the next id; one given by hand must be new)
+CREATE TRIGGER nurture_enrollments_before_insert_no_replace BEFORE INSERT ON nurture_enrollments
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM nurture_enrollments WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture enrollment ' || NEW.id || ' exists; its lead and sequence never change'));
+END;
+
 -- A new rep starts with no open leads and no assignment; a stage's count starts at one lead.
 CREATE TRIGGER reps_before_insert_maintained BEFORE INSERT ON reps
 WHEN NEW.open_leads <> 0 OR NEW.last_assignment_id IS NOT NULL

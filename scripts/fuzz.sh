@@ -21,13 +21,16 @@ run() {  # name
     (cd "$out" && "./$name" -runs="$RUNS" -max_len=4096 -print_final_stats=1 "$name.corpus" "../Fuzz/regressions/$name" 2>&1) \
         | grep -E "stat::number_of_executed_units|ERROR|crash-" || true
 }
-targets=${1:-"csv keys arguments"}
+targets=${1:-"csv keys arguments rules"}
 for target in $targets; do
     case $target in
         csv) build csv Fuzz/CSVReaderFuzz.swift Sources/LeadsShell/Import/CSVReader.swift Sources/LeadsShell/Import/CSVRecord.swift ;;
         keys) build keys Fuzz/KeyDecoderFuzz.swift Sources/LeadsShell/Terminal/Key.swift Sources/LeadsShell/Terminal/KeyDecoder.swift ;;
         arguments) build arguments Fuzz/ArgumentsFuzz.swift Sources/LeadsShell/Commands/Arguments.swift Sources/LeadsShell/Rendering/TextWidth.swift ;;
-        *) echo "fuzz: no target $target (csv, keys, arguments)"; exit 2 ;;
+        # (the parser's files with the error type it reads, as one module; CSQLite for its result codes)
+        rules) build rules -module-name LeadSQLite -I Sources/CSQLite -lsqlite3 Fuzz/RuleErrorFuzz.swift Sources/LeadDB/RuleViolation.swift \
+                   Sources/LeadSQLite/SQLiteError.swift Sources/LeadSQLite/ResultCode.swift ;;
+        *) echo "fuzz: no target $target (csv, keys, arguments, rules)"; exit 2 ;;
     esac
     echo "== $target"
     run "$target"

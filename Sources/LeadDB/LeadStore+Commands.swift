@@ -338,14 +338,17 @@ extension LeadStore {
         try read { db in try db.query("SELECT value FROM settings WHERE key = ?", [key]).first?[0] }
     }
 
-    /// Sets a setting (checked by the database: see `setting_problems`).
+    /// Sets a setting (checked by the database: see `setting_problems`): an existing one by UPDATE,
+    /// which its effects follow (the database refuses to replace one), a new one by INSERT.
     ///
     ///     try store.setSetting("score.mql_threshold", to: 60)
     public func setSetting(_ key: String, to value: any DatabaseValueConvertible) throws {
         try write { db in
-            try db.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value])
+            if try db.scalar("SELECT count(*) FROM settings WHERE key = ?", [key], as: Int.self) == 1 {
+                try db.execute("UPDATE settings SET value = ? WHERE key = ?", [value, key])
+            } else {
+                try db.execute("INSERT INTO settings(key, value) VALUES (?, ?)", [key, value])
+            }
         }
     }
 

@@ -30,6 +30,11 @@ import Testing
             ("INSERT OR REPLACE INTO lost_reasons(reason) VALUES ('spam')", "already_exists"),
             ("INSERT OR REPLACE INTO teams(name, method) VALUES ('default', 'load_balanced')", "already_exists"),
             ("INSERT OR REPLACE INTO nurture_sequences(id, name) VALUES (1, 'x')", "already_exists"),
+            ("INSERT OR REPLACE INTO settings(key, value) VALUES ('score.half_life_days', 7)", "already_exists"),
+            ("REPLACE INTO settings(key, value) VALUES ('clock.now', NULL)", "already_exists"),
+            ("INSERT OR REPLACE INTO countries(code, alpha3, name) VALUES ('DE', 'DEU', 'Deutschland')", "already_exists"),
+            ("INSERT OR REPLACE INTO countries(code, alpha3, name) VALUES ('QQ', 'DEU', 'Elsewhere')", "already_exists"),
+            ("INSERT OR REPLACE INTO nurture_enrollments(id, lead_id, sequence_id, next_step, status, enrolled_at) VALUES (900, 1, 1, 1, 'active', '2026-11-24')", "already_exists"),
             ("INSERT OR REPLACE INTO lead_records(id, email, created_at, updated_at) VALUES (1, 'someone@else.com', '2026-11-01', '2026-11-01')", "use_intake"),
             ("INSERT OR REPLACE INTO lead_scores(lead_id, fit_score) VALUES (1, 999)", "maintained"),
             ("INSERT OR REPLACE INTO assignments(id, lead_id, rep_id, method, reason, assigned_at) VALUES (1, 1, 2, 'manual', 'x', '2026-11-24')", "append_only"),
@@ -57,9 +62,15 @@ import Testing
             ("INSERT INTO routing_rules(team, min_company_size) VALUES ('default', 'big')", "invalid_config"),
             ("UPDATE settings SET value = 'start of month' WHERE key = 'clock.shift'", "invalid_setting"),
         ]
+        // (an enrollment for the replace to meet)
+        try f.db.execute("INSERT INTO nurture_enrollments(id, lead_id, sequence_id, next_step, status, enrolled_at) VALUES (900, 2, 1, 1, 'active', '2026-11-24')")
         for (sql, code) in refused where !code.isEmpty {
             #expect(f.violation { try f.db.execute(sql) }?.code == code, "\(sql)")
         }
+        #expect(f.violation { try f.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('tick.batch', 5)") }?.message
+            == "already_exists: setting tick.batch exists; UPDATE settings SET value = ... WHERE key = 'tick.batch' changes it")
+        // A new setting is still inserted, and an upsert still changes an existing one through its update.
+        try f.db.execute("INSERT INTO settings(key, value) VALUES ('custom.flag', 'on')")
         // A NUL byte in a size or a country written through leads is named, not read as nothing.
         #expect(f.violation { try f.db.execute("UPDATE leads SET company_size = char(0) || '5' WHERE id = 2") }?.message
             == "invalid_company_size: the company size of lead 2 contains a NUL byte")
