@@ -32,8 +32,11 @@ BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN l.id IS NULL THEN 'unknown_lead: no lead has id ' || coalesce(NEW.lead_id, 'NULL')
         WHEN l.erased_at IS NOT NULL THEN 'erased_lead: lead ' || l.id || ' was already erased at ' || l.erased_at
+        -- (a restore under way would replace the file and lose this erasure: migration 0015)
+        WHEN r.id IS NOT NULL THEN 'restoring: a restore from ' || r.backup || ' began at ' || r.started_at
+                                   || ' and replaces this file; erase lead ' || l.id || ' again when it ends'
         END))
-      FROM (SELECT 1) LEFT JOIN lead_records AS l ON l.id = NEW.lead_id;
+      FROM (SELECT 1) LEFT JOIN lead_records AS l ON l.id = NEW.lead_id LEFT JOIN _restore AS r ON r.id = 1;
 END;
 
 CREATE TRIGGER erasures_after_insert AFTER INSERT ON erasures

@@ -121,6 +121,11 @@ SELECT 'erased', 'lead ' || l.id,
         OR EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
         OR EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL))
 UNION ALL
+-- No restore is left unfinished: a killed `leads restore` leaves its row, which refuses erasures.
+SELECT 'restore', 'file', 'a restore from ' || backup || ' began at ' || started_at || ' and did not end: erasures are refused until it does',
+       'if no restore is running: DELETE FROM _restore'
+  FROM _restore
+UNION ALL
 -- Every lead that is not erased is in the search index or queued for it; the index has not grown past
 -- the levels at which the rules rebuild it (_search_levels, 95_privacy.sql).
 SELECT 'search', 'lead ' || l.id, 'is not in the search index and not queued for it', 'INSERT INTO lead_repair DEFAULT VALUES'

@@ -51,18 +51,51 @@ extension LeadDatabase {
         guard FileManager.default.fileExists(atPath: path) else {
             throw LeadError.rule(code: "restore", message: "restore: no backup at \(path)")
         }
-        let backup = try Database(path: path, mode: .readOnly, wal: false)
-        try migrator().checkOwnership(backup)
-        guard try backup.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0 > 0 else {
-            throw LeadError.rule(code: "restore", message: "restore: \(path) is empty; it is not a LeadDB backup")
+        let backup: Database
+        do {
+            backup = try Database(path: path, mode: .readOnly, wal: false)
+            try migrator().checkOwnership(backup)
+            guard try backup.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0 > 0 else {
+                throw LeadError.rule(code: "restore", message: "restore: \(path) is empty; it is not a LeadDB backup")
+            }
+            let integrity = try backup.query("PRAGMA integrity_check").compactMap { String.fromDatabaseValue($0[0]) }
+            guard integrity == ["ok"] else {
+                throw LeadError.rule(code: "restore", message: "restore: \(path) fails integrity_check: \(integrity.joined(separator: "; ")); choose another backup")
+            }
+        } catch let error as SQLiteError {
+            // (SQLite's words name no file: say which one, and that nothing changed)
+            throw LeadError.rule(
+                code: "restore", message: "restore: \(path) cannot be read as a LeadDB backup (\(error.message)); nothing was changed, choose another backup")
         }
-        let integrity = try backup.query("PRAGMA integrity_check").compactMap { String.fromDatabaseValue($0[0]) }
-        guard integrity == ["ok"] else {
-            throw LeadError.rule(code: "restore", message: "restore: \(path) fails integrity_check: \(integrity.joined(separator: "; ")); choose another backup")
+        // The erasures to apply again are read in the transaction that marks the restore as under way
+        // (migration 0015): one written after it is refused (`restoring`) rather than lost when the file
+        // is replaced. The restored file has no mark; a failed restore removes it.
+        let marked = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_restore'", as: Int.self) == 1
+        let (erased, suppressed) = try db.transaction { () -> ([Int64], [[DatabaseValue]]) in
+            if marked {
+                if let other = try db.query("SELECT backup, started_at FROM _restore").first {
+                    throw LeadError.rule(code: "restore", message: """
+                        restore: a restore from \(try other.get(0, as: String.self)) began at \(try other.get(1, as: String.self)) and has not \
+                        ended; nothing was changed (if no restore is running, it was stopped: DELETE FROM _restore)
+                        """)
+                }
+                try db.execute("INSERT INTO _restore(id, backup, started_at) VALUES (1, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", [path])
+            }
+            let hasErasures = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'erasures'", as: Int.self) == 1
+            return (hasErasures ? try db.query("SELECT lead_id FROM erasures ORDER BY id").compactMap { Int64.fromDatabaseValue($0[0]) } : [],
+                    hasErasures ? try db.query("SELECT email_hash, suppressed_at FROM suppressed_emails").map(\.values) : [])
         }
-        let hasErasures = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'erasures'", as: Int.self) == 1
-        let erased = hasErasures ? try db.query("SELECT lead_id FROM erasures ORDER BY id").compactMap { Int64.fromDatabaseValue($0[0]) } : []
-        let suppressed = hasErasures ? try db.query("SELECT email_hash, suppressed_at FROM suppressed_emails").map(\.values) : []
+        do {
+            return try restore(db, from: backup, erased: erased, suppressed: suppressed)
+        } catch {
+            if marked { try db.execute("DELETE FROM _restore") }
+            throw error
+        }
+    }
+
+    /// The restore once the erasures to apply again are read: a private copy of `backup` erased again,
+    /// then copied over `db`.
+    private static func restore(_ db: Database, from backup: Database, erased: [Int64], suppressed: [[DatabaseValue]]) throws -> Int {
         // The private copy: readable by its owner only, its erased pages overwritten, removed after.
         let copy = NSTemporaryDirectory() + "/leads-restore-\(UUID().uuidString).db"
         guard FileManager.default.createFile(atPath: copy, contents: nil, attributes: [.posixPermissions: 0o600]) else {
@@ -96,6 +129,10 @@ extension LeadDatabase {
                 for lead in people {
                     try staging.execute("INSERT INTO erasures(lead_id) VALUES (?)", [lead])
                     applied += 1
+                }
+                // (a backup taken while another restore ran holds its mark)
+                if try staging.scalar("SELECT count(*) FROM sqlite_schema WHERE name = '_restore'", as: Int.self) == 1 {
+                    try staging.execute("DELETE FROM _restore")
                 }
                 if try staging.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'lead_imports'", as: Int.self) == 1 {
                     try staging.execute(

@@ -68,7 +68,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         "invalid_company_size", "invalid_config", "invalid_consent", "invalid_country", "invalid_email",
         "invalid_import", "invalid_phone", "invalid_setting", "invalid_text", "invalid_time",
         "invalid_transition", "kind_in_use", "maintained", "missing_amount", "missing_contact",
-        "missing_lead", "missing_lost_reason", "missing_owner", "read_only", "reason_in_use", "rep_in_use",
+        "missing_lead", "missing_lost_reason", "missing_owner", "read_only", "reason_in_use", "rep_in_use", "restoring",
         "required_kind", "required_sequence", "required_setting", "required_stage", "required_team",
         "sequence_in_use", "stage_in_use", "suppressed", "team_in_use", "unknown_kind", "unknown_lead",
         "unknown_lost_reason", "unknown_rep", "unknown_stage", "unknown_team", "use_assignment",

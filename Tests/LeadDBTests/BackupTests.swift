@@ -117,5 +117,54 @@ import Testing
         #expect(throws: (any Error).self) { try LeadDatabase.restore(f.db, from: damaged) }
         #expect(try f.text("SELECT email FROM leads") == "stay@example.com")
         #expect(try LeadDatabase.check(f.db).isEmpty)
+        // A file that is not a database, and one cut short: the message names the file.
+        let text = f.dir.file("notes.db")
+        try "hello\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let notADatabase = try #require(throws: LeadError.self) { try LeadDatabase.restore(f.db, from: text) }
+        #expect(notADatabase.message.hasPrefix("restore: \(text) cannot be read as a LeadDB backup ("))
+        #expect(notADatabase.message.hasSuffix("); nothing was changed, choose another backup"))
+        let short = f.dir.file("short.db")
+        let whole = f.dir.file("whole.db")
+        try LeadDatabase.backup(f.db, to: whole)
+        try Data(try Data(contentsOf: URL(fileURLWithPath: whole)).prefix(8192)).write(to: URL(fileURLWithPath: short))
+        let cut = try #require(throws: LeadError.self) { try LeadDatabase.restore(f.db, from: short) }
+        #expect(cut.message.hasPrefix("restore: \(short) "), "\(cut.message)")
+        #expect(try f.int("SELECT count(*) FROM _restore") == 0)  // a refused restore leaves no mark
+        #expect(try f.text("SELECT email FROM leads") == "stay@example.com")
+    }
+
+    /// While a restore is under way (between reading the erasures to apply again and replacing the file),
+    /// an erasure is refused with `restoring` instead of being lost with the file; a restore left
+    /// unfinished (killed) is named by the check, and deleting its mark lets erasures in.
+    @Test(arguments: Writer.allCases)
+    func anErasureWaitsForARestoreUnderWay(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let ada = try f.capture(["email": "ada@example.com", "first_name": "Ada"])
+        let path = f.dir.file("backup.db")
+        try LeadDatabase.backup(f.db, to: path)
+        try f.db.execute("INSERT INTO _restore(id, backup, started_at) VALUES (1, '/backups/monday.db', '2026-11-24T09:00:00.000Z')")
+        #expect(f.violation { try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [ada]) }?.message
+            == "restoring: a restore from /backups/monday.db began at 2026-11-24T09:00:00.000Z and replaces this file; erase lead \(ada) again when it ends")
+        let problems = try f.db.query("SELECT invariant, subject, problem, repair FROM invariant_problems").map {
+            [try $0.get(0) as String, try $0.get(1) as String, try $0.get(2) as String, try $0.get(3) as String]
+        }
+        #expect(problems == [["restore", "file", "a restore from /backups/monday.db began at 2026-11-24T09:00:00.000Z and did not end: erasures are refused until it does",
+                              "if no restore is running: DELETE FROM _restore"]])
+        // A second restore does not start over the first.
+        let project = try Database(path: f.db.path)
+        #expect(throws: LeadError.rule(code: "restore", message: """
+            restore: a restore from /backups/monday.db began at 2026-11-24T09:00:00.000Z and has not ended; nothing was changed \
+            (if no restore is running, it was stopped: DELETE FROM _restore)
+            """)) { try LeadDatabase.restore(project, from: path) }
+        try f.db.execute("DELETE FROM _restore")
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [ada])
+        // A restore ends with no mark, even from a backup taken while another restore ran.
+        try f.db.execute("INSERT INTO _restore(id, backup, started_at) VALUES (1, 'x', '2026-11-24T09:00:00.000Z')")
+        let marked = f.dir.file("marked.db")
+        try LeadDatabase.backup(f.db, to: marked)
+        try f.db.execute("DELETE FROM _restore")
+        try LeadDatabase.restore(project, from: marked)
+        #expect(try f.int("SELECT count(*) FROM _restore") == 0)
+        #expect(try LeadDatabase.check(project).isEmpty)
     }
 }

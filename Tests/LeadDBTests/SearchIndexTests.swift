@@ -125,7 +125,8 @@ import Testing
     func migrationRebuildsAnIndexPastItsLevels(extra: Int) throws {
         let dir = TemporaryDirectory()
         let db = try Database(path: dir.file("leads.db"))
-        let earlier = try Migrator(migrations: Array(try LeadDatabase.migrations().prefix(13)), schema: LeadDatabase.schemaFiles,
+        // (every migration but 0014, as a file an earlier version set up)
+        let earlier = try Migrator(migrations: try LeadDatabase.migrations().filter { $0.version != 14 }, schema: LeadDatabase.schemaFiles,
                                    applicationID: LeadDatabase.applicationID)
         try earlier.migrate(db)
         try db.execute("INSERT INTO lead_intake(email, first_name) VALUES ('ada@example.com', 'Ada')")
