@@ -35,6 +35,13 @@ SELECT 'country_aliases', alias,
        'invalid_config: country_aliases: ' || alias || ' names country ' || quote(code) || ', which is not in countries'
   FROM country_aliases WHERE NOT EXISTS (SELECT 1 FROM countries AS c WHERE c.code = country_aliases.code)
 UNION ALL
+-- (a country's own code, lower-cased, is how its stored leads are read again: pointed elsewhere, every
+-- lead stored with the code would read as another country and be refused at its next change)
+SELECT 'country_aliases', a.alias,
+       'invalid_config: country_aliases: ' || a.alias || ' is the code of ' || c.code || ' (' || c.name || '); it names that country only, not ' || quote(a.code)
+  FROM country_aliases AS a JOIN countries AS c ON c.code = upper(a.alias)
+ WHERE length(a.alias) = 2 AND a.code IS NOT c.code
+UNION ALL
 SELECT 'fit_rules', id,
        'invalid_config: fit_rules.value of rule ' || id || ' must be a number for ' || operator || '; got ' || quote(value)
   FROM fit_rules WHERE operator IN ('>=', '<=') AND CAST(value AS REAL) || '' <> value AND CAST(value AS INTEGER) || '' <> value

@@ -121,6 +121,15 @@ SELECT 'erased', 'lead ' || l.id,
         OR EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
         OR EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL))
 UNION ALL
+-- Every lead's stored values are as the rules store them (lead_problems, 30_leads.sql): a value written
+-- around the rules, or read differently after a configuration change, would refuse the lead's next change.
+SELECT 'lead', 'lead ' || p.id, p.problem,
+       'UPDATE leads SET ' || coalesce(p.field, CASE substr(p.problem, 1, instr(p.problem, ':') - 1)
+           WHEN 'invalid_email' THEN 'email' WHEN 'invalid_phone' THEN 'phone' WHEN 'invalid_company_size' THEN 'company_size'
+           WHEN 'invalid_country' THEN 'country' WHEN 'invalid_amount' THEN 'amount' WHEN 'unknown_lost_reason' THEN 'lost_reason'
+           ELSE 'the field' END) || ' = ... WHERE id = ' || p.id || ' (with the value as it should be)'
+  FROM lead_problems AS p
+UNION ALL
 -- No restore is left unfinished: a killed `leads restore` leaves its row, which refuses erasures.
 SELECT 'restore', 'file', 'a restore from ' || backup || ' began at ' || started_at || ' and did not end: erasures are refused until it does',
        'if no restore is running: DELETE FROM _restore'

@@ -183,4 +183,29 @@ import Testing
         try f.db.execute("INSERT INTO outbox(kind, lead_id, payload, created_at) VALUES ('note', ?, '{}', '2026-11-26T09:00:00Z')", [ids[5]])
         #expect(try problems(f) == [])
     }
+
+    /// A country's own code, which is how its stored leads are read again, cannot be pointed at another
+    /// country; a lead whose stored values the rules would refuse (written with a guard dropped) is
+    /// named by the check with the statement that puts it right.
+    @Test(arguments: Writer.allCases)
+    func storedLeadsStayReadable(writer: Writer) throws {
+        let (f, ids) = try book(writer)
+        try f.db.execute("UPDATE leads SET country = 'Deutschland' WHERE id = ?", [ids[0]])
+        #expect(try f.text("SELECT country FROM leads WHERE id = ?", [ids[0]]) == "DE")
+        #expect(f.violation { try f.db.execute("UPDATE country_aliases SET code = 'FR' WHERE alias = 'de'") }?.message
+            == "invalid_config: country_aliases: de is the code of DE (Germany); it names that country only, not 'FR'")
+        try f.db.execute("DELETE FROM country_aliases WHERE alias = 'de'")
+        #expect(f.violation { try f.db.execute("INSERT INTO country_aliases(alias, code) VALUES ('de', 'FR')") }?.message
+            == "invalid_config: country_aliases: de is the code of DE (Germany); it names that country only, not 'FR'")
+        try f.db.execute("INSERT INTO country_aliases(alias, code) VALUES ('de', 'DE')")
+        try f.db.execute("UPDATE leads SET title = 'CEO' WHERE id = ?", [ids[0]])  // the lead still takes changes
+        #expect(try problems(f) == [])
+        // Written around the rules: named, with its repair.
+        try f.db.execute("DROP TRIGGER lead_records_after_update_check")
+        try f.db.execute("UPDATE lead_records SET email = 'UPPER@EXAMPLE.COM' WHERE id = ?", [ids[1]])
+        let lead = try LeadDatabase.check(f.db).filter { $0.check == "lead" }
+        #expect(lead.map(\.subject) == ["lead \(ids[1])"])
+        #expect(lead.map(\.problem) == ["invalid_email: UPPER@EXAMPLE.COM is not stored normalised (trimmed, lower case): capture through lead_intake or update through leads"])
+        #expect(lead.map(\.repair) == ["UPDATE leads SET email = ... WHERE id = \(ids[1]) (with the value as it should be)"])
+    }
 }
