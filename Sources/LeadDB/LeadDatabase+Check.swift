@@ -57,6 +57,12 @@ extension LeadDatabase {
             problems += status.missingTables.map {
                 HealthProblem(check: "missing_table", subject: "table \($0)", problem: "the migrations made it; it is gone", repair: restore)
             }
+            problems += status.changedColumns.map {
+                HealthProblem(check: "missing_column", subject: "column \($0)", problem: "the migrations made it so; it was dropped or changed by hand", repair: restore)
+            }
+            problems += status.addedColumns.map {
+                HealthProblem(check: "added", subject: "column \($0)", problem: "not made by LeadDB", repair: "drop it if it is not yours", severity: .warning)
+            }
             problems += status.addedObjects.map {
                 HealthProblem(check: "added", subject: $0, problem: "not made by LeadDB", repair: "drop it if it is not yours", severity: .warning)
             }

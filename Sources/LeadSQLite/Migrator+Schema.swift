@@ -10,6 +10,9 @@ extension Migrator {
         let sql: String?
         /// Made by a schema file (a view or trigger re-created on every deploy), not by a migration.
         var madeBySchema = false
+        /// A table's columns as `name type notnull default pk` (none for a virtual table, whose columns
+        /// SQLite reads through its module).
+        var columns: [String] = []
     }
 
     /// What a file holds against what the migrations and Schema/ make.
@@ -19,6 +22,10 @@ extension Migrator {
         /// Objects the reference does not have, as `type name`.
         var added: [String] = []
         var missingTables: [String] = []
+        /// Columns of the migrations' tables added by hand, as `table.column`.
+        var addedColumns: [String] = []
+        /// Columns of the migrations' tables dropped or changed by hand, as `table.column`.
+        var changedColumns: [String] = []
     }
 
     /// The objects a new file has after every migration and the schema: built in memory, once per
@@ -40,7 +47,13 @@ extension Migrator {
 
     static func objects(_ db: Database) throws -> [SchemaObject] {
         try db.query("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").map {
-            SchemaObject(type: try $0.get(0), name: try $0.get(1), sql: try $0.get(2))
+            var object = SchemaObject(type: try $0.get(0), name: try $0.get(1), sql: try $0.get(2))
+            if object.type == "table", !(object.sql ?? "").uppercased().hasPrefix("CREATE VIRTUAL TABLE") {
+                object.columns = try db.query(
+                    "SELECT name, upper(type), \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", [object.name]
+                ).map { row in row.values.map { $0.description }.joined(separator: " ") }
+            }
+            return object
         }
     }
 
@@ -54,7 +67,13 @@ extension Migrator {
             if object.type == "table" {
                 // A table's text changes with every ALTER TABLE, in words that may differ between
                 // SQLite versions: only its presence is compared.
-                if found?.type != "table" { comparison.missingTables.append(object.name) }
+                // Its columns are compared by what SQLite reports of them.
+                guard let found, found.type == "table" else { comparison.missingTables.append(object.name); continue }
+                let name = { (column: String) in String(column.prefix { $0 != " " }) }
+                let expectedColumns = Dictionary(object.columns.map { (name($0), $0) }, uniquingKeysWith: { a, _ in a })
+                let actualColumns = Dictionary(found.columns.map { (name($0), $0) }, uniquingKeysWith: { a, _ in a })
+                comparison.addedColumns += found.columns.map(name).filter { expectedColumns[$0] == nil }.map { "\(object.name).\($0)" }
+                comparison.changedColumns += object.columns.filter { actualColumns[name($0)] != $0 }.map { "\(object.name).\(name($0))" }
             } else if found?.type != object.type || found?.sql != object.sql {
                 comparison.drifted.append(object)
             }

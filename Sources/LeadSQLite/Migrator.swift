@@ -55,6 +55,11 @@ public struct Migrator: Sendable {
         public var addedObjects: [String] = []
         /// Tables the migrations made that are missing: nothing can restore them but a backup.
         public var missingTables: [String] = []
+        /// Columns of the migrations' tables added by hand, as `table.column` (with `thorough`).
+        public var addedColumns: [String] = []
+        /// Columns of the migrations' tables dropped or changed by hand, as `table.column` (with
+        /// `thorough`): only a backup restores them.
+        public var changedColumns: [String] = []
         public var isUpToDate: Bool { pending.isEmpty && changedSchemaFiles.isEmpty && driftedObjects.isEmpty }
     }
 
@@ -86,16 +91,20 @@ public struct Migrator: Sendable {
             let changed = try changedSchemaFiles(db)
             var drifted = try driftedObjects(db)
             var added = try unrecordedSchemaObjects(db)
-            var missingTables: [String] = []
+            var missingTables: [String] = [], addedColumns: [String] = [], changedColumns: [String] = []
             if thorough && pending.isEmpty && !applied.isEmpty {
                 let comparison = try compareWithReference(db)
                 drifted = Array(Set(drifted).union(comparison.drifted.map(\.name))).sorted()
                 added = comparison.added
                 missingTables = comparison.missingTables
+                addedColumns = comparison.addedColumns
+                changedColumns = comparison.changedColumns
             }
             var status = Status(applied: applied, pending: pending, changedSchemaFiles: changed, driftedObjects: drifted)
             status.addedObjects = added
             status.missingTables = missingTables
+            status.addedColumns = addedColumns
+            status.changedColumns = changedColumns
             return status
         }
     }

@@ -208,4 +208,21 @@ import Testing
         #expect(lead.map(\.problem) == ["invalid_email: UPPER@EXAMPLE.COM is not stored normalised (trimmed, lower case): capture through lead_intake or update through leads"])
         #expect(lead.map(\.repair) == ["UPDATE leads SET email = ... WHERE id = \(ids[1]) (with the value as it should be)"])
     }
+
+    /// A table changed by hand is named: a column added (a warning: it may be another program's), a column
+    /// whose type or constraints changed (only a backup restores it).
+    @Test func aTableChangedByHandIsNamed() throws {
+        let (f, _) = try book(.plain)
+        try f.db.execute("ALTER TABLE lead_records ADD COLUMN notes TEXT")
+        try f.db.execute("PRAGMA writable_schema = ON")
+        try f.db.execute("UPDATE sqlite_schema SET sql = replace(sql, 'TEXT NOT NULL CHECK (name', 'TEXT CHECK (name') WHERE name = 'countries'")
+        try f.db.execute("PRAGMA writable_schema = OFF")
+        let reopened = try Database(path: f.db.path)
+        let problems = try LeadDatabase.check(reopened).map(\.description)
+        let restore = "restore the file from a backup: leads restore BACKUP --db \(f.db.path) (docs/reliability.md)"
+        #expect(problems == [
+            "missing_column: column countries.name: the migrations made it so; it was dropped or changed by hand (repair: \(restore))",
+            "added: column lead_records.notes: not made by LeadDB (repair: drop it if it is not yours)",
+        ])
+    }
 }
