@@ -23,9 +23,18 @@ enum CheckText {
         return (text, errors.isEmpty)
     }
 
-    /// Checks `db` and reports.
-    static func check(_ db: Database, path: String) throws -> (text: String, healthy: Bool) {
-        let problems = try LeadDatabase.check(db)
+    /// Checks `db` and reports. `path` is the file as the user named it; in the shell (`inShell`), a
+    /// repair by `leads migrate` is the shell's `.migrate up` on this connection, and a what-if copy
+    /// (`db.path` is not `path`) is never named: its repairs speak of the file it copies.
+    static func check(_ db: Database, path: String, inShell: Bool = false) throws -> (text: String, healthy: Bool) {
+        var problems = try LeadDatabase.check(db)
+        if inShell {
+            problems = problems.map { problem in
+                var repair = problem.repair.replacingOccurrences(of: "leads migrate --db \(db.path)", with: ".migrate up")
+                if db.path != path { repair = repair.replacingOccurrences(of: db.path, with: path) }
+                return HealthProblem(check: problem.check, subject: problem.subject, problem: problem.problem, repair: repair, severity: problem.severity)
+            }
+        }
         let leads = try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)
         return report(problems, path: path, leads: leads)
     }

@@ -190,7 +190,7 @@ struct DotCommand: Sendable {
             }
         },
         DotCommand(name: "check", arguments: "", summary: "check this file: integrity, schema, the rules' invariants, with repairs", arity: 0...0) { shell, _ in
-            let (text, healthy) = try CheckText.check(shell.db, path: shell.path)
+            let (text, healthy) = try CheckText.check(shell.db, path: shell.path, inShell: true)
             shell.out.write(text)
             if !healthy { shell.hadError = true }
         },
