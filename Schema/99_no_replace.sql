@@ -129,3 +129,191 @@ WHEN NEW.email IS NOT OLD.email AND EXISTS (SELECT 1 FROM reps WHERE email = NEW
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('already_exists: rep email ' || NEW.email || ' belongs to another rep'));
 END;
+
+-- No key is moved onto another row's: UPDATE OR REPLACE would delete that row without its delete rules.
+-- (One trigger per key column, set off only by an UPDATE that names the column.)
+CREATE TRIGGER countries_before_update_code_no_replace BEFORE UPDATE OF code ON countries
+WHEN NEW.code IS NOT OLD.code AND EXISTS (SELECT 1 FROM countries WHERE code = NEW.code)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: country ' || NEW.code || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER countries_before_update_alpha3_no_replace BEFORE UPDATE OF alpha3 ON countries
+WHEN NEW.alpha3 IS NOT OLD.alpha3 AND EXISTS (SELECT 1 FROM countries WHERE alpha3 = NEW.alpha3)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: country alpha-3 code ' || NEW.alpha3 || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER fit_rules_before_update_id_no_replace BEFORE UPDATE OF id ON fit_rules
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM fit_rules WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: fit rule ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER free_email_domains_before_update_domain_no_replace BEFORE UPDATE OF domain ON free_email_domains
+WHEN NEW.domain IS NOT OLD.domain AND EXISTS (SELECT 1 FROM free_email_domains WHERE domain = NEW.domain)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: free email domain ' || NEW.domain || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER lead_imports_before_update_id_no_replace BEFORE UPDATE OF id ON lead_imports
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM lead_imports WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: staged import row ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER lead_scores_before_update_lead_id_no_replace BEFORE UPDATE OF lead_id ON lead_scores
+WHEN NEW.lead_id IS NOT OLD.lead_id AND EXISTS (SELECT 1 FROM lead_scores WHERE lead_id = NEW.lead_id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: scoring row of lead ' || NEW.lead_id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER lost_reasons_before_update_reason_no_replace BEFORE UPDATE OF reason ON lost_reasons
+WHEN NEW.reason IS NOT OLD.reason AND EXISTS (SELECT 1 FROM lost_reasons WHERE reason = NEW.reason)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: lost reason ' || NEW.reason || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER outbox_before_update_id_no_replace BEFORE UPDATE OF id ON outbox
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM outbox WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: outbox message ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER sla_escalations_before_update_id_no_replace BEFORE UPDATE OF id ON sla_escalations
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM sla_escalations WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: SLA escalation ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER sla_policies_before_update_id_no_replace BEFORE UPDATE OF id ON sla_policies
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM sla_policies WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: SLA policy ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER stages_before_update_name_no_replace BEFORE UPDATE OF name ON stages
+WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM stages WHERE name = NEW.name)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: stage ' || NEW.name || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER settings_before_update_key_no_replace BEFORE UPDATE OF key ON settings
+WHEN NEW.key IS NOT OLD.key AND EXISTS (SELECT 1 FROM settings WHERE key = NEW.key)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: setting ' || NEW.key || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER nurture_enrollments_before_update_id_no_replace BEFORE UPDATE OF id ON nurture_enrollments
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM nurture_enrollments WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture enrollment ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER erasures_before_update_id_no_replace BEFORE UPDATE OF id ON erasures
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM erasures WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: erasure ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER nurture_sequences_before_update_id_no_replace BEFORE UPDATE OF id ON nurture_sequences
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM nurture_sequences WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture sequence ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER routing_rules_before_update_id_no_replace BEFORE UPDATE OF id ON routing_rules
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM routing_rules WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: routing rule ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER ticks_before_update_id_no_replace BEFORE UPDATE OF id ON ticks
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM ticks WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: tick ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER teams_before_update_name_no_replace BEFORE UPDATE OF name ON teams
+WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM teams WHERE name = NEW.name)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: team ' || NEW.name || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER activity_kinds_before_update_kind_no_replace BEFORE UPDATE OF kind ON activity_kinds
+WHEN NEW.kind IS NOT OLD.kind AND EXISTS (SELECT 1 FROM activity_kinds WHERE kind = NEW.kind)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: activity kind ' || NEW.kind || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER captures_before_update_id_no_replace BEFORE UPDATE OF id ON captures
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM captures WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: capture ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER activity_log_before_update_id_no_replace BEFORE UPDATE OF id ON activity_log
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM activity_log WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: activity ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER stage_history_before_update_id_no_replace BEFORE UPDATE OF id ON stage_history
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM stage_history WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: stage move ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER assignments_before_update_id_no_replace BEFORE UPDATE OF id ON assignments
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM assignments WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: assignment ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER reps_before_update_id_no_replace BEFORE UPDATE OF id ON reps
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM reps WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: rep ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER lead_records_before_update_id_no_replace BEFORE UPDATE OF id ON lead_records
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM lead_records WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: lead ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER suppressed_emails_before_update_email_hash_no_replace BEFORE UPDATE OF email_hash ON suppressed_emails
+WHEN NEW.email_hash IS NOT OLD.email_hash AND EXISTS (SELECT 1 FROM suppressed_emails WHERE email_hash = NEW.email_hash)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: suppressed contact ' || NEW.email_hash || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER holidays_before_update_day_no_replace BEFORE UPDATE OF day ON holidays
+WHEN NEW.day IS NOT OLD.day AND EXISTS (SELECT 1 FROM holidays WHERE day = NEW.day)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: holiday ' || NEW.day || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER country_aliases_before_update_alias_no_replace BEFORE UPDATE OF alias ON country_aliases
+WHEN NEW.alias IS NOT OLD.alias AND EXISTS (SELECT 1 FROM country_aliases WHERE alias = NEW.alias)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: country alias ' || NEW.alias || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER sla_escalation_runs_before_update_id_no_replace BEFORE UPDATE OF id ON sla_escalation_runs
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM sla_escalation_runs WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: escalation run ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER routing_requests_before_update_id_no_replace BEFORE UPDATE OF id ON routing_requests
+WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM routing_requests WHERE id = NEW.id)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: routing request ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER nurture_sequences_before_update_name_no_replace BEFORE UPDATE OF name ON nurture_sequences
+WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM nurture_sequences WHERE name = NEW.name)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture sequence ' || NEW.name || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;

@@ -36,6 +36,8 @@ public final class Database {
     /// A read-only connection to a WAL file that had no -wal and -shm when it opened: SQLite creates them
     /// for a reader and, the reader being read-only, leaves them behind. Closing removes them again.
     private let removeWALFilesOnClose: Bool
+    /// The file as this process's registry of open files knows it (see ``OpenFiles``).
+    private var fileID: OpenFiles.FileID?
 
     /// Opens a connection. `path` may be `:memory:` for a private in-memory database.
     ///
@@ -74,6 +76,10 @@ public final class Database {
         self.handle = pointer
         self.path = path
         self.busyTimeout = busyTimeout
+        if path != ":memory:", !path.isEmpty, !path.hasPrefix("file:") {
+            fileID = OpenFiles.FileID(path: path)
+            OpenFiles.shared.opened(fileID)
+        }
         sqlite3_extended_result_codes(pointer, 1)
         sqlite3_busy_timeout(pointer, busyTimeout)
         // Every stored property is set: if configuring throws, deinit runs and closes the handle once.
@@ -84,6 +90,7 @@ public final class Database {
         cache.removeAll()
         if traceBox != nil { sqlite3_trace_v2(handle, 0, nil, nil) }
         sqlite3_close_v2(handle)
+        OpenFiles.shared.closed(fileID)
         if removeWALFilesOnClose { Self.removeReaderWALFiles(path: path) }
     }
 
@@ -94,6 +101,11 @@ public final class Database {
     /// owner cannot open, which stops the owner from writing: that open is refused, with what to do.
     private static func readOnlyHousekeeping(path: String) throws -> Bool {
         if path == ":memory:" || path.isEmpty || path.hasPrefix("file:") { return false }
+        // (a -shm means the file is open in WAL mode somewhere, or was left so: nothing to create)
+        if FileManager.default.fileExists(atPath: path + "-shm") { return false }
+        // The header is read through a descriptor of its own, whose closing would drop the locks of this
+        // process's connections to the file (OpenFiles): not while one is open.
+        if OpenFiles.shared.isOpen(path) { return false }
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         // Bytes 18 and 19 of the header are 2 for a WAL file (https://sqlite.org/fileformat2.html).

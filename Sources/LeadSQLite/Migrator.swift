@@ -125,7 +125,7 @@ public struct Migrator: Sendable {
         // make it again as it was, and every other connection would then prepare its statements again
         // (what each `LeadStore` and each `leads` run would cost the others on opening), and it would
         // wait for the write lock behind busy writers.
-        if !thorough, try isCurrent(db) { return Report() }
+        if try isCurrent(db, thorough: thorough) { return Report() }
         // PRAGMA foreign_keys is a no-op inside a transaction: turn it off before, back on after.
         let foreignKeys = try db.scalar("PRAGMA foreign_keys", as: Int.self) ?? 0
         if foreignKeys != 0 { try db.execute("PRAGMA foreign_keys = OFF") }
@@ -174,7 +174,8 @@ public struct Migrator: Sendable {
                     try db.execute("DROP INDEX IF EXISTS \(quoteIdentifier(index.name))")
                     if let sql = index.sql { try db.execute(sql) }
                 }
-                report.repairedObjects = (pending.isEmpty ? drifted : []) + indexes.map(\.name) + restoredGuards
+                // (a changed schema file makes its new objects: that is no repair)
+                report.repairedObjects = (pending.isEmpty && changed.isEmpty ? drifted : []) + indexes.map(\.name) + restoredGuards
                 try createRunnerGuards(db)
                 return report
             }
@@ -191,9 +192,11 @@ public struct Migrator: Sendable {
     }
 
     /// Nothing to apply, no schema file changed, no recorded object and no runner guard missing or
-    /// changed. (Read in one read transaction; a file set up by no runner is not current.)
-    func isCurrent(_ db: Database) throws -> Bool {
-        guard try status(db).isUpToDate else { return false }
+    /// changed (with `thorough`, nothing differs from the reference either). Read without the write
+    /// lock; a file set up by no runner is not current.
+    func isCurrent(_ db: Database, thorough: Bool) throws -> Bool {
+        let status = try status(db, thorough: thorough)
+        guard status.isUpToDate, status.missingTables.isEmpty else { return false }
         let guards = try db.scalar(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%\\_runner' ESCAPE '\\'", as: Int.self)
         return guards == Self.guardNames.count

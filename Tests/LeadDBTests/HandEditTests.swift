@@ -129,4 +129,69 @@ import Testing
         #expect(repaired == 11)
         print("hand edits: \(tables.count) tables, \(tried) edits: \(byRule) refused by a rule, \(bySQLite) by SQLite's constraints, \(whole) left the file whole, \(repaired) named by the check and put right by lead_repair")
     }
+
+    /// Replaces, the edits that delete a row without its table's delete rules: `UPDATE OR REPLACE` of
+    /// each unique column onto another row's value, and `INSERT OR REPLACE` of a row over itself. Each is
+    /// refused, or changes no row count and leaves the file whole.
+    @Test func everyReplaceIsRefusedOrDeletesNothing() throws {
+        let f = try book()
+        // A second row wherever a replace could meet one.
+        try f.db.execute("INSERT INTO holidays(day) VALUES ('2027-01-01')")
+        try f.db.execute("INSERT INTO nurture_sequences(name) VALUES ('second')")
+        try f.db.execute("INSERT INTO routing_rules(priority, team, source) VALUES (2, 'default', 'webinar')")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        try f.db.execute("INSERT INTO nurture_enrollments(lead_id, sequence_id, next_step, status, enrolled_at) VALUES (6, 1, 1, 'active', '2026-11-26')")
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (2)")
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+        let tables = try f.db.query(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+        ).map { try $0.get(0, as: String.self) }.filter { !Self.notTried.contains($0) }
+        var tried = 0, refused = 0, whole = 0
+        var broken: [String] = [], fewRows: [String] = []
+        for table in tables {
+            let t = quoteIdentifier(table)
+            // The columns that are a key on their own: a one-column primary key or unique index.
+            var keys = try f.db.query("SELECT name FROM pragma_table_info(?) WHERE pk = 1 AND (SELECT count(*) FROM pragma_table_info(?) WHERE pk > 0) = 1",
+                                      [table, table]).map { try $0.get(0, as: String.self) }
+            for index in try f.db.query("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1", [table]).map({ try $0.get(0, as: String.self) }) {
+                let columns = try f.db.query("SELECT name FROM pragma_index_info(?)", [index]).map { try $0.get(0, as: String?.self) }
+                if columns.count == 1, let column = columns[0], !keys.contains(column) { keys.append(column) }
+            }
+            if try f.int("SELECT count(*) FROM \(t)") < 2 && !keys.isEmpty { fewRows.append(table) }
+            var edits = ["INSERT OR REPLACE INTO \(t) SELECT * FROM \(t) LIMIT 1"]
+            for key in keys {
+                let c = quoteIdentifier(key)
+                // (the last row's key set to the first row's: a conflict wherever the table has two rows)
+                edits.append("UPDATE OR REPLACE \(t) SET \(c) = (SELECT min(\(c)) FROM \(t)) WHERE \(c) = (SELECT max(\(c)) FROM \(t))")
+            }
+            for sql in edits {
+                tried += 1
+                let before = try f.int("SELECT count(*) FROM \(t)")
+                try f.db.execute("SAVEPOINT edit")
+                do {
+                    try f.db.execute(sql)
+                    let after = try f.int("SELECT count(*) FROM \(t)")
+                    let problems = try f.db.query("SELECT invariant || ': ' || subject || ': ' || problem FROM invariant_problems")
+                        .map { try $0.get(0, as: String.self) }
+                        + (try f.db.query("PRAGMA foreign_key_check").map { "foreign key: \(try $0.get(0, as: String.self))" })
+                    if after == before && problems.isEmpty { whole += 1 } else {
+                        broken.append("\(sql) -> \(before - after) rows deleted, \(problems.count) problems\(problems.first.map { ", first: \($0)" } ?? "")")
+                    }
+                } catch let error as SQLiteError {
+                    if RuleViolation(error) != nil || error.resultCode == .constraint { refused += 1 } else {
+                        broken.append("\(sql) -> \(error.message)")
+                    }
+                }
+                try f.db.execute("ROLLBACK TO edit")
+                try f.db.execute("RELEASE edit")
+            }
+        }
+        for line in broken { print("BROKEN " + line) }
+        #expect(broken == [])
+        #expect(tried == refused + whole + broken.count)
+        #expect(tried >= 80)
+        // (LeadDB's own work tables, empty or of one row between statements)
+        #expect(Set(fewRows).isSubset(of: ["_fit_queue", "_import_cursor", "_import_plan", "_rescoring", "_restore", "_search_purge", "_search_purge_step", "_search_queue"]), "\(fewRows)")
+        print("replaces: \(tables.count) tables, \(tried) replaces: \(refused) refused, \(whole) left the file whole; keys not met for want of two rows: \(fewRows)")
+    }
 }

@@ -35,6 +35,11 @@ import Testing
             ("INSERT OR REPLACE INTO countries(code, alpha3, name) VALUES ('DE', 'DEU', 'Deutschland')", "already_exists"),
             ("INSERT OR REPLACE INTO countries(code, alpha3, name) VALUES ('QQ', 'DEU', 'Elsewhere')", "already_exists"),
             ("INSERT OR REPLACE INTO nurture_enrollments(id, lead_id, sequence_id, next_step, status, enrolled_at) VALUES (900, 1, 1, 1, 'active', '2026-11-24')", "already_exists"),
+            ("UPDATE OR REPLACE settings SET key = 'score.half_life_days' WHERE key = 'custom.spare'", "already_exists"),
+            ("UPDATE OR REPLACE countries SET alpha3 = 'DEU' WHERE code = 'FR'", "already_exists"),
+            ("UPDATE OR REPLACE countries SET code = 'FR' WHERE code = 'DE'", "already_exists"),
+            ("UPDATE OR REPLACE nurture_enrollments SET id = 900 WHERE id = 901", "already_exists"),
+            ("UPDATE OR REPLACE stages SET name = 'new' WHERE name = 'contacted'", "already_exists"),
             ("INSERT OR REPLACE INTO lead_records(id, email, created_at, updated_at) VALUES (1, 'someone@else.com', '2026-11-01', '2026-11-01')", "use_intake"),
             ("INSERT OR REPLACE INTO lead_scores(lead_id, fit_score) VALUES (1, 999)", "maintained"),
             ("INSERT OR REPLACE INTO assignments(id, lead_id, rep_id, method, reason, assigned_at) VALUES (1, 1, 2, 'manual', 'x', '2026-11-24')", "append_only"),
@@ -62,8 +67,10 @@ import Testing
             ("INSERT INTO routing_rules(team, min_company_size) VALUES ('default', 'big')", "invalid_config"),
             ("UPDATE settings SET value = 'start of month' WHERE key = 'clock.shift'", "invalid_setting"),
         ]
+        try f.db.execute("INSERT INTO settings(key, value) VALUES ('custom.spare', 7)")
         // (an enrollment for the replace to meet)
         try f.db.execute("INSERT INTO nurture_enrollments(id, lead_id, sequence_id, next_step, status, enrolled_at) VALUES (900, 2, 1, 1, 'active', '2026-11-24')")
+        try f.db.execute("INSERT INTO nurture_enrollments(id, lead_id, sequence_id, next_step, status, enrolled_at) VALUES (901, 1, 1, 1, 'ended', '2026-11-24')")
         for (sql, code) in refused where !code.isEmpty {
             #expect(f.violation { try f.db.execute(sql) }?.code == code, "\(sql)")
         }

@@ -74,6 +74,34 @@ import Testing
         #expect(try writer.scalar("SELECT count(*) FROM t", as: Int.self) == 2)
     }
 
+    /// Opening a reader never drops the locks this process's other connections hold: POSIX locks belong
+    /// to the process, and closing any descriptor of the file drops them all. Were they dropped, another
+    /// program closing its connection would take itself for the last one and delete the WAL (and the
+    /// frames this process wrote since) under the open writer.
+    @Test func aReaderKeepsTheLocksOfTheProcesssOtherConnections() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("a.db")
+        let writer = try Database(path: path)
+        try writer.executeScript("CREATE TABLE t(x); INSERT INTO t VALUES (1)")
+        for mode in [Database.Mode.readOnly, .readWrite] {
+            let reader = try Database(path: path, mode: mode)
+            #expect(try reader.scalar("SELECT count(*) FROM t", as: Int.self) == 1)
+        }
+        // Another program opens the file and closes it: it is not the last connection.
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        other.arguments = [path, "SELECT count(*) FROM t;"]
+        other.standardOutput = FileHandle.nullDevice
+        try other.run()
+        other.waitUntilExit()
+        #expect(other.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(FileManager.default.fileExists(atPath: path + "-shm"))
+        try writer.execute("INSERT INTO t VALUES (2)")
+        let again = try Database(path: path)
+        #expect(try again.scalar("SELECT count(*) FROM t", as: Int.self) == 2)
+    }
+
     @Test func errorsCarryCodesMessageAndSQLButNoArguments() throws {
         let db = try Database(path: ":memory:")
         try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, email TEXT UNIQUE)")

@@ -245,6 +245,11 @@ struct ShellRun {
                     day  TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
                     name TEXT
                 ) WITHOUT ROWID;
+                CREATE TRIGGER holidays_before_update_day_no_replace BEFORE UPDATE OF day ON holidays
+                WHEN NEW.day IS NOT OLD.day AND EXISTS (SELECT 1 FROM holidays WHERE day = NEW.day)
+                BEGIN
+                    INSERT INTO _raise(arg) VALUES (json_array('already_exists: holiday ' || NEW.day || ' exists; a key is not moved onto another row (a replace would delete it)'));
+                END;
                 x|y
                 a|
                 y
