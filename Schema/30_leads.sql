@@ -334,21 +334,26 @@ END;
 CREATE VIEW lead_search_refresh AS
 SELECT count(*) AS pending FROM _search_queue;
 
+-- A lead's search entry, as the refresh writes it and the checks compare it: folded as search_text
+-- folds (no accents, lower case); the phone as its digits. (Erased leads have none.)
+CREATE VIEW search_entries AS
+SELECT l.id AS lead_id,
+       (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.first_name)) AS first_name,
+       (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.last_name)) AS last_name,
+       (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.email)) AS email,
+       (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.company)) AS company,
+       replace(l.phone, '+', '') AS phone,
+       (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')))) AS name
+  FROM lead_records AS l
+ WHERE l.erased_at IS NULL;
+
 CREATE TRIGGER lead_search_refresh_instead_of_insert INSTEAD OF INSERT ON lead_search_refresh
 BEGIN
     DELETE FROM lead_search WHERE rowid IN (SELECT lead_id FROM _search_queue ORDER BY lead_id LIMIT coalesce(NEW.pending, -1));
-    -- Folded as search_text folds (no accents, lower case); the phone as its digits.
     INSERT INTO lead_search(rowid, first_name, last_name, email, company, phone, name)
-    SELECT l.id,
-           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.first_name)),
-           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.last_name)),
-           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.email)),
-           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(l.company)),
-           replace(l.phone, '+', ''),
-           (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, ''))))
+    SELECT e.lead_id, e.first_name, e.last_name, e.email, e.company, e.phone, e.name
       FROM (SELECT lead_id FROM _search_queue ORDER BY lead_id LIMIT coalesce(NEW.pending, -1)) AS q
-      JOIN lead_records AS l ON l.id = q.lead_id
-     WHERE l.erased_at IS NULL;
+      JOIN search_entries AS e ON e.lead_id = q.lead_id;
     DELETE FROM _search_queue WHERE lead_id IN (SELECT lead_id FROM _search_queue ORDER BY lead_id LIMIT coalesce(NEW.pending, -1));
 END;
 

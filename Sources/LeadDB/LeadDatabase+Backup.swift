@@ -19,9 +19,11 @@ extension LeadDatabase {
             throw LeadError.rule(code: "backup", message: "backup: \(path) already exists; give a new file name (a backup never overwrites a file)")
         }
         // (created empty and private first: the copy's pages are never readable by others)
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw LeadError.rule(code: "backup", message: "backup: cannot create \(path)")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw LeadError.rule(code: "backup", message: "backup: cannot create \(path): \(String(cString: strerror(errno)))")
         }
+        close(descriptor)
         do {
             let copy = try Database(path: path, mode: .readWrite, wal: false)
             try db.backup(into: copy)
@@ -62,6 +64,8 @@ extension LeadDatabase {
             guard integrity == ["ok"] else {
                 throw LeadError.rule(code: "restore", message: "restore: \(path) fails integrity_check: \(integrity.joined(separator: "; ")); choose another backup")
             }
+        } catch MigrationError.foreignDatabase(_, let reason) {
+            throw LeadError.rule(code: "restore", message: "restore: \(path) is not a LeadDB backup (\(reason)); nothing was changed, choose another backup")
         } catch let error as SQLiteError {
             // (SQLite's words name no file: say which one, and that nothing changed)
             throw LeadError.rule(

@@ -33,6 +33,10 @@ extension LeadDatabase {
                 // A damaged file is not read further: what it holds cannot be trusted.
                 return problems
             }
+            // An empty file (a new one, or one cut to nothing) is no LeadDB database yet.
+            if try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) == 0 {
+                return [HealthProblem(check: "migrations", subject: "file", problem: "empty: no LeadDB database yet", repair: migrate)]
+            }
             for row in try db.query("PRAGMA foreign_key_check") {
                 let table: String = try row.get(0), parent: String = try row.get(2)
                 let rowid: Int64? = try row.get(1)
@@ -51,7 +55,8 @@ extension LeadDatabase {
                     check: "schema", subject: "file",
                     problem: "made by other versions of \(status.changedSchemaFiles.joined(separator: ", "))", repair: migrate))
             }
-            problems += status.driftedObjects.map {
+            // (when schema files changed, their new and changed objects are the other version's, not drift)
+            problems += (status.changedSchemaFiles.isEmpty ? status.driftedObjects : []).map {
                 HealthProblem(check: "schema", subject: $0, problem: "dropped or changed by hand", repair: migrate)
             }
             problems += status.missingTables.map {
@@ -78,7 +83,8 @@ extension LeadDatabase {
             // The search index: SQLite reads its structure before any statement that names it (an
             // erasure, a tick, a search, the invariants below) can run, and refuses one it cannot read.
             do {
-                _ = try db.scalar("SELECT count(*) FROM lead_search WHERE rowid = 0", as: Int.self)
+                // (a search reads the index's pages, which a rowid lookup does not)
+                _ = try db.scalar("SELECT count(*) FROM lead_search WHERE lead_search MATCH '\"zqx\"'", as: Int.self)
             } catch is SQLiteError {
                 // (the level count, when its view is there: the schema rows above name it otherwise)
                 let levels: Int?

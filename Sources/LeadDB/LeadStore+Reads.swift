@@ -77,10 +77,34 @@ extension LeadStore {
             ).map(Lead.init(row:))
         }
         if isReadOnly { return try read(search) }
-        return try write { db in
-            try db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
-            return try search(db)
+        // The refresh waits a quarter second at most for the write lock: a search does not wait behind
+        // another program's long write, it searches the index as it is (`searchPending` then says how
+        // many leads wait to be indexed).
+        try withWriter { db in
+            let refresh = "INSERT INTO lead_search_refresh(pending) VALUES (NULL)"
+            if db.isInTransaction { return try db.savepoint { try db.execute(refresh) } }
+            try db.withBusyTimeout(milliseconds: 250) {
+                do {
+                    try db.execute("BEGIN IMMEDIATE")
+                } catch let error as SQLiteError where error.resultCode == .busy {
+                    return
+                }
+                do {
+                    try db.execute(refresh)
+                    try db.execute("COMMIT")
+                } catch {
+                    if db.isInTransaction { try db.execute("ROLLBACK") }
+                    throw error
+                }
+            }
         }
+        return try read(search)
+    }
+
+    /// How many leads changed since the search index was last brought up to date (by a tick or a
+    /// `find` that got the write lock): `find` does not see their changes yet.
+    public func searchPending() throws -> Int {
+        try read { db in try db.scalar("SELECT pending FROM lead_search_refresh", as: Int.self) ?? 0 }
     }
 
     /// Leads waiting for an owner, oldest first.

@@ -53,6 +53,11 @@ public final class Database {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         }
+        // (SQLite's word for a directory is "disk I/O error")
+        var isDirectory: ObjCBool = false
+        if path != ":memory:", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot open \(path): it is a directory, not a database file")
+        }
         // A new database file is readable by its owner only (0600); SQLite gives its -wal and -shm files
         // the same permissions. An existing file keeps its own.
         if mode == .readWriteCreate, path != ":memory:", !path.isEmpty, !path.hasPrefix("file:") {
@@ -354,6 +359,14 @@ public final class Database {
     public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
     /// True while a transaction is open.
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` with another busy timeout (how long a statement waits for a lock), then restores
+    /// the connection's own.
+    public func withBusyTimeout<T>(milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(handle, milliseconds)
+        defer { sqlite3_busy_timeout(handle, busyTimeout) }
+        return try body()
+    }
     /// True when the connection cannot write (opened read-only).
     public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 

@@ -107,7 +107,9 @@ import Testing
         }
         let foreign = f.dir.file("foreign.db")
         try Database(path: foreign).execute("CREATE TABLE notes(text TEXT)")
-        #expect(throws: MigrationError.self) { try LeadDatabase.restore(f.db, from: foreign) }
+        let notOurs = try #require(throws: LeadError.self) { try LeadDatabase.restore(f.db, from: foreign) }
+        #expect(notOurs.message.hasPrefix("restore: \(foreign) is not a LeadDB backup ("))
+        #expect(notOurs.message.hasSuffix("); nothing was changed, choose another backup"))
         // A backup damaged on disk: a page of its b-trees overwritten.
         let damaged = f.dir.file("damaged.db")
         try LeadDatabase.backup(f.db, to: damaged)

@@ -86,6 +86,23 @@ import Testing
         #expect(try other.scalar("SELECT count(*) FROM sqlite_schema WHERE name = '_migrations_before_delete_runner'", as: Int.self) == 1)
     }
 
+    /// A search does not wait behind another program's long write: it searches the index as it is and
+    /// says how many leads wait to be indexed; once the lock is free it brings the index up to date.
+    @Test func findDoesNotWaitForTheWriteLock() throws {
+        let path = dir.file("busy.db")
+        let store = try LeadStore(path: path)
+        try store.capture(NewLead(email: "ada@example.com", firstName: "Ada"))
+        #expect(try store.find("ada").count == 1)
+        try store.capture(NewLead(email: "adam@example.com", firstName: "Adam"))
+        let other = try Database(path: path)
+        try other.execute("BEGIN IMMEDIATE")
+        #expect(try store.find("ada").map(\.email) == ["ada@example.com"])
+        #expect(try store.searchPending() == 1)
+        try other.execute("ROLLBACK")
+        #expect(try store.find("ada").count == 2)
+        #expect(try store.searchPending() == 0)
+    }
+
     @Test func captureReturnsTheLeadAndWhetherItWasNew() throws {
         let store = try store()
         let first = try store.capture(NewLead(email: "Ada@Example.com", name: "Ada Lovelace", companySize: "1,200", consent: true))

@@ -161,4 +161,56 @@ import Testing
         try f.db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
         #expect(try f.int("SELECT count(*) FROM lead_search WHERE lead_search MATCH 'ada'") == 1)
     }
+
+    /// An index whose structure was overwritten still reads, but finds nothing: the check looks for up
+    /// to 100 entries by their own text, names the index, and lead_repair rebuilds it.
+    @Test(arguments: Writer.allCases)
+    func anIndexThatMissesItsEntriesIsNamedAndRebuilt(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        for i in 0..<8 { try f.capture(["email": "person\(i)@example.com", "first_name": "P\(i)"]) }
+        try f.db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+        try f.db.execute("UPDATE lead_search_data SET block = X'00' WHERE id = 10")
+        let problems = try f.db.query("SELECT invariant, subject, problem, repair FROM invariant_problems").map {
+            [try $0.get(0) as String, try $0.get(1) as String, try $0.get(2) as String, try $0.get(3) as String]
+        }
+        #expect(problems == [["search", "index lead_search",
+                              "does not find 8 of 8 entries looked for by their own text (lead 1, 2, 3, 4, 5, ...): the index does not match its content",
+                              "INSERT INTO lead_repair DEFAULT VALUES (it rebuilds the index from its content)"]])
+        try f.db.execute("INSERT INTO lead_repair DEFAULT VALUES")
+        #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+        #expect(try f.int("SELECT count(*) FROM lead_search WHERE lead_search MATCH 'person'") == 8)
+    }
+
+    /// An entry written into the index by hand (a virtual table takes no trigger) is named, and the
+    /// repair indexes the lead again as it is.
+    @Test(arguments: Writer.allCases)
+    func anEntryWrittenByHandIsNamedAndIndexedAgain(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let ada = try f.capture(["email": "ada@example.com", "first_name": "Ada"])
+        try f.db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+        try f.db.execute("UPDATE lead_search SET first_name = 'evilname' WHERE rowid = ?", [ada])
+        let problems = try f.db.query("SELECT invariant, subject, problem, repair FROM invariant_problems").map {
+            [try $0.get(0) as String, try $0.get(1) as String, try $0.get(2) as String, try $0.get(3) as String]
+        }
+        #expect(problems == [["search", "lead \(ada)", "its search entry is not its name, email, company and phone as they are now",
+                              "INSERT INTO lead_repair DEFAULT VALUES (it queues the lead to be indexed again)"]])
+        try f.db.execute("INSERT INTO lead_repair DEFAULT VALUES")
+        try f.db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+        #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+        #expect(try f.int("SELECT count(*) FROM lead_search WHERE lead_search MATCH 'evilname'") == 0)
+        #expect(try f.int("SELECT count(*) FROM lead_search WHERE lead_search MATCH 'ada'") == 1)
+    }
+
+    /// An index whose pages are gone cannot be searched: the check says so instead of failing.
+    @Test func anIndexWithoutItsPagesIsNamed() throws {
+        let f = try LeadFixture(.plain)
+        for i in 0..<8 { try f.capture(["email": "person\(i)@example.com", "first_name": "P\(i)"]) }
+        try f.db.execute("INSERT INTO lead_search_refresh(pending) VALUES (NULL)")
+        try f.db.execute("DELETE FROM lead_search_data WHERE id <> 10")
+        let problems = try LeadDatabase.check(f.db)
+        #expect(problems.map(\.check) == ["search", "invariants"])
+        #expect(problems.first?.problem == "cannot be read")
+        try f.db.executeScript(LeadDatabase.searchIndexReset)
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+    }
 }

@@ -259,17 +259,22 @@ public enum LeadsCLI {
             err.write("leads: error: no database at \(path) to restore into (copy the backup there instead)\n")
             return 1
         }
-        guard URL(fileURLWithPath: copy).standardizedFileURL.path != URL(fileURLWithPath: path).standardizedFileURL.path else {
+        // (the same file however it is named: a link, another spelling of the path)
+        guard URL(fileURLWithPath: copy).resolvingSymlinksInPath().standardizedFileURL.path
+                != URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path else {
             return usageError("restore takes a backup, not the database itself", err)
         }
         do {
             let db = try Database(path: path, mode: .readWrite, wal: false)
             try LeadDatabase.migrator().checkOwnership(db)
+            let before = (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) ?? 0
             let erasures = try LeadDatabase.restore(db, from: copy)
             let status = try LeadDatabase.migrator().status(db)
             let leads = (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) ?? 0
             let again = erasures == 0 ? "" : " \(erasures) erasure\(erasures == 1 ? "" : "s") made since the backup \(erasures == 1 ? "was" : "were") applied again."
-            out.write("Restored \(path) from \(copy): \(leads) lead\(leads == 1 ? "" : "s").\(again)\(status.isUpToDate ? "" : " The backup is from an older LeadDB: run `leads migrate --db \(path)`.")\n")
+            // (what the file held that the backup does not is gone: say so)
+            let was = " (the file had \(before) before the restore: everything written since the backup is gone)"
+            out.write("Restored \(path) from \(copy): \(leads) lead\(leads == 1 ? "" : "s")\(before == leads ? "" : was).\(again)\(status.isUpToDate ? "" : " The backup is from an older LeadDB: run `leads migrate --db \(path)`.")\n")
             return 0
         } catch {
             return failure(error, err)

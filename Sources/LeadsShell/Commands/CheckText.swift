@@ -8,9 +8,24 @@ enum CheckText {
         let errors = problems.filter { $0.severity == .error }
         let warnings = problems.count - errors.count
         var text = ""
-        for problem in problems {
-            text += "\(problem.severity == .error ? "problem" : "warning"): \(problem.check): \(problem.subject): \(problem.problem)\n"
-            text += "  repair: \(problem.repair)\n"
+        // A run of more than five problems of one kind with one repair (every lead's score after a
+        // setting changed by hand) shows its first three and says how many more.
+        var index = 0
+        while index < problems.count {
+            let first = problems[index]
+            var end = index + 1
+            while end < problems.count, problems[end].check == first.check, problems[end].repair == first.repair,
+                problems[end].severity == first.severity { end += 1 }
+            let shown = end - index > 5 ? index + 3 : end
+            for problem in problems[index..<shown] {
+                text += "\(problem.severity == .error ? "problem" : "warning"): \(problem.check): \(problem.subject): \(problem.problem)\n"
+            }
+            if shown < end {
+                text += "\(first.severity == .error ? "problem" : "warning"): \(first.check): and \(end - shown) more like these"
+                    + " (SELECT * FROM invariant_problems WHERE invariant = '\(first.check)' lists them)\n"
+            }
+            text += "  repair: \(first.repair)\n"
+            index = end
         }
         let checked = "integrity, foreign keys, migrations and schema, and the rules' invariants"
             + (leads.map { " over \($0) lead\($0 == 1 ? "" : "s")" } ?? "")

@@ -193,8 +193,12 @@ struct LeadCommand: Sendable {
             let shown = 50
             var leads = try store.find(needle, limit: shown + 1)
             // Read-only, the index is as the last tick left it: say when leads wait to be indexed.
-            if shell.readOnly, let waiting = try store.read({ db in try db.scalar("SELECT pending FROM lead_search_refresh", as: Int.self) }), waiting > 0 {
+            // (or another program held the write lock: the index is searched as it is)
+            let waiting = try store.searchPending()
+            if waiting > 0 && shell.readOnly {
                 shell.out.write("note: \(waiting) lead\(waiting == 1 ? "" : "s") changed since the last tick \(waiting == 1 ? "is" : "are") not searchable yet, and --readonly cannot index \(waiting == 1 ? "it" : "them"): a tick (or find without --readonly) does.\n")
+            } else if waiting > 0 {
+                shell.out.write("note: \(waiting) lead\(waiting == 1 ? "" : "s") changed since the last tick \(waiting == 1 ? "is" : "are") not searchable yet: another program is writing; find again in a moment.\n")
             }
             if leads.isEmpty { shell.out.write("No lead matches \(needle).\n"); return }
             let cut = leads.count > shown

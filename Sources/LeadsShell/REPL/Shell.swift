@@ -333,7 +333,11 @@ public final class Shell: ShellSession {
             }
             fail(text + (error.showsUsage ? "\nUsage: \(usage)" : ""))
         } catch let error as LeadError {
-            if case .database(let error) = error, let message = readOnlyRefusal(error, line) { fail(message) } else { fail(error.message) }
+            if case .database(let error) = error, let message = readOnlyRefusal(error, line) { fail(message) } else {
+                var note = ""
+                if case .database(let error) = error { note = self.note(for: error) }
+                fail(error.message + note)
+            }
         } catch let error as SQLiteError {
             if let message = readOnlyRefusal(error, line) { fail(message) } else { report(error, in: line, firstLine: lineNumber) }
         } catch {
@@ -367,7 +371,27 @@ public final class Shell: ShellSession {
         if let offset = error.offset, let statement = error.sql, offset <= statement.utf8.count {
             text += caret(in: statement, at: offset)
         }
-        err.write(text)
+        let note = note(for: error)
+        err.write(text + (note.isEmpty ? "" : note.dropFirst() + "\n"))
+    }
+
+    /// What to do about an error whose own words do not say (SQLite's differ between versions, so the
+    /// file is asked, not the message): a search index that cannot be read, a deferred transaction that
+    /// lost the race for the write lock. "" when there is nothing to add; else a line starting "\n".
+    func note(for error: SQLiteError) -> String {
+        if error.resultCode == .busy && db.isInTransaction {
+            return "\nnote: another program wrote since this transaction began, and a transaction begun with BEGIN that read "
+                + "first cannot wait for the write lock: ROLLBACK, then start it with BEGIN IMMEDIATE"
+        }
+        guard error.resultCode == .error || error.resultCode.rawValue == 11,  // SQLITE_ERROR, SQLITE_CORRUPT
+            (try? db.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'lead_search'", as: Int.self)) == 1
+        else { return "" }
+        do {
+            _ = try db.scalar("SELECT count(*) FROM lead_search WHERE lead_search MATCH '\"zqx\"'", as: Int.self)
+            return ""
+        } catch {
+            return "\nnote: the search index cannot be read, and every command that uses it fails: .check (or leads check) names the repair"
+        }
     }
 
     /// The line of `sql` holding byte `offset`, and a caret under that byte.

@@ -1,0 +1,59 @@
+import Foundation
+import LeadSQLite
+import LeadTestSupport
+import Testing
+
+/// Errors whose own words do not say what to do get a note from the shell: a search index SQLite cannot
+/// read, and a transaction begun with a plain BEGIN that lost the race for the write lock.
+@Suite struct ErrorNoteTests {
+    let dir = TemporaryDirectory()
+
+    @Test func anUnreadableSearchIndexIsNamedWithWhereToLook() throws {
+        let db = dir.file("t.db")
+        #expect(ShellRun(["--db", db], stdin: "capture email=ada@example.com\nfind ada\n").status == 0)
+        // (the index's structure with 2,100 empty levels on top: SQLite 3.40 reads at most 2,000)
+        let plain = try Database(path: db, plain: true)
+        let record = try #require(try plain.scalar("SELECT block FROM lead_search_data WHERE id = 10", as: Data.self))
+        let levels = Int(record[record.startIndex + 4]) + 2_100
+        let grown = record.prefix(4) + Data([UInt8(0x80 | (levels >> 7)), UInt8(levels & 0x7F)]) + record.dropFirst(5) + Data(count: 4_200)
+        try plain.execute("UPDATE lead_search_data SET block = ? WHERE id = 10", [grown])
+        let run = ShellRun(["--db", db], stdin: "find ada\n")
+        #expect(run.status == 1)
+        #expect(run.err.hasSuffix("\nnote: the search index cannot be read, and every command that uses it fails: .check (or leads check) names the repair\n"), "\(run.err)")
+        // Another error says nothing of the index.
+        let other = ShellRun(["--db", dir.file("u.db")], stdin: "SELECT nothing FROM nowhere;\n")
+        #expect(!other.err.contains("note:"))
+    }
+
+    /// The real binary: BEGIN and a read, then another program writes, then the shell's write.
+    @Test func aDeferredTransactionThatLostTheLockSaysHowToBeginInstead() throws {
+        let db = dir.file("t.db")
+        #expect(ShellRun(["--db", db], stdin: "SELECT 1;\n").status == 0)
+        let process = Process()
+        process.executableURL = try #require(LeadsBinary.url)
+        process.arguments = ["--db", db, "--bail"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("BEGIN;\nSELECT 'read', count(*) FROM lead_records;\n".utf8))
+        // Wait for the read to be done (its row printed).
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("read") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        let other = try Database(path: db)
+        try other.execute("INSERT INTO lead_intake(email) VALUES ('other@example.com')")
+        input.fileHandleForWriting.write(Data("capture email=mine@example.com\nCOMMIT;\n".utf8))
+        try input.fileHandleForWriting.close()
+        seen.append(output.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        let text = String(decoding: seen, as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("\nnote: another program wrote since this transaction began, and a transaction begun with BEGIN that read first "
+                              + "cannot wait for the write lock: ROLLBACK, then start it with BEGIN IMMEDIATE\n"), "\(text)")
+    }
+}
