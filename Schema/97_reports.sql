@@ -9,3 +9,210 @@ SELECT s.position, s.name AS stage, s.outcome, coalesce(c.leads, 0) AS leads,
   FROM stages AS s
   LEFT JOIN stage_counts AS c ON c.stage = s.name
  ORDER BY s.position, s.name;
+
+-- Every stay of a lead in a stage: entered at capture (in the stage its first move leaves, else the one
+-- it is in) or by a move (stage_history), left at the next move (NULL while it stays). `furthest_after`
+-- is the highest position the lead reached later outside a lost outcome; `won_after` is 1 when it was
+-- won then or later. Erased leads are included: stages and times are facts, not personal data.
+CREATE VIEW stage_stays AS
+SELECT m.lead_id, m.stage, s.position, m.entered_at,
+       lead(m.entered_at) OVER w AS left_at,
+       lead(m.stage) OVER w AS next_stage,
+       max(CASE WHEN s.outcome IS NOT 'lost' THEN s.position END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS furthest_after,
+       max(s.outcome IS 'won') OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS won_after
+  FROM (SELECT l.id AS lead_id,
+               coalesce((SELECT h.from_stage FROM stage_history AS h WHERE h.lead_id = l.id ORDER BY h.id LIMIT 1), l.stage) AS stage,
+               l.created_at AS entered_at, 0 AS seq
+          FROM lead_records AS l
+        UNION ALL
+        SELECT h.lead_id, h.to_stage, h.changed_at, h.id FROM stage_history AS h) AS m
+  JOIN stages AS s ON s.name = m.stage
+WINDOW w AS (PARTITION BY m.lead_id ORDER BY m.seq);
+
+-- The funnel's conversion, by the month a stage was entered (YYYY-MM, UTC): the entries into each stage,
+-- how many of them went on to a later stage (a higher position, not a lost outcome) and how many were
+-- won. Counts add up over months: a period's rate is its summed reached_next (or won) over its summed
+-- entered.
+CREATE VIEW funnel_conversion AS
+SELECT substr(t.entered_at, 1, 7) AS month, t.stage, t.position,
+       count(*) AS entered,
+       coalesce(sum(t.furthest_after > t.position), 0) AS reached_next,
+       round(100.0 * coalesce(sum(t.furthest_after > t.position), 0) / count(*), 1) AS next_percent,
+       sum(t.won_after) AS won,
+       round(100.0 * sum(t.won_after) / count(*), 1) AS won_percent
+  FROM stage_stays AS t
+ GROUP BY month, t.stage
+ ORDER BY month, t.position;
+
+-- How long leads stay in each stage, over every stay that ended: the median (the lower middle one) and
+-- the 90th percentile (the stay below which 90% fall), in days.
+CREATE VIEW stage_velocity AS
+SELECT stage, position, count(*) AS stays,
+       round(max(CASE WHEN rn = (n + 1) / 2 THEN days END), 2) AS median_days,
+       round(max(CASE WHEN rn = (9 * n + 9) / 10 THEN days END), 2) AS p90_days
+  FROM (SELECT t.stage, t.position, julianday(t.left_at) - julianday(t.entered_at) AS days,
+               row_number() OVER (PARTITION BY t.stage ORDER BY julianday(t.left_at) - julianday(t.entered_at)) AS rn,
+               count(*) OVER (PARTITION BY t.stage) AS n
+          FROM stage_stays AS t
+         WHERE t.left_at IS NOT NULL)
+ GROUP BY stage
+ ORDER BY position;
+
+-- Open leads that sat in their stage longer than its limit (stall_limits, in days) with no activity: idle
+-- since the later of entering the stage and their last activity.
+CREATE VIEW stalled_leads AS
+SELECT x.lead_id, x.stage, x.owner_id, r.name AS owner, x.in_stage_since, x.last_activity_at,
+       round(julianday(c.now) - julianday(max(x.in_stage_since, coalesce(x.last_activity_at, x.in_stage_since))), 1) AS idle_days,
+       x.limit_days
+  FROM (SELECT l.id AS lead_id, l.stage, l.owner_id, k.days AS limit_days,
+               coalesce((SELECT h.changed_at FROM stage_history AS h WHERE h.lead_id = l.id ORDER BY h.id DESC LIMIT 1), l.created_at) AS in_stage_since,
+               (SELECT max(a.occurred_at) FROM activity_log AS a WHERE a.lead_id = l.id) AS last_activity_at
+          FROM lead_records AS l
+          JOIN stall_limits AS k ON k.stage = l.stage
+         WHERE l.closed_at IS NULL AND l.erased_at IS NULL) AS x
+  CROSS JOIN clock AS c
+  LEFT JOIN reps AS r ON r.id = x.owner_id
+ WHERE julianday(c.now) - julianday(max(x.in_stage_since, coalesce(x.last_activity_at, x.in_stage_since))) > x.limit_days
+ ORDER BY idle_days DESC, x.lead_id;
+
+-- Each lead's outcome, for the reports by source and by rep: the furthest position it reached outside a
+-- lost outcome, whether it is won now (and its amount), lost now, and the days from capture to its win.
+CREATE VIEW lead_outcomes AS
+SELECT l.id AS lead_id, l.source, l.campaign, l.owner_id, l.created_at,
+       max(coalesce((SELECT max(s.position) FROM stage_history AS h JOIN stages AS s ON s.name = h.to_stage
+                      WHERE h.lead_id = l.id AND s.outcome IS NOT 'lost'), 0),
+           coalesce((SELECT s.position FROM stages AS s WHERE s.name = l.stage AND s.outcome IS NOT 'lost'), 0)) AS furthest,
+       cs.outcome IS 'won' AS won,
+       cs.outcome IS 'lost' AS lost,
+       CASE WHEN cs.outcome IS 'won' THEN l.amount END AS amount,
+       CASE WHEN cs.outcome IS 'won' THEN julianday(l.converted_at) - julianday(l.created_at) END AS days_to_win
+  FROM lead_records AS l
+  JOIN stages AS cs ON cs.name = l.stage;
+
+-- By source and campaign: leads, the share that reached mql and sql (or went further), the deals won,
+-- their revenue, the median days from capture to a win, and what each won deal cost when the campaign's
+-- cost is recorded (campaigns).
+CREATE VIEW source_performance AS
+SELECT o.source, o.campaign, count(*) AS leads,
+       round(100.0 * sum(o.furthest >= (SELECT position FROM stages WHERE name = 'mql')) / count(*), 1) AS mql_percent,
+       round(100.0 * sum(o.furthest >= (SELECT position FROM stages WHERE name = 'sql')) / count(*), 1) AS sql_percent,
+       sum(o.won) AS won,
+       coalesce(sum(o.amount), 0) AS revenue,
+       (SELECT round(max(CASE WHEN rn = (n + 1) / 2 THEN days END), 1)
+          FROM (SELECT days_to_win AS days, row_number() OVER (ORDER BY days_to_win) AS rn, count(*) OVER () AS n
+                  FROM lead_outcomes AS w
+                 WHERE w.won AND w.source IS o.source AND w.campaign IS o.campaign)) AS median_days_to_win,
+       (SELECT c.cost FROM campaigns AS c WHERE c.name = o.campaign) AS cost,
+       round((SELECT c.cost FROM campaigns AS c WHERE c.name = o.campaign) / nullif(sum(o.won), 0), 2) AS cost_per_won
+  FROM lead_outcomes AS o
+ GROUP BY o.source, o.campaign
+ ORDER BY revenue DESC, won DESC, leads DESC;
+
+-- Each assignment to a rep and the rep's first response to it: the first outbound activity (a call, an
+-- email sent, a meeting) or stage move other than to mql after it, before the lead was assigned again;
+-- `minutes` between them (NULL while unanswered).
+CREATE VIEW assignment_responses AS
+SELECT x.assignment_id, x.lead_id, x.rep_id, x.assigned_at, x.responded_at,
+       round((julianday(x.responded_at) - julianday(x.assigned_at)) * 1440, 1) AS minutes
+  FROM (SELECT a.id AS assignment_id, a.lead_id, a.rep_id, a.assigned_at,
+               (SELECT min(t) FROM (
+                    SELECT min(al.occurred_at) AS t FROM activity_log AS al JOIN activity_kinds AS k ON k.kind = al.kind
+                     WHERE al.lead_id = a.lead_id AND k.direction = 'outbound' AND al.occurred_at >= a.assigned_at
+                       AND al.occurred_at < coalesce(a.until, '9999')
+                    UNION ALL
+                    SELECT min(h.changed_at) FROM stage_history AS h
+                     WHERE h.lead_id = a.lead_id AND h.to_stage <> 'mql' AND h.changed_at >= a.assigned_at
+                       AND h.changed_at < coalesce(a.until, '9999'))) AS responded_at
+          FROM (SELECT a.*, (SELECT min(n.assigned_at) FROM assignments AS n WHERE n.lead_id = a.lead_id AND n.id > a.id) AS until
+                  FROM assignments AS a WHERE a.rep_id IS NOT NULL) AS a) AS x;
+
+-- Per rep: leads ever assigned to them, open now, minutes to their first response to an assignment
+-- (median and 90th percentile, assignment_responses), the share of decided SLAs they met (as each lead
+-- holds it: its latest deadline, which an mql follow-up replaces), how many of their closed leads were
+-- won, and the revenue won.
+CREATE VIEW rep_performance AS
+SELECT r.id AS rep_id, r.name AS rep, r.team,
+       (SELECT count(DISTINCT a.lead_id) FROM assignments AS a WHERE a.rep_id = r.id) AS assigned,
+       r.open_leads AS open,
+       (SELECT round(max(CASE WHEN rn = (n + 1) / 2 THEN minutes END), 1) FROM (
+            SELECT minutes, row_number() OVER (ORDER BY minutes) AS rn, count(*) OVER () AS n
+              FROM assignment_responses WHERE rep_id = r.id AND minutes IS NOT NULL)) AS response_median_minutes,
+       (SELECT round(max(CASE WHEN rn = (9 * n + 9) / 10 THEN minutes END), 1) FROM (
+            SELECT minutes, row_number() OVER (ORDER BY minutes) AS rn, count(*) OVER () AS n
+              FROM assignment_responses WHERE rep_id = r.id AND minutes IS NOT NULL)) AS response_p90_minutes,
+       (SELECT round(100.0 * sum(l.sla_met) / count(l.sla_met), 1) FROM lead_records AS l WHERE l.owner_id = r.id) AS sla_met_percent,
+       (SELECT sum(o.won) FROM lead_outcomes AS o WHERE o.owner_id = r.id) AS won,
+       (SELECT round(100.0 * sum(o.won) / nullif(sum(o.won) + sum(o.lost), 0), 1) FROM lead_outcomes AS o WHERE o.owner_id = r.id) AS win_percent,
+       (SELECT coalesce(sum(o.amount), 0) FROM lead_outcomes AS o WHERE o.owner_id = r.id) AS revenue
+  FROM reps AS r
+ ORDER BY r.id;
+
+-- Response SLAs by rep and week (the Monday it starts, by the deadline): the decided ones, met and missed.
+CREATE VIEW sla_compliance AS
+SELECT date(l.response_due_at, '-6 days', 'weekday 1') AS week, l.owner_id AS rep_id, r.name AS rep,
+       count(*) AS due, sum(l.sla_met = 1) AS met, sum(l.sla_met = 0) AS missed,
+       round(100.0 * sum(l.sla_met = 1) / count(*), 1) AS met_percent
+  FROM lead_records AS l
+  LEFT JOIN reps AS r ON r.id = l.owner_id
+ WHERE l.response_due_at IS NOT NULL AND l.sla_met IS NOT NULL
+ GROUP BY week, l.owner_id
+ ORDER BY week, l.owner_id;
+
+-- Leads by the month they were captured (YYYY-MM, UTC), and the share won within 30, 60 and 90 days of
+-- capture (NULL until every lead of the month is that old).
+CREATE VIEW cohorts AS
+SELECT substr(l.created_at, 1, 7) AS month, count(*) AS leads,
+       CASE WHEN julianday(c.now) - julianday(max(l.created_at)) >= 30
+            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND julianday(l.converted_at) - julianday(l.created_at) <= 30) / count(*), 1) END AS won_30_percent,
+       CASE WHEN julianday(c.now) - julianday(max(l.created_at)) >= 60
+            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND julianday(l.converted_at) - julianday(l.created_at) <= 60) / count(*), 1) END AS won_60_percent,
+       CASE WHEN julianday(c.now) - julianday(max(l.created_at)) >= 90
+            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND julianday(l.converted_at) - julianday(l.created_at) <= 90) / count(*), 1) END AS won_90_percent
+  FROM lead_records AS l
+  CROSS JOIN clock AS c
+ GROUP BY month
+ ORDER BY month;
+
+-- Win rate of closed leads by score band (their score now, in bands of 10) and by fit rule (the leads
+-- each rule matches), to tune the scoring from results.
+CREATE VIEW score_outcomes AS
+SELECT 'score' AS kind, (band * 10) || '-' || (band * 10 + 9) AS value, count(*) AS closed, sum(won) AS won,
+       round(100.0 * sum(won) / count(*), 1) AS win_percent
+  FROM (SELECT CAST(max(l.score, 0) / 10 AS INTEGER) AS band, s.outcome = 'won' AS won
+          FROM leads AS l JOIN stages AS s ON s.name = l.stage
+         WHERE s.outcome IS NOT NULL)
+ GROUP BY band
+UNION ALL
+SELECT 'fit rule', r.attribute || ' ' || r.operator || ' ' || r.value, count(*), sum(s.outcome = 'won'),
+       round(100.0 * sum(s.outcome = 'won') / count(*), 1)
+  FROM fit_rules AS r
+  JOIN fit_matches AS m ON m.rule_id = r.id
+  JOIN lead_records AS l ON l.id = m.lead_id
+  JOIN stages AS s ON s.name = l.stage
+ WHERE s.outcome IS NOT NULL
+ GROUP BY r.id;
+
+-- A stall limit names a stage there is, for every writer (a plain connection enforces no foreign key): a
+-- stage renamed or deleted takes its limit with it.
+CREATE TRIGGER stall_limits_before_insert_stage BEFORE INSERT ON stall_limits
+WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.stage)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('invalid_config: stall_limits: stage ' || quote(NEW.stage) || ' does not exist (stages lists them)'));
+END;
+
+CREATE TRIGGER stall_limits_before_update_stage BEFORE UPDATE OF stage ON stall_limits
+WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.stage)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('invalid_config: stall_limits: stage ' || quote(NEW.stage) || ' does not exist (stages lists them)'));
+END;
+
+CREATE TRIGGER stages_after_update_name_stall_limits AFTER UPDATE OF name ON stages
+WHEN NEW.name IS NOT OLD.name
+BEGIN
+    UPDATE stall_limits SET stage = NEW.name WHERE stage = OLD.name;
+END;
+
+CREATE TRIGGER stages_after_delete_stall_limits AFTER DELETE ON stages
+BEGIN
+    DELETE FROM stall_limits WHERE stage = OLD.name;
+END;

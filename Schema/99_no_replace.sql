@@ -317,3 +317,15 @@ WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM nurture_sequences WHERE 
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture sequence ' || NEW.name || ' exists; a key is not moved onto another row (a replace would delete it)'));
 END;
+
+CREATE TRIGGER stall_limits_before_update_stage_no_replace BEFORE UPDATE OF stage ON stall_limits
+WHEN NEW.stage IS NOT OLD.stage AND EXISTS (SELECT 1 FROM stall_limits WHERE stage = NEW.stage)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: stall limit of stage ' || NEW.stage || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
+CREATE TRIGGER campaigns_before_update_name_no_replace BEFORE UPDATE OF name ON campaigns
+WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM campaigns WHERE name = NEW.name)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: campaign ' || NEW.name || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;

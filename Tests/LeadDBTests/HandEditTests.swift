@@ -137,6 +137,7 @@ import Testing
         let f = try book()
         // A second row wherever a replace could meet one.
         try f.db.execute("INSERT INTO holidays(day) VALUES ('2027-01-01')")
+        try f.db.execute("INSERT INTO campaigns(name, cost) VALUES ('c1', 100), ('c2', 200)")
         try f.db.execute("INSERT INTO nurture_sequences(name) VALUES ('second')")
         try f.db.execute("INSERT INTO routing_rules(priority, team, source) VALUES (2, 'default', 'webinar')")
         try f.db.execute("INSERT INTO ticks DEFAULT VALUES")

@@ -57,3 +57,37 @@ import Testing
                               + "cannot wait for the write lock: ROLLBACK, then start it with BEGIN IMMEDIATE\n"), "\(text)")
     }
 }
+
+/// The shell's `report`: the list, a report with its bars for people and without for other tools, and
+/// filters checked with the argument they blame.
+@Suite struct ReportCommandTests {
+    let dir = TemporaryDirectory()
+
+    @Test func reportsShowChartsForPeopleAndNumbersForTools() throws {
+        let db = dir.file("t.db")
+        #expect(ShellRun(["--db", db], stdin: ".demo\n").status == 0)
+        let list = ShellRun(["--db", db], stdin: "report\n")
+        #expect(list.out.hasPrefix("Reports (report NAME; .mode csv or json for other tools):\n  funnel     conversion through the stages"))
+        #expect(list.out.components(separatedBy: "\n").count == 10)
+        let table = ShellRun(["--db", db], stdin: ".mode table\nreport funnel\n")
+        #expect(table.out.contains("| stage        | entered | reached_next | next_percent | won | won_percent | bar "))
+        #expect(table.out.contains("| new          |     240 |"))
+        #expect(table.out.contains("██████████████████████████████ |"))
+        let csv = ShellRun(["--db", db], stdin: ".mode csv\nreport funnel since=2026-01 until=2026-12\n")
+        #expect(csv.out.replacingOccurrences(of: "\r\n", with: "\n").hasPrefix("stage,entered,reached_next,next_percent,won,won_percent\nnew,240,"))
+        #expect(!csv.out.contains("█"))
+        for (line, message) in [
+            ("report funnel rep=2", "this report takes since=, until=, not rep="),
+            ("report sla since=2026-13", "since is a month (2026-10) or a day (2026-10-01), not 2026-13"),
+            ("report nope", "no report named nope (reports: funnel, velocity, stalled, sources, reps, sla, cohorts, scores)"),
+            ("report reps rep=Zed", "no rep has the id or name Zed"),
+            ("report velocity since=2026-01", "this report takes no filter"),
+        ] {
+            let run = ShellRun(["--db", db], stdin: line + "\n")
+            #expect(run.status == 1)
+            #expect(run.err.hasPrefix("Error near line 1: \(message)\n"), "\(run.err)")
+        }
+        let emea = ShellRun(["--db", db], stdin: "report reps team=emea\n")
+        #expect(emea.out.components(separatedBy: "\n").filter { !$0.isEmpty }.allSatisfy { $0.contains("|emea|") })
+    }
+}

@@ -182,6 +182,41 @@ struct LeadCommand: Sendable {
                 columns: ["stage", "leads", "%", "bar"],
                 rows: stages.map { [.text($0.stage.rawValue), .integer(Int64($0.leads)), .real($0.percent), .text(String(repeating: "█", count: Int((Double($0.leads) / Double(most) * 30).rounded(.up))))] }))
         },
+        LeadCommand(name: "report", arguments: "NAME [since=...] [until=...] [rep=...] [team=...]",
+                    summary: "a manager's report (report alone lists them): funnel, velocity, stalled, sources, reps, sla, cohorts, scores",
+                    arity: 0...5) { shell, store, args in
+            guard let name = args.first else {
+                shell.out.write("Reports (report NAME; .mode csv or json for other tools):\n")
+                for report in Report.all { shell.out.write("  " + report.name.padding(toLength: 9, withPad: " ", startingAt: 0) + "  " + report.summary + "\n") }
+                return
+            }
+            guard let report = Report.named(name) else {
+                throw UsageError(argument: 0, message: "no report named \(name) (reports: \(Report.all.map(\.name).joined(separator: ", ")))")
+            }
+            let filter = try ReportFilter.parse(Array(args.dropFirst()), allowed: report.filters) { value in
+                try store.read { db in
+                    if let id = Int64(value) { return try db.scalar("SELECT id FROM reps WHERE id = ?", [id], as: Int64.self) }
+                    return try db.scalar("SELECT id FROM reps WHERE lower(name) = lower(?) ORDER BY id LIMIT 1", [value], as: Int64.self)
+                }
+            }
+            let (sql, arguments) = report.query(filter)
+            let (columns, rows) = try store.read { db -> ([String], [[DatabaseValue]]) in
+                let statement = try db.query(sql, arguments)
+                return (statement.first?.columns ?? [], statement.map(\.values))
+            }
+            guard !rows.isEmpty else { shell.out.write("Nothing to report yet for \(report.name).\n"); return }
+            // The bar chart: a column of bars, proportional to the chart's column, for people's modes.
+            if shell.mode.drawsCharts, let chart = report.chart, let index = columns.firstIndex(of: chart) {
+                let numbers = rows.map { row -> Double in
+                    switch row[index] { case .integer(let n): Double(n); case .real(let x): x; default: 0 }
+                }
+                let most = numbers.max() ?? 0
+                let bars = numbers.map { most > 0 && $0 > 0 ? String(repeating: "█", count: max(1, Int(($0 / most * 30).rounded()))) : "" }
+                shell.render(ResultSet(columns: columns + ["bar"], rows: zip(rows, bars).map { $0 + [.text($1)] }))
+            } else {
+                shell.render(ResultSet(columns: columns, rows: rows))
+            }
+        },
         LeadCommand(name: "reps", arguments: "", summary: "reps with their workload and SLA record", arity: 0...0) { shell, store, _ in
             let rows = try store.read { db in try db.query("SELECT rep_id AS id, name, team, active, open_leads, capacity, breaches, due_soon, sla_met, sla_missed FROM rep_workload") }
             guard let first = rows.first else { shell.out.write("No reps yet: INSERT INTO reps(name, team, capacity) VALUES ('Ana', 'default', 50);\n"); return }

@@ -7,13 +7,20 @@ struct OutputMode: Sendable {
     let summary: String
     /// Whether this mode prints headers unless told otherwise.
     let headersByDefault: Bool
+    /// Whether a report adds its bar chart as a column (for people; the data modes get the numbers only).
+    var drawsCharts = false
     let render: @Sendable (ResultSet, RenderOptions) -> String
 
+    init(name: String, summary: String, headersByDefault: Bool, drawsCharts: Bool = false,
+         render: @escaping @Sendable (ResultSet, RenderOptions) -> String) {
+        (self.name, self.summary, self.headersByDefault, self.drawsCharts, self.render) = (name, summary, headersByDefault, drawsCharts, render)
+    }
+
     static let all: [OutputMode] = [
-        OutputMode(name: "table", summary: "aligned columns in an ASCII grid", headersByDefault: true) {
+        OutputMode(name: "table", summary: "aligned columns in an ASCII grid", headersByDefault: true, drawsCharts: true) {
             renderGrid($0, $1, ascii)
         },
-        OutputMode(name: "box", summary: "aligned columns in a box-drawing grid", headersByDefault: true) {
+        OutputMode(name: "box", summary: "aligned columns in a box-drawing grid", headersByDefault: true, drawsCharts: true) {
             renderGrid($0, $1, box)
         },
         OutputMode(name: "list", summary: "values separated by |", headersByDefault: false) { result, options in

@@ -1,0 +1,63 @@
+import Foundation
+import LeadSQLite
+
+/// One report of the shell's `report NAME`: a query over a view of Schema/97_reports.sql, the filters
+/// it takes, and the column its bar chart draws. The views own what each number means; a report only
+/// picks its columns, applies the filters, and (for a period of the funnel) adds up monthly counts.
+struct Report: Sendable {
+    let name: String
+    let summary: String
+    /// The filters it takes: since, until, rep, team.
+    let filters: Set<String>
+    /// The column drawn as bars in table and box modes.
+    let chart: String?
+    let query: @Sendable (ReportFilter) -> (sql: String, arguments: [any DatabaseValueConvertible])
+
+    static let all: [Report] = [
+        Report(name: "funnel", summary: "conversion through the stages: entries, the share that went further, the share won (since/until: months entered)",
+               filters: ["since", "until"], chart: "entered") { f in
+            ("""
+             SELECT stage, sum(entered) AS entered, sum(reached_next) AS reached_next,
+                    round(100.0 * sum(reached_next) / sum(entered), 1) AS next_percent, sum(won) AS won,
+                    round(100.0 * sum(won) / sum(entered), 1) AS won_percent
+               FROM funnel_conversion WHERE month >= ? AND month <= ? GROUP BY stage ORDER BY min(position)
+             """, [f.sinceMonth, f.untilMonth])
+        },
+        Report(name: "velocity", summary: "days leads stay in each stage: median and 90th percentile (all time)", filters: [], chart: "median_days") { _ in
+            ("SELECT stage, stays, median_days, p90_days FROM stage_velocity", [])
+        },
+        Report(name: "stalled", summary: "open leads idle in their stage past its limit (stall_limits)", filters: ["rep", "team"], chart: "idle_days") { f in
+            ("""
+             SELECT s.lead_id, s.stage, s.owner, s.idle_days, s.limit_days, s.last_activity_at FROM stalled_leads AS s
+              WHERE (?1 IS NULL OR s.owner_id = ?1) AND (?2 IS NULL OR s.owner_id IN (SELECT id FROM reps WHERE team = ?2))
+             """, [f.rep, f.team])
+        },
+        Report(name: "sources", summary: "by source and campaign: leads, MQL and SQL rates, won, revenue, days to win, cost per won (all time)",
+               filters: [], chart: "revenue") { _ in
+            ("SELECT * FROM source_performance", [])
+        },
+        Report(name: "reps", summary: "per rep: assigned, open, first response, SLA met, win rate, revenue (all time)", filters: ["rep", "team"],
+               chart: "sla_met_percent") { f in
+            ("""
+             SELECT rep, team, assigned, open, response_median_minutes, response_p90_minutes, sla_met_percent, won, win_percent, revenue
+               FROM rep_performance WHERE (?1 IS NULL OR rep_id = ?1) AND (?2 IS NULL OR team = ?2)
+             """, [f.rep, f.team])
+        },
+        Report(name: "sla", summary: "response SLAs met and missed by week and rep (since/until: weeks)", filters: ["since", "until", "rep", "team"],
+               chart: "met_percent") { f in
+            ("""
+             SELECT week, rep, due, met, missed, met_percent FROM sla_compliance
+              WHERE week >= ?1 AND week <= ?2 AND (?3 IS NULL OR rep_id = ?3) AND (?4 IS NULL OR rep_id IN (SELECT id FROM reps WHERE team = ?4))
+             """, [f.sinceDay, f.untilDay, f.rep, f.team])
+        },
+        Report(name: "cohorts", summary: "leads by capture month and the share won within 30, 60 and 90 days (since/until: months)",
+               filters: ["since", "until"], chart: "won_90_percent") { f in
+            ("SELECT * FROM cohorts WHERE month >= ? AND month <= ?", [f.sinceMonth, f.untilMonth])
+        },
+        Report(name: "scores", summary: "win rate of closed leads by score band and by fit rule (all time)", filters: [], chart: "win_percent") { _ in
+            ("SELECT * FROM score_outcomes", [])
+        },
+    ]
+
+    static func named(_ name: String) -> Report? { all.first { $0.name == name.lowercased() } }
+}
