@@ -216,3 +216,138 @@ CREATE TRIGGER stages_after_delete_stall_limits AFTER DELETE ON stages
 BEGIN
     DELETE FROM stall_limits WHERE stage = OLD.name;
 END;
+
+-- Win probability: a naive-Bayes estimate for each open lead from the won and lost leads with the same
+-- attribute values. The attributes of a lead, as the estimate reads them: its source, industry, country,
+-- company-size band and title seniority ('(none)' when unknown), and '*' for the whole (the totals).
+CREATE VIEW win_attributes AS
+SELECT l.id AS lead_id, '*' AS attribute, '*' AS value FROM lead_records AS l
+UNION ALL SELECT l.id, 'source', coalesce(l.source, '(none)') FROM lead_records AS l
+UNION ALL SELECT l.id, 'industry', coalesce(lower(l.industry), '(none)') FROM lead_records AS l
+UNION ALL SELECT l.id, 'country', coalesce(l.country, '(none)') FROM lead_records AS l
+UNION ALL SELECT l.id, 'size', CASE WHEN l.company_size IS NULL THEN '(none)' WHEN l.company_size < 10 THEN '1-9'
+                                    WHEN l.company_size < 50 THEN '10-49' WHEN l.company_size < 200 THEN '50-199'
+                                    WHEN l.company_size < 1000 THEN '200-999' ELSE '1000+' END FROM lead_records AS l
+UNION ALL SELECT l.id, 'seniority',
+                 CASE WHEN l.title IS NULL THEN '(none)'
+                      WHEN ' ' || lower(l.title) || ' ' GLOB '*[^a-z]c[eotfmri]o[^a-z]*' OR lower(l.title) GLOB '*chief*'
+                        OR lower(l.title) GLOB '*founder*' OR lower(l.title) GLOB '*owner*' OR lower(l.title) GLOB '*president*' THEN 'c-level'
+                      WHEN ' ' || lower(l.title) || ' ' GLOB '*[^a-z]vp[^a-z]*' OR lower(l.title) GLOB '*vice*' THEN 'vp'
+                      WHEN lower(l.title) GLOB '*director*' OR lower(l.title) GLOB '*head of*' THEN 'director'
+                      WHEN lower(l.title) GLOB '*manager*' OR lower(l.title) GLOB '*lead*' THEN 'manager'
+                      ELSE 'other' END FROM lead_records AS l;
+
+-- The counts as the closed leads give them now (what win_counts holds when nothing went around the rules).
+CREATE VIEW win_counts_recomputed AS
+SELECT a.attribute, a.value, sum(s.outcome = 'won') AS won, sum(s.outcome = 'lost') AS lost
+  FROM win_attributes AS a
+  JOIN lead_records AS l ON l.id = a.lead_id
+  JOIN stages AS s ON s.name = l.stage
+ WHERE s.outcome IS NOT NULL
+ GROUP BY a.attribute, a.value;
+
+-- Internal procedure: INSERT INTO _win_count(lead_id, won, lost) VALUES (id, w, l) adds w won and l lost
+-- (each 1, 0 or -1) to the counts of every attribute value the lead has now.
+CREATE VIEW _win_count AS SELECT NULL AS lead_id, NULL AS won, NULL AS lost WHERE 0;
+
+CREATE TRIGGER _win_count_instead_of_insert INSTEAD OF INSERT ON _win_count
+BEGIN
+    INSERT INTO win_counts(attribute, value, won, lost)
+    SELECT a.attribute, a.value, max(NEW.won, 0), max(NEW.lost, 0) FROM win_attributes AS a WHERE a.lead_id = NEW.lead_id AND 1
+        ON CONFLICT (attribute, value) DO UPDATE SET won = won + NEW.won, lost = lost + NEW.lost;
+END;
+
+-- A lead that is won or lost is counted, in the transaction that closes it; one reopened (or moved from
+-- won to lost) is taken back out. (Before any probability can be read: the counts are never behind.)
+-- (CASE, not AND: the stages are looked up only when the stage changed)
+CREATE TRIGGER lead_records_after_update_stage_win_counts AFTER UPDATE OF stage ON lead_records
+WHEN CASE WHEN NEW.stage IS NOT OLD.stage
+          THEN (SELECT outcome FROM stages WHERE name = OLD.stage) IS NOT (SELECT outcome FROM stages WHERE name = NEW.stage) ELSE 0 END
+BEGIN
+    INSERT INTO _win_count(lead_id, won, lost)
+    SELECT OLD.id, -(s.outcome IS 'won'), -(s.outcome IS 'lost') FROM stages AS s WHERE s.name = OLD.stage AND s.outcome IS NOT NULL;
+    INSERT INTO _win_count(lead_id, won, lost)
+    SELECT NEW.id, s.outcome IS 'won', s.outcome IS 'lost' FROM stages AS s WHERE s.name = NEW.stage AND s.outcome IS NOT NULL;
+END;
+
+-- A closed lead whose attributes change (an edit, an erasure of its title) is counted under its new values.
+-- (CASE, not AND: the stage is looked up only when an attribute changed, which a move does not)
+CREATE TRIGGER lead_records_before_update_attributes_win_counts BEFORE UPDATE OF source, industry, country, company_size, title ON lead_records
+WHEN CASE WHEN NEW.source IS NOT OLD.source OR NEW.industry IS NOT OLD.industry OR NEW.country IS NOT OLD.country
+               OR NEW.company_size IS NOT OLD.company_size OR NEW.title IS NOT OLD.title
+          THEN (SELECT outcome FROM stages WHERE name = OLD.stage) IS NOT NULL ELSE 0 END
+BEGIN
+    INSERT INTO _win_count(lead_id, won, lost)
+    SELECT OLD.id, -(s.outcome IS 'won'), -(s.outcome IS 'lost') FROM stages AS s WHERE s.name = OLD.stage;
+END;
+
+CREATE TRIGGER lead_records_after_update_attributes_win_counts AFTER UPDATE OF source, industry, country, company_size, title ON lead_records
+WHEN CASE WHEN NEW.stage IS OLD.stage
+               AND (NEW.source IS NOT OLD.source OR NEW.industry IS NOT OLD.industry OR NEW.country IS NOT OLD.country
+                    OR NEW.company_size IS NOT OLD.company_size OR NEW.title IS NOT OLD.title)
+          THEN (SELECT outcome FROM stages WHERE name = NEW.stage) IS NOT NULL ELSE 0 END
+BEGIN
+    INSERT INTO _win_count(lead_id, won, lost)
+    SELECT NEW.id, s.outcome IS 'won', s.outcome IS 'lost' FROM stages AS s WHERE s.name = NEW.stage;
+END;
+
+-- Each open lead's attributes with what they say: the won and lost leads with the same value, and the
+-- likelihood ratio with Laplace smoothing, P(value | won) / P(value | lost), where P(value | won) =
+-- (won leads with the value + 1) / (all won leads + the attribute's values seen, the lead's own counted
+-- when no closed lead has it).
+CREATE VIEW lead_win_factors AS
+SELECT f.lead_id, f.attribute, f.value, f.won, f.lost,
+       ((f.won + 1.0) / (t.won + f.n)) / ((f.lost + 1.0) / (t.lost + f.n)) AS factor
+  FROM (SELECT a.lead_id, a.attribute, a.value, coalesce(c.won, 0) AS won, coalesce(c.lost, 0) AS lost,
+               (SELECT count(*) FROM win_counts AS v WHERE v.attribute = a.attribute AND v.won + v.lost > 0)
+                 + (coalesce(c.won, 0) + coalesce(c.lost, 0) = 0) AS n
+          FROM win_attributes AS a
+          JOIN lead_records AS l ON l.id = a.lead_id
+          JOIN stages AS s ON s.name = l.stage
+          LEFT JOIN win_counts AS c ON c.attribute = a.attribute AND c.value = a.value
+         WHERE a.attribute <> '*' AND s.outcome IS NULL AND l.erased_at IS NULL) AS f
+  CROSS JOIN (SELECT coalesce(sum(won), 0) AS won, coalesce(sum(lost), 0) AS lost FROM win_counts WHERE attribute = '*') AS t;
+
+-- Each open lead's probability of being won: the prior odds (won + 1) / (lost + 1) times the factor of
+-- each attribute (lead_win_factors), as a probability. (A product of five factors: no logarithms, which
+-- not every SQLite has.)
+CREATE VIEW lead_win_probability AS
+SELECT x.lead_id, round(x.odds / (1 + x.odds), 4) AS probability,
+       round(x.source, 4) AS source_factor, round(x.industry, 4) AS industry_factor, round(x.country, 4) AS country_factor,
+       round(x.size, 4) AS size_factor, round(x.seniority, 4) AS seniority_factor
+  FROM (SELECT l.id AS lead_id,
+               (SELECT (coalesce(sum(won), 0) + 1.0) / (coalesce(sum(lost), 0) + 1.0) FROM win_counts WHERE attribute = '*')
+                 * f.source * f.industry * f.country * f.size * f.seniority AS odds,
+               f.source, f.industry, f.country, f.size, f.seniority
+          FROM lead_records AS l
+          JOIN (SELECT lead_id,
+                       max(CASE WHEN attribute = 'source' THEN factor END) AS source,
+                       max(CASE WHEN attribute = 'industry' THEN factor END) AS industry,
+                       max(CASE WHEN attribute = 'country' THEN factor END) AS country,
+                       max(CASE WHEN attribute = 'size' THEN factor END) AS size,
+                       max(CASE WHEN attribute = 'seniority' THEN factor END) AS seniority
+                  FROM lead_win_factors GROUP BY lead_id) AS f ON f.lead_id = l.id) AS x;
+
+-- Open deals (open leads with an amount) by the month they are expected to close: the day they entered
+-- their stage plus the median days from entering that stage to a win (over the leads won from it; 30 when
+-- none yet), not before now. Their amount, and the amount weighted by each deal's win probability.
+CREATE VIEW pipeline_forecast AS
+SELECT substr(d.expected_close, 1, 7) AS month, count(*) AS deals, sum(d.amount) AS amount,
+       round(sum(d.amount * coalesce(p.probability, 0)), 2) AS weighted_amount
+  FROM (SELECT l.id, l.amount,
+               max(c.now, strftime('%Y-%m-%dT%H:%M:%fZ', julianday(t.entered_at) + coalesce(m.median_days, 30))) AS expected_close
+          FROM lead_records AS l
+          JOIN stages AS s ON s.name = l.stage
+          JOIN stage_stays AS t ON t.lead_id = l.id AND t.left_at IS NULL
+          CROSS JOIN clock AS c
+          LEFT JOIN (SELECT stage, max(CASE WHEN rn = (n + 1) / 2 THEN days END) AS median_days
+                       FROM (SELECT w.stage, julianday(wl.converted_at) - julianday(w.entered_at) AS days,
+                                    row_number() OVER (PARTITION BY w.stage ORDER BY julianday(wl.converted_at) - julianday(w.entered_at)) AS rn,
+                                    count(*) OVER (PARTITION BY w.stage) AS n
+                               FROM stage_stays AS w JOIN lead_records AS wl ON wl.id = w.lead_id
+                              WHERE w.won_after AND wl.converted_at IS NOT NULL AND wl.converted_at >= w.entered_at)
+                      GROUP BY stage) AS m ON m.stage = l.stage
+         WHERE s.outcome IS NULL AND l.erased_at IS NULL AND l.amount IS NOT NULL) AS d
+  LEFT JOIN lead_win_probability AS p ON p.lead_id = d.id
+ GROUP BY month
+ ORDER BY month;

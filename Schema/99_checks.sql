@@ -141,6 +141,16 @@ SELECT 'lead', 'lead ' || p.id, p.problem,
            ELSE 'the field' END) || ' = ... WHERE id = ' || p.id || ' (with the value as it should be)'
   FROM lead_problems AS p
 UNION ALL
+-- The win probability's counts are the closed leads' (win_counts_recomputed, 97_reports.sql).
+SELECT 'win_counts', k.attribute || ' = ' || k.value,
+       'counts ' || coalesce(c.won, 0) || ' won and ' || coalesce(c.lost, 0) || ' lost; the closed leads give '
+       || coalesce(r.won, 0) || ' and ' || coalesce(r.lost, 0),
+       'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM (SELECT attribute, value FROM win_counts UNION SELECT attribute, value FROM win_counts_recomputed) AS k
+  LEFT JOIN win_counts AS c ON c.attribute = k.attribute AND c.value = k.value
+  LEFT JOIN win_counts_recomputed AS r ON r.attribute = k.attribute AND r.value = k.value
+ WHERE coalesce(c.won, 0) IS NOT coalesce(r.won, 0) OR coalesce(c.lost, 0) IS NOT coalesce(r.lost, 0)
+UNION ALL
 -- No restore is left unfinished: a killed `leads restore` leaves its row, which refuses erasures.
 SELECT 'restore', 'file', 'a restore from ' || backup || ' began at ' || started_at || ' and did not end: erasures are refused until it does',
        'if no restore is running: DELETE FROM _restore'
@@ -210,6 +220,14 @@ BEGIN
     SELECT l.id FROM lead_records AS l
      WHERE l.erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
         ON CONFLICT (lead_id) DO NOTHING;
+    -- (the win probability's counts written as the closed leads give them, where they differ)
+    DELETE FROM win_counts
+     WHERE NOT EXISTS (SELECT 1 FROM win_counts_recomputed AS r WHERE r.attribute = win_counts.attribute AND r.value = win_counts.value)
+       AND (won <> 0 OR lost <> 0 OR typeof(won) <> 'integer' OR typeof(lost) <> 'integer');
+    INSERT INTO win_counts(attribute, value, won, lost)
+    SELECT r.attribute, r.value, r.won, r.lost FROM win_counts_recomputed AS r
+     WHERE NOT EXISTS (SELECT 1 FROM win_counts AS c WHERE c.attribute = r.attribute AND c.value = r.value AND c.won IS r.won AND c.lost IS r.lost)
+        ON CONFLICT (attribute, value) DO UPDATE SET won = excluded.won, lost = excluded.lost;
     -- (an entry that is not the lead's as it is now is indexed again)
     INSERT INTO _search_queue(lead_id)
     SELECT s.rowid FROM lead_search AS s JOIN search_entries AS e ON e.lead_id = s.rowid

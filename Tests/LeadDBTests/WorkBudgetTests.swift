@@ -60,9 +60,12 @@ import Testing
     // the assignment's deadline and the mql follow-up both read, through json_each (34 steps).
     // 2026-11-24: move 1,732: an erased lead takes no personal data back from any writer
     // (lead_records_before_update_erased, 95_privacy.sql: its WHEN is read on every update through leads).
+    // 2026-11-24: move 1,804: the win probability's counts follow every move into or out of a won or
+    // lost stage (lead_records_after_update_stage_win_counts, 97_reports.sql: two stage lookups in its
+    // WHEN on every move, and the attribute triggers' WHEN on every update through leads).
     static let capture = Statement.Work(vmSteps: 4_110, sorts: 0, autoIndexes: 0, fullScanSteps: 13)
     static let activity = Statement.Work(vmSteps: 505, sorts: 0, autoIndexes: 0, fullScanSteps: 0)
-    static let move = Statement.Work(vmSteps: 1_785, sorts: 0, autoIndexes: 0, fullScanSteps: 0)
+    static let move = Statement.Work(vmSteps: 1_860, sorts: 0, autoIndexes: 0, fullScanSteps: 0)
 
     @Test func oneCaptureOneActivityAndOneMoveStayWithinBudget() throws {
         let f = try fixture()

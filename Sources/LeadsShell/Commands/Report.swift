@@ -54,6 +54,20 @@ struct Report: Sendable {
                filters: ["since", "until"], chart: "won_90_percent") { f in
             ("SELECT * FROM cohorts WHERE month >= ? AND month <= ?", [f.sinceMonth, f.untilMonth])
         },
+        Report(name: "forecast", summary: "open deals by expected close month: amount and amount weighted by win probability",
+               filters: ["since", "until"], chart: "weighted_amount") { f in
+            ("SELECT * FROM pipeline_forecast WHERE month >= ? AND month <= ?", [f.sinceMonth, f.untilMonth])
+        },
+        Report(name: "win", summary: "open leads most likely to be won, with what each attribute says (naive Bayes)",
+               filters: ["rep", "team"], chart: "probability") { f in
+            ("""
+             SELECT p.lead_id, l.company, l.stage, l.amount, p.probability, p.source_factor, p.industry_factor, p.country_factor,
+                    p.size_factor, p.seniority_factor
+               FROM lead_win_probability AS p JOIN leads AS l ON l.id = p.lead_id
+              WHERE (?1 IS NULL OR l.owner_id = ?1) AND (?2 IS NULL OR l.owner_id IN (SELECT id FROM reps WHERE team = ?2))
+              ORDER BY p.probability DESC, p.lead_id LIMIT 20
+             """, [f.rep, f.team])
+        },
         Report(name: "scores", summary: "win rate of closed leads by score band and by fit rule (all time)", filters: [], chart: "win_percent") { _ in
             ("SELECT * FROM score_outcomes", [])
         },
