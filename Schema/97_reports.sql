@@ -351,3 +351,30 @@ SELECT substr(d.expected_close, 1, 7) AS month, count(*) AS deals, sum(d.amount)
   LEFT JOIN lead_win_probability AS p ON p.lead_id = d.id
  GROUP BY month
  ORDER BY month;
+
+-- Each campaign touch on a won lead up to its win, in order: the activities that carry a campaign (the
+-- capture's own, clicks, opens, webinars...). `n` is the touch's place, `touches` the lead's count.
+CREATE VIEW campaign_touches AS
+SELECT a.lead_id, a.campaign, a.occurred_at,
+       row_number() OVER (PARTITION BY a.lead_id ORDER BY a.occurred_at, a.id) AS n,
+       count(*) OVER (PARTITION BY a.lead_id) AS touches,
+       coalesce(l.amount, 0) AS amount
+  FROM activity_log AS a
+  JOIN lead_records AS l ON l.id = a.lead_id
+  JOIN stages AS s ON s.name = l.stage
+ WHERE a.campaign IS NOT NULL AND s.outcome = 'won' AND a.occurred_at <= l.converted_at;
+
+-- Won revenue credited to each campaign under four models: all of it to the first touch, all to the
+-- last, an equal share to every touch (linear), and U-shaped: 40% each to the first and last touch and
+-- the other 20% shared by the touches between (one touch takes all of it, two take half each).
+CREATE VIEW attribution AS
+SELECT campaign,
+       round(sum(CASE WHEN n = 1 THEN amount ELSE 0 END), 2) AS first_touch,
+       round(sum(CASE WHEN n = touches THEN amount ELSE 0 END), 2) AS last_touch,
+       round(sum(amount * 1.0 / touches), 2) AS linear,
+       round(sum(amount * CASE WHEN touches = 1 THEN 1.0 WHEN touches = 2 THEN 0.5
+                               WHEN n = 1 OR n = touches THEN 0.4 ELSE 0.2 / (touches - 2) END), 2) AS u_shaped,
+       count(DISTINCT lead_id) AS won_leads
+  FROM campaign_touches
+ GROUP BY campaign
+ ORDER BY linear DESC, campaign;

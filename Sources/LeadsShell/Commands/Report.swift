@@ -54,6 +54,10 @@ struct Report: Sendable {
                filters: ["since", "until"], chart: "won_90_percent") { f in
             ("SELECT * FROM cohorts WHERE month >= ? AND month <= ?", [f.sinceMonth, f.untilMonth])
         },
+        Report(name: "attribution", summary: "won revenue credited to campaigns: first touch, last touch, linear, U-shaped (all time)",
+               filters: [], chart: "linear") { _ in
+            ("SELECT * FROM attribution", [])
+        },
         Report(name: "forecast", summary: "open deals by expected close month: amount and amount weighted by win probability",
                filters: ["since", "until"], chart: "weighted_amount") { f in
             ("SELECT * FROM pipeline_forecast WHERE month >= ? AND month <= ?", [f.sinceMonth, f.untilMonth])
