@@ -91,3 +91,45 @@ import Testing
         #expect(emea.out.components(separatedBy: "\n").filter { !$0.isEmpty }.allSatisfy { $0.contains("|emea|") })
     }
 }
+
+/// `leads report --html FILE`: one self-contained page with every section, well-formed, nothing from
+/// elsewhere, every value escaped.
+@Suite struct HTMLReportTests {
+    let dir = TemporaryDirectory()
+
+    @Test func thePageHasEverySectionAndNothingFromElsewhere() throws {
+        let db = dir.file("t.db"), page = dir.file("report.html")
+        #expect(ShellRun(["--db", db], stdin: ".demo\n").status == 0)
+        // Hostile text where the page shows it: markup in a won lead's campaign (a capture refuses control
+        // characters), markup and a terminal escape in a rep's name.
+        let hostile = ShellRun(["--db", db], stdin: """
+            INSERT INTO reps(name, team, capacity) VALUES ('Eve' || char(27) || '[31m<b>', 'default', 5);
+            capture email=x@example.com campaign="<script>alert(1)</script>"
+            move x@example.com contacted
+            move x@example.com sql
+            move x@example.com opportunity amount=5000
+            move x@example.com customer
+
+            """)
+        #expect(hostile.status == 0, "\(hostile.err)")
+        let run = ShellRun(["report", "--html", page, "--db", db])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.hasPrefix("Wrote the report on \(db) to \(page) ("))
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"))
+        for title in ["Funnel", "Sources", "Response SLAs", "Cohorts", "Attribution", "Forecast", "Stage velocity"] {
+            #expect(html.contains("<section><h2>\(title)</h2>"), "\(title)")
+        }
+        for tag in ["section", "table", "svg", "tr", "header", "html", "body", "style"] {
+            #expect(html.components(separatedBy: "<\(tag)").count == html.components(separatedBy: "</\(tag)>").count, "\(tag)")
+        }
+        #expect(!html.contains("<script"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("Eve&#xFFFD;[31m&lt;b&gt;"))
+        #expect(!html.contains("\u{1B}"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("src=") && !html.contains("@import"))
+        // Bad uses are told what to do.
+        #expect(ShellRun(["report", "--db", db]).err.contains("report takes --html FILE"))
+        #expect(ShellRun(["report", "--html", page, "--db", dir.file("none.db")]).err == "leads: error: no database at \(dir.file("none.db"))\n")
+    }
+}

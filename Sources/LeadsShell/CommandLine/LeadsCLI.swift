@@ -17,6 +17,7 @@ public enum LeadsCLI {
           migrate status     list applied and pending migrations, with dates
           migrate plan       show what `leads migrate` would do, changing nothing
           check              check the file: integrity, schema, the rules' invariants (exit 1 on a problem)
+          report --html FILE write the manager's reports as one self-contained HTML page
           backup FILE        copy the database to a new FILE, consistent while others write
           restore FILE       replace the database with the backup FILE (checked first), in one transaction
           demo               fill a new database with realistic sample data
@@ -49,6 +50,7 @@ public enum LeadsCLI {
         var mode: String?
         var positional: [String] = []
         var backup = false
+        var html: String?
     }
 
     /// Runs the command line. `interactive` is true when stdin is a terminal.
@@ -95,6 +97,9 @@ public enum LeadsCLI {
             case "--readonly": options.readOnly = true
             case "--create": options.create = true
             case "--backup": options.backup = true
+            case "--html":
+                guard let file = value(argument) else { return usageError("--html needs a file", err) }
+                options.html = file
             default:
                 if argument.hasPrefix("--db=") {
                     options.dbPath = String(argument.dropFirst(5))
@@ -148,6 +153,11 @@ public enum LeadsCLI {
             return options.positional[0] == "backup"
                 ? backup(path: path, to: options.positional[1], out: out, err: err)
                 : restore(path: path, from: options.positional[1], out: out, err: err)
+        case "report":
+            guard options.positional.count == 1, let file = options.html else {
+                return usageError("report takes --html FILE (the reports one by one are in the shell: report NAME)", err)
+            }
+            return htmlReport(path: path, to: file, out: out, err: err)
         case "check":
             guard options.positional.count == 1 else { return usageError("check takes no arguments (the file is --db)", err) }
             return check(path: path, out: out, err: err)
@@ -275,6 +285,29 @@ public enum LeadsCLI {
             // (what the file held that the backup does not is gone: say so)
             let was = " (the file had \(before) before the restore: everything written since the backup is gone)"
             out.write("Restored \(path) from \(copy): \(leads) lead\(leads == 1 ? "" : "s")\(before == leads ? "" : was).\(again)\(status.isUpToDate ? "" : " The backup is from an older LeadDB: run `leads migrate --db \(path)`.")\n")
+            return 0
+        } catch {
+            return failure(error, err)
+        }
+    }
+
+    // MARK: - report
+
+    /// Reads only; writes the page to `file` (replacing it: a report is made again, not kept).
+    private static func htmlReport(path: String, to file: String, out: OutputSink, err: OutputSink) -> Int32 {
+        guard FileManager.default.fileExists(atPath: path) else {
+            err.write("leads: error: no database at \(path)\n")
+            return 1
+        }
+        do {
+            let db = try Database(path: path, mode: .readOnly)
+            guard try LeadDatabase.migrator().status(db).isUpToDate else {
+                err.write("leads: error: \(path) needs `leads migrate --db \(path)` before its report\n")
+                return 1
+            }
+            let page = try HTMLReport.page(db, path: path)
+            try page.write(toFile: file, atomically: true, encoding: .utf8)
+            out.write("Wrote the report on \(path) to \(file) (\(page.utf8.count / 1024) KiB): open it in a browser, or print it to PDF.\n")
             return 0
         } catch {
             return failure(error, err)
