@@ -154,7 +154,7 @@ enum HTMLReport {
         header h1 { font-size: 26px; margin: 0; } header p { color: #6b7280; margin: 2px 0 16px; }
         .kpis { display: flex; gap: 12px; } .kpis div { flex: 1; background: #f3f4f6; border-radius: 8px; padding: 10px 14px; }
         .kpis b { display: block; font-size: 22px; } .kpis span { color: #6b7280; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-        section { margin-top: 28px; break-inside: avoid; } h2 { font-size: 18px; margin: 0; border-bottom: 2px solid #e5e7eb; padding-bottom: 4px; }
+        section { margin-top: 28px; } h2 { font-size: 18px; margin: 0; border-bottom: 2px solid #e5e7eb; padding-bottom: 4px; }
         .caption { color: #6b7280; margin: 4px 0 8px; }
         .chart { display: block; max-width: 100%; height: auto; } .chart rect { fill: #2563eb; } .chart line { stroke: #9ca3af; }
         .chart text { font-size: 12px; fill: #374151; } .chart text.note { fill: #6b7280; font-size: 11px; }
@@ -162,7 +162,7 @@ enum HTMLReport {
         th, td { padding: 4px 8px; border-bottom: 1px solid #e5e7eb; text-align: left; } th { color: #6b7280; font-weight: 600; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; } .dim { color: #9ca3af; }
         table.grid td { border: 2px solid #fff; }
-        @media print { body { margin: 0; max-width: none; } section { break-inside: avoid; } }
+        @media print { body { margin: 0; max-width: none; } h2, .caption { break-after: avoid; } .chart, tr, .kpis { break-inside: avoid; } }
         """
 
     // MARK: - Values
