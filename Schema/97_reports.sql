@@ -103,7 +103,7 @@ SELECT o.source, o.campaign, count(*) AS leads,
                   FROM lead_outcomes AS w
                  WHERE w.won AND w.source IS o.source AND w.campaign IS o.campaign)) AS median_days_to_win,
        (SELECT c.cost FROM campaigns AS c WHERE c.name = o.campaign) AS cost,
-       round((SELECT c.cost FROM campaigns AS c WHERE c.name = o.campaign) / nullif(sum(o.won), 0), 2) AS cost_per_won
+       round(1.0 * (SELECT c.cost FROM campaigns AS c WHERE c.name = o.campaign) / nullif(sum(o.won), 0), 2) AS cost_per_won
   FROM lead_outcomes AS o
  GROUP BY o.source, o.campaign
  ORDER BY revenue DESC, won DESC, leads DESC;

@@ -27,20 +27,7 @@ public enum DemoData {
         var random = Generator(seed: 2026)
         let end = try store.now()
         let start = end.addingTimeInterval(-21 * 86_400)
-        try store.write { db in
-            try db.executeScript(
-                """
-                INSERT INTO teams(name, method) VALUES ('emea', 'load_balanced');
-                INSERT INTO reps(name, email, team, capacity) VALUES ('Morgan Lee', 'morgan@demo.example', 'default', 0);
-                INSERT INTO reps(name, email, team, capacity, manager_id) VALUES
-                    ('Sam Ortiz', 'sam@demo.example', 'default', 80, 1),
-                    ('Priya Nair', 'priya@demo.example', 'default', 80, 1),
-                    ('Lars Berg', 'lars@demo.example', 'emea', 60, 1),
-                    ('Chloé Martin', 'chloe@demo.example', 'emea', 60, 1);
-                INSERT INTO routing_rules(priority, team, country, description)
-                VALUES (10, 'emea', '["DE","FR","UK","GB","ES","NL","SE","IT"]', 'Europe to the EMEA team');
-                """)
-        }
+        try setUpTeam(store)
         // Plan every event first, then replay them in time order with the clock at each one, as a real
         // team would have produced them: nothing is logged before it happened.
         enum Step {
@@ -115,6 +102,24 @@ public enum DemoData {
         let reps = try store.reps().count
         let leads = try store.read { db in try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) ?? 0 }
         return Summary(reps: reps, leads: leads, activities: total + leads)
+    }
+
+    /// The demo's team: a manager, two reps in each of two teams, and a routing rule for Europe.
+    static func setUpTeam(_ store: LeadStore) throws {
+        try store.write { db in
+            try db.executeScript(
+                """
+                INSERT INTO teams(name, method) VALUES ('emea', 'load_balanced');
+                INSERT INTO reps(name, email, team, capacity) VALUES ('Morgan Lee', 'morgan@demo.example', 'default', 0);
+                INSERT INTO reps(name, email, team, capacity, manager_id) VALUES
+                    ('Sam Ortiz', 'sam@demo.example', 'default', 80, 1),
+                    ('Priya Nair', 'priya@demo.example', 'default', 80, 1),
+                    ('Lars Berg', 'lars@demo.example', 'emea', 60, 1),
+                    ('Chloé Martin', 'chloe@demo.example', 'emea', 60, 1);
+                INSERT INTO routing_rules(priority, team, country, description)
+                VALUES (10, 'emea', '["DE","FR","UK","GB","ES","NL","SE","IT"]', 'Europe to the EMEA team');
+                """)
+        }
     }
 
     /// A small seeded generator (SplitMix64), so every demo is the same.

@@ -20,7 +20,8 @@ public enum LeadsCLI {
           report --html FILE write the manager's reports as one self-contained HTML page
           backup FILE        copy the database to a new FILE, consistent while others write
           restore FILE       replace the database with the backup FILE (checked first), in one transaction
-          demo               fill a new database with realistic sample data
+          demo               fill a new database with realistic sample data; with --days N --leads N --seed N,
+                             a history of N days replayed through the rules (default 365 days, 5,000 leads)
 
         Options:
           --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
@@ -51,6 +52,10 @@ public enum LeadsCLI {
         var positional: [String] = []
         var backup = false
         var html: String?
+        /// `demo --days N --leads N --seed N`: a history of that many days (nil: the quick demo).
+        var days: Int?
+        var leads: Int?
+        var seed: UInt64?
     }
 
     /// Runs the command line. `interactive` is true when stdin is a terminal.
@@ -97,6 +102,13 @@ public enum LeadsCLI {
             case "--readonly": options.readOnly = true
             case "--create": options.create = true
             case "--backup": options.backup = true
+            case "--days", "--leads", "--seed":
+                guard let text = value(argument), let number = Int(text), number >= 0 else { return usageError("\(argument) needs a whole number", err) }
+                switch argument {
+                case "--days": options.days = number
+                case "--leads": options.leads = number
+                default: options.seed = UInt64(number)
+                }
             case "--html":
                 guard let file = value(argument) else { return usageError("--html needs a file", err) }
                 options.html = file
@@ -164,8 +176,17 @@ public enum LeadsCLI {
         case "demo":
             do {
                 let store = try LeadStore(path: path)
-                let summary = try DemoData.load(into: store)
-                out.write("Loaded the demo into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. Open it with: leads --db \(path)\n")
+                guard options.days != nil || options.leads != nil || options.seed != nil else {
+                    let summary = try DemoData.load(into: store)
+                    out.write("Loaded the demo into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. Open it with: leads --db \(path)\n")
+                    return 0
+                }
+                let days = options.days ?? 365
+                let summary = try DemoHistory.replay(into: store, days: days, leads: options.leads ?? 5_000, seed: options.seed ?? 1) { day, days in
+                    if day % 30 == 0 || day == days { err.write("  day \(day) of \(days)\n") }
+                }
+                out.write("Replayed \(days) days into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. "
+                    + "Try: leads --db \(path) -c 'report sources', or leads report --html report.html --db \(path)\n")
                 return 0
             } catch {
                 return failure(error, err)
