@@ -90,21 +90,26 @@ SELECT l.id AS lead_id, l.source, l.campaign, l.owner_id, l.created_at,
   JOIN stages AS cs ON cs.name = l.stage;
 
 -- By source and campaign: leads, the share that reached mql and sql (or went further), the deals won,
--- their revenue, the median days from capture to a win, and what each won deal cost when the campaign's
--- cost is recorded (campaigns).
+-- their revenue, the median days from capture to a win, and the campaign's cost (campaigns; shared as
+-- below) and what each won deal cost.
 CREATE VIEW source_performance AS
 SELECT o.source, o.campaign, count(*) AS leads,
        round(100.0 * sum(o.furthest >= (SELECT position FROM stages WHERE name = 'mql')) / count(*), 1) AS mql_percent,
        round(100.0 * sum(o.furthest >= (SELECT position FROM stages WHERE name = 'sql')) / count(*), 1) AS sql_percent,
        sum(o.won) AS won,
-       coalesce(sum(o.amount), 0) AS revenue,
+       total(o.amount) AS revenue,
        (SELECT round(max(CASE WHEN rn = (n + 1) / 2 THEN days END), 1)
           FROM (SELECT days_to_win AS days, row_number() OVER (ORDER BY days_to_win) AS rn, count(*) OVER () AS n
                   FROM lead_outcomes AS w
                  WHERE w.won AND w.source IS o.source AND w.campaign IS o.campaign)) AS median_days_to_win,
-       (SELECT c.cost FROM campaigns AS c WHERE c.name = o.campaign) AS cost,
-       round(1.0 * (SELECT c.cost FROM campaigns AS c WHERE c.name = o.campaign) / nullif(sum(o.won), 0), 2) AS cost_per_won
+       round(k.cost * CASE WHEN k.source IS NOT NULL THEN k.source IS o.source ELSE 1.0 * count(*) / nullif(k.leads, 0) END, 2) AS cost,
+       round(k.cost * CASE WHEN k.source IS NOT NULL THEN k.source IS o.source ELSE 1.0 * count(*) / nullif(k.leads, 0) END
+             / nullif(sum(o.won), 0), 2) AS cost_per_won
   FROM lead_outcomes AS o
+  -- (a campaign's cost goes to the row of the source campaigns names, else it is shared by its sources
+  -- in proportion to their leads: a campaign's rows add up to its cost)
+  LEFT JOIN (SELECT c.name, c.source, c.cost, (SELECT count(*) FROM lead_records AS l WHERE l.campaign = c.name) AS leads
+               FROM campaigns AS c) AS k ON k.name = o.campaign
  GROUP BY o.source, o.campaign
  ORDER BY revenue DESC, won DESC, leads DESC;
 
@@ -131,20 +136,29 @@ SELECT x.assignment_id, x.lead_id, x.rep_id, x.assigned_at, x.responded_at,
 -- holds it: its latest deadline, which an mql follow-up replaces), how many of their closed leads were
 -- won, and the revenue won.
 CREATE VIEW rep_performance AS
-SELECT r.id AS rep_id, r.name AS rep, r.team,
-       (SELECT count(DISTINCT a.lead_id) FROM assignments AS a WHERE a.rep_id = r.id) AS assigned,
-       r.open_leads AS open,
-       (SELECT round(max(CASE WHEN rn = (n + 1) / 2 THEN minutes END), 1) FROM (
-            SELECT minutes, row_number() OVER (ORDER BY minutes) AS rn, count(*) OVER () AS n
-              FROM assignment_responses WHERE rep_id = r.id AND minutes IS NOT NULL)) AS response_median_minutes,
-       (SELECT round(max(CASE WHEN rn = (9 * n + 9) / 10 THEN minutes END), 1) FROM (
-            SELECT minutes, row_number() OVER (ORDER BY minutes) AS rn, count(*) OVER () AS n
-              FROM assignment_responses WHERE rep_id = r.id AND minutes IS NOT NULL)) AS response_p90_minutes,
-       (SELECT round(100.0 * sum(l.sla_met) / count(l.sla_met), 1) FROM lead_records AS l WHERE l.owner_id = r.id) AS sla_met_percent,
-       (SELECT sum(o.won) FROM lead_outcomes AS o WHERE o.owner_id = r.id) AS won,
-       (SELECT round(100.0 * sum(o.won) / nullif(sum(o.won) + sum(o.lost), 0), 1) FROM lead_outcomes AS o WHERE o.owner_id = r.id) AS win_percent,
-       (SELECT coalesce(sum(o.amount), 0) FROM lead_outcomes AS o WHERE o.owner_id = r.id) AS revenue
+WITH responses AS MATERIALIZED (
+        SELECT rep_id, minutes, row_number() OVER (PARTITION BY rep_id ORDER BY minutes) AS rn, count(*) OVER (PARTITION BY rep_id) AS n
+          FROM assignment_responses WHERE minutes IS NOT NULL),
+     speed AS MATERIALIZED (
+        SELECT rep_id, round(max(CASE WHEN rn = (n + 1) / 2 THEN minutes END), 1) AS median,
+               round(max(CASE WHEN rn = (9 * n + 9) / 10 THEN minutes END), 1) AS p90
+          FROM responses GROUP BY rep_id),
+     assigned AS MATERIALIZED (SELECT rep_id, count(DISTINCT lead_id) AS n FROM assignments WHERE rep_id IS NOT NULL GROUP BY rep_id),
+     sla AS MATERIALIZED (
+        SELECT owner_id, round(100.0 * sum(sla_met) / count(sla_met), 1) AS percent
+          FROM lead_records WHERE owner_id IS NOT NULL GROUP BY owner_id),
+     outcomes AS MATERIALIZED (
+        SELECT owner_id, sum(won) AS won, sum(lost) AS lost, total(amount) AS revenue
+          FROM lead_outcomes WHERE owner_id IS NOT NULL GROUP BY owner_id)
+SELECT r.id AS rep_id, r.name AS rep, r.team, coalesce(a.n, 0) AS assigned, r.open_leads AS open,
+       v.median AS response_median_minutes, v.p90 AS response_p90_minutes, sla.percent AS sla_met_percent,
+       coalesce(o.won, 0) AS won, round(100.0 * o.won / nullif(o.won + o.lost, 0), 1) AS win_percent,
+       coalesce(o.revenue, 0.0) AS revenue
   FROM reps AS r
+  LEFT JOIN assigned AS a ON a.rep_id = r.id
+  LEFT JOIN speed AS v ON v.rep_id = r.id
+  LEFT JOIN sla ON sla.owner_id = r.id
+  LEFT JOIN outcomes AS o ON o.owner_id = r.id
  ORDER BY r.id;
 
 -- Response SLAs by rep and week (the Monday it starts, by the deadline): the decided ones, met and missed.
@@ -158,17 +172,18 @@ SELECT date(l.response_due_at, '-6 days', 'weekday 1') AS week, l.owner_id AS re
  GROUP BY week, l.owner_id
  ORDER BY week, l.owner_id;
 
--- Leads by the month they were captured (YYYY-MM, UTC), and the share won within 30, 60 and 90 days of
--- capture (NULL until every lead of the month is that old).
+-- Leads by the month they were captured (YYYY-MM, UTC), and the share won (in a won stage now, first won)
+-- within 30, 60 and 90 days of capture (NULL until every lead of the month is that old).
 CREATE VIEW cohorts AS
 SELECT substr(l.created_at, 1, 7) AS month, count(*) AS leads,
        CASE WHEN julianday(c.now) - julianday(max(l.created_at)) >= 30
-            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND julianday(l.converted_at) - julianday(l.created_at) <= 30) / count(*), 1) END AS won_30_percent,
+            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND s.outcome IS 'won' AND julianday(l.converted_at) - julianday(l.created_at) <= 30) / count(*), 1) END AS won_30_percent,
        CASE WHEN julianday(c.now) - julianday(max(l.created_at)) >= 60
-            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND julianday(l.converted_at) - julianday(l.created_at) <= 60) / count(*), 1) END AS won_60_percent,
+            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND s.outcome IS 'won' AND julianday(l.converted_at) - julianday(l.created_at) <= 60) / count(*), 1) END AS won_60_percent,
        CASE WHEN julianday(c.now) - julianday(max(l.created_at)) >= 90
-            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND julianday(l.converted_at) - julianday(l.created_at) <= 90) / count(*), 1) END AS won_90_percent
+            THEN round(100.0 * sum(l.converted_at IS NOT NULL AND s.outcome IS 'won' AND julianday(l.converted_at) - julianday(l.created_at) <= 90) / count(*), 1) END AS won_90_percent
   FROM lead_records AS l
+  JOIN stages AS s ON s.name = l.stage
   CROSS JOIN clock AS c
  GROUP BY month
  ORDER BY month;
@@ -183,7 +198,7 @@ SELECT 'score' AS kind, (band * 10) || '-' || (band * 10 + 9) AS value, count(*)
          WHERE s.outcome IS NOT NULL)
  GROUP BY band
 UNION ALL
-SELECT 'fit rule', r.attribute || ' ' || r.operator || ' ' || r.value, count(*), sum(s.outcome = 'won'),
+SELECT 'fit rule', trim(r.attribute || ' ' || r.operator || ' ' || coalesce(r.value, '')), count(*), sum(s.outcome = 'won'),
        round(100.0 * sum(s.outcome = 'won') / count(*), 1)
   FROM fit_rules AS r
   JOIN fit_matches AS m ON m.rule_id = r.id
@@ -218,77 +233,83 @@ BEGIN
 END;
 
 -- Win probability: a naive-Bayes estimate for each open lead from the won and lost leads with the same
--- attribute values. The attributes of a lead, as the estimate reads them: its source, industry, country,
--- company-size band and title seniority ('(none)' when unknown), and '*' for the whole (the totals).
+-- attribute values. The attributes of one set of values (SELECT attribute, value FROM win_attributes_of
+-- WHERE arg = json_array(source, industry, country, company_size, title)): the source, industry (lower
+-- case), country, company-size band and title seniority, '(none)' when unknown, and '*' for the whole
+-- (the totals). Seniority reads words: an assistant is other; vice president, vp, svp, evp and avp are
+-- vp; chief, ceo, cto and the like, founder, president and owner (not a product owner) are c-level;
+-- director and head of are director; manager and lead are manager.
+CREATE VIEW win_attributes_of AS
+SELECT j.json AS arg, '*' AS attribute, '*' AS value FROM json_each AS j WHERE j.key = 0
+UNION ALL SELECT j.json, 'source', coalesce(json_extract(j.json, '$[0]'), '(none)') FROM json_each AS j WHERE j.key = 0
+UNION ALL SELECT j.json, 'industry', coalesce(lower(json_extract(j.json, '$[1]')), '(none)') FROM json_each AS j WHERE j.key = 0
+UNION ALL SELECT j.json, 'country', coalesce(json_extract(j.json, '$[2]'), '(none)') FROM json_each AS j WHERE j.key = 0
+UNION ALL SELECT j.json, 'size', CASE WHEN json_extract(j.json, '$[3]') IS NULL THEN '(none)' WHEN json_extract(j.json, '$[3]') < 10 THEN '1-9'
+                                      WHEN json_extract(j.json, '$[3]') < 50 THEN '10-49' WHEN json_extract(j.json, '$[3]') < 200 THEN '50-199'
+                                      WHEN json_extract(j.json, '$[3]') < 1000 THEN '200-999' ELSE '1000+' END
+            FROM json_each AS j WHERE j.key = 0
+UNION ALL SELECT j.json, 'seniority',
+                 CASE WHEN t IS NULL THEN '(none)'
+                      WHEN t GLOB '* assistant *' THEN 'other'
+                      WHEN t GLOB '* vice *' OR t GLOB '* vp *' OR t GLOB '* svp *' OR t GLOB '* evp *' OR t GLOB '* avp *' THEN 'vp'
+                      WHEN t GLOB '*[^a-z]c[eotfmri]o[^a-z]*' OR t GLOB '* chief *' OR t GLOB '*founder*' OR t GLOB '* president *'
+                        OR (t GLOB '* owner *' AND NOT t GLOB '* product owner *') THEN 'c-level'
+                      WHEN t GLOB '* director *' OR t GLOB '* head of *' THEN 'director'
+                      WHEN t GLOB '* manager *' OR t GLOB '* lead *' THEN 'manager'
+                      ELSE 'other' END
+            FROM (SELECT j.json, ' ' || trim(lower(replace(replace(replace(json_extract(j.json, '$[4]'), ',', ' '), '-', ' '), '/', ' '))) || ' ' AS t
+                    FROM json_each AS j WHERE j.key = 0) AS j;
+
+-- Every lead's attributes (win_attributes_of of its values).
+-- (The values are read for each lead, in a query of their own: a query that groups or joins them
+-- further would otherwise let SQLite read win_attributes_of without its argument, which gives nothing.)
 CREATE VIEW win_attributes AS
-SELECT l.id AS lead_id, '*' AS attribute, '*' AS value FROM lead_records AS l
-UNION ALL SELECT l.id, 'source', coalesce(l.source, '(none)') FROM lead_records AS l
-UNION ALL SELECT l.id, 'industry', coalesce(lower(l.industry), '(none)') FROM lead_records AS l
-UNION ALL SELECT l.id, 'country', coalesce(l.country, '(none)') FROM lead_records AS l
-UNION ALL SELECT l.id, 'size', CASE WHEN l.company_size IS NULL THEN '(none)' WHEN l.company_size < 10 THEN '1-9'
-                                    WHEN l.company_size < 50 THEN '10-49' WHEN l.company_size < 200 THEN '50-199'
-                                    WHEN l.company_size < 1000 THEN '200-999' ELSE '1000+' END FROM lead_records AS l
-UNION ALL SELECT l.id, 'seniority',
-                 CASE WHEN l.title IS NULL THEN '(none)'
-                      WHEN ' ' || lower(l.title) || ' ' GLOB '*[^a-z]c[eotfmri]o[^a-z]*' OR lower(l.title) GLOB '*chief*'
-                        OR lower(l.title) GLOB '*founder*' OR lower(l.title) GLOB '*owner*' OR lower(l.title) GLOB '*president*' THEN 'c-level'
-                      WHEN ' ' || lower(l.title) || ' ' GLOB '*[^a-z]vp[^a-z]*' OR lower(l.title) GLOB '*vice*' THEN 'vp'
-                      WHEN lower(l.title) GLOB '*director*' OR lower(l.title) GLOB '*head of*' THEN 'director'
-                      WHEN lower(l.title) GLOB '*manager*' OR lower(l.title) GLOB '*lead*' THEN 'manager'
-                      ELSE 'other' END FROM lead_records AS l;
+WITH a AS MATERIALIZED (
+    SELECT l.id AS lead_id, v.attribute, v.value
+      FROM lead_records AS l
+     CROSS JOIN win_attributes_of AS v ON v.arg = json_array(l.source, l.industry, l.country, l.company_size, l.title))
+SELECT lead_id, attribute, value FROM a;
 
 -- The counts as the closed leads give them now (what win_counts holds when nothing went around the rules).
 CREATE VIEW win_counts_recomputed AS
-SELECT a.attribute, a.value, sum(s.outcome = 'won') AS won, sum(s.outcome = 'lost') AS lost
-  FROM win_attributes AS a
-  JOIN lead_records AS l ON l.id = a.lead_id
-  JOIN stages AS s ON s.name = l.stage
- WHERE s.outcome IS NOT NULL
- GROUP BY a.attribute, a.value;
+WITH a AS MATERIALIZED (
+    SELECT v.attribute, v.value, s.outcome
+      FROM lead_records AS l
+      JOIN stages AS s ON s.name = l.stage
+     CROSS JOIN win_attributes_of AS v ON v.arg = json_array(l.source, l.industry, l.country, l.company_size, l.title)
+     WHERE s.outcome IS NOT NULL)
+SELECT attribute, value, sum(outcome = 'won') AS won, sum(outcome = 'lost') AS lost
+  FROM a
+ GROUP BY attribute, value;
 
--- Internal procedure: INSERT INTO _win_count(lead_id, won, lost) VALUES (id, w, l) adds w won and l lost
--- (each 1, 0 or -1) to the counts of every attribute value the lead has now.
-CREATE VIEW _win_count AS SELECT NULL AS lead_id, NULL AS won, NULL AS lost WHERE 0;
+-- Internal procedure: INSERT INTO _win_count(arg, won, lost) VALUES (json_array(source, industry, country,
+-- company_size, title), w, l) adds w won and l lost (each 1, 0 or -1) to the counts of those values.
+CREATE VIEW _win_count AS SELECT NULL AS arg, NULL AS won, NULL AS lost WHERE 0;
 
 CREATE TRIGGER _win_count_instead_of_insert INSTEAD OF INSERT ON _win_count
 BEGIN
     INSERT INTO win_counts(attribute, value, won, lost)
-    SELECT a.attribute, a.value, max(NEW.won, 0), max(NEW.lost, 0) FROM win_attributes AS a WHERE a.lead_id = NEW.lead_id AND 1
+    SELECT a.attribute, a.value, max(NEW.won, 0), max(NEW.lost, 0) FROM win_attributes_of AS a WHERE a.arg = NEW.arg AND 1
         ON CONFLICT (attribute, value) DO UPDATE SET won = won + NEW.won, lost = lost + NEW.lost;
 END;
 
--- A lead that is won or lost is counted, in the transaction that closes it; one reopened (or moved from
--- won to lost) is taken back out. (Before any probability can be read: the counts are never behind.)
--- (CASE, not AND: the stages are looked up only when the stage changed)
-CREATE TRIGGER lead_records_after_update_stage_win_counts AFTER UPDATE OF stage ON lead_records
-WHEN CASE WHEN NEW.stage IS NOT OLD.stage
-          THEN (SELECT outcome FROM stages WHERE name = OLD.stage) IS NOT (SELECT outcome FROM stages WHERE name = NEW.stage) ELSE 0 END
+-- In the transaction that wins, loses or reopens a lead, or changes a closed lead's attributes (an
+-- erasure of its title included), the lead leaves the counts as it was (its old stage's outcome, its old
+-- values) and enters them as it is: one trigger, so a statement that does both counts once. (A stage
+-- renamed under its leads changes no outcome: its cascade is skipped.)
+CREATE TRIGGER lead_records_after_update_win_counts AFTER UPDATE OF stage, source, industry, country, company_size, title ON lead_records
+WHEN CASE WHEN NEW.stage IS NOT OLD.stage OR NEW.source IS NOT OLD.source OR NEW.industry IS NOT OLD.industry
+               OR NEW.country IS NOT OLD.country OR NEW.company_size IS NOT OLD.company_size OR NEW.title IS NOT OLD.title
+          THEN EXISTS (SELECT 1 FROM stages WHERE name = OLD.stage)
+               AND ((SELECT outcome FROM stages WHERE name = OLD.stage) IS NOT NULL OR (SELECT outcome FROM stages WHERE name = NEW.stage) IS NOT NULL)
+          ELSE 0 END
 BEGIN
-    INSERT INTO _win_count(lead_id, won, lost)
-    SELECT OLD.id, -(s.outcome IS 'won'), -(s.outcome IS 'lost') FROM stages AS s WHERE s.name = OLD.stage AND s.outcome IS NOT NULL;
-    INSERT INTO _win_count(lead_id, won, lost)
-    SELECT NEW.id, s.outcome IS 'won', s.outcome IS 'lost' FROM stages AS s WHERE s.name = NEW.stage AND s.outcome IS NOT NULL;
-END;
-
--- A closed lead whose attributes change (an edit, an erasure of its title) is counted under its new values.
--- (CASE, not AND: the stage is looked up only when an attribute changed, which a move does not)
-CREATE TRIGGER lead_records_before_update_attributes_win_counts BEFORE UPDATE OF source, industry, country, company_size, title ON lead_records
-WHEN CASE WHEN NEW.source IS NOT OLD.source OR NEW.industry IS NOT OLD.industry OR NEW.country IS NOT OLD.country
-               OR NEW.company_size IS NOT OLD.company_size OR NEW.title IS NOT OLD.title
-          THEN (SELECT outcome FROM stages WHERE name = OLD.stage) IS NOT NULL ELSE 0 END
-BEGIN
-    INSERT INTO _win_count(lead_id, won, lost)
-    SELECT OLD.id, -(s.outcome IS 'won'), -(s.outcome IS 'lost') FROM stages AS s WHERE s.name = OLD.stage;
-END;
-
-CREATE TRIGGER lead_records_after_update_attributes_win_counts AFTER UPDATE OF source, industry, country, company_size, title ON lead_records
-WHEN CASE WHEN NEW.stage IS OLD.stage
-               AND (NEW.source IS NOT OLD.source OR NEW.industry IS NOT OLD.industry OR NEW.country IS NOT OLD.country
-                    OR NEW.company_size IS NOT OLD.company_size OR NEW.title IS NOT OLD.title)
-          THEN (SELECT outcome FROM stages WHERE name = NEW.stage) IS NOT NULL ELSE 0 END
-BEGIN
-    INSERT INTO _win_count(lead_id, won, lost)
-    SELECT NEW.id, s.outcome IS 'won', s.outcome IS 'lost' FROM stages AS s WHERE s.name = NEW.stage;
+    INSERT INTO _win_count(arg, won, lost)
+    SELECT json_array(OLD.source, OLD.industry, OLD.country, OLD.company_size, OLD.title), -(s.outcome IS 'won'), -(s.outcome IS 'lost')
+      FROM stages AS s WHERE s.name = OLD.stage AND s.outcome IS NOT NULL;
+    INSERT INTO _win_count(arg, won, lost)
+    SELECT json_array(NEW.source, NEW.industry, NEW.country, NEW.company_size, NEW.title), s.outcome IS 'won', s.outcome IS 'lost'
+      FROM stages AS s WHERE s.name = NEW.stage AND s.outcome IS NOT NULL;
 END;
 
 -- Each open lead's attributes with what they say: the won and lost leads with the same value, and the
@@ -315,40 +336,43 @@ CREATE VIEW lead_win_probability AS
 SELECT x.lead_id, round(x.odds / (1 + x.odds), 4) AS probability,
        round(x.source, 4) AS source_factor, round(x.industry, 4) AS industry_factor, round(x.country, 4) AS country_factor,
        round(x.size, 4) AS size_factor, round(x.seniority, 4) AS seniority_factor
-  FROM (SELECT l.id AS lead_id,
+  FROM (SELECT f.lead_id,
                (SELECT (coalesce(sum(won), 0) + 1.0) / (coalesce(sum(lost), 0) + 1.0) FROM win_counts WHERE attribute = '*')
                  * f.source * f.industry * f.country * f.size * f.seniority AS odds,
                f.source, f.industry, f.country, f.size, f.seniority
-          FROM lead_records AS l
-          JOIN (SELECT lead_id,
+          FROM (SELECT lead_id,
                        max(CASE WHEN attribute = 'source' THEN factor END) AS source,
                        max(CASE WHEN attribute = 'industry' THEN factor END) AS industry,
                        max(CASE WHEN attribute = 'country' THEN factor END) AS country,
                        max(CASE WHEN attribute = 'size' THEN factor END) AS size,
                        max(CASE WHEN attribute = 'seniority' THEN factor END) AS seniority
-                  FROM lead_win_factors GROUP BY lead_id) AS f ON f.lead_id = l.id) AS x;
+                  FROM lead_win_factors GROUP BY lead_id) AS f) AS x;
 
 -- Open deals (open leads with an amount) by the month they are expected to close: the day they entered
 -- their stage plus the median days from entering that stage to a win (over the leads won from it; 30 when
 -- none yet), not before now. Their amount, and the amount weighted by each deal's win probability.
 CREATE VIEW pipeline_forecast AS
-SELECT substr(d.expected_close, 1, 7) AS month, count(*) AS deals, sum(d.amount) AS amount,
-       round(sum(d.amount * coalesce(p.probability, 0)), 2) AS weighted_amount
-  FROM (SELECT l.id, l.amount,
-               max(c.now, strftime('%Y-%m-%dT%H:%M:%fZ', julianday(t.entered_at) + coalesce(m.median_days, 30))) AS expected_close
-          FROM lead_records AS l
+WITH p AS MATERIALIZED (SELECT lead_id, probability FROM lead_win_probability),
+     m AS MATERIALIZED (
+        SELECT stage, max(CASE WHEN rn = (n + 1) / 2 THEN days END) AS median_days
+          FROM (SELECT w.stage, julianday(wl.converted_at) - julianday(w.entered_at) AS days,
+                       row_number() OVER (PARTITION BY w.stage ORDER BY julianday(wl.converted_at) - julianday(w.entered_at)) AS rn,
+                       count(*) OVER (PARTITION BY w.stage) AS n
+                  FROM stage_stays AS w JOIN lead_records AS wl ON wl.id = w.lead_id
+                 WHERE w.won_after AND wl.converted_at IS NOT NULL AND wl.converted_at >= w.entered_at)
+         GROUP BY stage)
+-- (every open lead has a probability: the deals are read from them, each found by its id)
+SELECT substr(d.expected_close, 1, 7) AS month, count(*) AS deals, total(d.amount) AS amount,
+       round(total(d.amount * d.probability), 2) AS weighted_amount
+  FROM (SELECT l.amount, p.probability,
+               max(c.now, strftime('%Y-%m-%dT%H:%M:%fZ',
+                   julianday(coalesce((SELECT h.changed_at FROM stage_history AS h WHERE h.lead_id = l.id ORDER BY h.id DESC LIMIT 1), l.created_at))
+                   + coalesce((SELECT m.median_days FROM m WHERE m.stage = l.stage), 30))) AS expected_close
+          FROM p
+         CROSS JOIN lead_records AS l ON l.id = p.lead_id
           JOIN stages AS s ON s.name = l.stage
-          JOIN stage_stays AS t ON t.lead_id = l.id AND t.left_at IS NULL
-          CROSS JOIN clock AS c
-          LEFT JOIN (SELECT stage, max(CASE WHEN rn = (n + 1) / 2 THEN days END) AS median_days
-                       FROM (SELECT w.stage, julianday(wl.converted_at) - julianday(w.entered_at) AS days,
-                                    row_number() OVER (PARTITION BY w.stage ORDER BY julianday(wl.converted_at) - julianday(w.entered_at)) AS rn,
-                                    count(*) OVER (PARTITION BY w.stage) AS n
-                               FROM stage_stays AS w JOIN lead_records AS wl ON wl.id = w.lead_id
-                              WHERE w.won_after AND wl.converted_at IS NOT NULL AND wl.converted_at >= w.entered_at)
-                      GROUP BY stage) AS m ON m.stage = l.stage
+         CROSS JOIN clock AS c
          WHERE s.outcome IS NULL AND l.erased_at IS NULL AND l.amount IS NOT NULL) AS d
-  LEFT JOIN lead_win_probability AS p ON p.lead_id = d.id
  GROUP BY month
  ORDER BY month;
 

@@ -88,8 +88,8 @@ import Testing
         // ads/c1: 2 leads, one reached mql and sql (50%), 1 won for 1,000 in 10 days, cost 500 per won deal.
         // referral: 1 lead, no further than contacted.
         #expect(try rows(f, "SELECT * FROM source_performance") == [
-            "ads c1 2 50.0 50.0 1 1000 10.0 500 500.0",
-            "referral - 1 0.0 0.0 0 0 - - -",
+            "ads c1 2 50.0 50.0 1 1000.0 10.0 500.0 500.0",
+            "referral - 1 0.0 0.0 0 0.0 - - -",
         ])
     }
 
@@ -115,7 +115,7 @@ import Testing
         #expect(try rows(f, "SELECT id, response_due_at, sla_met FROM lead_records ORDER BY id")
             == ["1 2026-10-04T13:00:00.000Z 0", "2 2026-10-02T09:00:00.000Z 1", "3 2026-11-02T09:00:00.000Z 1"])
         #expect(try rows(f, "SELECT rep, assigned, open, response_median_minutes, response_p90_minutes, sla_met_percent, won, win_percent, revenue FROM rep_performance")
-            == ["Ana 2 1 30.0 1440.0 50.0 1 100.0 1000", "Ben 1 0 180.0 180.0 100.0 0 0.0 0"])
+            == ["Ana 2 1 30.0 1440.0 50.0 1 100.0 1000.0", "Ben 1 0 180.0 180.0 100.0 0 0.0 0.0"])
         // By the Monday of each deadline's week: 2026-09-28 (lead 1's 10-04 and lead 2's 10-02), 2026-11-02.
         #expect(try rows(f, "SELECT week, rep, due, met, missed, met_percent FROM sla_compliance")
             == ["2026-09-28 Ana 1 0 1 0.0", "2026-09-28 Ben 1 1 0 100.0", "2026-11-02 Ana 1 1 0 100.0"])

@@ -73,7 +73,7 @@ import Testing
         // From opportunity to a win took 10 and 20 days: the median (lower) is 10, so the open deal,
         // in opportunity since 10-22 09:00, is expected on 11-01: 1,000, weighted by 0.6.
         #expect(try f.text("SELECT amount FROM leads WHERE id = ?", [open]) == "1000")
-        #expect(try rows(f, "SELECT * FROM pipeline_forecast") == ["2026-11 1 1000 600.0"])
+        #expect(try rows(f, "SELECT * FROM pipeline_forecast") == ["2026-11 1 1000.0 600.0"])
         // Past its expected day, a deal is expected now.
         try f.setClock("2026-12-05T09:00:00.000Z")
         #expect(try rows(f, "SELECT month, deals FROM pipeline_forecast") == ["2026-12 1"])
@@ -91,5 +91,24 @@ import Testing
         ])
         try f.db.execute("INSERT INTO lead_repair DEFAULT VALUES")
         #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+    }
+
+    /// One statement that reopens or closes a lead and changes its attributes counts it once, under the
+    /// values it leaves with and those it enters with; seniority reads words, not letters.
+    @Test(arguments: Writer.allCases)
+    func oneStatementThatMovesAndEditsCountsOnce(writer: Writer) throws {
+        let (f, w1, w2, l2, _) = try history(writer)
+        try f.db.execute("INSERT INTO stage_transitions(from_stage, to_stage) VALUES ('customer', 'opportunity'), ('customer', 'disqualified')")
+        try f.db.execute("UPDATE leads SET stage = 'opportunity', source = 'webinar' WHERE id = ?", [w1])
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'spam', title = 'CTO' WHERE id = ?", [w2])
+        try f.db.execute("UPDATE leads SET stage = 'nurturing', source = 'partner' WHERE id = ?", [l2])
+        #expect(try rows(f, "SELECT attribute, value, won, lost FROM win_counts WHERE won + lost > 0 AND attribute IN ('*', 'source', 'seniority') ORDER BY 1, 2")
+            == ["* * 0 2", "seniority (none) 0 1", "seniority c-level 0 1", "source ads 0 2"])
+        #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+        for (title, seniority) in [("Vice President of Sales", "vp"), ("Customer Service Manager", "manager"), ("Services Director", "director"),
+                                   ("SVP Marketing", "vp"), ("Product Owner", "other"), ("Executive Assistant to the CEO", "other"),
+                                   ("Co-Founder", "c-level"), ("CEO", "c-level"), ("Head of IT", "director"), (nil, "(none)")] as [(String?, String)] {
+            #expect(try f.text("SELECT value FROM win_attributes_of WHERE arg = json_array(NULL, NULL, NULL, NULL, ?) AND attribute = 'seniority'", [title]) == seniority, "\(title ?? "nil")")
+        }
     }
 }

@@ -82,11 +82,22 @@ import Testing
             ("report nope", "no report named nope (reports: funnel, velocity, stalled, sources, reps, sla, cohorts, attribution, forecast, win, scores)"),
             ("report reps rep=Zed", "no rep has the id or name Zed"),
             ("report velocity since=2026-01", "this report takes no filter"),
+            ("report sla since=2026-02-30", "since is a month (2026-10) or a day (2026-10-01), not 2026-02-30"),
+            ("report funnel since=2026-11-20", "this report is by month: since=2026-11, not a day"),
+            ("report reps team=nope", "no team is named nope"),
+            ("report cohorts since=2026-11 until=2026-10", "since=2026-11 comes after until=2026-10"),
         ] {
             let run = ShellRun(["--db", db], stdin: line + "\n")
             #expect(run.status == 1)
             #expect(run.err.hasPrefix("Error near line 1: \(message)\n"), "\(run.err)")
         }
+        // A rep by name in any case; the week of a day given to the SLA report is included.
+        #expect(ShellRun(["--db", db], stdin: "report reps rep=\"CHLOÉ MARTIN\"\n").out.hasPrefix("Chloé Martin|emea|"))
+        let firstWeek = try #require(try Database(path: db).scalar("SELECT min(week) FROM sla_compliance", as: String.self))
+        let midWeek = try #require(try Database(path: db).scalar("SELECT date(?, '+2 days')", [firstWeek], as: String.self))
+        #expect(ShellRun(["--db", db], stdin: "report sla since=\(midWeek)\n").out.hasPrefix(firstWeek))
+        let stalled = ShellRun(["--db", db], stdin: "report stalled\n").out
+        #expect(stalled.components(separatedBy: "\n").filter { !$0.isEmpty }.count <= 51)
         let emea = ShellRun(["--db", db], stdin: "report reps team=emea\n")
         #expect(emea.out.components(separatedBy: "\n").filter { !$0.isEmpty }.allSatisfy { $0.contains("|emea|") })
     }

@@ -17,14 +17,15 @@ enum CheckText {
             while end < problems.count, problems[end].check == first.check, problems[end].repair == first.repair,
                 problems[end].severity == first.severity { end += 1 }
             let shown = end - index > 5 ? index + 3 : end
+            // (values written by hand may hold terminal escapes: never printed raw)
             for problem in problems[index..<shown] {
-                text += "\(problem.severity == .error ? "problem" : "warning"): \(problem.check): \(problem.subject): \(problem.problem)\n"
+                text += "\(problem.severity == .error ? "problem" : "warning"): \(problem.check): \(escapingControls(problem.subject)): \(escapingControls(problem.problem))\n"
             }
             if shown < end {
                 text += "\(first.severity == .error ? "problem" : "warning"): \(first.check): and \(end - shown) more like these"
                     + " (SELECT * FROM invariant_problems WHERE invariant = '\(first.check)' lists them)\n"
             }
-            text += "  repair: \(first.repair)\n"
+            text += "  repair: \(escapingControls(first.repair))\n"
             index = end
         }
         let checked = "integrity, foreign keys, migrations and schema, and the rules' invariants"

@@ -193,18 +193,32 @@ struct LeadCommand: Sendable {
             guard let report = Report.named(name) else {
                 throw UsageError(argument: 0, message: "no report named \(name) (reports: \(Report.all.map(\.name).joined(separator: ", ")))")
             }
-            let filter = try ReportFilter.parse(Array(args.dropFirst()), allowed: report.filters) { value in
-                try store.read { db in
-                    if let id = Int64(value) { return try db.scalar("SELECT id FROM reps WHERE id = ?", [id], as: Int64.self) }
-                    return try db.scalar("SELECT id FROM reps WHERE lower(name) = lower(?) ORDER BY id LIMIT 1", [value], as: Int64.self)
+            let filter = try ReportFilter.parse(Array(args.dropFirst()), allowed: report.filters, byMonth: report.byMonth, repID: { value in
+                let reps = try store.read { db in
+                    try db.query("SELECT id, name FROM reps ORDER BY id").map { (try $0.get(0, as: Int64.self), try $0.get(1, as: String.self)) }
                 }
-            }
+                if let id = Int64(value) { return reps.first { $0.0 == id }?.0 }
+                // (names compared as people read them: upper and lower case of any script)
+                let named = reps.filter { $0.1.compare(value, options: [.caseInsensitive]) == .orderedSame }.map(\.0)
+                guard named.count <= 1 else {
+                    throw UsageError(argument: nil, message: "\(named.count) reps are named \(value): give rep= the id (\(named.map(String.init).joined(separator: ", ")))")
+                }
+                return named.first
+            }, teamExists: { team in
+                try store.read { db in try db.scalar("SELECT count(*) FROM teams WHERE name = ?", [team], as: Int.self) ?? 0 > 0 }
+            })
             let (sql, arguments) = report.query(filter)
-            let (columns, rows) = try store.read { db -> ([String], [[DatabaseValue]]) in
+            let (columns, all) = try store.read { db -> ([String], [[DatabaseValue]]) in
                 let statement = try db.query(sql, arguments)
                 return (statement.first?.columns ?? [], statement.map(\.values))
             }
-            guard !rows.isEmpty else { shell.out.write("Nothing to report yet for \(report.name).\n"); return }
+            guard !all.isEmpty else { shell.out.write("Nothing to report yet for \(report.name).\n"); return }
+            let rows = report.limit.map { Array(all.prefix($0)) } ?? all
+            defer {
+                if rows.count < all.count {
+                    shell.out.write("(\(rows.count) of \(all.count) rows: SELECT * FROM \(report.name == "win" ? "lead_win_probability" : "stalled_leads") has them all)\n")
+                }
+            }
             // The bar chart: a column of bars, proportional to the chart's column, for people's modes.
             if shell.mode.drawsCharts, let chart = report.chart, let index = columns.firstIndex(of: chart) {
                 let numbers = rows.map { row -> Double in

@@ -12,6 +12,10 @@ struct Report: Sendable {
     /// The column drawn as bars in table and box modes.
     let chart: String?
     let query: @Sendable (ReportFilter) -> (sql: String, arguments: [any DatabaseValueConvertible])
+    /// Whether since and until are months (the report's rows are months).
+    var byMonth: Bool { ["funnel", "cohorts", "forecast"].contains(name) }
+    /// The rows shown at most (the view has them all), or nil for every row.
+    var limit: Int? { ["stalled": 50, "win": 20][name] }
 
     static let all: [Report] = [
         Report(name: "funnel", summary: "conversion through the stages: entries, the share that went further, the share won (since/until: months entered)",
@@ -26,7 +30,7 @@ struct Report: Sendable {
         Report(name: "velocity", summary: "days leads stay in each stage: median and 90th percentile (all time)", filters: [], chart: "median_days") { _ in
             ("SELECT stage, stays, median_days, p90_days FROM stage_velocity", [])
         },
-        Report(name: "stalled", summary: "open leads idle in their stage past its limit (stall_limits)", filters: ["rep", "team"], chart: "idle_days") { f in
+        Report(name: "stalled", summary: "open leads idle in their stage past its limit (stall_limits), the 50 idle longest", filters: ["rep", "team"], chart: "idle_days") { f in
             ("""
              SELECT s.lead_id, s.stage, s.owner, s.idle_days, s.limit_days, s.last_activity_at FROM stalled_leads AS s
               WHERE (?1 IS NULL OR s.owner_id = ?1) AND (?2 IS NULL OR s.owner_id IN (SELECT id FROM reps WHERE team = ?2))
@@ -47,7 +51,8 @@ struct Report: Sendable {
                chart: "met_percent") { f in
             ("""
              SELECT week, rep, due, met, missed, met_percent FROM sla_compliance
-              WHERE week >= ?1 AND week <= ?2 AND (?3 IS NULL OR rep_id = ?3) AND (?4 IS NULL OR rep_id IN (SELECT id FROM reps WHERE team = ?4))
+              WHERE (?1 = '' OR week >= date(?1, '-6 days', 'weekday 1')) AND week <= ?2
+                AND (?3 IS NULL OR rep_id = ?3) AND (?4 IS NULL OR rep_id IN (SELECT id FROM reps WHERE team = ?4))
              """, [f.sinceDay, f.untilDay, f.rep, f.team])
         },
         Report(name: "cohorts", summary: "leads by capture month and the share won within 30, 60 and 90 days (since/until: months)",
@@ -62,14 +67,14 @@ struct Report: Sendable {
                filters: ["since", "until"], chart: "weighted_amount") { f in
             ("SELECT * FROM pipeline_forecast WHERE month >= ? AND month <= ?", [f.sinceMonth, f.untilMonth])
         },
-        Report(name: "win", summary: "open leads most likely to be won, with what each attribute says (naive Bayes)",
+        Report(name: "win", summary: "the 20 open leads most likely to be won, with what each attribute says (naive Bayes)",
                filters: ["rep", "team"], chart: "probability") { f in
             ("""
              SELECT p.lead_id, l.company, l.stage, l.amount, p.probability, p.source_factor, p.industry_factor, p.country_factor,
                     p.size_factor, p.seniority_factor
                FROM lead_win_probability AS p JOIN leads AS l ON l.id = p.lead_id
               WHERE (?1 IS NULL OR l.owner_id = ?1) AND (?2 IS NULL OR l.owner_id IN (SELECT id FROM reps WHERE team = ?2))
-              ORDER BY p.probability DESC, p.lead_id LIMIT 20
+              ORDER BY p.probability DESC, p.lead_id
              """, [f.rep, f.team])
         },
         Report(name: "scores", summary: "win rate of closed leads by score band and by fit rule (all time)", filters: [], chart: "win_percent") { _ in
