@@ -402,3 +402,38 @@ SELECT campaign,
   FROM campaign_touches
  GROUP BY campaign
  ORDER BY linear DESC, campaign;
+
+-- How well the win probability is calibrated: each closed lead's probability as the estimate would have
+-- given it without that lead (its own win or loss taken out of the counts), the leads in ten groups of
+-- rising probability (fewer when there are fewer than ten), and each group's mean predicted probability
+-- beside the share actually won. A calibrated estimate has the two close.
+CREATE VIEW win_calibration AS
+WITH totals AS MATERIALIZED (
+        SELECT coalesce(sum(won), 0) AS won, coalesce(sum(lost), 0) AS lost FROM win_counts WHERE attribute = '*'),
+     seen AS MATERIALIZED (
+        SELECT attribute, count(*) AS n FROM win_counts WHERE won + lost > 0 AND attribute <> '*' GROUP BY attribute),
+     closed AS MATERIALIZED (
+        SELECT a.lead_id, a.attribute, a.value, s.outcome = 'won' AS won
+          FROM win_attributes AS a JOIN lead_records AS l ON l.id = a.lead_id JOIN stages AS s ON s.name = l.stage
+         WHERE s.outcome IS NOT NULL AND a.attribute <> '*'),
+     factors AS MATERIALIZED (
+        -- (the lead's own count taken out: the values seen stay as many, its own now unseen or not)
+        SELECT c.lead_id, c.won, c.attribute,
+               ((coalesce(k.won, 0) - c.won + 1.0) / (t.won - c.won + n.n))
+               / ((coalesce(k.lost, 0) - (1 - c.won) + 1.0) / (t.lost - (1 - c.won) + n.n)) AS factor
+          FROM closed AS c
+          LEFT JOIN win_counts AS k ON k.attribute = c.attribute AND k.value = c.value
+          JOIN seen AS n ON n.attribute = c.attribute
+          CROSS JOIN totals AS t),
+     predicted AS MATERIALIZED (
+        SELECT f.lead_id, f.won,
+               (t.won - f.won + 1.0) / (t.lost - (1 - f.won) + 1.0)
+               * max(CASE WHEN f.attribute = 'source' THEN f.factor END) * max(CASE WHEN f.attribute = 'industry' THEN f.factor END)
+               * max(CASE WHEN f.attribute = 'country' THEN f.factor END) * max(CASE WHEN f.attribute = 'size' THEN f.factor END)
+               * max(CASE WHEN f.attribute = 'seniority' THEN f.factor END) AS odds
+          FROM factors AS f CROSS JOIN totals AS t
+         GROUP BY f.lead_id)
+SELECT decile, count(*) AS leads, round(avg(odds / (1 + odds)), 4) AS predicted, round(avg(won), 4) AS actual
+  FROM (SELECT odds, won, ntile(10) OVER (ORDER BY odds / (1 + odds), lead_id) AS decile FROM predicted)
+ GROUP BY decile
+ ORDER BY decile;

@@ -68,7 +68,7 @@ import Testing
         #expect(ShellRun(["--db", db], stdin: ".demo\n").status == 0)
         let list = ShellRun(["--db", db], stdin: "report\n")
         #expect(list.out.hasPrefix("Reports (report NAME; .mode csv or json for other tools):\n  funnel     conversion through the stages"))
-        #expect(list.out.components(separatedBy: "\n").count == 13)
+        #expect(list.out.components(separatedBy: "\n").count == 14)
         let table = ShellRun(["--db", db], stdin: ".mode table\nreport funnel\n")
         #expect(table.out.contains("| stage        | entered | reached_next | next_percent | won | won_percent | bar "))
         #expect(table.out.contains("| new          |     240 |"))
@@ -79,7 +79,7 @@ import Testing
         for (line, message) in [
             ("report funnel rep=2", "this report takes since=, until=, not rep="),
             ("report sla since=2026-13", "since is a month (2026-10) or a day (2026-10-01), not 2026-13"),
-            ("report nope", "no report named nope (reports: funnel, velocity, stalled, sources, reps, sla, cohorts, attribution, forecast, win, scores)"),
+            ("report nope", "no report named nope (reports: funnel, velocity, stalled, sources, reps, sla, cohorts, attribution, forecast, win, calibration, scores)"),
             ("report reps rep=Zed", "no rep has the id or name Zed"),
             ("report velocity since=2026-01", "this report takes no filter"),
             ("report sla since=2026-02-30", "since is a month (2026-10) or a day (2026-10-01), not 2026-02-30"),
@@ -128,7 +128,7 @@ import Testing
         #expect(run.out.hasPrefix("Wrote the report on \(db) to \(page) ("))
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"))
-        for title in ["Funnel", "Sources", "Response SLAs", "Cohorts", "Attribution", "Forecast", "Stage velocity"] {
+        for title in ["Funnel", "Sources", "Response SLAs", "Cohorts", "Attribution", "Forecast", "Win probability calibration", "Stage velocity"] {
             #expect(html.contains("<section><h2>\(title)</h2>"), "\(title)")
         }
         for tag in ["section", "table", "svg", "tr", "header", "html", "body", "style"] {

@@ -20,7 +20,7 @@ enum HTMLReport {
                 body += "<div><b>\(escape(number(value)))</b><span>\(label)</span></div>"
             }
             body += "</div></header>"
-            body += try funnel(db) + sources(db) + sla(db) + cohorts(db) + attribution(db) + forecast(db) + velocity(db)
+            body += try funnel(db) + sources(db) + sla(db) + cohorts(db) + attribution(db) + forecast(db) + calibration(db) + velocity(db)
             return """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>Leads report</title>
@@ -88,6 +88,17 @@ enum HTMLReport {
         let table = self.table(["expected close", "deals", "amount", "weighted by win probability"], rows.map(\.values))
         return section("Forecast", "Open deals by the month they are expected to close, weighted by each one's win probability.",
                        columnChart(columns, maximum: nil) + table)
+    }
+
+    static func calibration(_ db: Database) throws -> String {
+        let rows = try db.query("SELECT decile, leads, predicted, actual FROM win_calibration")
+        let bars = rows.map { row -> (label: String, value: Double, note: String) in
+            (label: "group \(number(row[0])) (\(number(row[1])))", value: double(row[3]) * 100,
+             note: "won \(Int((double(row[3]) * 100).rounded()))% · predicted \(Int((double(row[2]) * 100).rounded()))%")
+        }
+        return section("Win probability calibration",
+                       "Closed leads, each predicted without itself, in groups of rising probability: the share won beside the mean prediction.",
+                       barChart(bars))
     }
 
     static func velocity(_ db: Database) throws -> String {

@@ -183,7 +183,7 @@ struct LeadCommand: Sendable {
                 rows: stages.map { [.text($0.stage.rawValue), .integer(Int64($0.leads)), .real($0.percent), .text(String(repeating: "█", count: Int((Double($0.leads) / Double(most) * 30).rounded(.up))))] }))
         },
         LeadCommand(name: "report", arguments: "NAME [since=...] [until=...] [rep=...] [team=...]",
-                    summary: "a manager's report (report alone lists them): funnel, velocity, stalled, sources, reps, sla, cohorts, attribution, forecast, win, scores",
+                    summary: "a manager's report (report alone lists them): funnel, velocity, stalled, sources, reps, sla, cohorts, attribution, forecast, win, calibration, scores",
                     arity: 0...5) { shell, store, args in
             guard let name = args.first else {
                 shell.out.write("Reports (report NAME; .mode csv or json for other tools):\n")

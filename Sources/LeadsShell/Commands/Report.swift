@@ -77,6 +77,10 @@ struct Report: Sendable {
               ORDER BY p.probability DESC, p.lead_id
              """, [f.rep, f.team])
         },
+        Report(name: "calibration", summary: "the win probability checked on closed leads: predicted against won, in ten groups",
+               filters: [], chart: "actual") { _ in
+            ("SELECT * FROM win_calibration", [])
+        },
         Report(name: "scores", summary: "win rate of closed leads by score band and by fit rule (all time)", filters: [], chart: "win_percent") { _ in
             ("SELECT * FROM score_outcomes", [])
         },
