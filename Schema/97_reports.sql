@@ -102,12 +102,12 @@ SELECT o.source, o.campaign, count(*) AS leads,
           FROM (SELECT days_to_win AS days, row_number() OVER (ORDER BY days_to_win) AS rn, count(*) OVER () AS n
                   FROM lead_outcomes AS w
                  WHERE w.won AND w.source IS o.source AND w.campaign IS o.campaign)) AS median_days_to_win,
-       round(k.cost * CASE WHEN k.source IS NOT NULL THEN k.source IS o.source ELSE 1.0 * count(*) / nullif(k.leads, 0) END, 2) AS cost,
-       round(k.cost * CASE WHEN k.source IS NOT NULL THEN k.source IS o.source ELSE 1.0 * count(*) / nullif(k.leads, 0) END
+       round(k.cost * CASE WHEN k.source IS NULL THEN 1.0 * count(*) / nullif(k.leads, 0) WHEN k.source IS o.source THEN 1 END, 2) AS cost,
+       round(k.cost * CASE WHEN k.source IS NULL THEN 1.0 * count(*) / nullif(k.leads, 0) WHEN k.source IS o.source THEN 1 END
              / nullif(sum(o.won), 0), 2) AS cost_per_won
   FROM lead_outcomes AS o
-  -- (a campaign's cost goes to the row of the source campaigns names, else it is shared by its sources
-  -- in proportion to their leads: a campaign's rows add up to its cost)
+  -- (a campaign's cost goes to the row of the source campaigns names, the others have none; without a
+  -- source it is shared by its sources in proportion to their leads: a campaign's rows add up to its cost)
   LEFT JOIN (SELECT c.name, c.source, c.cost, (SELECT count(*) FROM lead_records AS l WHERE l.campaign = c.name) AS leads
                FROM campaigns AS c) AS k ON k.name = o.campaign
  GROUP BY o.source, o.campaign

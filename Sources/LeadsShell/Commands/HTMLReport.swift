@@ -134,13 +134,21 @@ enum HTMLReport {
         guard !columns.isEmpty else { return "" }
         let most = max(maximum ?? columns.map(\.value).max() ?? 0, 1e-9)
         let step = min(80.0, 700.0 / Double(columns.count))
+        // (many columns: every label would overlap; a label every few columns, values on hover only)
+        let labelEvery = max(1, Int((Double(columns.count) / 12).rounded(.up)))
+        let notes = columns.count <= 16
         var svg = "<svg class=\"chart\" viewBox=\"0 0 760 220\" width=\"760\" height=\"220\" role=\"img\"><line x1=\"40\" y1=\"190\" x2=\"750\" y2=\"190\"/>"
         for (index, column) in columns.enumerated() {
             let x = 50 + Double(index) * step
             let height = max(0, column.value) / most * 160
             svg += "<rect x=\"\(String(format: "%.1f", x))\" y=\"\(String(format: "%.1f", 190 - height))\" width=\"\(String(format: "%.1f", step * 0.7))\" height=\"\(String(format: "%.1f", height))\" rx=\"2\"/>"
-            svg += "<text class=\"note\" x=\"\(String(format: "%.1f", x + step * 0.35))\" y=\"\(String(format: "%.1f", 185 - height))\" text-anchor=\"middle\">\(escape(column.note))</text>"
-            svg += "<text x=\"\(String(format: "%.1f", x + step * 0.35))\" y=\"208\" text-anchor=\"middle\">\(escape(clip(column.label, 10)))</text>"
+            svg += "<title>\(escape(column.label)): \(escape(column.note))</title>"
+            if notes {
+                svg += "<text class=\"note\" x=\"\(String(format: "%.1f", x + step * 0.35))\" y=\"\(String(format: "%.1f", 185 - height))\" text-anchor=\"middle\">\(escape(column.note))</text>"
+            }
+            if index % labelEvery == 0 {
+                svg += "<text x=\"\(String(format: "%.1f", x + step * 0.35))\" y=\"208\" text-anchor=\"middle\">\(escape(clip(column.label, 10)))</text>"
+            }
         }
         return svg + "</svg>"
     }
