@@ -144,3 +144,22 @@ import Testing
         #expect(ShellRun(["report", "--html", page, "--db", dir.file("none.db")]).err == "leads: error: no database at \(dir.file("none.db"))\n")
     }
 }
+
+/// `leads demo --days N --leads N --seed S`: a refused demo leaves no file behind.
+@Suite struct DemoCommandTests {
+    let dir = TemporaryDirectory()
+
+    @Test func aRefusedHistoryMakesNoFile() {
+        let db = dir.file("none.db")
+        for (arguments, message) in [(["--days", "0"], "--days is 1 to 3650"), (["--leads", "0"], "--leads is 1 to 10000000"),
+                                     (["--days", "x"], "--days needs a whole number")] {
+            let run = ShellRun(["demo", "--db", db] + arguments)
+            #expect(run.status != 0)
+            #expect(run.err.hasPrefix("leads: \(message)\n"), "\(run.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: db))
+        let made = ShellRun(["demo", "--db", db, "--days", "20", "--leads", "40", "--seed", "3"])
+        #expect(made.status == 0, "\(made.err)")
+        #expect(made.out.hasPrefix("Replayed 20 days into \(db): 5 reps, 40 leads, "))
+    }
+}

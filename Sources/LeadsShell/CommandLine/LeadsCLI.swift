@@ -174,6 +174,9 @@ public enum LeadsCLI {
             guard options.positional.count == 1 else { return usageError("check takes no arguments (the file is --db)", err) }
             return check(path: path, out: out, err: err)
         case "demo":
+            // (checked before the file is made: a refused demo leaves nothing behind)
+            if let days = options.days, !(1...3_650).contains(days) { return usageError("--days is 1 to 3650", err) }
+            if let leads = options.leads, !(1...10_000_000).contains(leads) { return usageError("--leads is 1 to 10000000", err) }
             do {
                 let store = try LeadStore(path: path)
                 guard options.days != nil || options.leads != nil || options.seed != nil else {
