@@ -195,8 +195,8 @@ enum HTMLReport {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            // (control characters, terminal escapes among them, shown as their code point)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "&#xFFFD;"
+            // (control characters, terminal escapes among them, shown as the replacement character)
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += "&#xFFFD;"
             default: out.unicodeScalars.append(scalar)
             }
         }
