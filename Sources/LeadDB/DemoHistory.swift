@@ -46,12 +46,16 @@ public enum DemoHistory {
         try DemoData.setUpTeam(store)
         try store.write { db in
             // (room for a year of leads)
-            try db.execute("UPDATE reps SET capacity = 2 * ? WHERE capacity > 0", [max(80, count / 8)])
+            try db.execute("UPDATE reps SET capacity = ? WHERE capacity > 0", [min(100_000, 2 * max(80, count / 8))])
             try db.executeScript("""
                 INSERT INTO campaigns(name, source, cost) VALUES ('spring-webinar', 'webinar', 12000), ('q4-launch', 'ads', 30000),
                     ('pricing-page', 'organic', 2000), ('expo-2026', 'tradeshow', 45000);
                 """)
         }
+        // A replay that fails part-way gives the file its real clock back (a frozen one would stamp
+        // every later write with the history's time).
+        var finished = false
+        defer { if !finished { _ = try? store.unfreezeClock() } }
         var heap = EventHeap()
         var order = 0
         var activities = 0
@@ -70,8 +74,13 @@ public enum DemoHistory {
                 try flush(until: at, &heap, store, &activities)
                 try store.freezeClock(at: at)
                 let (lead, quality) = newLead(&random, index: captured)
-                let id = try store.capture(lead).lead.id
                 captured += 1
+                let id: Int64
+                do {
+                    id = try store.capture(lead).lead.id
+                } catch let error as LeadError where error.code == "suppressed" {
+                    continue  // (someone erased earlier: they are not captured again)
+                }
                 for (offset, step) in journey(&random, quality: quality, campaign: lead.campaign) {
                     order += 1
                     heap.push(Event(at: at.addingTimeInterval(offset), order: order, lead: id, step: step))
@@ -88,6 +97,7 @@ public enum DemoHistory {
         try store.freezeClock(at: end)
         try store.tick()
         try store.unfreezeClock()
+        finished = true
         let reps = try store.reps().count
         let leads = try store.read { db in try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) ?? 0 }
         return DemoData.Summary(reps: reps, leads: leads, activities: activities + leads)
@@ -131,7 +141,8 @@ public enum DemoHistory {
         quality *= ["CEO", "CTO", "Chief Revenue Officer", "VP Sales"].contains(title) ? 1.25 : ["Intern", "Analyst"].contains(title) ? 0.6 : 1.0
         let lead = NewLead(
             email: "\(first.lowercased().filter { $0.isLetter }).\(last.lowercased().filter { $0.isLetter })\(index)@\(random.next(5) == 0 ? "gmail.com" : domain)",
-            firstName: first, lastName: last, phone: random.next(3) == 0 ? nil : "+1 415 555 \(String(format: "%04d", random.next(10_000)))",
+            // (a phone of each lead's own: an erased person's is never drawn again)
+            firstName: first, lastName: last, phone: random.next(3) == 0 ? nil : "+1 415 \(String(format: "%03d %04d", 200 + index / 10_000 % 800, index % 10_000))",
             company: company, title: title, industry: DemoData.industries[random.next(DemoData.industries.count)],
             companySize: String(size), country: DemoData.countries[random.next(DemoData.countries.count)], source: source,
             campaign: campaign, consent: random.next(3) != 0)

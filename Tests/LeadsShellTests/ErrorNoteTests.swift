@@ -139,6 +139,15 @@ import Testing
         #expect(html.contains("Eve&#xFFFD;[31m&lt;b&gt;"))
         #expect(!html.contains("\u{1B}"))
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("src=") && !html.contains("@import"))
+        // The page never replaces the database or its files, nor goes into a folder's place.
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        for target in [db, db + "-wal"] {
+            #expect(ShellRun(["report", "--html", target, "--db", db]).err.hasPrefix("leads: report --html takes a new file for the page, not the database or its files\n"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        #expect(ShellRun(["report", "--html", dir.path, "--db", db]).err == "leads: error: cannot write the report to \(dir.path): it is a directory\n")
+        #expect(ShellRun(["report", "--html", dir.file("none/x.html"), "--db", db]).err
+            == "leads: error: cannot write the report to \(dir.file("none/x.html")): no folder \(dir.file("none"))\n")
         // Bad uses are told what to do.
         #expect(ShellRun(["report", "--db", db]).err.contains("report takes --html FILE"))
         #expect(ShellRun(["report", "--html", page, "--db", dir.file("none.db")]).err == "leads: error: no database at \(dir.file("none.db"))\n")
@@ -160,6 +169,6 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: db))
         let made = ShellRun(["demo", "--db", db, "--days", "20", "--leads", "40", "--seed", "3"])
         #expect(made.status == 0, "\(made.err)")
-        #expect(made.out.hasPrefix("Replayed 20 days into \(db): 5 reps, 40 leads, "))
+        #expect(made.out.hasPrefix("Replayed 20 days ending now into \(db): 5 reps, 40 leads, "))
     }
 }

@@ -21,7 +21,8 @@ public enum LeadsCLI {
           backup FILE        copy the database to a new FILE, consistent while others write
           restore FILE       replace the database with the backup FILE (checked first), in one transaction
           demo               fill a new database with realistic sample data; with --days N --leads N --seed N,
-                             a history of N days replayed through the rules (default 365 days, 5,000 leads)
+                             a history of N days ending now replayed through the rules (given any of
+                             them: 365 days, 5,000 leads, seed 1 for the others)
 
         Options:
           --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
@@ -188,7 +189,7 @@ public enum LeadsCLI {
                 let summary = try DemoHistory.replay(into: store, days: days, leads: options.leads ?? 5_000, seed: options.seed ?? 1) { day, days in
                     if day % 30 == 0 || day == days { err.write("  day \(day) of \(days)\n") }
                 }
-                out.write("Replayed \(days) days into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. "
+                out.write("Replayed \(days) day\(days == 1 ? "" : "s") ending now into \(path): \(summary.reps) reps, \(summary.leads) lead\(summary.leads == 1 ? "" : "s"), \(summary.activities) activities. "
                     + "Try: leads --db \(path) -c 'report sources', or leads report --html report.html --db \(path)\n")
                 return 0
             } catch {
@@ -323,6 +324,17 @@ public enum LeadsCLI {
             err.write("leads: error: no database at \(path)\n")
             return 1
         }
+        // (the page never replaces the database or one of its files)
+        let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().standardizedFileURL.path
+        let database = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        guard ![database, database + "-wal", database + "-shm", database + "-journal"].contains(target) else {
+            return usageError("report --html takes a new file for the page, not the database or its files", err)
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            err.write("leads: error: cannot write the report to \(file): it is a directory\n")
+            return 1
+        }
         do {
             let db = try Database(path: path, mode: .readOnly)
             guard try LeadDatabase.migrator().status(db).isUpToDate else {
@@ -330,7 +342,14 @@ public enum LeadsCLI {
                 return 1
             }
             let page = try HTMLReport.page(db, path: path)
-            try page.write(toFile: file, atomically: true, encoding: .utf8)
+            do {
+                try page.write(toFile: file, atomically: true, encoding: .utf8)
+            } catch {
+                let folder = (file as NSString).deletingLastPathComponent
+                let reason = FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder) ? "it cannot be written here" : "no folder \(folder)"
+                err.write("leads: error: cannot write the report to \(file): \(reason)\n")
+                return 1
+            }
             out.write("Wrote the report on \(path) to \(file) (\(page.utf8.count / 1024) KiB): open it in a browser, or print it to PDF.\n")
             return 0
         } catch {

@@ -43,10 +43,12 @@ enum HTMLReport {
     }
 
     static func sources(_ db: Database) throws -> String {
-        let rows = try db.query("SELECT source, campaign, leads, mql_percent, sql_percent, won, revenue, median_days_to_win, cost_per_won FROM source_performance LIMIT 12")
-        let bars = rows.map { (label: "\(text($0[0])) / \(text($0[1]))", value: double($0[6]), note: number($0[6])) }
+        let rows = try db.query("SELECT source, campaign, leads, mql_percent, sql_percent, won, revenue, median_days_to_win, cost_per_won FROM source_performance")
+        let bars = rows.prefix(12).map { (label: "\(text($0[0])) / \(text($0[1]))", value: double($0[6]), note: number($0[6])) }
         let table = self.table(["source", "campaign", "leads", "MQL %", "SQL %", "won", "revenue", "days to win", "cost per won"], rows.map(\.values))
-        return section("Sources", "Where good leads come from: revenue won by source and campaign.", barChart(bars) + table)
+        let caption = "Where good leads come from: revenue won by source and campaign"
+            + (rows.count > 12 ? " (the chart shows the top 12 of \(rows.count); the table has them all)." : ".")
+        return section("Sources", caption, barChart(Array(bars)) + table)
     }
 
     static func sla(_ db: Database) throws -> String {
