@@ -10,53 +10,155 @@ SELECT s.position, s.name AS stage, s.outcome, coalesce(c.leads, 0) AS leads,
   LEFT JOIN stage_counts AS c ON c.stage = s.name
  ORDER BY s.position, s.name;
 
--- Every stay of a lead in a stage: entered at capture (in the stage its first move leaves, else the one
--- it is in) or by a move (stage_history), left at the next move (NULL while it stays). `furthest_after`
--- is the highest position the lead reached later outside a lost outcome; `won_after` is 1 when it was
--- won then or later. Erased leads are included: stages and times are facts, not personal data.
+-- Every stay of a lead in a stage, unordered: `seq` 0 for the stay that began at capture (in the stage
+-- its first move leaves, else the one it is in), else the id of the move (stage_history) that began it.
+-- Read for one lead (WHERE lead_id = ...) it costs that lead's moves.
+CREATE VIEW _lead_stays AS
+SELECT l.id AS lead_id, 0 AS seq,
+       coalesce((SELECT h.from_stage FROM stage_history AS h WHERE h.lead_id = l.id ORDER BY h.id LIMIT 1), l.stage) AS stage,
+       l.created_at AS entered_at
+  FROM lead_records AS l
+UNION ALL
+SELECT h.lead_id, h.id, h.to_stage, h.changed_at FROM stage_history AS h;
+
+-- Every stay with when it ended: left at the next move (NULL while it stays). `furthest_after` is the
+-- highest position the lead reached later outside a lost outcome; `won_after` is 1 when it was won then
+-- or later. Erased leads are included: stages and times are facts, not personal data.
 CREATE VIEW stage_stays AS
 SELECT m.lead_id, m.stage, s.position, m.entered_at,
        lead(m.entered_at) OVER w AS left_at,
        lead(m.stage) OVER w AS next_stage,
        max(CASE WHEN s.outcome IS NOT 'lost' THEN s.position END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS furthest_after,
        max(s.outcome IS 'won') OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS won_after
-  FROM (SELECT l.id AS lead_id,
-               coalesce((SELECT h.from_stage FROM stage_history AS h WHERE h.lead_id = l.id ORDER BY h.id LIMIT 1), l.stage) AS stage,
-               l.created_at AS entered_at, 0 AS seq
-          FROM lead_records AS l
-        UNION ALL
-        SELECT h.lead_id, h.to_stage, h.changed_at, h.id FROM stage_history AS h) AS m
+  FROM _lead_stays AS m
   JOIN stages AS s ON s.name = m.stage
 WINDOW w AS (PARTITION BY m.lead_id ORDER BY m.seq);
 
+-- The stays as stage_stay_paths, stage_stay_days and stage_win_days (migration 0018) count them, computed
+-- from every lead and move: what those tables hold when nothing went around the rules (99_checks.sql).
+-- `later` is the stages entered after the stay, a JSON array of distinct names in order of name.
+CREATE VIEW stage_stay_paths_recomputed AS
+SELECT substr(s.entered_at, 1, 7) AS month, s.stage,
+       (SELECT json_group_array(st.name) FROM stages AS st
+         WHERE st.name IN (SELECT h.to_stage FROM stage_history AS h WHERE h.lead_id = s.lead_id AND h.id > s.seq)) AS later,
+       count(*) AS stays
+  FROM _lead_stays AS s
+ GROUP BY 1, 2, 3;
+
+CREATE VIEW stage_stay_days_recomputed AS
+SELECT stage, days, count(*) AS stays
+  FROM (SELECT m.stage, round(max(0, julianday(lead(m.entered_at) OVER (PARTITION BY m.lead_id ORDER BY m.seq)) - julianday(m.entered_at)), 2) AS days
+          FROM _lead_stays AS m)
+ WHERE days IS NOT NULL
+ GROUP BY stage, days;
+
+CREATE VIEW stage_win_days_recomputed AS
+SELECT stage, days, count(*) AS stays
+  FROM (SELECT s.stage,
+               round(max(0, julianday((SELECT w.entered_at FROM _lead_stays AS w JOIN stages AS ws ON ws.name = w.stage
+                                 WHERE w.lead_id = s.lead_id AND w.seq >= s.seq AND ws.outcome = 'won' ORDER BY w.seq LIMIT 1))
+                     - julianday(s.entered_at)), 2) AS days
+          FROM _lead_stays AS s)
+ WHERE days IS NOT NULL
+ GROUP BY stage, days;
+
+-- A lead's first stay enters the paths at its capture (a lead captured in a won stage: a stay a win
+-- followed at once). A move (a row of stage_history, written by the rules or by a program bringing its
+-- history) ends the lead's last stay and begins one; each earlier stay that had not yet seen the stage
+-- entered now has it among its later stages (the stays since the lead last entered it: each leaves the
+-- paths with its later stages as they were and enters with them as they are); a win is the first after
+-- the stays since the lead's last win. (No GROUP BY, so no sort: two stays with one path are two upserts.)
+-- A lead's capture time is when its first stay began: it never changes (a lead brought with its history
+-- is inserted with it).
+CREATE TRIGGER lead_records_before_update_created_at BEFORE UPDATE OF created_at ON lead_records
+WHEN NEW.created_at IS NOT OLD.created_at
+BEGIN
+    SELECT RAISE(ABORT, 'maintained: created_at is when the lead was captured and never changes (its first stay in the reports begins then)');
+END;
+
+CREATE TRIGGER lead_records_after_insert_stays AFTER INSERT ON lead_records
+BEGIN
+    INSERT INTO stage_stay_paths(month, stage, later, stays) VALUES (substr(NEW.created_at, 1, 7), NEW.stage, '[]', 1)
+        ON CONFLICT (month, stage, later) DO UPDATE SET stays = stays + 1;
+    INSERT INTO stage_win_days(stage, days, stays)
+    SELECT NEW.stage, 0.0, 1 FROM stages WHERE name = NEW.stage AND outcome = 'won'
+        ON CONFLICT (stage, days) DO UPDATE SET stays = stays + 1;
+END;
+
+CREATE TRIGGER stage_history_after_insert_stays AFTER INSERT ON stage_history
+BEGIN
+    INSERT INTO stage_stay_days(stage, days, stays)
+    SELECT coalesce(h.to_stage, NEW.from_stage), round(max(0, julianday(NEW.changed_at) - julianday(coalesce(h.changed_at, l.created_at))), 2), 1
+      FROM lead_records AS l
+      LEFT JOIN stage_history AS h ON h.id = (SELECT max(p.id) FROM stage_history AS p WHERE p.lead_id = NEW.lead_id AND p.id < NEW.id)
+     WHERE l.id = NEW.lead_id AND julianday(NEW.changed_at) - julianday(coalesce(h.changed_at, l.created_at)) IS NOT NULL
+        ON CONFLICT (stage, days) DO UPDATE SET stays = stays + 1;
+    INSERT INTO stage_stay_paths(month, stage, later, stays)
+    SELECT substr(s.entered_at, 1, 7), s.stage,
+           (SELECT json_group_array(st.name) FROM stages AS st
+             WHERE st.name IN (SELECT h.to_stage FROM stage_history AS h WHERE h.lead_id = NEW.lead_id AND h.id > s.seq AND h.id < NEW.id + (d.n > 0))),
+           d.n
+      FROM (SELECT h.id AS seq, h.to_stage AS stage, h.changed_at AS entered_at FROM stage_history AS h
+             WHERE h.lead_id = NEW.lead_id AND h.id < NEW.id
+               AND h.id >= coalesce((SELECT max(b.id) FROM stage_history AS b WHERE b.to_stage = NEW.to_stage AND b.lead_id = NEW.lead_id AND b.id < NEW.id), 0)
+            UNION ALL
+            SELECT 0, coalesce((SELECT f.from_stage FROM stage_history AS f WHERE f.lead_id = NEW.lead_id ORDER BY f.id LIMIT 1), NEW.from_stage), l.created_at
+              FROM lead_records AS l
+             WHERE l.id = NEW.lead_id
+               AND NOT EXISTS (SELECT 1 FROM stage_history AS b WHERE b.to_stage = NEW.to_stage AND b.lead_id = NEW.lead_id AND b.id < NEW.id)) AS s
+     CROSS JOIN (SELECT value AS n FROM json_each('[-1,1]')) AS d
+    UNION ALL
+    SELECT substr(NEW.changed_at, 1, 7), NEW.to_stage, '[]', 1
+        ON CONFLICT (month, stage, later) DO UPDATE SET stays = stays + excluded.stays;
+    INSERT INTO stage_win_days(stage, days, stays)
+    SELECT s.stage, round(max(0, julianday(NEW.changed_at) - julianday(s.entered_at)), 2), 1
+      FROM (SELECT h.id AS seq, h.to_stage AS stage, h.changed_at AS entered_at FROM stage_history AS h
+             WHERE h.lead_id = NEW.lead_id AND h.id <= NEW.id
+            UNION ALL
+            SELECT 0, coalesce((SELECT f.from_stage FROM stage_history AS f WHERE f.lead_id = NEW.lead_id ORDER BY f.id LIMIT 1), NEW.from_stage), l.created_at
+              FROM lead_records AS l WHERE l.id = NEW.lead_id) AS s
+     WHERE (SELECT outcome FROM stages WHERE name = NEW.to_stage) IS 'won'
+       AND julianday(NEW.changed_at) - julianday(s.entered_at) IS NOT NULL
+       AND s.seq > coalesce((SELECT max(w.id) FROM stage_history AS w JOIN stages AS ws ON ws.name = w.to_stage
+                              WHERE w.lead_id = NEW.lead_id AND w.id < NEW.id AND ws.outcome = 'won'),
+                            CASE WHEN (SELECT outcome FROM stages
+                                        WHERE name = coalesce((SELECT f.from_stage FROM stage_history AS f WHERE f.lead_id = NEW.lead_id ORDER BY f.id LIMIT 1),
+                                                              NEW.from_stage)) IS 'won' THEN 0 ELSE -1 END)
+        ON CONFLICT (stage, days) DO UPDATE SET stays = stays + excluded.stays;
+END;
+
 -- The funnel's conversion, by the month a stage was entered (YYYY-MM, UTC): the entries into each stage,
 -- how many of them went on to a later stage (a higher position, not a lost outcome) and how many were
--- won. Counts add up over months: a period's rate is its summed reached_next (or won) over its summed
--- entered.
+-- won (then or later). Counts add up over months: a period's rate is its summed reached_next (or won)
+-- over its summed entered. Read from stage_stay_paths with the stages as they are now.
 CREATE VIEW funnel_conversion AS
-SELECT substr(t.entered_at, 1, 7) AS month, t.stage, t.position,
-       count(*) AS entered,
-       coalesce(sum(t.furthest_after > t.position), 0) AS reached_next,
-       round(100.0 * coalesce(sum(t.furthest_after > t.position), 0) / count(*), 1) AS next_percent,
-       sum(t.won_after) AS won,
-       round(100.0 * sum(t.won_after) / count(*), 1) AS won_percent
-  FROM stage_stays AS t
- GROUP BY month, t.stage
- ORDER BY month, t.position;
+SELECT p.month, p.stage, s.position,
+       sum(p.stays) AS entered,
+       sum(CASE WHEN p.furthest > s.position THEN p.stays ELSE 0 END) AS reached_next,
+       round(100.0 * sum(CASE WHEN p.furthest > s.position THEN p.stays ELSE 0 END) / sum(p.stays), 1) AS next_percent,
+       sum(CASE WHEN s.outcome IS 'won' OR p.won THEN p.stays ELSE 0 END) AS won,
+       round(100.0 * sum(CASE WHEN s.outcome IS 'won' OR p.won THEN p.stays ELSE 0 END) / sum(p.stays), 1) AS won_percent
+  FROM (SELECT x.month, x.stage, x.stays,
+               (SELECT max(ls.position) FROM json_each(x.later) AS j JOIN stages AS ls ON ls.name = j.value WHERE ls.outcome IS NOT 'lost') AS furthest,
+               EXISTS (SELECT 1 FROM json_each(x.later) AS j JOIN stages AS ls ON ls.name = j.value WHERE ls.outcome = 'won') AS won
+          FROM stage_stay_paths AS x
+         WHERE x.stays <> 0) AS p
+  JOIN stages AS s ON s.name = p.stage
+ GROUP BY p.month, p.stage
+ ORDER BY p.month, s.position;
 
 -- How long leads stay in each stage, over every stay that ended: the median (the lower middle one) and
--- the 90th percentile (the stay below which 90% fall), in days.
+-- the 90th percentile (the stay below which 90% fall), in days. Read from stage_stay_days.
 CREATE VIEW stage_velocity AS
-SELECT stage, position, count(*) AS stays,
-       round(max(CASE WHEN rn = (n + 1) / 2 THEN days END), 2) AS median_days,
-       round(max(CASE WHEN rn = (9 * n + 9) / 10 THEN days END), 2) AS p90_days
-  FROM (SELECT t.stage, t.position, julianday(t.left_at) - julianday(t.entered_at) AS days,
-               row_number() OVER (PARTITION BY t.stage ORDER BY julianday(t.left_at) - julianday(t.entered_at)) AS rn,
-               count(*) OVER (PARTITION BY t.stage) AS n
-          FROM stage_stays AS t
-         WHERE t.left_at IS NOT NULL)
- GROUP BY stage
- ORDER BY position;
+SELECT d.stage, s.position, max(d.n) AS stays,
+       min(CASE WHEN d.through >= (d.n + 1) / 2 THEN d.days END) AS median_days,
+       min(CASE WHEN d.through >= (9 * d.n + 9) / 10 THEN d.days END) AS p90_days
+  FROM (SELECT stage, days, sum(stays) OVER (PARTITION BY stage ORDER BY days) AS through,
+               sum(stays) OVER (PARTITION BY stage) AS n
+          FROM stage_stay_days WHERE stays <> 0) AS d
+  JOIN stages AS s ON s.name = d.stage
+ GROUP BY d.stage
+ ORDER BY s.position;
 
 -- Open leads that sat in their stage longer than its limit (stall_limits, in days) with no activity: idle
 -- since the later of entering the stage and their last activity.
@@ -93,25 +195,38 @@ SELECT l.id AS lead_id, l.source, l.campaign, l.owner_id, l.created_at,
 -- their revenue, the median days from capture to a win, and the campaign's cost (campaigns; shared as
 -- below) and what each won deal cost.
 CREATE VIEW source_performance AS
-SELECT o.source, o.campaign, count(*) AS leads,
-       round(100.0 * sum(o.furthest >= (SELECT position FROM stages WHERE name = 'mql')) / count(*), 1) AS mql_percent,
-       round(100.0 * sum(o.furthest >= (SELECT position FROM stages WHERE name = 'sql')) / count(*), 1) AS sql_percent,
-       sum(o.won) AS won,
-       total(o.amount) AS revenue,
-       (SELECT round(max(CASE WHEN rn = (n + 1) / 2 THEN days END), 1)
-          FROM (SELECT days_to_win AS days, row_number() OVER (ORDER BY days_to_win) AS rn, count(*) OVER () AS n
-                  FROM lead_outcomes AS w
-                 WHERE w.won AND w.source IS o.source AND w.campaign IS o.campaign)) AS median_days_to_win,
-       round(k.cost * CASE WHEN k.source IS NULL THEN 1.0 * count(*) / nullif(k.leads, 0) WHEN k.source IS o.source THEN 1 END, 2) AS cost,
-       round(k.cost * CASE WHEN k.source IS NULL THEN 1.0 * count(*) / nullif(k.leads, 0) WHEN k.source IS o.source THEN 1 END
-             / nullif(sum(o.won), 0), 2) AS cost_per_won
-  FROM lead_outcomes AS o
-  -- (a campaign's cost goes to the row of the source campaigns names, the others have none; without a
-  -- source it is shared by its sources in proportion to their leads: a campaign's rows add up to its cost)
-  LEFT JOIN (SELECT c.name, c.source, c.cost, (SELECT count(*) FROM lead_records AS l WHERE l.campaign = c.name) AS leads
-               FROM campaigns AS c) AS k ON k.name = o.campaign
- GROUP BY o.source, o.campaign
- ORDER BY revenue DESC, won DESC, leads DESC;
+-- (each lead's outcome read once: the groups, their medians and the campaigns' leads all come from it)
+WITH o AS MATERIALIZED (SELECT source, campaign, furthest, won, amount, days_to_win FROM lead_outcomes),
+     g AS MATERIALIZED (
+        SELECT source, campaign, count(*) AS leads,
+               sum(furthest >= (SELECT position FROM stages WHERE name = 'mql')) AS mql,
+               sum(furthest >= (SELECT position FROM stages WHERE name = 'sql')) AS sql,
+               sum(won) AS won, total(amount) AS revenue
+          FROM o GROUP BY source, campaign),
+     m AS MATERIALIZED (
+        SELECT source, campaign, round(max(CASE WHEN rn = (n + 1) / 2 THEN days END), 1) AS median
+          FROM (SELECT source, campaign, days_to_win AS days,
+                       row_number() OVER (PARTITION BY source, campaign ORDER BY days_to_win) AS rn,
+                       count(*) OVER (PARTITION BY source, campaign) AS n
+                  FROM o WHERE won)
+         GROUP BY source, campaign),
+     -- (a campaign's cost goes to the row of the source campaigns names, the others have none; without a
+     -- source it is shared by its sources in proportion to their leads: a campaign's rows add up to its cost)
+     k AS MATERIALIZED (
+        SELECT g.source, g.campaign,
+               c.cost * CASE WHEN c.source IS NULL THEN 1.0 * g.leads / sum(g.leads) OVER (PARTITION BY g.campaign)
+                             WHEN c.source IS g.source THEN 1 END AS cost
+          FROM g JOIN campaigns AS c ON c.name = g.campaign)
+SELECT g.source, g.campaign, g.leads,
+       round(100.0 * g.mql / g.leads, 1) AS mql_percent,
+       round(100.0 * g.sql / g.leads, 1) AS sql_percent,
+       g.won, g.revenue, m.median AS median_days_to_win,
+       round(k.cost, 2) AS cost,
+       round(k.cost / nullif(g.won, 0), 2) AS cost_per_won
+  FROM g
+  LEFT JOIN m ON m.source IS g.source AND m.campaign IS g.campaign
+  LEFT JOIN k ON k.source IS g.source AND k.campaign IS g.campaign
+ ORDER BY g.revenue DESC, g.won DESC, g.leads DESC;
 
 -- Each assignment to a rep and the rep's first response to it: the first outbound activity (a call, an
 -- email sent, a meeting) or stage move other than to mql after it, before the lead was assigned again;
@@ -312,67 +427,91 @@ BEGIN
       FROM stages AS s WHERE s.name = NEW.stage AND s.outcome IS NOT NULL;
 END;
 
--- Each open lead's attributes with what they say: the won and lost leads with the same value, and the
--- likelihood ratio with Laplace smoothing, P(value | won) / P(value | lost), where P(value | won) =
--- (won leads with the value + 1) / (all won leads + the attribute's values seen, the lead's own counted
--- when no closed lead has it).
-CREATE VIEW lead_win_factors AS
-SELECT f.lead_id, f.attribute, f.value, f.won, f.lost,
-       ((f.won + 1.0) / (t.won + f.n)) / ((f.lost + 1.0) / (t.lost + f.n)) AS factor
-  FROM (SELECT a.lead_id, a.attribute, a.value, coalesce(c.won, 0) AS won, coalesce(c.lost, 0) AS lost,
-               (SELECT count(*) FROM win_counts AS v WHERE v.attribute = a.attribute AND v.won + v.lost > 0)
-                 + (coalesce(c.won, 0) + coalesce(c.lost, 0) = 0) AS n
-          FROM win_attributes AS a
-          JOIN lead_records AS l ON l.id = a.lead_id
-          JOIN stages AS s ON s.name = l.stage
-          LEFT JOIN win_counts AS c ON c.attribute = a.attribute AND c.value = a.value
-         WHERE a.attribute <> '*' AND s.outcome IS NULL AND l.erased_at IS NULL) AS f
-  CROSS JOIN (SELECT coalesce(sum(won), 0) AS won, coalesce(sum(lost), 0) AS lost FROM win_counts WHERE attribute = '*') AS t;
+-- (internal) What each set of attribute values the open leads have says: `arg` is json_array(source,
+-- industry, country, company_size, title), read once however many open leads share it; per attribute the
+-- won and lost leads with the same value, and the likelihood ratio with Laplace smoothing, P(value | won)
+-- / P(value | lost), where P(value | won) = (won leads with the value + 1) / (all won leads + the
+-- attribute's values seen, the lead's own counted when no closed lead has it).
+CREATE VIEW _win_key_factors AS
+WITH keys AS MATERIALIZED (
+        SELECT DISTINCT json_array(l.source, l.industry, l.country, l.company_size, l.title) AS arg
+          FROM lead_records AS l JOIN stages AS s ON s.name = l.stage
+         WHERE s.outcome IS NULL AND l.erased_at IS NULL),
+     attributes AS MATERIALIZED (
+        SELECT k.arg, v.attribute, v.value FROM keys AS k CROSS JOIN win_attributes_of AS v ON v.arg = k.arg WHERE v.attribute <> '*'),
+     seen AS MATERIALIZED (SELECT attribute, count(*) AS n FROM win_counts WHERE won + lost > 0 GROUP BY attribute),
+     totals AS MATERIALIZED (SELECT coalesce(sum(won), 0) AS won, coalesce(sum(lost), 0) AS lost FROM win_counts WHERE attribute = '*')
+SELECT f.arg, f.attribute, f.value, f.won, f.lost,
+       ((f.won + 1.0) / (t.won + f.n)) / ((f.lost + 1.0) / (t.lost + f.n)) AS factor,
+       (t.won + 1.0) / (t.lost + 1.0) AS prior
+  FROM (SELECT a.arg, a.attribute, a.value, coalesce(c.won, 0) AS won, coalesce(c.lost, 0) AS lost,
+               coalesce((SELECT n FROM seen WHERE seen.attribute = a.attribute), 0) + (coalesce(c.won, 0) + coalesce(c.lost, 0) = 0) AS n
+          FROM attributes AS a
+          LEFT JOIN win_counts AS c ON c.attribute = a.attribute AND c.value = a.value) AS f
+ CROSS JOIN totals AS t;
 
--- Each open lead's probability of being won: the prior odds (won + 1) / (lost + 1) times the factor of
--- each attribute (lead_win_factors), as a probability. (A product of five factors: no logarithms, which
--- not every SQLite has.)
+-- (internal) Each set of values' probability of a win: the prior odds (won + 1) / (lost + 1) times the
+-- factor of each attribute, as a probability. (A product of five factors: no logarithms, which not every
+-- SQLite has.)
+CREATE VIEW _win_key_probability AS
+SELECT arg, round(odds / (1 + odds), 4) AS probability,
+       round(source, 4) AS source_factor, round(industry, 4) AS industry_factor, round(country, 4) AS country_factor,
+       round(size, 4) AS size_factor, round(seniority, 4) AS seniority_factor
+  FROM (SELECT arg, max(prior) * max(CASE WHEN attribute = 'source' THEN factor END) * max(CASE WHEN attribute = 'industry' THEN factor END)
+                   * max(CASE WHEN attribute = 'country' THEN factor END) * max(CASE WHEN attribute = 'size' THEN factor END)
+                   * max(CASE WHEN attribute = 'seniority' THEN factor END) AS odds,
+               max(CASE WHEN attribute = 'source' THEN factor END) AS source,
+               max(CASE WHEN attribute = 'industry' THEN factor END) AS industry,
+               max(CASE WHEN attribute = 'country' THEN factor END) AS country,
+               max(CASE WHEN attribute = 'size' THEN factor END) AS size,
+               max(CASE WHEN attribute = 'seniority' THEN factor END) AS seniority
+          FROM _win_key_factors GROUP BY arg);
+
+-- Each open lead's attributes with what they say (_win_key_factors of its values).
+CREATE VIEW lead_win_factors AS
+WITH f AS MATERIALIZED (SELECT * FROM _win_key_factors)
+SELECT l.id AS lead_id, f.attribute, f.value, f.won, f.lost, f.factor
+  FROM lead_records AS l
+  JOIN stages AS s ON s.name = l.stage
+ CROSS JOIN f ON f.arg = json_array(l.source, l.industry, l.country, l.company_size, l.title)
+ WHERE s.outcome IS NULL AND l.erased_at IS NULL;
+
+-- Each open lead's probability of being won, and the factor of each attribute (_win_key_probability of
+-- its values).
 CREATE VIEW lead_win_probability AS
-SELECT x.lead_id, round(x.odds / (1 + x.odds), 4) AS probability,
-       round(x.source, 4) AS source_factor, round(x.industry, 4) AS industry_factor, round(x.country, 4) AS country_factor,
-       round(x.size, 4) AS size_factor, round(x.seniority, 4) AS seniority_factor
-  FROM (SELECT f.lead_id,
-               (SELECT (coalesce(sum(won), 0) + 1.0) / (coalesce(sum(lost), 0) + 1.0) FROM win_counts WHERE attribute = '*')
-                 * f.source * f.industry * f.country * f.size * f.seniority AS odds,
-               f.source, f.industry, f.country, f.size, f.seniority
-          FROM (SELECT lead_id,
-                       max(CASE WHEN attribute = 'source' THEN factor END) AS source,
-                       max(CASE WHEN attribute = 'industry' THEN factor END) AS industry,
-                       max(CASE WHEN attribute = 'country' THEN factor END) AS country,
-                       max(CASE WHEN attribute = 'size' THEN factor END) AS size,
-                       max(CASE WHEN attribute = 'seniority' THEN factor END) AS seniority
-                  FROM lead_win_factors GROUP BY lead_id) AS f) AS x;
+WITH p AS MATERIALIZED (SELECT * FROM _win_key_probability)
+SELECT l.id AS lead_id, p.probability, p.source_factor, p.industry_factor, p.country_factor, p.size_factor, p.seniority_factor
+  FROM lead_records AS l
+  JOIN stages AS s ON s.name = l.stage
+ CROSS JOIN p ON p.arg = json_array(l.source, l.industry, l.country, l.company_size, l.title)
+ WHERE s.outcome IS NULL AND l.erased_at IS NULL;
 
 -- Open deals (open leads with an amount) by the month they are expected to close: the day they entered
--- their stage plus the median days from entering that stage to a win (over the leads won from it; 30 when
--- none yet), not before now. Their amount, and the amount weighted by each deal's win probability.
+-- their stage plus the median days from entering that stage to the first win after it (stage_win_days,
+-- over the stays a win followed; 30 when none yet), not before now. Their amount, and the amount
+-- weighted by each deal's win probability.
 CREATE VIEW pipeline_forecast AS
-WITH p AS MATERIALIZED (SELECT lead_id, probability FROM lead_win_probability),
+WITH p AS MATERIALIZED (SELECT arg, probability FROM _win_key_probability),
      m AS MATERIALIZED (
-        SELECT stage, max(CASE WHEN rn = (n + 1) / 2 THEN days END) AS median_days
-          FROM (SELECT w.stage, julianday(wl.converted_at) - julianday(w.entered_at) AS days,
-                       row_number() OVER (PARTITION BY w.stage ORDER BY julianday(wl.converted_at) - julianday(w.entered_at)) AS rn,
-                       count(*) OVER (PARTITION BY w.stage) AS n
-                  FROM stage_stays AS w JOIN lead_records AS wl ON wl.id = w.lead_id
-                 WHERE w.won_after AND wl.converted_at IS NOT NULL AND wl.converted_at >= w.entered_at)
-         GROUP BY stage)
--- (every open lead has a probability: the deals are read from them, each found by its id)
-SELECT substr(d.expected_close, 1, 7) AS month, count(*) AS deals, total(d.amount) AS amount,
-       round(total(d.amount * d.probability), 2) AS weighted_amount
-  FROM (SELECT l.amount, p.probability,
+        SELECT stage, min(CASE WHEN through >= (n + 1) / 2 THEN days END) AS median_days
+          FROM (SELECT stage, days, sum(stays) OVER (PARTITION BY stage ORDER BY days) AS through,
+                       sum(stays) OVER (PARTITION BY stage) AS n
+                  FROM stage_win_days WHERE stays <> 0 AND days >= 0)
+         GROUP BY stage),
+     -- (the deals apart from their grouping: a query that groups would scan p for each deal)
+     deals AS MATERIALIZED (
+        SELECT l.amount, p.probability,
                max(c.now, strftime('%Y-%m-%dT%H:%M:%fZ',
                    julianday(coalesce((SELECT h.changed_at FROM stage_history AS h WHERE h.lead_id = l.id ORDER BY h.id DESC LIMIT 1), l.created_at))
                    + coalesce((SELECT m.median_days FROM m WHERE m.stage = l.stage), 30))) AS expected_close
-          FROM p
-         CROSS JOIN lead_records AS l ON l.id = p.lead_id
+          FROM lead_records AS l
           JOIN stages AS s ON s.name = l.stage
+         CROSS JOIN p ON p.arg = json_array(l.source, l.industry, l.country, l.company_size, l.title)
          CROSS JOIN clock AS c
-         WHERE s.outcome IS NULL AND l.erased_at IS NULL AND l.amount IS NOT NULL) AS d
+         WHERE s.outcome IS NULL AND l.erased_at IS NULL AND l.amount IS NOT NULL)
+SELECT substr(expected_close, 1, 7) AS month, count(*) AS deals, total(amount) AS amount,
+       round(total(amount * probability), 2) AS weighted_amount
+  FROM deals
  GROUP BY month
  ORDER BY month;
 
@@ -383,10 +522,11 @@ SELECT a.lead_id, a.campaign, a.occurred_at,
        row_number() OVER (PARTITION BY a.lead_id ORDER BY a.occurred_at, a.id) AS n,
        count(*) OVER (PARTITION BY a.lead_id) AS touches,
        coalesce(l.amount, 0) AS amount
-  FROM activity_log AS a
-  JOIN lead_records AS l ON l.id = a.lead_id
+  FROM lead_records AS l
   JOIN stages AS s ON s.name = l.stage
- WHERE a.campaign IS NOT NULL AND s.outcome = 'won' AND a.occurred_at <= l.converted_at;
+ -- (read from the won leads, each one's activities by its index: not every activity for the few won)
+ CROSS JOIN activity_log AS a ON a.lead_id = l.id AND a.occurred_at <= l.converted_at
+ WHERE a.campaign IS NOT NULL AND s.outcome = 'won';
 
 -- Won revenue credited to each campaign under four models: all of it to the first touch, all to the
 -- last, an equal share to every touch (linear), and U-shaped: 40% each to the first and last touch and
@@ -412,13 +552,16 @@ WITH totals AS MATERIALIZED (
         SELECT coalesce(sum(won), 0) AS won, coalesce(sum(lost), 0) AS lost FROM win_counts WHERE attribute = '*'),
      seen AS MATERIALIZED (
         SELECT attribute, count(*) AS n FROM win_counts WHERE won + lost > 0 AND attribute <> '*' GROUP BY attribute),
+     closed_leads AS MATERIALIZED (
+        SELECT l.id AS lead_id, json_array(l.source, l.industry, l.country, l.company_size, l.title) AS arg, s.outcome = 'won' AS won
+          FROM lead_records AS l JOIN stages AS s ON s.name = l.stage
+         WHERE s.outcome IS NOT NULL),
+     keys AS MATERIALIZED (SELECT DISTINCT arg, won FROM closed_leads),
      closed AS MATERIALIZED (
-        SELECT a.lead_id, a.attribute, a.value, s.outcome = 'won' AS won
-          FROM win_attributes AS a JOIN lead_records AS l ON l.id = a.lead_id JOIN stages AS s ON s.name = l.stage
-         WHERE s.outcome IS NOT NULL AND a.attribute <> '*'),
+        SELECT k.arg, k.won, v.attribute, v.value FROM keys AS k CROSS JOIN win_attributes_of AS v ON v.arg = k.arg WHERE v.attribute <> '*'),
      factors AS MATERIALIZED (
         -- (the lead's own count taken out: the values seen stay as many, its own now unseen or not)
-        SELECT c.lead_id, c.won, c.attribute,
+        SELECT c.arg, c.won, c.attribute,
                ((coalesce(k.won, 0) - c.won + 1.0) / (t.won - c.won + n.n))
                / ((coalesce(k.lost, 0) - (1 - c.won) + 1.0) / (t.lost - (1 - c.won) + n.n)) AS factor
           FROM closed AS c
@@ -426,14 +569,15 @@ WITH totals AS MATERIALIZED (
           JOIN seen AS n ON n.attribute = c.attribute
           CROSS JOIN totals AS t),
      predicted AS MATERIALIZED (
-        SELECT f.lead_id, f.won,
+        SELECT f.arg, f.won,
                (t.won - f.won + 1.0) / (t.lost - (1 - f.won) + 1.0)
                * max(CASE WHEN f.attribute = 'source' THEN f.factor END) * max(CASE WHEN f.attribute = 'industry' THEN f.factor END)
                * max(CASE WHEN f.attribute = 'country' THEN f.factor END) * max(CASE WHEN f.attribute = 'size' THEN f.factor END)
                * max(CASE WHEN f.attribute = 'seniority' THEN f.factor END) AS odds
           FROM factors AS f CROSS JOIN totals AS t
-         GROUP BY f.lead_id)
+         GROUP BY f.arg, f.won)
 SELECT decile, count(*) AS leads, round(avg(odds / (1 + odds)), 4) AS predicted, round(avg(won), 4) AS actual
-  FROM (SELECT odds, won, ntile(10) OVER (ORDER BY odds / (1 + odds), lead_id) AS decile FROM predicted)
+  FROM (SELECT p.odds, l.won, ntile(10) OVER (ORDER BY p.odds / (1 + p.odds), l.lead_id) AS decile
+          FROM closed_leads AS l CROSS JOIN predicted AS p ON p.arg = l.arg AND p.won = l.won)
  GROUP BY decile
  ORDER BY decile;

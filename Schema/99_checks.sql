@@ -151,6 +151,32 @@ SELECT 'win_counts', k.attribute || ' = ' || k.value,
   LEFT JOIN win_counts_recomputed AS r ON r.attribute = k.attribute AND r.value = k.value
  WHERE coalesce(c.won, 0) IS NOT coalesce(r.won, 0) OR coalesce(c.lost, 0) IS NOT coalesce(r.lost, 0)
 UNION ALL
+-- The stays the funnel, velocity and forecast reports read are the leads' and moves' (the *_recomputed
+-- views, 97_reports.sql).
+SELECT 'stays', 'stage_stay_paths (' || k.month || ', ' || k.stage || ', later ' || k.later || ')',
+       'counts ' || coalesce(c.stays, 0) || ' stays; the leads and moves give ' || coalesce(r.stays, 0),
+       'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM (SELECT month, stage, later FROM stage_stay_paths WHERE stays IS NOT 0 UNION SELECT month, stage, later FROM stage_stay_paths_recomputed) AS k
+  LEFT JOIN stage_stay_paths AS c ON c.month = k.month AND c.stage = k.stage AND c.later = k.later
+  LEFT JOIN stage_stay_paths_recomputed AS r ON r.month = k.month AND r.stage = k.stage AND r.later = k.later
+ WHERE coalesce(c.stays, 0) IS NOT coalesce(r.stays, 0)
+UNION ALL
+SELECT 'stays', t.name || ' (' || k.stage || ', ' || k.days || ' days)',
+       'counts ' || coalesce(c.stays, 0) || ' stays; the leads and moves give ' || coalesce(r.stays, 0),
+       'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM (SELECT 'stage_stay_days' AS name UNION ALL SELECT 'stage_win_days') AS t
+  JOIN (SELECT 'stage_stay_days' AS name, stage, days FROM stage_stay_days WHERE stays IS NOT 0
+        UNION SELECT 'stage_stay_days', stage, days FROM stage_stay_days_recomputed
+        UNION SELECT 'stage_win_days', stage, days FROM stage_win_days WHERE stays IS NOT 0
+        UNION SELECT 'stage_win_days', stage, days FROM stage_win_days_recomputed) AS k ON k.name = t.name
+  LEFT JOIN (SELECT 'stage_stay_days' AS name, stage, days, stays FROM stage_stay_days
+             UNION ALL SELECT 'stage_win_days', stage, days, stays FROM stage_win_days) AS c
+         ON c.name = k.name AND c.stage = k.stage AND c.days = k.days
+  LEFT JOIN (SELECT 'stage_stay_days' AS name, stage, days, stays FROM stage_stay_days_recomputed
+             UNION ALL SELECT 'stage_win_days', stage, days, stays FROM stage_win_days_recomputed) AS r
+         ON r.name = k.name AND r.stage = k.stage AND r.days = k.days
+ WHERE coalesce(c.stays, 0) IS NOT coalesce(r.stays, 0)
+UNION ALL
 -- No restore is left unfinished: a killed `leads restore` leaves its row, which refuses erasures.
 SELECT 'restore', 'file', 'a restore from ' || backup || ' began at ' || started_at || ' and did not end: erasures are refused until it does',
        'if no restore is running: DELETE FROM _restore'
@@ -228,6 +254,23 @@ BEGIN
     SELECT r.attribute, r.value, r.won, r.lost FROM win_counts_recomputed AS r
      WHERE NOT EXISTS (SELECT 1 FROM win_counts AS c WHERE c.attribute = r.attribute AND c.value = r.value AND c.won IS r.won AND c.lost IS r.lost)
         ON CONFLICT (attribute, value) DO UPDATE SET won = excluded.won, lost = excluded.lost;
+    -- (the stays the reports read written as the leads and moves give them, where they differ)
+    DELETE FROM stage_stay_paths
+     WHERE NOT EXISTS (SELECT 1 FROM stage_stay_paths_recomputed AS r
+                        WHERE r.month = stage_stay_paths.month AND r.stage = stage_stay_paths.stage AND r.later = stage_stay_paths.later);
+    INSERT INTO stage_stay_paths(month, stage, later, stays)
+    SELECT r.month, r.stage, r.later, r.stays FROM stage_stay_paths_recomputed AS r WHERE 1
+        ON CONFLICT (month, stage, later) DO UPDATE SET stays = excluded.stays WHERE stays IS NOT excluded.stays;
+    DELETE FROM stage_stay_days
+     WHERE NOT EXISTS (SELECT 1 FROM stage_stay_days_recomputed AS r WHERE r.stage = stage_stay_days.stage AND r.days = stage_stay_days.days);
+    INSERT INTO stage_stay_days(stage, days, stays)
+    SELECT r.stage, r.days, r.stays FROM stage_stay_days_recomputed AS r WHERE 1
+        ON CONFLICT (stage, days) DO UPDATE SET stays = excluded.stays WHERE stays IS NOT excluded.stays;
+    DELETE FROM stage_win_days
+     WHERE NOT EXISTS (SELECT 1 FROM stage_win_days_recomputed AS r WHERE r.stage = stage_win_days.stage AND r.days = stage_win_days.days);
+    INSERT INTO stage_win_days(stage, days, stays)
+    SELECT r.stage, r.days, r.stays FROM stage_win_days_recomputed AS r WHERE 1
+        ON CONFLICT (stage, days) DO UPDATE SET stays = excluded.stays WHERE stays IS NOT excluded.stays;
     -- (an entry that is not the lead's as it is now is indexed again)
     INSERT INTO _search_queue(lead_id)
     SELECT s.rowid FROM lead_search AS s JOIN search_entries AS e ON e.lead_id = s.rowid

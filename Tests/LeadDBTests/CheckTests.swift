@@ -96,6 +96,10 @@ import Testing
             "fit: lead 7: stored fit 25.0, the rules give 15.0 \(repair)",
             "engagement: lead 2: stored engagement is 47.74208 now, its activities give 38.193664 \(repair)",
             "erased: lead 5: was erased at 2026-11-26T09:00:00.000Z but still holds personal fields, activity details (repair: INSERT INTO lead_repair DEFAULT VALUES (it erases again what an erased lead still holds))",
+            // (lead 1's stay since capture is now in customer, a won stage: the reports' stays follow it)
+            "stays: stage_stay_paths (2026-11, customer, later []): counts 0 stays; the leads and moves give 1 \(repair)",
+            "stays: stage_stay_paths (2026-11, new, later []): counts 5 stays; the leads and moves give 4 \(repair)",
+            "stays: stage_win_days (customer, 0.0 days): counts 0 stays; the leads and moves give 1 \(repair)",
         ])
         // The repairs each row names: the deploy restores the rules, the repair the derived values and
         // the erasure, the lost rep comes back to hand its lead on; only the history, which nothing can

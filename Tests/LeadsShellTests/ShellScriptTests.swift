@@ -240,8 +240,13 @@ struct ShellRun {
         let run = ShellRun(["--db", db], stdin: script)
         #expect(
             run.out == """
-                stage_counts       stage_history      stage_stays        stage_transitions
-                stage_usage        stage_velocity     stages
+                stage_counts                 stage_history
+                stage_stay_days              stage_stay_days_recomputed
+                stage_stay_paths             stage_stay_paths_recomputed
+                stage_stays                  stage_transitions
+                stage_usage                  stage_velocity
+                stage_win_days               stage_win_days_recomputed
+                stages
                 CREATE TABLE holidays (
                     day  TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
                     name TEXT
@@ -324,8 +329,8 @@ struct ShellRun {
     @Test func migratePlanAndStatusNeverCreateTheFile() {
         let plan = ShellRun(["migrate", "plan", "--db", db])
         #expect(plan.status == 0)
-        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it: 17 migrations and the schema from 25 files.\nWould apply 0001_initial.sql\n"))
-        #expect(ShellRun(["migrate", "status", "--db", db]).out == "\(db) does not exist yet; `leads migrate` would create it: 17 migrations and the schema from 25 files.\n")
+        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it: 18 migrations and the schema from 25 files.\nWould apply 0001_initial.sql\n"))
+        #expect(ShellRun(["migrate", "status", "--db", db]).out == "\(db) does not exist yet; `leads migrate` would create it: 18 migrations and the schema from 25 files.\n")
         #expect(!FileManager.default.fileExists(atPath: db))
         // On an existing file they leave no -wal or -shm behind.
         #expect(ShellRun(["migrate", "--db", db]).status == 0)
