@@ -163,19 +163,24 @@ SELECT d.stage, s.position, max(d.n) AS stays,
 -- Open leads that sat in their stage longer than its limit (stall_limits, in days) with no activity: idle
 -- since the later of entering the stage and their last activity.
 CREATE VIEW stalled_leads AS
-SELECT x.lead_id, x.stage, x.owner_id, r.name AS owner, x.in_stage_since, x.last_activity_at,
-       round(julianday(c.now) - julianday(max(x.in_stage_since, coalesce(x.last_activity_at, x.in_stage_since))), 1) AS idle_days,
-       x.limit_days
-  FROM (SELECT l.id AS lead_id, l.stage, l.owner_id, k.days AS limit_days,
+-- (each open lead read once, in the table's order, and its idle time worked out once)
+WITH x AS MATERIALIZED (
+        SELECT l.id AS lead_id, l.stage, l.owner_id, k.days AS limit_days,
                coalesce((SELECT h.changed_at FROM stage_history AS h WHERE h.lead_id = l.id ORDER BY h.id DESC LIMIT 1), l.created_at) AS in_stage_since,
-               (SELECT max(a.occurred_at) FROM activity_log AS a WHERE a.lead_id = l.id) AS last_activity_at
-          FROM lead_records AS l
+               sc.last_activity_at
+          FROM lead_records AS l NOT INDEXED
           JOIN stall_limits AS k ON k.stage = l.stage
-         WHERE l.closed_at IS NULL AND l.erased_at IS NULL) AS x
-  CROSS JOIN clock AS c
-  LEFT JOIN reps AS r ON r.id = x.owner_id
- WHERE julianday(c.now) - julianday(max(x.in_stage_since, coalesce(x.last_activity_at, x.in_stage_since))) > x.limit_days
- ORDER BY idle_days DESC, x.lead_id;
+          JOIN lead_scores AS sc ON sc.lead_id = l.id
+         WHERE l.closed_at IS NULL AND l.erased_at IS NULL),
+     y AS MATERIALIZED (
+        SELECT x.*, julianday(c.now) - julianday(max(x.in_stage_since, coalesce(x.last_activity_at, x.in_stage_since))) AS idle
+          FROM x CROSS JOIN clock AS c)
+SELECT y.lead_id, y.stage, y.owner_id, r.name AS owner, y.in_stage_since, y.last_activity_at,
+       round(y.idle, 1) AS idle_days, y.limit_days
+  FROM y
+  LEFT JOIN reps AS r ON r.id = y.owner_id
+ WHERE y.idle > y.limit_days
+ ORDER BY idle_days DESC, y.lead_id;
 
 -- Each lead's outcome, for the reports by source and by rep: the furthest position it reached outside a
 -- lost outcome, whether it is won now (and its amount), lost now, and the days from capture to its win.
@@ -232,19 +237,26 @@ SELECT g.source, g.campaign, g.leads,
 -- email sent, a meeting) or stage move other than to mql after it, before the lead was assigned again;
 -- `minutes` between them (NULL while unanswered).
 CREATE VIEW assignment_responses AS
-SELECT x.assignment_id, x.lead_id, x.rep_id, x.assigned_at, x.responded_at,
-       round((julianday(x.responded_at) - julianday(x.assigned_at)) * 1440, 1) AS minutes
-  FROM (SELECT a.id AS assignment_id, a.lead_id, a.rep_id, a.assigned_at,
-               (SELECT min(t) FROM (
-                    SELECT min(al.occurred_at) AS t FROM activity_log AS al JOIN activity_kinds AS k ON k.kind = al.kind
-                     WHERE al.lead_id = a.lead_id AND k.direction = 'outbound' AND al.occurred_at >= a.assigned_at
-                       AND al.occurred_at < coalesce(a.until, '9999')
-                    UNION ALL
-                    SELECT min(h.changed_at) FROM stage_history AS h
-                     WHERE h.lead_id = a.lead_id AND h.to_stage <> 'mql' AND h.changed_at >= a.assigned_at
-                       AND h.changed_at < coalesce(a.until, '9999'))) AS responded_at
-          FROM (SELECT a.*, (SELECT min(n.assigned_at) FROM assignments AS n WHERE n.lead_id = a.lead_id AND n.id > a.id) AS until
-                  FROM assignments AS a WHERE a.rep_id IS NOT NULL) AS a) AS x;
+WITH a AS MATERIALIZED (
+        SELECT id, lead_id, rep_id, assigned_at,
+               (SELECT min(n.assigned_at) FROM assignments AS n WHERE n.lead_id = a.lead_id AND n.id > a.id) AS until
+          FROM assignments AS a WHERE rep_id IS NOT NULL),
+     -- (the earlier of the first outbound activity, read in time order from the assignment, and the
+     -- first move; '9999' stands for none)
+     r AS MATERIALIZED (
+        SELECT a.id AS assignment_id, a.lead_id, a.rep_id, a.assigned_at,
+               nullif(min(coalesce((SELECT al.occurred_at FROM activity_log AS al
+                                     WHERE al.lead_id = a.lead_id AND al.occurred_at >= a.assigned_at
+                                       AND al.occurred_at < coalesce(a.until, '9999')
+                                       AND al.kind IN (SELECT kind FROM activity_kinds WHERE direction = 'outbound')
+                                     ORDER BY al.occurred_at LIMIT 1), '9999'),
+                          coalesce((SELECT min(h.changed_at) FROM stage_history AS h
+                                     WHERE h.lead_id = a.lead_id AND h.to_stage <> 'mql' AND h.changed_at >= a.assigned_at
+                                       AND h.changed_at < coalesce(a.until, '9999')), '9999')), '9999') AS responded_at
+          FROM a)
+SELECT assignment_id, lead_id, rep_id, assigned_at, responded_at,
+       round((julianday(responded_at) - julianday(assigned_at)) * 1440, 1) AS minutes
+  FROM r;
 
 -- Per rep: leads ever assigned to them, open now, minutes to their first response to an assignment
 -- (median and 90th percentile, assignment_responses), the share of decided SLAs they met (as each lead
@@ -306,6 +318,12 @@ SELECT substr(l.created_at, 1, 7) AS month, count(*) AS leads,
 -- Win rate of closed leads by score band (their score now, in bands of 10) and by fit rule (the leads
 -- each rule matches), to tune the scoring from results.
 CREATE VIEW score_outcomes AS
+-- (the closed leads and the rules each matches found first: grouped by rule, SQLite would test every
+-- lead against each rule in turn)
+WITH closed AS MATERIALIZED (
+        SELECT l.id, s.outcome = 'won' AS won FROM lead_records AS l JOIN stages AS s ON s.name = l.stage WHERE s.outcome IS NOT NULL),
+     matched AS MATERIALIZED (
+        SELECT m.rule_id, c.won FROM closed AS c CROSS JOIN fit_matches AS m ON m.lead_id = c.id)
 SELECT 'score' AS kind, (band * 10) || '-' || (band * 10 + 9) AS value, count(*) AS closed, sum(won) AS won,
        round(100.0 * sum(won) / count(*), 1) AS win_percent
   FROM (SELECT CAST(max(l.score, 0) / 10 AS INTEGER) AS band, s.outcome = 'won' AS won
@@ -313,13 +331,10 @@ SELECT 'score' AS kind, (band * 10) || '-' || (band * 10 + 9) AS value, count(*)
          WHERE s.outcome IS NOT NULL)
  GROUP BY band
 UNION ALL
-SELECT 'fit rule', trim(r.attribute || ' ' || r.operator || ' ' || coalesce(r.value, '')), count(*), sum(s.outcome = 'won'),
-       round(100.0 * sum(s.outcome = 'won') / count(*), 1)
+SELECT 'fit rule', trim(r.attribute || ' ' || r.operator || ' ' || coalesce(r.value, '')), count(*), sum(m.won),
+       round(100.0 * sum(m.won) / count(*), 1)
   FROM fit_rules AS r
-  JOIN fit_matches AS m ON m.rule_id = r.id
-  JOIN lead_records AS l ON l.id = m.lead_id
-  JOIN stages AS s ON s.name = l.stage
- WHERE s.outcome IS NOT NULL
+  JOIN matched AS m ON m.rule_id = r.id
  GROUP BY r.id;
 
 -- A stall limit names a stage there is, for every writer (a plain connection enforces no foreign key): a
