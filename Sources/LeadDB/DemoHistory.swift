@@ -26,10 +26,20 @@ public enum DemoHistory {
         let step: Step
     }
 
-    /// Replays the history into an empty store, ending now; `progress` is told the days done.
+    /// A replay stopped on request (`shouldStop`) on `day` of `days`: the file keeps the history so far,
+    /// with its real clock back.
+    public struct Stopped: Error, Equatable {
+        public let day: Int
+        public let days: Int
+    }
+
+    /// Replays the history into an empty store, ending now; `progress` is told the days done. When
+    /// `shouldStop` (asked before each lead and each evening) says so, the replay gives the file its
+    /// real clock back and throws `Stopped`.
     @discardableResult
     public static func replay(
         into store: LeadStore, days: Int = 365, leads count: Int = 5_000, seed: UInt64 = 1,
+        shouldStop: (() -> Bool)? = nil,
         progress: ((_ day: Int, _ days: Int) -> Void)? = nil
     ) throws -> DemoData.Summary {
         let existing = try store.read { db in try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) ?? 0 }
@@ -70,6 +80,7 @@ public enum DemoHistory {
             if weekday == 1 || weekday == 7, arrivals > 1 { arrivals /= 2 }
             if day == days - 1 { arrivals = count - captured }
             for n in 0..<arrivals {
+                if shouldStop?() == true { throw Stopped(day: day, days: days) }
                 let at = dayStart.addingTimeInterval(8 * 3_600 + Double(n) / Double(max(arrivals, 1)) * 10 * 3_600 + Double(random.next(600)))
                 try flush(until: at, &heap, store, &activities)
                 try store.freezeClock(at: at)
@@ -87,6 +98,7 @@ public enum DemoHistory {
                 }
             }
             // Every evening the time-driven rules run (escalations, nurture steps, the search index).
+            if shouldStop?() == true { throw Stopped(day: day, days: days) }
             let evening = dayStart.addingTimeInterval(23 * 3_600)
             try flush(until: evening, &heap, store, &activities)
             try store.freezeClock(at: evening)

@@ -49,4 +49,25 @@ import Testing
             #expect(referral > ads)
         }
     }
+
+    /// A replay asked to stop (Ctrl-C in `leads demo`) stops between two leads, keeps what it replayed,
+    /// and leaves the clock real: a frozen one would stamp every later write with the history's time.
+    @Test func aStoppedReplayKeepsItsHistoryAndGivesTheClockBack() throws {
+        let dir = TemporaryDirectory()
+        let store = try LeadStore(path: dir.file("stopped.db"))
+        var asked = 0
+        // (300 leads over 90 days: 3 or 4 a day, fewer at weekends; asked before each lead and each evening)
+        let error = #expect(throws: DemoHistory.Stopped.self) {
+            try DemoHistory.replay(into: store, days: 90, leads: 300, seed: 7, shouldStop: {
+                asked += 1
+                return asked > 18
+            })
+        }
+        #expect(error?.day == 4)
+        #expect(error?.days == 90)
+        let db = try Database(path: store.path)
+        #expect(try db.scalar("SELECT value FROM settings WHERE key = 'clock.now'", as: String?.self) == nil)
+        #expect(try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) == 14)
+        #expect(try LeadDatabase.check(db).isEmpty)
+    }
 }

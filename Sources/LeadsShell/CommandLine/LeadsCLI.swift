@@ -186,8 +186,19 @@ public enum LeadsCLI {
                     return 0
                 }
                 let days = options.days ?? 365
-                let summary = try DemoHistory.replay(into: store, days: days, leads: options.leads ?? 5_000, seed: options.seed ?? 1) { day, days in
-                    if day % 30 == 0 || day == days { err.write("  day \(day) of \(days)\n") }
+                // (Ctrl-C stops the replay between two leads: the file keeps the history so far and its real clock)
+                StopOnSignal.install()
+                defer { StopOnSignal.remove() }
+                let summary: DemoData.Summary
+                do {
+                    summary = try DemoHistory.replay(
+                        into: store, days: days, leads: options.leads ?? 5_000, seed: options.seed ?? 1, shouldStop: StopOnSignal.raised
+                    ) { day, days in
+                        if day % 30 == 0 || day == days { err.write("  day \(day) of \(days)\n") }
+                    }
+                } catch let stopped as DemoHistory.Stopped {
+                    err.write("leads: stopped on day \(stopped.day + 1) of \(stopped.days): \(path) holds the history up to then, and its clock is the real one again\n")
+                    return 130
                 }
                 out.write("Replayed \(days) day\(days == 1 ? "" : "s") ending now into \(path): \(summary.reps) reps, \(summary.leads) lead\(summary.leads == 1 ? "" : "s"), \(summary.activities) activities. "
                     + "Try: leads --db \(path) -c 'report sources', or leads report --html report.html --db \(path)\n")
