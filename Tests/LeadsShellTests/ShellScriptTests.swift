@@ -121,7 +121,19 @@ struct ShellRun {
         }
         #expect(ShellRun(["--db", db], stdin: ".mode table\nSELECT text FROM notes;\n").out.contains("| red \\x1B[31m, bell \\x07, csi \\x9B2J, line\\ntwo |"))
         #expect(ShellRun(["--db", db], stdin: ".mode list\nSELECT text FROM notes;\n").out == "red \\x1B[31m, bell \\x07, csi \\x9B2J, line\ntwo\n")
+        // A bidirectional override would reorder the rest of the line: "Bob" then U+202E "moc.live" shows
+        // as "Bob live.com"-like text. It is written out in every mode.
+        try plain.execute("DELETE FROM notes")
+        try plain.execute("INSERT INTO notes VALUES ('Bob ' || char(0x202E) || 'moc.live ' || char(0x2066) || 'x' || char(0x2069))")
+        for mode in ["table", "box", "list", "line", "csv", "tsv", "json", "jsonl", "markdown"] {
+            let printed = ShellRun(["--db", db], stdin: ".mode \(mode)\nSELECT text FROM notes;\n").out
+            #expect(!printed.unicodeScalars.contains { isBidi($0.value) }, "\(mode): \(printed)")
+            #expect(printed.contains("\\u202E") || printed.contains("\\u202e"), "\(mode): \(printed)")
+        }
+        #expect(ShellRun(["--db", db], stdin: ".mode list\nSELECT text FROM notes;\n").out == "Bob \\u202Emoc.live \\u2066x\\u2069\n")
     }
+
+    func isBidi(_ value: UInt32) -> Bool { value == 0x061C || value == 0x200E || value == 0x200F || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) }
 
     /// With --readonly, `.open` writes nothing anywhere: no new file, no journal mode, no migration.
     @Test func readOnlyOpensWithoutCreatingOrWriting() throws {
