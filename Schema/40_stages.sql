@@ -210,8 +210,9 @@ CREATE TRIGGER stages_before_update_outcome BEFORE UPDATE OF outcome ON stages
 WHEN NEW.outcome IS NOT OLD.outcome
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('stage_in_use: stage ' || OLD.name || ' holds ' || u.leads
-        || ' leads; its outcome decides whether they are open, so it cannot change while leads are in it'))
-      FROM stage_usage AS u WHERE u.stage = OLD.name AND u.leads > 0;
+        || ' leads or appears in their history; its outcome decides whether they are open and which of their moves were wins, '
+        || 'so it cannot change while leads are or were in it (add a stage with the outcome instead)'))
+      FROM stage_usage AS u WHERE u.stage = OLD.name AND u.in_use;
 END;
 
 CREATE TRIGGER stages_before_delete BEFORE DELETE ON stages

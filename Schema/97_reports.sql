@@ -63,8 +63,9 @@ SELECT stage, days, count(*) AS stays
  GROUP BY stage, days;
 
 -- A lead's first stay enters the paths at its capture (a lead captured in a won stage: a stay a win
--- followed at once). A move (a row of stage_history, written by the rules or by a program bringing its
--- history) ends the lead's last stay and begins one; each earlier stay that had not yet seen the stage
+-- followed at once; a lead brought with its history, inserted in its stage now, begins in the stage its
+-- first move leaves: lead_repair recounts it). A move (a row of stage_history) ends the lead's last stay
+-- and begins one; each earlier stay that had not yet seen the stage
 -- entered now has it among its later stages (the stays since the lead last entered it: each leaves the
 -- paths with its later stages as they were and enters with them as they are); a win is the first after
 -- the stays since the lead's last win. (No GROUP BY, so no sort: two stays with one path are two upserts.)
@@ -87,6 +88,15 @@ END;
 
 CREATE TRIGGER stage_history_after_insert_stays AFTER INSERT ON stage_history
 BEGIN
+    -- A move is added at the end (the stays follow the moves in the order of their ids) and names stages
+    -- there are. (After the insert: before it, an id left to SQLite reads as -1.)
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = CASE
+        WHEN NEW.id < 1 OR EXISTS (SELECT 1 FROM stage_history WHERE id > NEW.id)
+            THEN json_array('append_only: stage_history rows are added at the end: id ' || NEW.id || ' is below the last one; give none')
+        WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage) OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
+            THEN json_array('unknown_stage: stage_history: a move from ' || coalesce(NEW.from_stage, 'NULL') || ' to ' || coalesce(NEW.to_stage, 'NULL')
+                 || ' names a stage that does not exist (stages lists them)')
+        END);
     INSERT INTO stage_stay_days(stage, days, stays)
     SELECT coalesce(h.to_stage, NEW.from_stage), round(max(0, julianday(NEW.changed_at) - julianday(coalesce(h.changed_at, l.created_at))), 2), 1
       FROM lead_records AS l
@@ -95,8 +105,10 @@ BEGIN
         ON CONFLICT (stage, days) DO UPDATE SET stays = stays + 1;
     INSERT INTO stage_stay_paths(month, stage, later, stays)
     SELECT substr(s.entered_at, 1, 7), s.stage,
+           -- (each stage looked up once, by its index: a stay's later moves are not read one by one)
            (SELECT json_group_array(st.name) FROM stages AS st
-             WHERE st.name IN (SELECT h.to_stage FROM stage_history AS h WHERE h.lead_id = NEW.lead_id AND h.id > s.seq AND h.id < NEW.id + (d.n > 0))),
+             WHERE EXISTS (SELECT 1 FROM stage_history AS h
+                            WHERE h.to_stage = st.name AND h.lead_id = NEW.lead_id AND h.id > s.seq AND h.id < NEW.id + (d.n > 0))),
            d.n
       FROM (SELECT h.id AS seq, h.to_stage AS stage, h.changed_at AS entered_at FROM stage_history AS h
              WHERE h.lead_id = NEW.lead_id AND h.id < NEW.id

@@ -116,4 +116,56 @@ import Testing
         #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
         #expect(try rows(f, "SELECT stage, median_days FROM stage_velocity WHERE stage = 'opportunity'") == ["opportunity 3.5"])
     }
+
+    /// A move written straight into stage_history comes at the end and names stages there are: the stays
+    /// follow the moves in the order of their ids. A refused row blocks nothing after it.
+    @Test(arguments: Writer.allCases)
+    func aMoveWrittenByHandComesAtTheEndAndNamesStagesThereAre(writer: Writer) throws {
+        let (f, one) = try history(writer)
+        let last = try f.int("SELECT max(id) FROM stage_history")
+        for (sql, message) in [
+            ("INSERT INTO stage_history(id, lead_id, from_stage, to_stage, changed_at) VALUES (0, \(one), 'new', 'contacted', '2026-11-13T09:00:00.000Z')",
+             "append_only: stage_history rows are added at the end: id 0 is below the last one; give none"),
+            ("INSERT INTO stage_history(id, lead_id, from_stage, to_stage, changed_at) VALUES (-1, \(one), 'customer', 'customer', '2026-11-13T09:00:00.000Z')",
+             "append_only: stage_history rows are added at the end: id -1 is below the last one; give none"),
+            ("INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at) VALUES (\(one), 'customer', 'demo', '2026-11-13T09:00:00.000Z')",
+             "unknown_stage: stage_history: a move from customer to demo names a stage that does not exist (stages lists them)"),
+            ("INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at) VALUES (\(one), NULL, 'customer', '2026-11-13T09:00:00.000Z')",
+             "unknown_stage: stage_history: a move from NULL to customer names a stage that does not exist (stages lists them)"),
+        ] {
+            #expect(f.violation { try f.db.execute(sql) }?.message == message, "\(sql)")
+        }
+        #expect(try f.int("SELECT max(id) FROM stage_history") == last)
+        // A stage that leads were in keeps its outcome: it says which of their moves were wins.
+        #expect(f.violation { try f.db.execute("UPDATE stages SET outcome = 'won' WHERE name = 'nurturing'") }?.message
+            == "stage_in_use: stage nurturing holds 0 leads or appears in their history; its outcome decides whether they are open and which of their moves were wins, so it cannot change while leads are or were in it (add a stage with the outcome instead)")
+        let two = try f.capture(["email": "two@example.com"])
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [two])
+        #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+    }
+
+    /// A lead's first move into a stage looks each configured stage up once for every stay since: it
+    /// costs about the same after 20 moves as after 400 (it read every later move of every stay, which
+    /// grew with the square of the history).
+    @Test(arguments: Writer.allCases)
+    func aFirstMoveIntoAStageCostsNoMoreForALongHistory(writer: Writer) throws {
+        let f = try LeadFixture(writer, now: "2026-11-01T09:00:00.000Z")
+        try f.reps([(1, "Ana", "default", 10)])
+        var steps: [Int] = []
+        for bounces in [10, 200] {
+            let id = try f.capture(["email": "b\(bounces)@example.com"])
+            try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [id])
+            for _ in 0..<bounces {
+                try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [id])
+                try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [id])
+            }
+            let statement = try f.db.prepare("UPDATE leads SET stage = 'sql' WHERE id = ?")
+            try statement.bind([id])
+            while try statement.step() {}
+            steps.append(Int(statement.work.vmSteps))
+        }
+        // (the stays since the lead last entered sql are all of them: 22 and 402, each looked up by stage)
+        #expect(steps[1] < 25 * steps[0], "\(steps)")
+        #expect(try f.int("SELECT count(*) FROM invariant_problems") == 0)
+    }
 }
