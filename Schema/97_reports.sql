@@ -245,6 +245,20 @@ SELECT g.source, g.campaign, g.leads,
   LEFT JOIN k ON k.source IS g.source AND k.campaign IS g.campaign
  ORDER BY g.revenue DESC, g.won DESC, g.leads DESC;
 
+-- By the month leads were captured (YYYY-MM, UTC), source and campaign: the counts behind
+-- source_performance, which add up over months (a period's MQL rate is its summed mql over its summed
+-- leads): leads, how many reached mql and sql (or went further), won now, and their revenue.
+CREATE VIEW source_months AS
+-- (each lead's outcome read once, then grouped)
+WITH o AS MATERIALIZED (SELECT created_at, source, campaign, furthest, won, amount FROM lead_outcomes)
+SELECT substr(created_at, 1, 7) AS month, source, campaign, count(*) AS leads,
+       sum(furthest >= (SELECT position FROM stages WHERE name = 'mql')) AS mql,
+       sum(furthest >= (SELECT position FROM stages WHERE name = 'sql')) AS sql,
+       sum(won) AS won, total(amount) AS revenue
+  FROM o
+ GROUP BY month, source, campaign
+ ORDER BY month, source, campaign;
+
 -- Each assignment to a rep and the rep's first response to it: the first outbound activity (a call, an
 -- email sent, a meeting) or stage move other than to mql after it, before the lead was assigned again;
 -- `minutes` between them (NULL while unanswered).

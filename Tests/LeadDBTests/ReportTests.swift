@@ -91,6 +91,12 @@ import Testing
             "ads c1 2 50.0 50.0 1 1000.0 10.0 500.0 500.0",
             "referral - 1 0.0 0.0 0 0.0 - - -",
         ])
+        // By capture month, the counts that add up over a period: October's two ads leads, November's
+        // referral.
+        #expect(try rows(f, "SELECT * FROM source_months") == [
+            "2026-10 ads c1 2 1 1 1 1000.0",
+            "2026-11 referral - 1 0 0 0 0.0",
+        ])
     }
 
     @Test(arguments: Writer.allCases)

@@ -100,6 +100,16 @@ import Testing
         #expect(stalled.components(separatedBy: "\n").filter { !$0.isEmpty }.count <= 51)
         let emea = ShellRun(["--db", db], stdin: "report reps team=emea\n")
         #expect(emea.out.components(separatedBy: "\n").filter { !$0.isEmpty }.allSatisfy { $0.contains("|emea|") })
+        // Sources over a period of capture months add up those months; over all time they are the view.
+        let months = try Database(path: db).query("SELECT DISTINCT month FROM source_months ORDER BY month").map { try $0.get(0, as: String.self) }
+        let last = try #require(months.last)
+        let period = try Database(path: db).scalar("SELECT sum(leads) FROM source_months WHERE month = ?", [last], as: Int.self)
+        // (CSV ends its lines with CR LF)
+        let shown = ShellRun(["--db", db], stdin: ".mode csv\n.headers on\nreport sources since=\(last)\n").out.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(shown.hasPrefix("source,campaign,leads,mql_percent,sql_percent,won,revenue\n"), "\(shown)")
+        let leads = shown.components(separatedBy: "\n").dropFirst().filter { !$0.isEmpty }.map { Int($0.components(separatedBy: ",")[2]) ?? -1 }
+        #expect(leads.reduce(0, +) == period)
+        #expect(ShellRun(["--db", db], stdin: "report sources since=\(last)-02\n").err.contains("this report is by month: since=\(last), not a day"))
     }
 }
 

@@ -13,7 +13,7 @@ struct Report: Sendable {
     let chart: String?
     let query: @Sendable (ReportFilter) -> (sql: String, arguments: [any DatabaseValueConvertible])
     /// Whether since and until are months (the report's rows are months).
-    var byMonth: Bool { ["funnel", "cohorts", "forecast"].contains(name) }
+    var byMonth: Bool { ["funnel", "sources", "cohorts", "forecast"].contains(name) }
     /// The rows shown at most (the view has them all), or nil for every row.
     var limit: Int? { ["stalled": 50, "win": 20][name] }
 
@@ -36,9 +36,17 @@ struct Report: Sendable {
               WHERE (?1 IS NULL OR s.owner_id = ?1) AND (?2 IS NULL OR s.owner_id IN (SELECT id FROM reps WHERE team = ?2))
              """, [f.rep, f.team])
         },
-        Report(name: "sources", summary: "by source and campaign: leads, MQL and SQL rates, won, revenue, days to win, cost per won (all time)",
-               filters: [], chart: "revenue") { _ in
-            ("SELECT * FROM source_performance", [])
+        Report(name: "sources", summary: "by source and campaign: leads, MQL and SQL rates, won, revenue, days to win, cost per won (since/until: months captured)",
+               filters: ["since", "until"], chart: "revenue") { f in
+            guard f.since != nil || f.until != nil else { return ("SELECT * FROM source_performance", []) }
+            // (a period adds up its months; days to win and cost are over all time, in the report without one)
+            return ("""
+             SELECT source, campaign, sum(leads) AS leads, round(100.0 * sum(mql) / sum(leads), 1) AS mql_percent,
+                    round(100.0 * sum(sql) / sum(leads), 1) AS sql_percent, sum(won) AS won, total(revenue) AS revenue
+               FROM source_months WHERE month >= ? AND month <= ?
+              GROUP BY source, campaign
+              ORDER BY revenue DESC, won DESC, leads DESC
+             """, [f.sinceMonth, f.untilMonth])
         },
         Report(name: "reps", summary: "per rep: assigned, open, first response, SLA met, win rate, revenue (all time)", filters: ["rep", "team"],
                chart: "sla_met_percent") { f in
