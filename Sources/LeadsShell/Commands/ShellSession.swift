@@ -50,6 +50,8 @@ protocol ShellSession: AnyObject {
     var renderedResults: Int { get }
     /// Prints a result in the current output mode.
     func render(_ result: ResultSet)
+    /// The terminal's width in columns when results go to it, else nil.
+    var screenColumns: Int? { get }
     /// Runs the entries `input` gives (`.read`) and returns the exit status.
     func run(_ input: LineSource, prompts: Bool) -> Int32
     /// Leaves a what-if copy: back on the shared file, the copy deleted.

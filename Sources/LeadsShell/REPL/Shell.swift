@@ -214,6 +214,8 @@ public final class Shell: ShellSession {
     /// (`less -FRX` by default), as psql does.
     private(set) var renderedResults = 0
 
+    var screenColumns: Int? { interactive && out === standardOut ? terminalSize()?.columns : nil }
+
     func render(_ result: ResultSet) {
         renderedResults += 1
         let screen = interactive && out === standardOut ? terminalSize() : nil
