@@ -626,6 +626,36 @@ try withoutAutomaticCheckpoints(store) {
     print(String(format: "erase one lead: the erasure %.1f ms, then %d purge steps of the search index, the longest %.1f ms (target <= 100 ms at 1M leads); %.0f ms in all",
                  erasure * 1000, steps, longest * 1000, total * 1000))
 }
+// Reports: a share of the leads moves on (so there are stays, wins, losses and open deals to read), then
+// each report view is read whole, beside one full read of the leads table: the least a report over every
+// lead costs. The funnel's conversion and the velocity read the stays the moves kept, not the leads.
+let movesBefore = try store.read { db in try db.scalar("SELECT count(*) FROM stage_history", as: Int.self) ?? 0 }
+for (sql, share) in [
+    ("UPDATE leads SET stage = 'contacted' WHERE id % 3 = 0 AND stage = 'new'", "a third contacted"),
+    ("UPDATE leads SET stage = 'sql' WHERE id % 6 = 0 AND stage IN ('contacted', 'mql') AND owner_id IS NOT NULL", "a sixth sql"),
+    ("UPDATE leads SET stage = 'opportunity', amount = 1000 + id % 50 * 100 WHERE id % 12 = 0 AND stage = 'sql'", "a twelfth opportunity"),
+    ("UPDATE leads SET stage = 'customer' WHERE id % 24 = 0 AND stage = 'opportunity'", "half of those won"),
+    ("UPDATE leads SET stage = 'disqualified', lost_reason = 'no_budget' WHERE id % 36 = 6 AND stage = 'opportunity'", "some lost"),
+] {
+    do {
+        try store.write { db in try db.execute(sql) }
+    } catch {
+        print("  (the moves for the reports stopped at \(share): \(error))")
+        break
+    }
+}
+let moved = try store.read { db in try db.scalar("SELECT count(*) FROM stage_history", as: Int.self) ?? 0 } - movesBefore
+let rawRead = try seconds {
+    _ = try store.read { db in try db.query("SELECT count(*), max(updated_at), total(length(email)) FROM lead_records NOT INDEXED") }
+}
+print(String(format: "reports after %d moves; one full read of the leads table: %.1f ms", moved, rawRead * 1000))
+for view in ["funnel_conversion", "stage_velocity", "stalled_leads", "source_performance", "source_months", "rep_performance",
+             "sla_compliance", "cohorts", "score_outcomes", "attribution", "lead_win_probability", "win_calibration", "pipeline_forecast"] {
+    var rows = 0
+    let time = try seconds { rows = try store.read { db in try db.query("SELECT * FROM \(view)").count } }
+    print("  " + view.padding(toLength: 22, withPad: " ", startingAt: 0)
+        + String(format: "%8.1f ms %8d rows %7.1f × the full read", time * 1000, rows, time / max(rawRead, 1e-9)))
+}
 print(String(format: "peak memory (resident): %.0f MB", Double(peakResidentBytes()) / 1_048_576))
 
 func peakResidentBytes() -> Int {
