@@ -96,6 +96,9 @@ BEGIN
         WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.to_stage) OR NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.from_stage)
             THEN json_array('unknown_stage: stage_history: a move from ' || coalesce(NEW.from_stage, 'NULL') || ' to ' || coalesce(NEW.to_stage, 'NULL')
                  || ' names a stage that does not exist (stages lists them)')
+        WHEN julianday(NEW.changed_at) IS NULL
+            THEN json_array('invalid_time: stage_history: changed_at ' || coalesce(quote(NEW.changed_at), 'NULL') || ' of lead ' || NEW.lead_id
+                 || ' is not a time SQLite can read (write it as 2026-11-24T09:00:00.000Z)')
         END);
     INSERT INTO stage_stay_days(stage, days, stays)
     SELECT coalesce(h.to_stage, NEW.from_stage), round(max(0, julianday(NEW.changed_at) - julianday(coalesce(h.changed_at, l.created_at))), 2), 1

@@ -132,6 +132,8 @@ import Testing
              "unknown_stage: stage_history: a move from customer to demo names a stage that does not exist (stages lists them)"),
             ("INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at) VALUES (\(one), NULL, 'customer', '2026-11-13T09:00:00.000Z')",
              "unknown_stage: stage_history: a move from NULL to customer names a stage that does not exist (stages lists them)"),
+            ("INSERT INTO stage_history(lead_id, from_stage, to_stage, changed_at) VALUES (\(one), 'customer', 'customer', '2026-13-01')",
+             "invalid_time: stage_history: changed_at '2026-13-01' of lead \(one) is not a time SQLite can read (write it as 2026-11-24T09:00:00.000Z)"),
         ] {
             #expect(f.violation { try f.db.execute(sql) }?.message == message, "\(sql)")
         }
