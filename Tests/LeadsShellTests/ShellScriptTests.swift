@@ -121,19 +121,30 @@ struct ShellRun {
         }
         #expect(ShellRun(["--db", db], stdin: ".mode table\nSELECT text FROM notes;\n").out.contains("| red \\x1B[31m, bell \\x07, csi \\x9B2J, line\\ntwo |"))
         #expect(ShellRun(["--db", db], stdin: ".mode list\nSELECT text FROM notes;\n").out == "red \\x1B[31m, bell \\x07, csi \\x9B2J, line\ntwo\n")
-        // A bidirectional override would reorder the rest of the line: "Bob" then U+202E "moc.live" shows
-        // as "Bob live.com"-like text. It is written out in every mode.
-        try plain.execute("DELETE FROM notes")
-        try plain.execute("INSERT INTO notes VALUES ('Bob ' || char(0x202E) || 'moc.live ' || char(0x2066) || 'x' || char(0x2069))")
-        for mode in ["table", "box", "list", "line", "csv", "tsv", "json", "jsonl", "markdown"] {
-            let printed = ShellRun(["--db", db], stdin: ".mode \(mode)\nSELECT text FROM notes;\n").out
-            #expect(!printed.unicodeScalars.contains { isBidi($0.value) }, "\(mode): \(printed)")
-            #expect(printed.contains("\\u202E") || printed.contains("\\u202e"), "\(mode): \(printed)")
-        }
-        #expect(ShellRun(["--db", db], stdin: ".mode list\nSELECT text FROM notes;\n").out == "Bob \\u202Emoc.live \\u2066x\\u2069\n")
     }
 
-    func isBidi(_ value: UInt32) -> Bool { value == 0x061C || value == 0x200E || value == 0x200F || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) }
+    /// A bidirectional override would reorder the rest of its line on a terminal: "Bob" then U+202E
+    /// "moc.live" shows as another address. What the shell writes to a terminal (results, headers,
+    /// errors, the pager) has them written out; files and pipes get the text as stored, marks included.
+    @Test func bidirectionalControlsAreWrittenOutOnlyOnATerminal() throws {
+        let stored = "Bob \u{202E}moc.live \u{2066}x\u{2069} \u{200F}"
+        #expect(escapingBidiControls(stored) == "Bob \\u202Emoc.live \\u2066x\\u2069 \\u200F")
+        #expect(escapingBidiControls("plain, and Arabic \u{0627}") == "plain, and Arabic \u{0627}")
+        // A file keeps them (FileOutput on a file is no terminal).
+        let file = dir.file("export.txt")
+        let output = try FileOutput(path: file)
+        #expect(!output.isTerminal)
+        output.write(stored)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == stored)
+        // Through the shell to a file: the name as stored.
+        let plain = try Database(path: db, plain: true)
+        try plain.execute("CREATE TABLE IF NOT EXISTS names(name TEXT)")
+        try plain.execute("INSERT INTO names VALUES (?)", [stored])
+        let export = dir.file("names.csv")
+        #expect(ShellRun(["--db", db], stdin: ".once \(export)\nSELECT name FROM names;\n").status == 0)
+        #expect(try String(contentsOfFile: export, encoding: .utf8).contains(stored))
+    }
+
 
     /// With --readonly, `.open` writes nothing anywhere: no new file, no journal mode, no migration.
     @Test func readOnlyOpensWithoutCreatingOrWriting() throws {

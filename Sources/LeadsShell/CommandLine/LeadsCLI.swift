@@ -178,17 +178,19 @@ public enum LeadsCLI {
             // (checked before the file is made: a refused demo leaves nothing behind)
             if let days = options.days, !(1...3_650).contains(days) { return usageError("--days is 1 to 3650", err) }
             if let leads = options.leads, !(1...10_000_000).contains(leads) { return usageError("--leads is 1 to 10000000", err) }
+            // (noted from before the file is made: a signal while it is set up stops the replay before its first lead)
+            let replaying = options.days != nil || options.leads != nil || options.seed != nil
+            if replaying { StopOnSignal.install() }
+            defer { if replaying { StopOnSignal.remove() } }
             do {
                 let store = try LeadStore(path: path)
-                guard options.days != nil || options.leads != nil || options.seed != nil else {
+                guard replaying else {
                     let summary = try DemoData.load(into: store)
                     out.write("Loaded the demo into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. Open it with: leads --db \(path)\n")
                     return 0
                 }
                 let days = options.days ?? 365
-                // (Ctrl-C stops the replay between two leads: the file keeps the history so far and its real clock)
-                StopOnSignal.install()
-                defer { StopOnSignal.remove() }
+                // (Ctrl-C, SIGTERM or SIGHUP stops the replay between two leads: the file keeps the history so far and its real clock)
                 let summary: DemoData.Summary
                 do {
                     summary = try DemoHistory.replay(
@@ -198,7 +200,7 @@ public enum LeadsCLI {
                     }
                 } catch let stopped as DemoHistory.Stopped {
                     err.write("leads: stopped on day \(stopped.day + 1) of \(stopped.days): \(path) holds the history up to then, and its clock is the real one again\n")
-                    return 130
+                    return StopOnSignal.exitStatus
                 }
                 out.write("Replayed \(days) day\(days == 1 ? "" : "s") ending now into \(path): \(summary.reps) reps, \(summary.leads) lead\(summary.leads == 1 ? "" : "s"), \(summary.activities) activities. "
                     + "Try: leads --db \(path) -c 'report sources', or leads report --html report.html --db \(path)\n")

@@ -225,13 +225,15 @@ struct LeadCommand: Sendable {
                     switch row[index] { case .integer(let n): Double(n); case .real(let x): x; default: 0 }
                 }
                 let most = numbers.max() ?? 0
-                // (30 characters at most, fewer when the table would not fit the terminal with them)
+                // (30 characters at most, fewer when the table would not fit the terminal with them, none
+                // when fewer than 4 would: the numbers come first)
                 var longest = 30
                 if let screen = shell.screenColumns {
                     let table = shell.mode.render(ResultSet(columns: columns, rows: rows), RenderOptions(headers: shell.headers, nullValue: shell.nullValue))
                     let width = table.split(separator: "\n").map { displayWidth(String($0)) }.max() ?? 0
-                    longest = min(30, max(8, screen - width - 3))
+                    longest = min(30, screen - width - 3)
                 }
+                guard longest >= 4 else { shell.render(ResultSet(columns: columns, rows: rows)); return }
                 let bars = numbers.map { most > 0 && $0 > 0 ? String(repeating: "█", count: max(1, Int(($0 / most * Double(longest)).rounded()))) : "" }
                 shell.render(ResultSet(columns: columns + ["bar"], rows: zip(rows, bars).map { $0 + [.text($1)] }))
             } else {

@@ -257,7 +257,8 @@ public final class Shell: ShellSession {
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
         guard let pipe = popen(pager, "w") else { return false }
-        _ = text.withCString { fputs($0, pipe) }
+        // (the pager shows it on the terminal: bidirectional controls written out, as FileOutput does there)
+        _ = escapingBidiControls(text).withCString { fputs($0, pipe) }
         return pclose(pipe) != -1
     }
 

@@ -23,8 +23,12 @@ public final class FileOutput: OutputSink, @unchecked Sendable {
         self.init(descriptor: descriptor, closeOnDeinit: true)
     }
 
+    /// Whether the descriptor is a terminal: what is written there has its bidirectional controls
+    /// written out (escapingBidiControls), whatever wrote it (a result, a header, an error, an echo).
+    public lazy var isTerminal: Bool = isatty(descriptor) == 1
+
     public func write(_ text: String) {
-        var bytes = Array(text.utf8)[...]
+        var bytes = Array((isTerminal ? escapingBidiControls(text) : text).utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {

@@ -45,12 +45,10 @@ func truncate(_ text: String, to width: Int) -> String {
 /// A text with its control characters (C0, DEL and C1: what moves a terminal's cursor, rings its bell
 /// or starts an escape sequence) written out as escapes, so no value the shell prints can act on the
 /// terminal: a line break as `\n`, a tab as `\t`, a carriage return as `\r`, any other as `\x1B`.
-/// The bidirectional controls (embeddings, overrides, isolates and marks) are written out too, as
-/// `\u202E`: one in a name would reorder the rest of the line, so a row could show another lead's
-/// values or hide text. `keepingLineBreaks` leaves line breaks and tabs as they are (list, CSV and
-/// messages, where they are part of the text).
+/// `keepingLineBreaks` leaves line breaks and tabs as they are (list, CSV and messages, where they are
+/// part of the text).
 func escapingControls(_ text: String, keepingLineBreaks: Bool = false) -> String {
-    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || isBidiControl($0.value) }) else { return text }
+    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return text }
     var out = ""
     for scalar in text.unicodeScalars {
         switch scalar.value {
@@ -59,9 +57,21 @@ func escapingControls(_ text: String, keepingLineBreaks: Bool = false) -> String
         case 0x09: out += "\\t"
         case 0x0D: out += "\\r"
         case 0..<0x20, 0x7F...0x9F: out += String(format: "\\x%02X", scalar.value)
-        case let value where isBidiControl(value): out += String(format: "\\u%04X", value)
         default: out.unicodeScalars.append(scalar)
         }
+    }
+    return out
+}
+
+/// A text with its bidirectional controls (embeddings, overrides, isolates and marks) written out as
+/// `\u202E`, for a terminal: one in a name would reorder the rest of the line on screen, so a row could
+/// show another lead's values or hide text. Files and pipes get the text as it is (an Arabic or Hebrew
+/// name may need its marks).
+public func escapingBidiControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { isBidiControl($0.value) }) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if isBidiControl(scalar.value) { out += String(format: "\\u%04X", scalar.value) } else { out.unicodeScalars.append(scalar) }
     }
     return out
 }

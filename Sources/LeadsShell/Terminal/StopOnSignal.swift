@@ -1,22 +1,25 @@
 import Foundation
 
-/// Ctrl-C asks a long command (`leads demo`) to stop at its next safe point instead of ending the
-/// process where it stands: the command finishes what it must (the demo gives the file its real clock
-/// back) and says where it stopped.
+/// Ctrl-C (SIGINT), a polite kill (SIGTERM) or the terminal closing (SIGHUP) asks a long command (`leads demo`) to stop at its next
+/// safe point instead of ending the process where it stands: the command finishes what it must (the
+/// demo gives the file its real clock back) and says where it stopped.
 public enum StopOnSignal {
-    nonisolated(unsafe) private static var flag: sig_atomic_t = 0
+    nonisolated(unsafe) private static var signalNumber: sig_atomic_t = 0
 
-    /// From now on, SIGINT raises the flag.
+    /// From now on, SIGINT, SIGTERM and SIGHUP are noted instead of ending the process.
     public static func install() {
-        flag = 0
-        signal(SIGINT) { _ in StopOnSignal.flag = 1 }
+        signalNumber = 0
+        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number) { StopOnSignal.signalNumber = $0 } }
     }
 
-    /// SIGINT ends the process again.
+    /// They end the process again.
     public static func remove() {
-        signal(SIGINT, SIG_DFL)
+        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
     }
 
-    /// Whether SIGINT came since `install`.
-    public static func raised() -> Bool { flag != 0 }
+    /// Whether a signal came since `install`.
+    public static func raised() -> Bool { signalNumber != 0 }
+
+    /// The exit status that tells the signal (128 + its number), once one came.
+    public static var exitStatus: Int32 { 128 + Int32(signalNumber) }
 }
