@@ -127,18 +127,11 @@ BEGIN
         ON CONFLICT (month, stage, later) DO UPDATE SET stays = stays + excluded.stays;
     INSERT INTO stage_win_days(stage, days, stays)
     SELECT s.stage, round(max(0, julianday(NEW.changed_at) - julianday(s.entered_at)), 2), 1
-      FROM (SELECT h.id AS seq, h.to_stage AS stage, h.changed_at AS entered_at FROM stage_history AS h
-             WHERE h.lead_id = NEW.lead_id AND h.id <= NEW.id
-            UNION ALL
-            SELECT 0, coalesce((SELECT f.from_stage FROM stage_history AS f WHERE f.lead_id = NEW.lead_id ORDER BY f.id LIMIT 1), NEW.from_stage), l.created_at
-              FROM lead_records AS l WHERE l.id = NEW.lead_id) AS s
+      FROM _lead_stays AS s
      WHERE (SELECT outcome FROM stages WHERE name = NEW.to_stage) IS 'won'
-       AND julianday(NEW.changed_at) - julianday(s.entered_at) IS NOT NULL
-       AND s.seq > coalesce((SELECT max(w.id) FROM stage_history AS w JOIN stages AS ws ON ws.name = w.to_stage
-                              WHERE w.lead_id = NEW.lead_id AND w.id < NEW.id AND ws.outcome = 'won'),
-                            CASE WHEN (SELECT outcome FROM stages
-                                        WHERE name = coalesce((SELECT f.from_stage FROM stage_history AS f WHERE f.lead_id = NEW.lead_id ORDER BY f.id LIMIT 1),
-                                                              NEW.from_stage)) IS 'won' THEN 0 ELSE -1 END)
+       AND s.lead_id = NEW.lead_id AND julianday(NEW.changed_at) - julianday(s.entered_at) IS NOT NULL
+       AND s.seq > coalesce((SELECT max(w.seq) FROM _lead_stays AS w JOIN stages AS ws ON ws.name = w.stage
+                              WHERE w.lead_id = NEW.lead_id AND w.seq < NEW.id AND ws.outcome = 'won'), -1)
         ON CONFLICT (stage, days) DO UPDATE SET stays = stays + excluded.stays;
 END;
 
