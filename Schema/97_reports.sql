@@ -113,15 +113,10 @@ BEGIN
              WHERE EXISTS (SELECT 1 FROM stage_history AS h
                             WHERE h.to_stage = st.name AND h.lead_id = NEW.lead_id AND h.id > s.seq AND h.id < NEW.id + (d.n > 0))),
            d.n
-      FROM (SELECT h.id AS seq, h.to_stage AS stage, h.changed_at AS entered_at FROM stage_history AS h
-             WHERE h.lead_id = NEW.lead_id AND h.id < NEW.id
-               AND h.id >= coalesce((SELECT max(b.id) FROM stage_history AS b WHERE b.to_stage = NEW.to_stage AND b.lead_id = NEW.lead_id AND b.id < NEW.id), 0)
-            UNION ALL
-            SELECT 0, coalesce((SELECT f.from_stage FROM stage_history AS f WHERE f.lead_id = NEW.lead_id ORDER BY f.id LIMIT 1), NEW.from_stage), l.created_at
-              FROM lead_records AS l
-             WHERE l.id = NEW.lead_id
-               AND NOT EXISTS (SELECT 1 FROM stage_history AS b WHERE b.to_stage = NEW.to_stage AND b.lead_id = NEW.lead_id AND b.id < NEW.id)) AS s
+      FROM _lead_stays AS s
      CROSS JOIN (SELECT value AS n FROM json_each('[-1,1]')) AS d
+     WHERE s.lead_id = NEW.lead_id AND s.seq < NEW.id
+       AND s.seq >= coalesce((SELECT max(b.id) FROM stage_history AS b WHERE b.to_stage = NEW.to_stage AND b.lead_id = NEW.lead_id AND b.id < NEW.id), 0)
     UNION ALL
     SELECT substr(NEW.changed_at, 1, 7), NEW.to_stage, '[]', 1
         ON CONFLICT (month, stage, later) DO UPDATE SET stays = stays + excluded.stays;
