@@ -20,7 +20,7 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
        campaign, stage, owner_id, fit_score, round(fit_score + engagement_now, 6) + 0.0 AS score,
        round(engagement_now, 6) + 0.0 AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
-       assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at
+       assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at, account_id
   FROM (SELECT r.*,
                -- a lead a rule change has not rescored yet (15_rescoring.sql) has its values computed here
                CASE WHEN r.id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'fit') AND (SELECT last_id FROM _rescoring WHERE kind = 'fit')
@@ -212,7 +212,7 @@ BEGIN
                               CASE WHEN NEW.phone IS NOT OLD.phone THEN NEW.phone END);
 END;
 
--- UPDATE leads SET ...: attributes, stage, owner_id, amount, lost_reason and consent can be set; the
+-- UPDATE leads SET ...: attributes, stage, owner_id, account_id, amount, lost_reason and consent can be set; the
 -- rest is maintained by LeadDB. Email and phone are normalised as on capture.
 CREATE TRIGGER leads_instead_of_update INSTEAD OF UPDATE ON leads
 BEGIN
@@ -298,6 +298,7 @@ BEGIN
         campaign = nullif(trim(NEW.campaign, char(32, 9, 10, 13)), ''),
         stage = NEW.stage,
         owner_id = NEW.owner_id,
+        account_id = NEW.account_id,
         amount = NEW.amount,
         lost_reason = NEW.lost_reason,
         consent = CASE WHEN NEW.consent IS OLD.consent THEN consent

@@ -251,13 +251,18 @@ BEGIN
     UPDATE captures SET lead_id = NEW.lead_id WHERE id = (SELECT max(id) FROM captures);
 END;
 
--- Internal: what follows a new lead's capture in order, one lead at a time: the form_submit may qualify
--- it (mql_ready decides, as for any scored activity: 50_activities.sql; the narrow scoring row rules out
+-- Internal: what follows a new lead's capture in order, one lead at a time: the form_submit may bring
+-- its account to account.mql_threshold (32_accounts.sql) and may qualify it (mql_ready decides, as for any scored activity: 50_activities.sql; the narrow scoring row rules out
 -- most leads first), then it is routed (60_intake.sql).
 CREATE VIEW _import_lead AS SELECT NULL AS lead_id WHERE 0;
 
 CREATE TRIGGER _import_lead_instead_of_insert INSTEAD OF INSERT ON _import_lead
 BEGIN
+    -- (the account's score as the activity would find it: 32_accounts.sql)
+    INSERT INTO _account_mql(lead_id, activity_id, applies, upto)
+    VALUES (NEW.lead_id, (SELECT a.id FROM activity_log AS a WHERE a.lead_id = NEW.lead_id),
+            CASE WHEN (SELECT a.points FROM activity_log AS a WHERE a.lead_id = NEW.lead_id) > 0
+                 THEN (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL ELSE 0 END, NEW.lead_id);
     INSERT INTO _rescored_qualify(first_id, last_id)
     SELECT NEW.lead_id, NEW.lead_id
       FROM lead_scores AS sc

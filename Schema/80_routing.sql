@@ -24,28 +24,44 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.priority, r.team
    AND (r.min_company_size IS NULL OR l.company_size >= r.min_company_size)
    AND (r.max_company_size IS NULL OR l.company_size <= r.max_company_size);
 
--- The routing decision for each lead, made now: the first matching rule (lowest priority number) picks
--- the team, else `default`; inside the team, an active rep below capacity other than the current
--- owner, by the team's method: round_robin = the rep whose latest assignment is the oldest (by the
--- assignment's number, never by a time many assignments can share; reps never assigned first, ties by
--- id), load_balanced = fewest open leads (ties: the same order as round robin). rep_id is NULL when no
--- rep is eligible.
+-- The routing decision for each lead, made now. With routing.by_account = 1, a lead of an account whose
+-- owner is active, below capacity and not already its owner goes to that owner (method `account`).
+-- Otherwise the first matching rule (lowest priority number) picks the team, else `default`; inside the
+-- team, an active rep below capacity other than the current owner, by the team's method: round_robin =
+-- the rep whose latest assignment is the oldest (by the assignment's number, never by a time many
+-- assignments can share; reps never assigned first, ties by id), load_balanced = fewest open leads
+-- (ties: the same order as round robin). rep_id is NULL when no rep is eligible. The reason says why,
+-- and why an account's owner was passed by.
 CREATE VIEW routing_decisions AS
-SELECT l.id AS lead_id, tm.name AS team, rr.id AS rule_id, tm.method, rep.id AS rep_id, rep.name AS rep_name,
-       CASE WHEN rr.id IS NULL THEN 'no routing rule matched, team default'
-            ELSE 'routing rule ' || rr.id || coalesce(' (' || rr.description || ')', '') || ', team ' || tm.name END
-       || '; ' ||
-       CASE WHEN rep.id IS NULL THEN 'no active rep below capacity'
-            WHEN tm.method = 'load_balanced' THEN rep.name || ' has the fewest open leads (' || rep.open_leads || ')'
-            ELSE rep.name || ' was assigned least recently (' || coalesce(rep.last_assigned_at, 'never') || ')' END
+SELECT l.id AS lead_id, coalesce(ao.team, tm.name) AS team, CASE WHEN ao.id IS NULL THEN rr.id END AS rule_id,
+       CASE WHEN ao.id IS NULL THEN tm.method ELSE 'account' END AS method,
+       coalesce(ao.id, rep.id) AS rep_id, coalesce(ao.name, rep.name) AS rep_name,
+       CASE WHEN ao.id IS NOT NULL
+            THEN 'account ' || acc.domain || ' (' || acc.id || ') is owned by ' || ao.name
+            ELSE CASE WHEN acc.owner_id IS NOT NULL AND acc.owner_id IS NOT l.owner_id AND (SELECT value FROM settings WHERE key = 'routing.by_account') = 1
+                      THEN 'account ' || acc.domain || ' (' || acc.id || ') owner ' || coalesce(ar.name, acc.owner_id)
+                           || CASE WHEN ar.active = 0 THEN ' is inactive' ELSE ' is at capacity (' || ar.open_leads || ' of ' || ar.capacity || ')' END || '; '
+                      ELSE '' END
+                 || CASE WHEN rr.id IS NULL THEN 'no routing rule matched, team default'
+                         ELSE 'routing rule ' || rr.id || coalesce(' (' || rr.description || ')', '') || ', team ' || tm.name END
+                 || '; ' ||
+                 CASE WHEN rep.id IS NULL THEN 'no active rep below capacity'
+                      WHEN tm.method = 'load_balanced' THEN rep.name || ' has the fewest open leads (' || rep.open_leads || ')'
+                      ELSE rep.name || ' was assigned least recently (' || coalesce(rep.last_assigned_at, 'never') || ')' END END
            AS reason
   FROM lead_records AS l
+  LEFT JOIN accounts AS acc ON acc.id = l.account_id
+  LEFT JOIN reps AS ar ON ar.id = acc.owner_id
+  LEFT JOIN reps AS ao
+    ON ao.id = acc.owner_id AND ao.active = 1 AND ao.open_leads < ao.capacity AND ao.id IS NOT l.owner_id
+   AND (SELECT value FROM settings WHERE key = 'routing.by_account') = 1
   LEFT JOIN routing_rules AS rr
     ON rr.id = (SELECT m.rule_id FROM routing_matches m WHERE m.lead_id = l.id ORDER BY m.priority, m.rule_id LIMIT 1)
   JOIN teams AS tm ON tm.name = coalesce(rr.team, 'default')
   -- (each order is an index, reps_round_robin and reps_load_balanced: the walk stops at the first rep with room)
   LEFT JOIN reps AS rep
-    ON rep.id = CASE WHEN tm.method = 'load_balanced'
+    ON ao.id IS NULL
+   AND rep.id = CASE WHEN tm.method = 'load_balanced'
                      THEN (SELECT r.id FROM reps r
                             WHERE r.team = tm.name AND r.active = 1 AND r.open_leads < r.capacity AND r.id IS NOT l.owner_id
                             ORDER BY r.open_leads, coalesce(r.last_assignment_id, 0), r.id
@@ -159,6 +175,10 @@ BEGIN
            sla_met = NULL,
            updated_at = NEW.assigned_at
      WHERE id = NEW.lead_id;
+
+    -- An account without an owner takes the owner of its first assigned lead (32_accounts.sql).
+    UPDATE accounts SET owner_id = NEW.rep_id
+     WHERE id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND owner_id IS NULL AND NEW.rep_id IS NOT NULL;
 
     -- Notices for a lead's owner that are not delivered yet follow the lead to its new owner.
     UPDATE outbox SET rep_id = NEW.rep_id

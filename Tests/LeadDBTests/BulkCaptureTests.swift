@@ -152,6 +152,7 @@ import Testing
         #expect(expected.keys.sorted() == got.keys.sorted())
         for table in expected.keys.sorted() where expected[table] != got[table] {
             Issue.record("\(table) differs: one by one \(expected[table]?.count ?? 0) rows, in bulk \(got[table]?.count ?? 0)")
+            for (a, b) in zip(expected[table]!, got[table]!) where a != b { print("DIFF1 \(a)"); print("DIFF2 \(b)"); break }
         }
         // A captured row keeps its outcome and lead, nothing of the person.
         #expect(try bulk.int("SELECT count(*) FROM lead_imports WHERE coalesce(\(Self.columns.joined(separator: ", "))) IS NOT NULL") == 0)

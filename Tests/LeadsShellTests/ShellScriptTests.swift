@@ -102,7 +102,7 @@ struct ShellRun {
         let copies = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("t.db.before-migrate-") && $0.hasSuffix(".db") }
         #expect(copies.count == 1)
         #expect(deploy.out.hasPrefix("Backed up \(db) to \(dir.file(copies.first ?? "?")) ("))
-        #expect(deploy.out.hasSuffix("Restored 1 schema object that had been dropped or changed by hand: leads_instead_of_update.\nRe-created the schema (views and triggers) from 25 files.\n"))
+        #expect(deploy.out.hasSuffix("Restored 1 schema object that had been dropped or changed by hand: leads_instead_of_update.\nRe-created the schema (views and triggers) from 26 files.\n"))
         #expect(ShellRun(["check", "--db", dir.file(copies.first ?? "?")]).out.contains("schema: leads_instead_of_update: dropped or changed by hand"))
     }
 
@@ -352,8 +352,8 @@ struct ShellRun {
     @Test func migratePlanAndStatusNeverCreateTheFile() {
         let plan = ShellRun(["migrate", "plan", "--db", db])
         #expect(plan.status == 0)
-        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it: 18 migrations and the schema from 25 files.\nWould apply 0001_initial.sql\n"))
-        #expect(ShellRun(["migrate", "status", "--db", db]).out == "\(db) does not exist yet; `leads migrate` would create it: 18 migrations and the schema from 25 files.\n")
+        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it: 19 migrations and the schema from 26 files.\nWould apply 0001_initial.sql\n"))
+        #expect(ShellRun(["migrate", "status", "--db", db]).out == "\(db) does not exist yet; `leads migrate` would create it: 19 migrations and the schema from 26 files.\n")
         #expect(!FileManager.default.fileExists(atPath: db))
         // On an existing file they leave no -wal or -shm behind.
         #expect(ShellRun(["migrate", "--db", db]).status == 0)
@@ -423,7 +423,7 @@ struct ShellRun {
         #expect(run.err == "warning: \(path) has a changed schema; run `leads migrate --db \(path)` to apply.\n")
         #expect(run.out == "1\n")
         #expect(ShellRun(["migrate", "--db", path]).out
-            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 25 files.\n")
+            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 26 files.\n")
         #expect(ShellRun(["--db", path], stdin: "SELECT 1;\n").err == "")
     }
 
@@ -519,8 +519,20 @@ enum LeadsBinary {
         #expect(setup.status == 0)
         let first = ShellRun(["--db", db], stdin: ".import \(csv)\n")
         #expect(first.out.contains("281 created, 11 merged, 6 rejected, 1 already captured (the same row again: unchanged)"))
+        // Each company's people go to one rep (its account's owner: 17 companies, the first of each routed
+        // round robin with the free-mail leads); the reps' shares follow.
         let owners = ShellRun(["--db", db, "-c", "SELECT count(*) FROM lead_records GROUP BY owner_id ORDER BY owner_id"])
-        #expect(owners.out == "71\n70\n70\n70\n")
+        #expect(owners.out == "79\n69\n78\n55\n")
+        let accounts = ShellRun(["--db", db, "-c", """
+            SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM assignments WHERE method = 'account'),
+                   (SELECT count(*) FROM (SELECT account_id FROM lead_records WHERE account_id IS NOT NULL GROUP BY account_id HAVING count(DISTINCT owner_id) > 1))
+            """])
+        #expect(accounts.out == "17|186|0\n")
+        // With routing by account off, every lead is shared round robin.
+        let off = dir.file("off.db")
+        #expect(ShellRun(["--db", off, "--create", "-c", "INSERT INTO reps(name, capacity) VALUES ('Ana', 500), ('Ben', 500), ('Cy', 500), ('Di', 500)",
+                          "-c", "UPDATE settings SET value = 0 WHERE key = 'routing.by_account'", "-c", ".import \(csv)"]).out.contains("281 created"))
+        #expect(ShellRun(["--db", off, "-c", "SELECT count(*) FROM lead_records GROUP BY owner_id ORDER BY owner_id"]).out == "71\n70\n70\n70\n")
         // Read both states at one frozen instant a day from now, so decay does not differ between them.
         let instant = ShellRun(["--db", db, "-c", "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 day')"]).out
             .trimmingCharacters(in: .whitespacesAndNewlines)
