@@ -55,7 +55,27 @@ SELECT 'routing_rules', id,
   FROM routing_rules
  WHERE (min_company_size IS NOT NULL AND typeof(min_company_size) <> 'integer')
     OR (max_company_size IS NOT NULL AND typeof(max_company_size) <> 'integer')
-    OR typeof(priority) <> 'integer';
+    OR typeof(priority) <> 'integer'
+UNION ALL
+-- (custom fields: 33_custom_fields.sql)
+SELECT 'routing_rules', r.id,
+       'invalid_config: routing_rules.custom of rule ' || r.id || ' must be a JSON object of custom fields and accepted values such as {"product_interest": ["CRM", "Analytics"]}'
+       || coalesce('; no custom field is named ' || (SELECT c.key FROM json_each(CASE WHEN json_valid(r.custom) AND json_type(r.custom) = 'object' THEN r.custom END) AS c
+                                                     WHERE NOT EXISTS (SELECT 1 FROM custom_fields AS f WHERE f.name = c.key) LIMIT 1), '')
+       || '; got ' || quote(r.custom)
+  FROM routing_rules AS r
+ WHERE r.custom IS NOT NULL
+   AND NOT (typeof(r.custom) = 'text' AND json_valid(r.custom) AND json_type(r.custom) = 'object' AND r.custom <> '{}'
+            AND NOT EXISTS (SELECT 1 FROM json_each(r.custom) AS c
+                             WHERE NOT EXISTS (SELECT 1 FROM custom_fields AS f WHERE f.name = c.key)
+                                OR c.type IN ('object', 'null')
+                                OR (c.type = 'array' AND (json_array_length(c.value) = 0
+                                                          OR EXISTS (SELECT 1 FROM json_each(c.value) AS v WHERE v.type IN ('object', 'array', 'null'))))))
+UNION ALL
+SELECT 'fit_rules', id,
+       'invalid_config: fit rule ' || id || ' reads ' || attribute || ', which is not a custom field (fields: '
+       || coalesce((SELECT group_concat(name, ', ') FROM (SELECT name FROM custom_fields ORDER BY position, name)), 'none') || ')'
+  FROM fit_rules WHERE attribute GLOB 'custom.*' AND NOT EXISTS (SELECT 1 FROM custom_fields AS f WHERE 'custom.' || f.name = attribute);
 
 CREATE TRIGGER activity_kinds_after_insert_config AFTER INSERT ON activity_kinds
 BEGIN

@@ -47,6 +47,8 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.poi
            WHEN 'phone' THEN l.phone WHEN 'company' THEN l.company WHEN 'title' THEN l.title
            WHEN 'industry' THEN l.industry WHEN 'company_size' THEN l.company_size
            WHEN 'country' THEN l.country WHEN 'source' THEN l.source WHEN 'campaign' THEN l.campaign
+           -- a custom field (33_custom_fields.sql): custom.NAME
+           ELSE CASE WHEN r.attribute GLOB 'custom.?*' AND json_valid(l.custom) THEN json_extract(l.custom, '$."' || substr(r.attribute, 8) || '"') END
        END AS lead_value
   FROM lead_records AS l, fit_rules AS r
  WHERE CASE r.operator
@@ -67,12 +69,12 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.attribute, r.operator, r.value, r.poi
 -- A change to an attribute a rule can read recomputes that lead's fit (a new lead gets its fit when its
 -- scoring row is created: see lead_records_after_insert in 30_leads.sql).
 CREATE TRIGGER lead_records_after_update_fit
-AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign
+AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign, custom
 ON lead_records
 WHEN NEW.email IS NOT OLD.email OR NEW.first_name IS NOT OLD.first_name OR NEW.last_name IS NOT OLD.last_name
   OR NEW.phone IS NOT OLD.phone OR NEW.company IS NOT OLD.company OR NEW.title IS NOT OLD.title
   OR NEW.industry IS NOT OLD.industry OR NEW.company_size IS NOT OLD.company_size OR NEW.country IS NOT OLD.country
-  OR NEW.source IS NOT OLD.source OR NEW.campaign IS NOT OLD.campaign
+  OR NEW.source IS NOT OLD.source OR NEW.campaign IS NOT OLD.campaign OR NEW.custom IS NOT OLD.custom
 BEGIN
     UPDATE lead_scores SET fit_score = (SELECT total(points) FROM fit_matches WHERE lead_id = NEW.id)
      WHERE lead_id = NEW.id;

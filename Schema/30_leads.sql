@@ -20,7 +20,7 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
        campaign, stage, owner_id, fit_score, round(fit_score + engagement_now, 6) + 0.0 AS score,
        round(engagement_now, 6) + 0.0 AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
-       assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at, account_id
+       assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at, account_id, custom
   FROM (SELECT r.*,
                -- a lead a rule change has not rescored yet (15_rescoring.sql) has its values computed here
                CASE WHEN r.id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'fit') AND (SELECT last_id FROM _rescoring WHERE kind = 'fit')
@@ -212,7 +212,7 @@ BEGIN
                               CASE WHEN NEW.phone IS NOT OLD.phone THEN NEW.phone END);
 END;
 
--- UPDATE leads SET ...: attributes, stage, owner_id, account_id, amount, lost_reason and consent can be set; the
+-- UPDATE leads SET ...: attributes, stage, owner_id, account_id, custom, amount, lost_reason and consent can be set; the
 -- rest is maintained by LeadDB. Email and phone are normalised as on capture.
 CREATE TRIGGER leads_instead_of_update INSTEAD OF UPDATE ON leads
 BEGIN
@@ -264,6 +264,12 @@ BEGIN
        AND (NEW.company_size IS NOT OLD.company_size OR NEW.email IS NOT OLD.email OR NEW.phone IS NOT OLD.phone
             OR NEW.consent IS NOT OLD.consent OR NEW.country IS NOT OLD.country);
 
+    -- Custom values given are read as custom_input reads them (33_custom_fields.sql).
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_field: lead ' || OLD.id || ': ' || cu.problem, json_object('lead', OLD.id, 'field', cu.field)))
+      FROM custom_input AS cu
+     WHERE NEW.custom IS NOT OLD.custom AND cu.arg = json_array(CAST(NEW.custom AS TEXT)) AND cu.problem IS NOT NULL;
+
     -- A stage move made by a person or a program (not the automatic move to mql) is a response to the
     -- deadline running before it (85_sla.sql): working a lead answers it. It is recorded before the move,
     -- so a deadline the move itself starts (a new owner, an mql follow-up) is not answered by it.
@@ -299,6 +305,11 @@ BEGIN
         stage = NEW.stage,
         owner_id = NEW.owner_id,
         account_id = NEW.account_id,
+        -- (a JSON merge patch: the fields given are set, null removes one, the others stay; NULL clears all)
+        custom = CASE WHEN NEW.custom IS OLD.custom THEN custom
+                      WHEN NEW.custom IS NULL THEN NULL
+                      ELSE nullif(json_patch(coalesce(custom, '{}'),
+                                             coalesce((SELECT cu.patch FROM custom_input AS cu WHERE cu.arg = json_array(CAST(NEW.custom AS TEXT))), '{}')), '{}') END,
         amount = NEW.amount,
         lost_reason = NEW.lost_reason,
         consent = CASE WHEN NEW.consent IS OLD.consent THEN consent

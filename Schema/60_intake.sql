@@ -18,7 +18,7 @@
 CREATE VIEW lead_intake AS
 SELECT NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS name, NULL AS phone, NULL AS company,
        NULL AS title, NULL AS industry, NULL AS company_size, NULL AS country, NULL AS source, NULL AS campaign,
-       NULL AS consent, NULL AS consent_source, NULL AS captured_at, NULL AS detail, NULL AS capture_key
+       NULL AS consent, NULL AS consent_source, NULL AS captured_at, NULL AS detail, NULL AS capture_key, NULL AS custom
  WHERE 0;
 
 -- A capture reads each of its values once: this trigger turns the values a program gave into the ones
@@ -32,7 +32,7 @@ BEGIN
      WHERE NEW.capture_key IS NOT NULL AND EXISTS (SELECT 1 FROM captures WHERE capture_key = NEW.capture_key);
 
     INSERT INTO _intake_values(problem, capture_key, email, first_name, last_name, phone, company, title,
-                               industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail)
+                               industry, company_size, country, source, campaign, consent, consent_source, captured_at, detail, custom)
     SELECT
         -- What only the intake can check; the lead's own rules (email, phone, size, amount) run on lead_records.
         CASE
@@ -56,6 +56,9 @@ BEGIN
             THEN json_array('invalid_email: the email ' || em.problem, json_object('value', CAST(NEW.email AS TEXT)))
         WHEN ph.problem IS NOT NULL
             THEN json_array('invalid_phone: the phone ' || ph.problem, json_object('value', CAST(NEW.phone AS TEXT)))
+        -- (custom values: 33_custom_fields.sql; read only when given)
+        WHEN NEW.custom IS NOT NULL AND (SELECT cu.problem FROM custom_input AS cu WHERE cu.arg = json_array(CAST(NEW.custom AS TEXT))) IS NOT NULL
+            THEN (SELECT json_array('invalid_field: ' || cu.problem, json_object('field', cu.field)) FROM custom_input AS cu WHERE cu.arg = json_array(CAST(NEW.custom AS TEXT)))
         -- (then a suppressed email or phone: _intake_values_instead_of_insert_suppressed)
         END,
         NEW.capture_key,
@@ -71,7 +74,8 @@ BEGIN
         cn.consent,
         CASE WHEN cn.consent IS NOT NULL THEN coalesce(nullif(trim(NEW.consent_source, char(32, 9, 10, 13)), ''), nullif(trim(NEW.source, char(32, 9, 10, 13)), ''), 'intake') END,
         coalesce(t.at, (SELECT now FROM clock)),
-        NEW.detail
+        NEW.detail,
+        CASE WHEN NEW.custom IS NOT NULL THEN (SELECT cu.custom FROM custom_input AS cu WHERE cu.arg = json_array(CAST(NEW.custom AS TEXT))) END
       FROM consent_input AS cn, time_input AS t, email_input AS em, phone_input AS ph, country_input AS co,
            -- a size that is absent or plain digits (at most 10,000,000) is read as company_size_input
            -- would read it, without its five-step reading
@@ -91,7 +95,7 @@ END;
 CREATE VIEW _intake_values AS
 SELECT NULL AS problem, NULL AS capture_key, NULL AS email, NULL AS first_name, NULL AS last_name,
        NULL AS phone, NULL AS company, NULL AS title, NULL AS industry, NULL AS company_size, NULL AS country,
-       NULL AS source, NULL AS campaign, NULL AS consent, NULL AS consent_source, NULL AS captured_at, NULL AS detail
+       NULL AS source, NULL AS campaign, NULL AS consent, NULL AS consent_source, NULL AS captured_at, NULL AS detail, NULL AS custom
  WHERE 0;
 
 CREATE TRIGGER _intake_values_instead_of_insert INSTEAD OF INSERT ON _intake_values
@@ -113,10 +117,10 @@ BEGIN
 
     -- The lead: inserted, or merged into the one found (the conflict is on its id).
     INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
-                             source, campaign, consent, consent_source, consent_at, created_at, updated_at)
+                             source, campaign, consent, consent_source, consent_at, created_at, updated_at, custom)
     VALUES ((SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures)), NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry,
             NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
-            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at)
+            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at, NEW.custom)
     ON CONFLICT DO UPDATE SET
         first_name = coalesce(first_name, excluded.first_name),
         last_name = coalesce(last_name, excluded.last_name),
@@ -128,6 +132,8 @@ BEGIN
         country = coalesce(country, excluded.country),
         source = coalesce(source, excluded.source),
         campaign = coalesce(campaign, excluded.campaign),
+        -- (custom values: the fields the lead has no value for)
+        custom = CASE WHEN excluded.custom IS NULL THEN custom WHEN custom IS NULL THEN excluded.custom ELSE json_patch(excluded.custom, custom) END,
         -- A consent given now is recorded with its source and time; otherwise only an empty one is filled.
         consent_source = CASE WHEN excluded.consent = 1 AND consent IS NOT 1 OR consent IS NULL THEN excluded.consent_source ELSE consent_source END,
         consent_at = CASE WHEN excluded.consent = 1 AND consent IS NOT 1 OR consent IS NULL THEN excluded.consent_at ELSE consent_at END,
@@ -176,16 +182,16 @@ END;
 CREATE VIEW _intake_text_check AS
 SELECT NULL AS email, NULL AS first_name, NULL AS last_name, NULL AS name, NULL AS phone, NULL AS company, NULL AS title,
        NULL AS industry, NULL AS country, NULL AS source, NULL AS campaign, NULL AS consent_source, NULL AS capture_key,
-       NULL AS detail
+       NULL AS detail, NULL AS custom
  WHERE 0;
 
 CREATE TRIGGER _intake_text_check_instead_of_insert INSTEAD OF INSERT ON _intake_text_check
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(p.problem, json_object('field', p.field)))
       FROM (SELECT f.key AS field,
-                   CASE WHEN length(f.value) > CASE f.key WHEN 'detail' THEN 10000 ELSE 500 END
+                   CASE WHEN length(f.value) > CASE f.key WHEN 'detail' THEN 10000 WHEN 'custom' THEN 10000 ELSE 500 END
                             THEN 'invalid_text: ' || f.key || ' has ' || length(f.value) || ' characters (at most '
-                                 || CASE f.key WHEN 'detail' THEN 10000 ELSE 500 END || ')'
+                                 || CASE f.key WHEN 'detail' THEN 10000 WHEN 'custom' THEN 10000 ELSE 500 END || ')'
                    END AS problem
               FROM json_each(json_object('email', CAST(NEW.email AS TEXT), 'first_name', CAST(NEW.first_name AS TEXT),
                    'last_name', CAST(NEW.last_name AS TEXT), 'name', CAST(NEW.name AS TEXT), 'phone',
@@ -193,7 +199,7 @@ BEGIN
                    CAST(NEW.title AS TEXT), 'industry', CAST(NEW.industry AS TEXT), 'country',
                    CAST(NEW.country AS TEXT), 'source', CAST(NEW.source AS TEXT), 'campaign',
                    CAST(NEW.campaign AS TEXT), 'consent_source', CAST(NEW.consent_source AS TEXT),
-                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT))) AS f) AS p
+                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT), 'custom', CAST(NEW.custom AS TEXT))) AS f) AS p
      WHERE p.problem IS NOT NULL
      LIMIT 1;
     -- (json_each would read a text only up to its NUL: the columns are looked at directly)
@@ -205,7 +211,8 @@ BEGIN
                         WHEN instr(NEW.title, char(0)) THEN 'title' WHEN instr(NEW.industry, char(0)) THEN 'industry'
                         WHEN instr(NEW.country, char(0)) THEN 'country' WHEN instr(NEW.source, char(0)) THEN 'source'
                         WHEN instr(NEW.campaign, char(0)) THEN 'campaign' WHEN instr(NEW.consent_source, char(0)) THEN 'consent_source'
-                        WHEN instr(NEW.capture_key, char(0)) THEN 'capture_key' WHEN instr(NEW.detail, char(0)) THEN 'detail' END AS field) AS n
+                        WHEN instr(NEW.capture_key, char(0)) THEN 'capture_key' WHEN instr(NEW.detail, char(0)) THEN 'detail'
+                        WHEN instr(NEW.custom, char(0)) THEN 'custom' END AS field) AS n
      WHERE n.field IS NOT NULL;
     SELECT (SELECT _e.raised FROM rule_error AS _e
              WHERE _e.arg = json_array('invalid_text: ' || b.problem, json_object('field', b.field, 'byte', b.bad_byte)))
@@ -216,7 +223,7 @@ BEGIN
                    CAST(NEW.title AS TEXT), 'industry', CAST(NEW.industry AS TEXT), 'country',
                    CAST(NEW.country AS TEXT), 'source', CAST(NEW.source AS TEXT), 'campaign',
                    CAST(NEW.campaign AS TEXT), 'consent_source', CAST(NEW.consent_source AS TEXT),
-                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT))
+                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT), 'custom', CAST(NEW.custom AS TEXT))
      LIMIT 1;
     -- (a line break or tab around a value is trimmed, as a messy export has them; one inside is refused)
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('invalid_text: ' || c.problem, json_object('field', c.field)))
@@ -234,7 +241,7 @@ BEGIN
                    'source', trim(CAST(NEW.source AS TEXT), char(32, 9, 10, 13)),
                    'campaign', trim(CAST(NEW.campaign AS TEXT), char(32, 9, 10, 13)),
                    'consent_source', trim(CAST(NEW.consent_source AS TEXT), char(32, 9, 10, 13)),
-                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT)), json_array('detail'))
+                   'capture_key', CAST(NEW.capture_key AS TEXT), 'detail', CAST(NEW.detail AS TEXT), 'custom', CAST(NEW.custom AS TEXT)), json_array('detail', 'custom'))
      LIMIT 1;
 END;
 
@@ -248,19 +255,19 @@ WHEN max(coalesce(length(NEW.email), 0), coalesce(length(NEW.first_name), 0), co
          coalesce(length(NEW.name), 0), coalesce(length(NEW.phone), 0), coalesce(length(NEW.company), 0),
          coalesce(length(NEW.title), 0), coalesce(length(NEW.industry), 0), coalesce(length(NEW.country), 0),
          coalesce(length(NEW.source), 0), coalesce(length(NEW.campaign), 0), coalesce(length(NEW.consent_source), 0)) > 500
-  OR coalesce(length(NEW.detail), 0) > 10000
+  OR coalesce(length(NEW.detail), 0) > 10000 OR coalesce(length(NEW.custom), 0) > 10000
   OR (coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
       || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
       || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
-      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')) GLOB '*[^ -~]*'
+      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '') || coalesce(NEW.custom, '')) GLOB '*[^ -~]*'
   -- (GLOB stops at a NUL byte: a NUL anywhere enters too)
   OR instr((coalesce(NEW.email, '') || coalesce(NEW.first_name, '') || coalesce(NEW.last_name, '') || coalesce(NEW.name, '')
       || coalesce(NEW.phone, '') || coalesce(NEW.company, '') || coalesce(NEW.title, '') || coalesce(NEW.industry, '')
       || coalesce(NEW.country, '') || coalesce(NEW.source, '') || coalesce(NEW.campaign, '')
-      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '')), char(0))
+      || coalesce(NEW.consent_source, '') || coalesce(NEW.capture_key, '') || coalesce(NEW.detail, '') || coalesce(NEW.custom, '')), char(0))
 BEGIN
-    INSERT INTO _intake_text_check(email, first_name, last_name, name, phone, company, title, industry, country, source, campaign, consent_source, capture_key, detail)
-    VALUES (NEW.email, NEW.first_name, NEW.last_name, NEW.name, NEW.phone, NEW.company, NEW.title, NEW.industry, NEW.country, NEW.source, NEW.campaign, NEW.consent_source, NEW.capture_key, NEW.detail);
+    INSERT INTO _intake_text_check(email, first_name, last_name, name, phone, company, title, industry, country, source, campaign, consent_source, capture_key, detail, custom)
+    VALUES (NEW.email, NEW.first_name, NEW.last_name, NEW.name, NEW.phone, NEW.company, NEW.title, NEW.industry, NEW.country, NEW.source, NEW.campaign, NEW.consent_source, NEW.capture_key, NEW.detail, NEW.custom);
 END;
 
 -- Captures are numbered in order (the intake's statements find the capture they wrote as the newest

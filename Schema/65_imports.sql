@@ -50,6 +50,8 @@ BEGIN
     SELECT row_number() OVER (ORDER BY s.id), s.id,
            -- (a CASE, whose branches are evaluated only when reached: AND and OR in a value evaluate both sides)
            CASE
+           -- custom values are read by lead_intake (33_custom_fields.sql)
+           WHEN s.custom IS NOT NULL THEN 0
            -- printable ASCII (no NUL: GLOB stops at one) within lead_intake's lengths, and no bytes
            WHEN (coalesce(s.email, '') || coalesce(s.first_name, '') || coalesce(s.last_name, '') || coalesce(s.name, '')
                  || coalesce(s.phone, '') || coalesce(s.company, '') || coalesce(s.title, '') || coalesce(s.industry, '')
@@ -165,9 +167,9 @@ BEGIN
     INSERT INTO _import_cursor(id, row, last_capture) VALUES (1, NEW.id, (SELECT coalesce(max(id), 0) FROM captures))
         ON CONFLICT (id) DO UPDATE SET row = excluded.row, last_capture = excluded.last_capture;
     INSERT INTO lead_intake(email, first_name, last_name, name, phone, company, title, industry, company_size, country,
-                            source, campaign, consent, consent_source, captured_at, detail, capture_key)
+                            source, campaign, consent, consent_source, captured_at, detail, capture_key, custom)
     SELECT email, first_name, last_name, name, phone, company, title, industry, company_size, country,
-           source, campaign, consent, consent_source, captured_at, detail, capture_key
+           source, campaign, consent, consent_source, captured_at, detail, capture_key, custom
       FROM lead_imports WHERE id = NEW.id;
     -- A new capture is the newest row of captures; a key captured before wrote none.
     UPDATE lead_imports
@@ -179,7 +181,7 @@ BEGIN
            processed_at = (SELECT now FROM clock),
            email = NULL, first_name = NULL, last_name = NULL, name = NULL, phone = NULL, company = NULL, title = NULL,
            industry = NULL, company_size = NULL, country = NULL, source = NULL, campaign = NULL, consent = NULL,
-           consent_source = NULL, captured_at = NULL, detail = NULL, capture_key = NULL
+           consent_source = NULL, captured_at = NULL, detail = NULL, capture_key = NULL, custom = NULL
      WHERE id = NEW.id;
     DELETE FROM _import_cursor;
 END;
@@ -229,7 +231,7 @@ BEGIN
            processed_at = (SELECT now FROM clock),
            email = NULL, first_name = NULL, last_name = NULL, name = NULL, phone = NULL, company = NULL, title = NULL,
            industry = NULL, company_size = NULL, country = NULL, source = NULL, campaign = NULL, consent = NULL,
-           consent_source = NULL, captured_at = NULL, detail = NULL, capture_key = NULL
+           consent_source = NULL, captured_at = NULL, detail = NULL, capture_key = NULL, custom = NULL
      WHERE id IN (SELECT row FROM _import_plan WHERE seq BETWEEN NEW.first_seq AND NEW.last_seq);
 END;
 
@@ -324,7 +326,7 @@ WHEN (NEW.status IS NOT OLD.status OR NEW.lead_id IS NOT OLD.lead_id OR NEW.proc
       OR (OLD.status IS NOT 'pending'
           AND coalesce(NEW.email, NEW.first_name, NEW.last_name, NEW.name, NEW.phone, NEW.company, NEW.title, NEW.industry,
                        NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
-                       NEW.captured_at, NEW.detail, NEW.capture_key) IS NOT NULL))
+                       NEW.captured_at, NEW.detail, NEW.capture_key, NEW.custom) IS NOT NULL))
  -- (the run: a row captured one by one while the cursor names it, or a new lead of a stretch)
  AND NOT (OLD.status = 'pending'
           AND (OLD.id IS (SELECT c.row FROM _import_cursor AS c)

@@ -22,7 +22,15 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.priority, r.team
             SELECT 1 FROM json_each(CASE WHEN json_valid(r.source) AND json_type(r.source) = 'array' THEN r.source ELSE json_array(r.source) END) AS j
              WHERE lower(trim(j.value)) = lower(l.source)))
    AND (r.min_company_size IS NULL OR l.company_size >= r.min_company_size)
-   AND (r.max_company_size IS NULL OR l.company_size <= r.max_company_size);
+   AND (r.max_company_size IS NULL OR l.company_size <= r.max_company_size)
+   -- custom: a JSON object of custom fields (33_custom_fields.sql), each with an accepted value or a JSON
+   -- array of them, compared ignoring case; every field named must match
+   AND (r.custom IS NULL OR NOT EXISTS (
+            SELECT 1 FROM json_each(CASE WHEN json_valid(r.custom) AND json_type(r.custom) = 'object' THEN r.custom ELSE '{"": null}' END) AS c
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM json_each(CASE WHEN c.type = 'array' THEN c.value ELSE json_array(c.value) END) AS v
+                  WHERE lower(CAST(v.value AS TEXT))
+                        = lower(CAST((CASE WHEN json_valid(l.custom) THEN json_extract(l.custom, '$."' || c.key || '"') END) AS TEXT)))));
 
 -- The routing decision for each lead, made now. With routing.by_account = 1, a lead of an account whose
 -- owner is active, below capacity and not already its owner goes to that owner (method `account`).

@@ -1,6 +1,6 @@
 -- Privacy: INSERT INTO erasures(lead_id) erases a person.
 --
--- Every personal value of the lead (names, email, phone, company, title, free-text details) is removed
+-- Every personal value of the lead (names, email, phone, company, title, custom values, free-text details) is removed
 -- from lead_records, activity_log and outbox; stage_history, assignments and nurture_enrollments hold
 -- none. The non-personal facts stay for reports (stage, source, campaign, industry, size, country,
 -- dates, amounts, scores). A hash of the email, and one of the phone, is kept in suppressed_emails, so
@@ -94,7 +94,7 @@ BEGIN
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
     UPDATE lead_records
        SET email = NULL, first_name = NULL, last_name = NULL, phone = NULL, company = NULL, title = NULL,
-           consent = NULL, consent_source = NULL, consent_at = NULL,
+           consent = NULL, consent_source = NULL, consent_at = NULL, custom = NULL,
            erased_at = (SELECT now FROM clock), updated_at = (SELECT now FROM clock)
      WHERE id = NEW.lead_id;
     -- The last person of an account erased: the account's domain and name (which may name them) go too,
@@ -112,9 +112,9 @@ END;
 -- guard the tables a careless script may write). The search index is a virtual table, which takes no
 -- trigger: invariant_problems (99_checks.sql) reports an entry written back there.
 CREATE TRIGGER lead_records_before_update_erased
-BEFORE UPDATE OF email, first_name, last_name, phone, company, title, consent, consent_source ON lead_records
+BEFORE UPDATE OF email, first_name, last_name, phone, company, title, consent, consent_source, custom ON lead_records
 WHEN OLD.erased_at IS NOT NULL
- AND coalesce(NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.consent, NEW.consent_source) IS NOT NULL
+ AND coalesce(NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.consent, NEW.consent_source, NEW.custom) IS NOT NULL
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array(
         'erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; no personal data is written to it',
@@ -167,7 +167,7 @@ SELECT l.id AS lead_id, json_object(
         'consent_at', l.consent_at, 'created_at', l.created_at, 'updated_at', l.updated_at,
         'last_activity_at', l.last_activity_at, 'assigned_at', l.assigned_at, 'response_due_at', l.response_due_at,
         'first_response_at', l.first_response_at, 'sla_met', l.sla_met, 'converted_at', l.converted_at,
-        'closed_at', l.closed_at, 'erased_at', l.erased_at),
+        'closed_at', l.closed_at, 'erased_at', l.erased_at, 'account_id', l.account_id, 'custom', json(l.custom)),
     'activities', (SELECT json_group_array(json_object('id', a.id, 'kind', a.kind, 'occurred_at', a.occurred_at,
                        'campaign', a.campaign, 'source', a.source, 'detail', a.detail, 'points', a.points))
                      FROM activity_log a WHERE a.lead_id = l.id),

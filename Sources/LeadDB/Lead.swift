@@ -70,6 +70,18 @@ public struct Lead: Sendable, Hashable, Identifiable {
     public var closedAt: Date?
     /// When the person was erased, or nil.
     public var erasedAt: Date?
+    /// The lead's account (its company), or nil.
+    public var accountID: Int64?
+    /// The custom field values as a JSON object (`{"budget":50000}`), or nil for none.
+    public var customJSON: String?
+
+    /// The custom field values as text, by field name (a number as JSON writes it, a boolean 1 or 0).
+    public var custom: [String: String] {
+        guard let customJSON, let object = (try? JSONSerialization.jsonObject(with: Data(customJSON.utf8))) as? [String: Any] else { return [:] }
+        return object.mapValues { value in
+            (value as? String) ?? (try? JSONSerialization.data(withJSONObject: [value])).map { String(decoding: $0.dropFirst().dropLast(), as: UTF8.self) } ?? "\(value)"
+        }
+    }
 
     /// First and last name joined, or nil when both are empty.
     public var name: String? {
@@ -85,7 +97,7 @@ public struct Lead: Sendable, Hashable, Identifiable {
         id, email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
         stage, owner_id, fit_score, engagement, score, amount, lost_reason, consent, consent_source, consent_at,
         created_at, updated_at, last_activity_at, assigned_at, response_due_at, first_response_at, sla_met,
-        converted_at, closed_at, erased_at
+        converted_at, closed_at, erased_at, account_id, custom
         """
 
     init(row: Row) throws {
@@ -121,5 +133,7 @@ public struct Lead: Sendable, Hashable, Identifiable {
         convertedAt = try row.get("converted_at")
         closedAt = try row.get("closed_at")
         erasedAt = try row.get("erased_at")
+        accountID = try row.get("account_id")
+        customJSON = try row.get("custom")
     }
 }

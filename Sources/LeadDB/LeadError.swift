@@ -64,11 +64,11 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// ``rule(code:message:)``. A new code in the schema fails a test until it is listed here.
     public static let ruleCodes: Set<String> = [
         "account_in_use", "already_exists", "append_only", "capacity", "captured", "country_in_use", "duplicate_email",
-        "erased_account", "erased_lead",
+        "erased_account", "erased_lead", "field_in_use",
         "inactive_rep", "internal", "internal_table", "invalid_activity_id", "invalid_amount", "invalid_capture_key",
         "invalid_company_size", "invalid_config", "invalid_consent", "invalid_country", "invalid_domain", "invalid_email",
-        "invalid_import", "invalid_merge", "invalid_phone", "invalid_setting", "invalid_text", "invalid_time",
-        "invalid_transition", "kind_in_use", "maintained", "merged_account", "missing_amount", "missing_contact",
+        "invalid_field", "invalid_import", "invalid_merge", "invalid_phone", "invalid_setting", "invalid_text", "invalid_time",
+        "invalid_transition", "kind_in_use", "maintained", "merged_account", "missing_amount", "missing_contact", "missing_field",
         "missing_lead", "missing_lost_reason", "missing_owner", "read_only", "reason_in_use", "rep_in_use", "restoring",
         "required_kind", "required_sequence", "required_setting", "required_stage", "required_team",
         "sequence_in_use", "stage_in_use", "suppressed", "team_in_use", "unknown_account", "unknown_kind", "unknown_lead",

@@ -79,7 +79,7 @@ extension LeadStore {
             var lead = leads[index]
             if lead.captureKey == nil { lead.captureKey = lead.contentKey }
             try db.execute(
-                "INSERT INTO lead_imports(id, \(NewLead.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO lead_imports(id, \(NewLead.columns)) VALUES (?, \(NewLead.placeholders))",
                 [first + Int64(index - range.lowerBound)] + lead.arguments)
         }
         let last = first + Int64(range.count) - 1
@@ -132,7 +132,7 @@ extension LeadStore {
     static func captureID(_ lead: NewLead, in db: Database) throws -> (Int64, CaptureOutcome) {
         let before = try db.scalar("SELECT coalesce(max(id), 0) FROM captures", as: Int64.self) ?? 0
         try db.execute(
-            "INSERT INTO lead_intake(\(NewLead.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lead.arguments)
+            "INSERT INTO lead_intake(\(NewLead.columns)) VALUES (\(NewLead.placeholders))", lead.arguments)
         let rows =
             if let key = lead.captureKey {
                 try db.query("SELECT id, lead_id, outcome FROM captures WHERE capture_key = ?", [key])

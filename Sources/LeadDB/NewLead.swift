@@ -43,6 +43,9 @@ public struct NewLead: Sendable, Hashable {
     /// after a lost acknowledgement, an import run twice). At most 200 characters; nil for none
     /// (``LeadStore/captureMany(_:chunkSize:progress:)`` then derives one from the row's content).
     public var captureKey: String?
+    /// Custom field values by field name (`["budget": "50000", "product_interest": "Analytics"]`), as
+    /// given: the database reads each as its field's type says (Schema/README.md, "Custom fields").
+    public var custom: [String: String] = [:]
 
     /// Makes a lead to capture; every field is optional, but the database needs an email or a phone.
     public init(
@@ -50,7 +53,7 @@ public struct NewLead: Sendable, Hashable {
         phone: String? = nil, company: String? = nil, title: String? = nil, industry: String? = nil,
         companySize: String? = nil, country: String? = nil, source: String? = nil, campaign: String? = nil,
         consent: Bool? = nil, consentSource: String? = nil, capturedAt: Date? = nil, detail: String? = nil,
-        captureKey: String? = nil
+        captureKey: String? = nil, custom: [String: String] = [:]
     ) {
         self.email = email
         self.firstName = firstName
@@ -69,6 +72,30 @@ public struct NewLead: Sendable, Hashable {
         self.capturedAt = capturedAt
         self.detail = detail
         self.captureKey = captureKey
+        self.custom = custom
+    }
+
+    /// The custom values as `lead_intake.custom` takes them: a JSON object with the keys in order, or nil.
+    public var customJSON: String? {
+        guard !custom.isEmpty else { return nil }
+        return "{" + custom.keys.sorted().map { "\(Self.jsonString($0)): \(Self.jsonString(custom[$0]!))" }.joined(separator: ", ") + "}"
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
     }
 
     /// A key derived from every field as given: the same row captured again (an import run twice, or
@@ -77,7 +104,7 @@ public struct NewLead: Sendable, Hashable {
     public var contentKey: String {
         let fields: [String?] = [email, firstName, lastName, name, phone, company, title, industry, companySize, country,
                                  source, campaign, consent.map { $0 ? "1" : "0" }, consentSource,
-                                 capturedAt.map(SQLiteDate.format), detail]
+                                 capturedAt.map(SQLiteDate.format), detail] + (custom.isEmpty ? [] : [customJSON])
         // Each field is marked present or absent, then its bytes, then a separator that text cannot hold.
         var bytes: [UInt8] = []
         for field in fields {

@@ -16,6 +16,8 @@ extension NewLead {
             case consent
             /// A time (``NewLead/capturedAt``), read by `SQLiteDate.parse`.
             case time
+            /// The custom field values (``NewLead/custom``), as one JSON object.
+            case custom
         }
 
         /// The column of `lead_intake` (and `lead_imports`).
@@ -57,6 +59,7 @@ extension NewLead {
         Field(column: "detail", name: "detail", names: ["detail", "details", "notes", "note", "comments", "comment", "description"],
               value: .text(\.detail), codes: []),
         Field(column: "capture_key", name: "capture_key", names: ["capturekey"], value: .text(\.captureKey), codes: ["invalid_capture_key"]),
+        Field(column: "custom", name: "custom", names: ["custom", "customfields"], value: .custom, codes: ["invalid_field", "missing_field"]),
     ]
 
     /// A name as fields are looked up by: lower case, without spaces, tabs, dashes, dots and underscores
@@ -80,6 +83,9 @@ extension NewLead {
     /// The intake's columns, in order.
     static let columns = fields.map(\.column).joined(separator: ", ")
 
+    /// One placeholder per column of ``columns``.
+    static let placeholders = fields.map { _ in "?" }.joined(separator: ", ")
+
     /// This value's arguments for ``columns``.
     var arguments: [any DatabaseValueConvertible] {
         Self.fields.map { field -> any DatabaseValueConvertible in
@@ -87,6 +93,7 @@ extension NewLead {
             case .text(let path): self[keyPath: path]
             case .consent: consent
             case .time: capturedAt
+            case .custom: customJSON
             }
         }
     }

@@ -25,16 +25,24 @@ struct LeadCommand: Sendable {
         LeadCommand(name: "capture", arguments: captureArguments,
                     summary: "capture a lead (quotes for spaces: company=\"Acme Inc\")", arity: 1...Int.max) { shell, store, args in
             var lead = NewLead()
+            let custom = try store.customFields()
             for (index, argument) in args.enumerated() {
                 guard let equals = argument.firstIndex(of: "=") else {
                     throw UsageError(argument: index, message: "expected key=value, not \(argument)")
                 }
                 let key = String(argument[..<equals])
                 let value = String(argument[argument.index(after: equals)...])
+                // (a custom field by its name or label: product_interest=Analytics)
+                if NewLead.field(named: key) == nil, let field = custom.first(where: { $0.isNamed(key) }) {
+                    lead.custom[field.name] = value
+                    continue
+                }
                 guard let field = NewLead.field(named: key) else {
-                    throw UsageError(argument: index, message: "unknown field \(key) (fields: \(NewLead.fields.map(\.name).joined(separator: ", ")))")
+                    throw UsageError(argument: index, message: "unknown field \(key) (fields: \(NewLead.fields.filter { if case .custom = $0.value { false } else { true } }.map(\.name).joined(separator: ", "))\(custom.isEmpty ? "" : "; custom fields: " + custom.map(\.name).joined(separator: ", ")))")
                 }
                 switch field.value {
+                case .custom:
+                    throw UsageError(argument: index, message: "give custom fields by name: \(custom.map { "\($0.name)=..." }.joined(separator: " "))")
                 case .text(let path): lead[keyPath: path] = value
                 case .consent:
                     let reading = try store.readConsent(value)
@@ -245,6 +253,29 @@ struct LeadCommand: Sendable {
             guard let first = rows.first else { shell.out.write("No reps yet: INSERT INTO reps(name, team, capacity) VALUES ('Ana', 'default', 50);\n"); return }
             shell.render(ResultSet(columns: first.columns, rows: rows.map(\.values)))
         },
+        LeadCommand(name: "accounts", arguments: "", summary: "companies with their owner, people and score, highest score first", arity: 0...0) { shell, store, _ in
+            let shown = 100
+            let accounts = try store.accounts(limit: shown + 1)
+            guard !accounts.isEmpty else {
+                shell.out.write("No accounts yet: a lead captured with a company email joins its domain's account (or INSERT INTO accounts(domain, name) VALUES ('acme.com', 'Acme')).\n")
+                return
+            }
+            shell.render(ResultSet(
+                columns: ["id", "domain", "name", "owner", "people", "open", "won", "score", "won_revenue"],
+                rows: accounts.prefix(shown).map {
+                    [.integer($0.id), .text($0.domain), nullableText($0.name), nullableText($0.ownerName), .integer(Int64($0.people)),
+                     .integer(Int64($0.openLeads)), .integer(Int64($0.wonLeads)), .real(($0.score * 10).rounded() / 10), .real($0.wonRevenue)]
+                }))
+            if accounts.count > shown { shell.out.write("(more than \(shown) accounts: the \(shown) with the highest scores are shown; SELECT * FROM account_overview has them all)\n") }
+        },
+        LeadCommand(name: "account", arguments: "ID|DOMAIN", summary: "an account's card: owner, score, people by stage, buying committee", arity: 1...1) { shell, store, args in
+            guard args.count == 1 else { throw UsageError(argument: nil, message: "account takes an account id or a domain") }
+            let found = try Int64(args[0]).flatMap { try store.account(id: $0) } ?? store.account(domain: args[0])
+            guard let account = found else {
+                throw UsageError(argument: 0, message: "no account \(args[0]) (accounts: SELECT account_id, domain FROM account_overview)", showsUsage: false)
+            }
+            shell.out.write(try accountCard(account, store))
+        },
         LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email, company or phone contains TEXT (case and accents ignored)", arity: 1...Int.max) { shell, store, args in
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "find takes the text to look for") }
             let needle = args.joined(separator: " ")
@@ -337,9 +368,13 @@ struct LeadCommand: Sendable {
     ]
 
     /// `email=... [first=... ... consent=yes|no ...]`, from the capture fields' table.
-    static let captureArguments = "email=... [" + NewLead.fields.dropFirst().map { field in
-        if case .consent = field.value { "consent=yes|no" } else { field.name + "=..." }
-    }.joined(separator: " ") + "]"
+    static let captureArguments = "email=... [" + NewLead.fields.dropFirst().compactMap { field in
+        switch field.value {
+        case .consent: "consent=yes|no"
+        case .custom: nil
+        default: field.name + "=..."
+        }
+    }.joined(separator: " ") + "] [FIELD=... for a custom field]"
 
     static func named(_ name: String) -> LeadCommand? { all.first { $0.name == name.lowercased() } }
 

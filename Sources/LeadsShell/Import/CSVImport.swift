@@ -73,10 +73,21 @@ final class CSVImport {
             if let earlier = seen[field] { throw ShellError("\(path): columns \(earlier) and \(name) both mean \(field); keep one") }
             seen[field] = name
         }
-        let unknown = zip(names, mapped).filter { $0.1 == nil }.map(\.0)
+        // A column named like a custom field (by its name or label) gives that field's values.
+        let customFields = try store.customFields()
+        var customColumns: [Int: String] = [:]
+        for (index, name) in names.enumerated() where mapped[index] == nil {
+            if let field = customFields.first(where: { $0.isNamed(name) }) {
+                if let earlier = customColumns.first(where: { $0.value == field.name }) {
+                    throw ShellError("\(path): columns \(names[earlier.key]) and \(name) both mean \(field.name); keep one")
+                }
+                customColumns[index] = field.name
+            }
+        }
+        let unknown = zip(names, mapped).enumerated().filter { $0.element.1 == nil && customColumns[$0.offset] == nil }.map(\.element.0)
         if !unknown.isEmpty {
             let listed = unknown.count > 12 ? unknown.prefix(10).joined(separator: ", ") + " and \(unknown.count - 10) more" : unknown.joined(separator: ", ")
-            err.write("note: \(path): column\(unknown.count == 1 ? "" : "s") \(listed) \(unknown.count == 1 ? "is" : "are") not \(unknown.count == 1 ? "a lead field" : "lead fields"); kept in each lead's capture detail (JSON). Known fields: \(NewLead.fields.map(\.column).joined(separator: ", ")).\n")
+            err.write("note: \(path): column\(unknown.count == 1 ? "" : "s") \(listed) \(unknown.count == 1 ? "is" : "are") not \(unknown.count == 1 ? "a lead field" : "lead fields"); kept in each lead's capture detail (JSON). Known fields: \(NewLead.fields.map(\.column).joined(separator: ", "))\(customFields.isEmpty ? "" : "; custom fields: " + customFields.map(\.name).joined(separator: ", ")).\n")
         }
         guard mapped.contains("email") || mapped.contains("phone") else {
             throw ShellError("\(path): no email or phone column (header: \(names.joined(separator: ", ")))")
@@ -105,11 +116,27 @@ final class CSVImport {
             var note: String?
             for (index, value) in record.fields.enumerated() {
                 guard let value else { continue }
+                if let name = customColumns[index] {
+                    if !value.trimmingCharacters(in: .whitespaces).isEmpty { lead.custom[name] = value }
+                    continue
+                }
                 guard let field = fields[index] else {
                     if !value.isEmpty { extra.append((names[index], value)) }
                     continue
                 }
                 switch field.value {
+                case .custom:
+                    // (a column of JSON objects: each value as text, read by the database)
+                    guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                    guard let object = (try? JSONSerialization.jsonObject(with: Data(value.utf8))) as? [String: Any] else {
+                        reject(record, names[index], "invalid_field: custom must be a JSON object of field values such as {\"budget\": 50000}; got \(value)"); continue
+                    }
+                    for (key, item) in object where !(item is NSNull) {
+                        // (a number or true/false as JSON writes it; the database reads it as its field says)
+                        lead.custom[key] = (item as? String)
+                            ?? (try? JSONSerialization.data(withJSONObject: [item])).map { String(decoding: $0.dropFirst().dropLast(), as: UTF8.self) }
+                            ?? "\(item)"
+                    }
                 case .text(let path):
                     switch field.column {
                     case "detail": note = value

@@ -52,6 +52,12 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     field("source", [lead.source, lead.campaign].compactMap { $0 }.joined(separator: " / "))
     field("stage", lead.stage.rawValue + (lead.closedAt == nil ? "" : lead.lostReason.map { " (\($0))" } ?? "") + (lead.amount.map { ", amount \($0)" } ?? ""))
     field("consent", lead.consent.map { $0 ? "given (\(lead.consentSource ?? "?"))" : "not given" })
+    if let id = lead.accountID {
+        field("account", try store.account(id: id).map { "\($0.domain) (account \($0.id)\($0.name.map { ", " + $0 } ?? ""))" } ?? "account \(id)")
+    }
+    // (custom values in the fields' order; a long name gets a space of its own)
+    let values = lead.custom
+    for name in try store.customFields().map(\.name) where values[name] != nil { field(name.count >= 12 ? name + " " : name, values[name]) }
     out += "  " + pad("score", 12) + "\(score(lead.score)) = fit \(score(lead.fitScore)) + engagement \(score(lead.engagement))\n"
     for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
         let points = String(format: "%+.1f", part.points)
@@ -82,6 +88,41 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
         out += "  timeline\n"
         for entry in timeline.suffix(15) { out += "    \(SQLiteDate.format(entry.at))  \(escapingControls(entry.summary))\n" }
         if timeline.count > 15 { out += "    (\(timeline.count - 15) earlier; SELECT * FROM activities WHERE lead_id = \(lead.id))\n" }
+    }
+    return out
+}
+
+/// The card `account` prints.
+func accountCard(_ account: Account, _ store: LeadStore) throws -> String {
+    var out = "Account \(account.id): \(escapingControls(account.domain))" + (account.name.map { " (\(escapingControls($0)))" } ?? "") + "\n"
+    func field(_ name: String, _ value: String?) {
+        if let value, !value.isEmpty { out += "  " + pad(name, 12) + escapingControls(value) + "\n" }
+    }
+    field("industry", account.industry)
+    field("size", account.companySize.map(String.init))
+    field("country", account.country)
+    field("owner", account.ownerID.map { id in "\(account.ownerName ?? "rep \(id)") (rep \(id))" } ?? "none (its first assigned lead's owner takes it)")
+    out += "  " + pad("score", 12) + "\(score(account.score)) = best fit \(score(account.fit)) + engagement \(score(account.engagement)) of \(account.people) \(account.people == 1 ? "person" : "people")\n"
+    field("stages", account.stages.map { "\($0.stage) \($0.leads)" }.joined(separator: ", "))
+    if account.wonLeads > 0 { field("won", "\(account.wonLeads) lead\(account.wonLeads == 1 ? "" : "s"), revenue \(account.wonRevenue)") }
+    field("last active", account.lastActivityAt.map(SQLiteDate.format))
+    field("created", SQLiteDate.format(account.createdAt))
+    let people = try store.people(account: account.id)
+    if !people.isEmpty {
+        out += "  people\n"
+        for lead in people.prefix(25) {
+            out += "    \(lead.id)  \(escapingControls(describe(lead)))" + (lead.title.map { ", \(escapingControls($0))" } ?? "") + ", \(lead.stage.rawValue), score \(score(lead.score))\n"
+        }
+        if people.count > 25 { out += "    (\(people.count - 25) more: SELECT * FROM leads WHERE account_id = \(account.id))\n" }
+    }
+    let seats = try store.buyingCommittee(account: account.id)
+    if !seats.isEmpty {
+        out += "  buying committee\n"
+        for seat in seats where seat.leadID != nil && seat.role != nil {
+            out += "    " + pad(seat.label ?? seat.role ?? "", 16) + escapingControls(seat.name ?? "lead \(seat.leadID!)") + (seat.title.map { " (\(escapingControls($0)))" } ?? "") + "\n"
+        }
+        let missing = seats.filter { $0.leadID == nil }.map { $0.label ?? $0.role ?? "" }
+        if !missing.isEmpty { out += "    missing: \(missing.joined(separator: ", "))\n" }
     }
     return out
 }
