@@ -17,6 +17,10 @@ SELECT key, value, CASE
                   AND substr(trim(value), length(rtrim(trim(value), 'abcdefghijklmnopqrstuvwxyz')) + 1)
                       IN ('second', 'seconds', 'minute', 'minutes', 'hour', 'hours', 'day', 'days', 'month', 'months', 'year', 'years'))
         THEN 'invalid_setting: clock.shift must be a signed number and a unit such as +2 hours or -3 days, or NULL; got ' || coalesce(value, 'NULL')
+    -- (each may be valid alone and give no time together: 9999-12-31 moved 2 days on)
+    WHEN key IN ('clock.now', 'clock.shift') AND (SELECT now FROM clock) IS NULL
+        THEN 'invalid_setting: clock.now ' || coalesce((SELECT value FROM settings WHERE key = 'clock.now'), 'NULL') || ' moved by clock.shift '
+             || coalesce((SELECT value FROM settings WHERE key = 'clock.shift'), 'NULL') || ' is no time (years 0000 to 9999)'
     WHEN key IN ('score.mql_threshold', 'score.hot_threshold')
          AND NOT (typeof(value) IN ('integer', 'real') AND abs(value) <= 1000000)
         THEN 'invalid_setting: ' || key || ' must be a number from -1000000 to 1000000; got ' || coalesce(value, 'NULL')

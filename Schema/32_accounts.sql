@@ -30,15 +30,22 @@
 -- here directly: an email is stored trimmed and in lower case already.)
 CREATE VIEW domain_problems AS
 SELECT j.json AS arg, j.value AS domain,
+       -- (a domain as stored is its own reading: no scheme, path, www. or trailing dot is left to drop)
        CASE
-           WHEN NOT (length(j.value) BETWEEN 3 AND 253 AND j.value GLOB '?*.?*' AND j.value NOT GLOB '*[^a-z0-9.-]*'
+           WHEN NOT (length(j.value) BETWEEN 4 AND 253 AND j.value GLOB '?*.?*' AND j.value NOT GLOB '*[^a-z0-9.-]*'
                      AND j.value NOT GLOB '*..*' AND j.value NOT GLOB '*.-*' AND j.value NOT GLOB '*-.*'
-                     AND j.value NOT GLOB '-*' AND j.value NOT GLOB '.*')
+                     AND j.value NOT GLOB '-*' AND j.value NOT GLOB '.*' AND j.value NOT GLOB '*-' AND j.value NOT GLOB '*.'
+                     AND j.value NOT GLOB 'www.*'
+                     -- a top-level domain of two letters or more (not an IP address, not 1.5)
+                     AND j.value NOT GLOB '*.?' AND substr(rtrim(j.value, '0123456789'), -1) <> '.')
                THEN 'is not a web domain such as acme.com (letters, digits, dashes and dots; an international domain in its xn-- form)'
+           -- (a free-mail domain or one of its subdomains: mail.gmail.com)
            WHEN EXISTS (SELECT 1 FROM free_email_domains AS f WHERE f.domain = j.value)
+                OR EXISTS (SELECT 1 FROM free_email_domains AS f WHERE f.domain = substr(j.value, instr(j.value, '.') + 1))
                THEN 'is a free-mail domain, which names no company'
-           WHEN '.' || j.value GLOB '*.example.[cno][oer][mgt]' OR j.value GLOB '*.test' OR j.value GLOB '*.example'
-                OR j.value GLOB '*.invalid' OR j.value GLOB '*.localhost'
+           WHEN '.' || j.value GLOB '*.example.com' OR '.' || j.value GLOB '*.example.org' OR '.' || j.value GLOB '*.example.net'
+                OR j.value GLOB '*.test' OR j.value GLOB '*.example' OR j.value GLOB '*.invalid' OR j.value GLOB '*.localhost'
+                OR j.value GLOB '*.localdomain'
                THEN 'is reserved for examples and tests (RFC 2606), which names no company'
        END AS problem
   FROM json_each AS j;
@@ -87,6 +94,8 @@ SELECT a.id, p.value AS problem
         THEN 'invalid_country: ' || a.country || ' is not stored as its ISO code'
     WHEN a.created_at IS NULL OR (SELECT t.problem FROM time_input AS t WHERE t.arg = json_array(CAST(a.created_at AS TEXT))) IS NOT NULL
         THEN 'maintained: accounts.created_at is when the account was made and never changes'
+    WHEN a.mql_at IS NOT NULL AND (SELECT t.problem FROM time_input AS t WHERE t.arg = json_array(CAST(a.mql_at AS TEXT))) IS NOT NULL
+        THEN 'invalid_time: the mql_at of account ' || a.id || ' is not a time such as 2026-11-24T09:30:00Z'
     END)) AS p
  WHERE p.value IS NOT NULL;
 
@@ -95,7 +104,8 @@ SELECT a.id, p.value AS problem
 CREATE TRIGGER accounts_before_insert BEFORE INSERT ON accounts
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
-        WHEN EXISTS (SELECT 1 FROM accounts WHERE id = NEW.id)
+        -- (NEW.id is -1 when SQLite numbers the row)
+        WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM accounts WHERE id = NEW.id)
             THEN 'already_exists: account ' || NEW.id || ' exists; update it instead (a replace would delete it and its leads'' link)'
         WHEN NEW.domain IS NULL
             THEN 'invalid_domain: an account needs a domain such as acme.com'
@@ -113,6 +123,15 @@ END;
 
 CREATE TRIGGER accounts_after_insert AFTER INSERT ON accounts
 BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
+        WHEN NEW.id < 1 OR NEW.id > 1000000000000
+            THEN 'maintained: an account''s id is a whole number from 1 to 10^12; leave it out and SQLite numbers it (got ' || NEW.id || ')'
+        WHEN instr(NEW.name, char(0)) OR instr(NEW.industry, char(0)) OR instr(NEW.country, char(0))
+            THEN 'invalid_text: ' || CASE WHEN instr(NEW.name, char(0)) THEN 'name' WHEN instr(NEW.industry, char(0)) THEN 'industry' ELSE 'country' END
+                 || ' of account ' || NEW.id || ' contains a NUL byte'
+        WHEN NEW.created_at IS NOT NULL AND (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.created_at AS TEXT))) IS NOT NULL
+            THEN 'invalid_time: the created_at of account ' || NEW.id || ' ' || (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.created_at AS TEXT)))
+        END, json_object('account', NEW.id)));
     UPDATE accounts
        SET domain = (SELECT d.domain FROM domain_input AS d WHERE d.arg = json_array(CAST(NEW.domain AS TEXT))),
            name = nullif(trim(NEW.name, char(32, 9, 10, 13)), ''),
@@ -120,7 +139,7 @@ BEGIN
            company_size = CASE WHEN typeof(NEW.company_size) = 'integer' THEN NEW.company_size
                                ELSE coalesce((SELECT c.size FROM company_size_input AS c WHERE c.arg = json_array(CAST(NEW.company_size AS TEXT))), NEW.company_size) END,
            country = (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(NEW.country AS TEXT))),
-           created_at = coalesce(NEW.created_at, (SELECT now FROM clock))
+           created_at = coalesce((SELECT t.at FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.created_at AS TEXT))), (SELECT now FROM clock))
      WHERE id = NEW.id;
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('account', id))) FROM account_problems WHERE id = NEW.id;
     INSERT INTO _account_owner_check(account_id, owner_id) SELECT NEW.id, NEW.owner_id WHERE NEW.owner_id IS NOT NULL;
@@ -148,6 +167,10 @@ END;
 
 CREATE TRIGGER accounts_after_update AFTER UPDATE OF domain, name, industry, company_size, country ON accounts
 BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
+                'invalid_text: ' || CASE WHEN instr(NEW.name, char(0)) THEN 'name' WHEN instr(NEW.industry, char(0)) THEN 'industry' ELSE 'country' END
+                || ' of account ' || NEW.id || ' contains a NUL byte', json_object('account', NEW.id)))
+     WHERE instr(NEW.name, char(0)) OR instr(NEW.industry, char(0)) OR instr(NEW.country, char(0));
     UPDATE accounts
        SET domain = CASE WHEN NEW.domain IS OLD.domain THEN domain
                          ELSE (SELECT d.domain FROM domain_input AS d WHERE d.arg = json_array(CAST(NEW.domain AS TEXT))) END,
@@ -197,6 +220,11 @@ CREATE TRIGGER accounts_after_update_owner AFTER UPDATE OF owner_id ON accounts
 WHEN NEW.owner_id IS NOT OLD.owner_id AND NEW.owner_id IS NOT NULL
 BEGIN
     INSERT INTO _account_owner_check(account_id, owner_id) VALUES (NEW.id, NEW.owner_id);
+    -- Notices for the account that are not delivered yet follow it to its new owner.
+    UPDATE outbox SET rep_id = NEW.owner_id
+     WHERE kind = 'account_mql' AND delivered_at IS NULL AND rep_id IS NOT NEW.owner_id
+       AND lead_id IN (SELECT id FROM lead_records WHERE account_id = NEW.id)
+       AND json_extract(payload, '$.account_id') = NEW.id;
 END;
 
 -- merged_into follows account_merges and erased_at follows erasures; mql_at is a time.
@@ -210,7 +238,9 @@ WHEN NEW.id IS NOT OLD.id
   OR (NEW.erased_at IS NOT OLD.erased_at
       AND NOT (OLD.erased_at IS NULL AND NEW.erased_at IS (SELECT now FROM clock) AND NEW.domain IS NULL AND NEW.name IS NULL
                AND NOT EXISTS (SELECT 1 FROM lead_records AS l
-                                WHERE l.account_id = coalesce(OLD.merged_into, OLD.id) AND l.erased_at IS NULL)))
+                                WHERE l.account_id = coalesce(OLD.merged_into, OLD.id) AND l.erased_at IS NULL)
+               AND EXISTS (SELECT 1 FROM lead_records AS l
+                            WHERE l.account_id = coalesce(OLD.merged_into, OLD.id) AND l.erased_at IS NOT NULL)))
   OR (NEW.mql_at IS NOT OLD.mql_at AND NEW.mql_at IS NOT NULL
       AND (SELECT t.problem FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.mql_at AS TEXT))) IS NOT NULL)
 BEGIN
@@ -259,8 +289,8 @@ CREATE VIEW _account_join AS SELECT NULL AS lead_id, NULL AS domain WHERE 0;
 
 CREATE TRIGGER _account_join_instead_of_insert INSTEAD OF INSERT ON _account_join
 BEGIN
-    INSERT INTO accounts(domain, name, industry, company_size, country)
-    SELECT NEW.domain, l.company, l.industry, l.company_size, l.country
+    INSERT INTO accounts(domain, name, industry, company_size, country, created_at)
+    SELECT NEW.domain, l.company, l.industry, l.company_size, l.country, l.created_at
       FROM lead_records AS l
      WHERE l.id = NEW.lead_id AND NOT EXISTS (SELECT 1 FROM accounts WHERE domain = NEW.domain);
     UPDATE lead_records SET account_id = (SELECT coalesce(a.merged_into, a.id) FROM accounts AS a WHERE a.domain = NEW.domain)
@@ -273,6 +303,26 @@ BEGIN
      WHERE l.id = NEW.lead_id AND accounts.id = l.account_id
        AND ((accounts.name IS NULL AND l.company IS NOT NULL) OR (accounts.industry IS NULL AND l.industry IS NOT NULL)
             OR (accounts.company_size IS NULL AND l.company_size IS NOT NULL) OR (accounts.country IS NULL AND l.country IS NOT NULL));
+END;
+
+-- Internal: an account whose people are all erased (at least one; none left who is not) forgets its
+-- domain and name, and so do the accounts merged into it: they may name an erased person. Called by an
+-- erasure (95_privacy.sql) and when a lead leaves an account (below).
+CREATE VIEW _account_forget(account_id, applies) AS SELECT NULL, NULL WHERE 0;
+
+CREATE TRIGGER _account_forget_insert INSTEAD OF INSERT ON _account_forget
+WHEN NEW.applies
+BEGIN
+    UPDATE accounts SET domain = NULL, name = NULL, erased_at = (SELECT now FROM clock)
+     WHERE (id = NEW.account_id OR merged_into = NEW.account_id) AND erased_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.account_id = NEW.account_id AND l.erased_at IS NULL)
+       AND EXISTS (SELECT 1 FROM lead_records AS l WHERE l.account_id = NEW.account_id AND l.erased_at IS NOT NULL);
+END;
+
+CREATE TRIGGER lead_records_after_update_account_left AFTER UPDATE OF account_id ON lead_records
+WHEN OLD.account_id IS NOT NULL AND NEW.account_id IS NOT OLD.account_id
+BEGIN
+    INSERT INTO _account_forget(account_id, applies) VALUES (OLD.account_id, 1);
 END;
 
 -- Merging: INSERT INTO account_merges(kept_id, merged_id).
@@ -377,9 +427,11 @@ CREATE VIEW _account_mql_notice AS SELECT NULL AS account_id, NULL AS lead_id, N
 
 CREATE TRIGGER _account_mql_notice_instead_of_insert INSTEAD OF INSERT ON _account_mql_notice
 BEGIN
+    -- (to the account's owner while active, else the lead's owner)
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
-    SELECT 'account_mql', NEW.lead_id, a.owner_id,
-           json_object('account_id', a.id, 'domain', a.domain, 'score', NEW.score, 'lead_id', NEW.lead_id),
+    SELECT 'account_mql', NEW.lead_id,
+           coalesce((SELECT r.id FROM reps AS r WHERE r.id = a.owner_id AND r.active = 1), (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id)),
+           json_object('account_id', a.id, 'score', NEW.score, 'lead_id', NEW.lead_id),
            (SELECT now FROM clock)
       FROM accounts AS a WHERE a.id = NEW.account_id;
     UPDATE accounts SET mql_at = (SELECT now FROM clock) WHERE id = NEW.account_id;
@@ -458,12 +510,15 @@ BEGIN
             THEN 'invalid_config: committee rule ' || r.id || ' names role ' || quote(r.role) || ', which is not in committee_roles (roles: '
                  || (SELECT group_concat(role, ', ') FROM (SELECT role FROM committee_roles ORDER BY position)) || ')'
         WHEN typeof(r.words) <> 'text' OR trim(r.words) = ''
+             OR (json_valid(r.words) AND json_type(r.words) NOT IN ('array', 'text', 'integer', 'real'))
              OR (json_valid(r.words) AND json_type(r.words) = 'array'
                  AND (json_array_length(r.words) = 0
                       OR EXISTS (SELECT 1 FROM json_each(r.words) AS w WHERE w.type <> 'text' OR trim(w.value) = '')))
             THEN 'invalid_config: committee_rules.words of rule ' || r.id || ' must be a word or phrase, or a JSON array of them; got ' || quote(r.words)
         WHEN typeof(r.priority) <> 'integer'
             THEN 'invalid_config: committee_rules.priority of rule ' || r.id || ' must be a whole number; got ' || quote(r.priority)
+        WHEN r.id < 1 OR r.id > 1000000000000
+            THEN 'invalid_config: a committee rule''s id is a whole number from 1 to 10^12; leave it out and SQLite numbers it (got ' || r.id || ')'
         END))
       FROM committee_rules AS r WHERE r.id = NEW.id;
 END;
@@ -480,18 +535,25 @@ BEGIN
     UPDATE committee_rules SET role = NEW.role WHERE role = OLD.role;
 END;
 
-CREATE TRIGGER committee_roles_after_update_check AFTER UPDATE OF role, position ON committee_roles
-WHEN trim(NEW.role) = '' OR NEW.role IS NULL OR typeof(NEW.position) <> 'integer'
+CREATE TRIGGER committee_roles_after_update_check AFTER UPDATE OF role, position, label ON committee_roles
+WHEN NOT (typeof(NEW.role) = 'text' AND NEW.role GLOB '[a-z]*' AND NEW.role NOT GLOB '*[^a-z0-9_]*' AND length(NEW.role) <= 64)
+  OR typeof(NEW.position) <> 'integer'
+  OR NEW.label GLOB '*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*' OR instr(NEW.label, char(0))
 BEGIN
-    INSERT INTO _raise(arg) VALUES (json_array('invalid_config: committee role ' || quote(NEW.role) || ' needs a name and a whole-number position; got position ' || quote(NEW.position)));
+    INSERT INTO _raise(arg) VALUES (json_array('invalid_config: a committee role is lower-case letters, digits and _ (starting with a letter), with a whole-number position and a label of one printable line; got '
+        || quote(NEW.role) || ', ' || quote(NEW.position) || ', ' || quote(NEW.label)));
 END;
 
 CREATE TRIGGER committee_roles_before_insert BEFORE INSERT ON committee_roles
-WHEN EXISTS (SELECT 1 FROM committee_roles WHERE role = NEW.role) OR typeof(NEW.position) <> 'integer'
+WHEN EXISTS (SELECT 1 FROM committee_roles WHERE role = NEW.role)
+  OR NOT (typeof(NEW.role) = 'text' AND NEW.role GLOB '[a-z]*' AND NEW.role NOT GLOB '*[^a-z0-9_]*' AND length(NEW.role) <= 64)
+  OR typeof(NEW.position) <> 'integer'
+  OR NEW.label GLOB '*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*' OR instr(NEW.label, char(0))
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array(CASE WHEN EXISTS (SELECT 1 FROM committee_roles WHERE role = NEW.role)
         THEN 'already_exists: committee role ' || NEW.role || ' exists; update it instead'
-        ELSE 'invalid_config: committee role ' || quote(NEW.role) || ' needs a whole-number position; got ' || quote(NEW.position) END));
+        ELSE 'invalid_config: a committee role is lower-case letters, digits and _ (starting with a letter), with a whole-number position and a label of one printable line; got '
+             || quote(NEW.role) || ', ' || quote(NEW.position) || ', ' || quote(NEW.label) END));
 END;
 
 CREATE TRIGGER committee_roles_before_delete BEFORE DELETE ON committee_roles
@@ -501,7 +563,7 @@ BEGIN
 END;
 
 CREATE TRIGGER committee_rules_before_insert_no_replace BEFORE INSERT ON committee_rules
-WHEN EXISTS (SELECT 1 FROM committee_rules WHERE id = NEW.id)
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM committee_rules WHERE id = NEW.id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('already_exists: committee rule ' || NEW.id || ' exists; update it instead'));
 END;

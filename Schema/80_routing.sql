@@ -45,10 +45,11 @@ SELECT l.id AS lead_id, coalesce(ao.team, tm.name) AS team, CASE WHEN ao.id IS N
        CASE WHEN ao.id IS NULL THEN tm.method ELSE 'account' END AS method,
        coalesce(ao.id, rep.id) AS rep_id, coalesce(ao.name, rep.name) AS rep_name,
        CASE WHEN ao.id IS NOT NULL
-            THEN 'account ' || acc.domain || ' (' || acc.id || ') is owned by ' || ao.name
+            THEN 'account ' || acc.id || ' is owned by ' || ao.name
             ELSE CASE WHEN acc.owner_id IS NOT NULL AND acc.owner_id IS NOT l.owner_id AND (SELECT value FROM settings WHERE key = 'routing.by_account') = 1
-                      THEN 'account ' || acc.domain || ' (' || acc.id || ') owner ' || coalesce(ar.name, acc.owner_id)
-                           || CASE WHEN ar.active = 0 THEN ' is inactive' ELSE ' is at capacity (' || ar.open_leads || ' of ' || ar.capacity || ')' END || '; '
+                      THEN 'account ' || acc.id || ' owner ' || coalesce(ar.name, 'rep ' || acc.owner_id)
+                           || CASE WHEN ar.id IS NULL THEN ' is not a rep' WHEN ar.active = 0 THEN ' is inactive'
+                                   ELSE ' is at capacity (' || ar.open_leads || ' of ' || ar.capacity || ')' END || '; '
                       ELSE '' END
                  || CASE WHEN rr.id IS NULL THEN 'no routing rule matched, team default'
                          ELSE 'routing rule ' || rr.id || coalesce(' (' || rr.description || ')', '') || ', team ' || tm.name END
@@ -274,6 +275,8 @@ BEGIN
                  || ' open leads and appears in their history; deactivate instead: UPDATE reps SET active = 0 WHERE id = ' || OLD.id
         WHEN EXISTS (SELECT 1 FROM reps WHERE manager_id = OLD.id) OR EXISTS (SELECT 1 FROM teams WHERE manager_id = OLD.id)
             THEN 'rep_in_use: rep ' || OLD.id || ' (' || OLD.name || ') manages other reps or a team; name another manager first'
+        WHEN EXISTS (SELECT 1 FROM accounts WHERE owner_id = OLD.id)
+            THEN 'rep_in_use: rep ' || OLD.id || ' (' || OLD.name || ') owns accounts; give them another owner first (UPDATE accounts SET owner_id = ... WHERE owner_id = ' || OLD.id || ')'
         END));
 END;
 

@@ -99,12 +99,8 @@ BEGIN
      WHERE id = NEW.lead_id;
     -- The last person of an account erased: the account's domain and name (which may name them) go too,
     -- from it and from the accounts merged into it (32_accounts.sql).
-    UPDATE accounts SET domain = NULL, name = NULL, erased_at = (SELECT now FROM clock)
-     WHERE (id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id)
-            OR merged_into = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id))
-       AND erased_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM lead_records AS l
-                        WHERE l.account_id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND l.erased_at IS NULL);
+    INSERT INTO _account_forget(account_id, applies)
+    VALUES ((SELECT account_id FROM lead_records WHERE id = NEW.lead_id), (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL);
 END;
 
 -- An erased lead stays erased for every writer: no personal value is written back onto its row, its

@@ -177,6 +177,35 @@ SELECT 'stays', t.name || ' (' || k.stage || ', ' || k.days || ' days)',
          ON r.name = k.name AND r.stage = k.stage AND r.days = k.days
  WHERE coalesce(c.stays, 0) IS NOT coalesce(r.stays, 0)
 UNION ALL
+-- Accounts (32_accounts.sql): each as its rules keep it; a lead joins a live account; a merged account
+-- points to a live one and forgets its domain with it; every merge finished.
+SELECT 'account', 'account ' || p.id, p.problem, 'UPDATE accounts SET ... WHERE id = ' || p.id || ' (the problem names the value)'
+  FROM account_problems AS p
+UNION ALL
+SELECT 'account', 'lead ' || l.id,
+       'belongs to account ' || l.account_id || CASE WHEN a.id IS NULL THEN ', which does not exist'
+                                                     WHEN a.merged_into IS NOT NULL THEN ', which was merged into account ' || a.merged_into
+                                                     ELSE ', which was erased' END,
+       'UPDATE lead_records SET account_id = ' || coalesce(a.merged_into, 'NULL') || ' WHERE id = ' || l.id
+  FROM lead_records AS l
+  LEFT JOIN accounts AS a ON a.id = l.account_id
+ WHERE l.account_id IS NOT NULL AND (a.id IS NULL OR a.merged_into IS NOT NULL OR (a.erased_at IS NOT NULL AND l.erased_at IS NULL))
+UNION ALL
+SELECT 'account', 'account ' || a.id,
+       'was merged into account ' || a.merged_into || CASE WHEN k.id IS NULL THEN ', which does not exist'
+                                                           WHEN k.merged_into IS NOT NULL THEN ', which was merged into account ' || k.merged_into
+                                                           ELSE ', which was erased while this one keeps its domain' END,
+       'restore the file from a backup (merges are written whole)'
+  FROM accounts AS a
+  LEFT JOIN accounts AS k ON k.id = a.merged_into
+ WHERE a.merged_into IS NOT NULL AND (k.id IS NULL OR k.merged_into IS NOT NULL OR (k.erased_at IS NOT NULL AND a.domain IS NOT NULL))
+UNION ALL
+SELECT 'account', 'account ' || a.id, 'has the id ' || a.id || ' (accounts are numbered from 1 to 10^12)', 'restore the file from a backup'
+  FROM accounts AS a WHERE a.id < 1 OR a.id > 1000000000000
+UNION ALL
+SELECT 'account', 'merge ' || m.id, 'of account ' || m.merged_id || ' into ' || m.kept_id || ' did not finish (no merged_at)', 'restore the file from a backup'
+  FROM account_merges AS m WHERE m.merged_at IS NULL
+UNION ALL
 -- No restore is left unfinished: a killed `leads restore` leaves its row, which refuses erasures.
 SELECT 'restore', 'file', 'a restore from ' || backup || ' began at ' || started_at || ' and did not end: erasures are refused until it does',
        'if no restore is running: DELETE FROM _restore'
