@@ -34,6 +34,10 @@ SELECT key, value, CASE
         THEN 'invalid_setting: routing.by_account must be 1 (a lead of an account goes to its owner) or 0; got ' || coalesce(value, 'NULL')
     WHEN key = 'account.mql_threshold' AND NOT (typeof(value) IN ('integer', 'real') AND abs(value) <= 1000000)
         THEN 'invalid_setting: account.mql_threshold must be a number from -1000000 to 1000000; got ' || coalesce(value, 'NULL')
+    WHEN key IN ('renewal.notice_days', 'renewal.response_days') AND NOT (typeof(value) = 'integer' AND value BETWEEN 0 AND 3650)
+        THEN 'invalid_setting: ' || key || ' must be a whole number of days from 0 to 3650; got ' || coalesce(value, 'NULL')
+    WHEN key = 'expansion.threshold' AND NOT (typeof(value) IN ('integer', 'real') AND abs(value) <= 1000000)
+        THEN 'invalid_setting: expansion.threshold must be a number from -1000000 to 1000000; got ' || coalesce(value, 'NULL')
     WHEN key = 'tick.batch' AND NOT (typeof(value) = 'integer' AND value BETWEEN 1 AND 100000)
         THEN 'invalid_setting: tick.batch must be a whole number from 1 to 100000; got ' || coalesce(value, 'NULL')
     END AS problem
@@ -44,7 +48,8 @@ WHERE problem IS NOT NULL;
 CREATE VIEW required_settings AS
 SELECT key FROM settings
  WHERE key IN ('clock.now', 'clock.shift', 'score.mql_threshold', 'score.half_life_days', 'score.hot_threshold',
-               'routing.assign_at', 'sla.due_soon_minutes', 'tick.batch', 'routing.by_account', 'account.mql_threshold');
+               'routing.assign_at', 'sla.due_soon_minutes', 'tick.batch', 'routing.by_account', 'account.mql_threshold',
+               'renewal.notice_days', 'renewal.response_days', 'expansion.threshold');
 
 CREATE TRIGGER settings_after_insert_check AFTER INSERT ON settings
 BEGIN

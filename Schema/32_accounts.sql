@@ -222,14 +222,18 @@ BEGIN
     INSERT INTO _account_owner_check(account_id, owner_id) VALUES (NEW.id, NEW.owner_id);
     -- Notices for the account that are not delivered yet follow it to its new owner.
     UPDATE outbox SET rep_id = NEW.owner_id
-     WHERE kind = 'account_mql' AND delivered_at IS NULL AND rep_id IS NOT NEW.owner_id
+     WHERE kind IN ('account_mql', 'expansion_signal') AND delivered_at IS NULL AND rep_id IS NOT NEW.owner_id
        AND lead_id IN (SELECT id FROM lead_records WHERE account_id = NEW.id)
        AND json_extract(payload, '$.account_id') = NEW.id;
 END;
 
 -- merged_into follows account_merges and erased_at follows erasures; mql_at is a time.
-CREATE TRIGGER accounts_before_update_maintained BEFORE UPDATE OF id, created_at, merged_into, erased_at, mql_at ON accounts
+CREATE TRIGGER accounts_before_update_maintained BEFORE UPDATE OF id, created_at, merged_into, erased_at, mql_at, customer_since ON accounts
 WHEN NEW.id IS NOT OLD.id
+  -- (customer_since is when its first deal was won: 34_deals.sql)
+  OR (NEW.customer_since IS NOT OLD.customer_since
+      AND NEW.customer_since IS NOT (SELECT min(d.closed_at) FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage
+                                      WHERE d.account_id = NEW.id AND s.outcome = 'won'))
   OR (NEW.created_at IS NOT OLD.created_at AND OLD.created_at IS NOT NULL)
   OR (NEW.merged_into IS NOT OLD.merged_into
       AND NOT EXISTS (SELECT 1 FROM account_merges AS m
@@ -244,7 +248,7 @@ WHEN NEW.id IS NOT OLD.id
   OR (NEW.mql_at IS NOT OLD.mql_at AND NEW.mql_at IS NOT NULL
       AND (SELECT t.problem FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.mql_at AS TEXT))) IS NOT NULL)
 BEGIN
-    SELECT RAISE(ABORT, 'maintained: accounts.id, created_at, merged_into and erased_at are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases), and mql_at is a time');
+    SELECT RAISE(ABORT, 'maintained: accounts.id, created_at, merged_into, erased_at and customer_since are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases, a won deal makes a customer), and mql_at is a time');
 END;
 
 -- An account is deleted only while nothing points to it.
@@ -313,6 +317,11 @@ CREATE VIEW _account_forget(account_id, applies) AS SELECT NULL, NULL WHERE 0;
 CREATE TRIGGER _account_forget_insert INSTEAD OF INSERT ON _account_forget
 WHEN NEW.applies
 BEGIN
+    -- (and the names of its deals, which may name them too)
+    UPDATE deals SET name = NULL
+     WHERE account_id = NEW.account_id AND name IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.account_id = NEW.account_id AND l.erased_at IS NULL)
+       AND EXISTS (SELECT 1 FROM lead_records AS l WHERE l.account_id = NEW.account_id AND l.erased_at IS NOT NULL);
     UPDATE accounts SET domain = NULL, name = NULL, erased_at = (SELECT now FROM clock)
      WHERE (id = NEW.account_id OR merged_into = NEW.account_id) AND erased_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.account_id = NEW.account_id AND l.erased_at IS NULL)
@@ -350,12 +359,16 @@ CREATE TRIGGER account_merges_after_insert AFTER INSERT ON account_merges
 BEGIN
     -- (the merge records how many leads it moves; until it has its time, it is the merge under way)
     UPDATE account_merges SET leads = (SELECT count(*) FROM lead_records WHERE account_id = NEW.merged_id) WHERE id = NEW.id;
+    -- (its deals first, so the kept account's first won deal is among them: 34_deals.sql)
+    UPDATE deals SET account_id = NEW.kept_id WHERE account_id = NEW.merged_id;
     -- The kept account fills what it lacks from the merged one (an owner only if active).
     UPDATE accounts
        SET name = coalesce(accounts.name, m.name), industry = coalesce(accounts.industry, m.industry),
            company_size = coalesce(accounts.company_size, m.company_size), country = coalesce(accounts.country, m.country),
            owner_id = coalesce(accounts.owner_id, (SELECT r.id FROM reps AS r WHERE r.id = m.owner_id AND r.active = 1)),
-           mql_at = coalesce(accounts.mql_at, m.mql_at)
+           mql_at = coalesce(accounts.mql_at, m.mql_at),
+           customer_since = (SELECT min(d.closed_at) FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage
+                              WHERE d.account_id = NEW.kept_id AND s.outcome = 'won')
       FROM accounts AS m
      WHERE accounts.id = NEW.kept_id AND m.id = NEW.merged_id;
     -- (the merge is the newest and has no time yet: accounts_before_update_maintained lets it set merged_into)
@@ -415,7 +428,10 @@ BEGIN
                                 FROM lead_records AS m JOIN lead_scores AS sc ON sc.lead_id = m.id
                                WHERE m.account_id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND m.erased_at IS NULL
                                  AND m.id <= coalesce(NEW.upto, m.id)) END AS score) AS s
-      JOIN (SELECT CAST(value AS REAL) AS v FROM settings WHERE key = 'account.mql_threshold') AS t
+      -- (a customer's threshold is expansion.threshold: 34_deals.sql)
+      JOIN (SELECT CAST(value AS REAL) AS v FROM settings
+             WHERE key = CASE WHEN (SELECT customer_since FROM accounts WHERE id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id)) IS NULL
+                              THEN 'account.mql_threshold' ELSE 'expansion.threshold' END) AS t
      WHERE l.id = NEW.lead_id
        AND s.score >= t.v - 1e-6
        AND (a.mql_at IS NULL
@@ -429,7 +445,7 @@ CREATE TRIGGER _account_mql_notice_instead_of_insert INSTEAD OF INSERT ON _accou
 BEGIN
     -- (to the account's owner while active, else the lead's owner)
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
-    SELECT 'account_mql', NEW.lead_id,
+    SELECT CASE WHEN a.customer_since IS NULL THEN 'account_mql' ELSE 'expansion_signal' END, NEW.lead_id,
            coalesce((SELECT r.id FROM reps AS r WHERE r.id = a.owner_id AND r.active = 1), (SELECT owner_id FROM lead_records WHERE id = NEW.lead_id)),
            json_object('account_id', a.id, 'score', NEW.score, 'lead_id', NEW.lead_id),
            (SELECT now FROM clock)
@@ -480,8 +496,12 @@ SELECT a.id AS account_id, a.domain, a.name, a.industry, a.company_size, a.count
          WHERE l.account_id = a.id AND st.outcome IS NULL AND l.erased_at IS NULL) AS open_leads,
        (SELECT count(*) FROM lead_records AS l JOIN stages AS st ON st.name = l.stage
          WHERE l.account_id = a.id AND st.outcome = 'won') AS won_leads,
-       (SELECT total(l.amount) FROM lead_records AS l JOIN stages AS st ON st.name = l.stage
-         WHERE l.account_id = a.id AND st.outcome = 'won') AS won_revenue,
+       -- (deals: 34_deals.sql)
+       (SELECT count(*) FROM deals AS d WHERE d.account_id = a.id AND d.closed_at IS NULL) AS open_deals,
+       (SELECT total(d.amount) FROM deals AS d WHERE d.account_id = a.id AND d.closed_at IS NULL) AS pipeline,
+       (SELECT total(d.amount) FROM deals AS d JOIN deal_stages AS ds ON ds.name = d.stage
+         WHERE d.account_id = a.id AND ds.outcome = 'won') AS won_revenue,
+       a.customer_since,
        (SELECT max(sc.last_activity_at) FROM lead_records AS l JOIN lead_scores AS sc ON sc.lead_id = l.id
          WHERE l.account_id = a.id) AS last_activity_at,
        a.mql_at, a.created_at

@@ -99,6 +99,8 @@ BEGIN
      WHERE id = NEW.lead_id;
     -- The last person of an account erased: the account's domain and name (which may name them) go too,
     -- from it and from the accounts merged into it (32_accounts.sql).
+    -- A deal's name may name the person: their deals keep their facts, not their names (34_deals.sql).
+    UPDATE deals SET name = NULL WHERE lead_id = NEW.lead_id AND name IS NOT NULL;
     INSERT INTO _account_forget(account_id, applies)
     VALUES ((SELECT account_id FROM lead_records WHERE id = NEW.lead_id), (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL);
 END;

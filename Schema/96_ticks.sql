@@ -140,6 +140,41 @@ BEGIN
       FROM (SELECT * FROM nurture_due ORDER BY enrollment_id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'))
      WHERE consent IS NOT 1;
 
+    -- Renewals (34_deals.sql): a won subscription whose contract ends within renewal.notice_days gets its
+    -- renewal deal, for the same amount and term, owned by the account's owner (the deal's while the
+    -- account has none active), answered within renewal.response_days, and a renewal_due notice.
+    -- (by contract end, through deals_contract_end: the cost follows the renewals that fell due)
+    INSERT INTO deals(account_id, lead_id, owner_id, kind, name, amount, stage, expected_close_on, contract_start, contract_end, renewal_of, response_due_at)
+    SELECT d.account_id, d.lead_id,
+           coalesce((SELECT r.id FROM accounts AS a JOIN reps AS r ON r.id = a.owner_id WHERE a.id = d.account_id AND r.active = 1),
+                    (SELECT r.id FROM reps AS r WHERE r.id = d.owner_id AND r.active = 1)),
+           'renewal', d.name, d.amount, (SELECT name FROM deal_stages WHERE outcome IS NULL ORDER BY position LIMIT 1),
+           d.contract_end, d.contract_end,
+           -- (the same term: whole months when the contract ran from one day of the month to the same day)
+           CASE WHEN strftime('%d', d.contract_start) = strftime('%d', d.contract_end)
+                THEN date(d.contract_end, '+' || ((strftime('%Y', d.contract_end) - strftime('%Y', d.contract_start)) * 12
+                                                  + strftime('%m', d.contract_end) - strftime('%m', d.contract_start)) || ' months')
+                ELSE date(d.contract_end, '+' || CAST(julianday(d.contract_end) - julianday(d.contract_start) AS INTEGER) || ' days') END,
+           d.id,
+           strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT now FROM clock), '+' || (SELECT value FROM settings WHERE key = 'renewal.response_days') || ' days')
+      FROM deals AS d
+      JOIN deal_stages AS s ON s.name = d.stage AND s.outcome = 'won'
+      JOIN accounts AS a ON a.id = d.account_id AND a.merged_into IS NULL AND a.erased_at IS NULL
+     WHERE d.contract_end IS NOT NULL
+       AND d.contract_end <= date((SELECT now FROM clock), '+' || (SELECT value FROM settings WHERE key = 'renewal.notice_days') || ' days')
+       AND NOT EXISTS (SELECT 1 FROM deals AS n WHERE n.renewal_of = d.id)
+     ORDER BY d.contract_end, d.id
+     LIMIT (SELECT value FROM settings WHERE key = 'tick.batch');
+
+    INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
+    SELECT 'renewal_due', d.lead_id, d.owner_id,
+           json_object('deal_id', d.id, 'account_id', d.account_id, 'renews', d.renewal_of, 'amount', d.amount,
+                       'contract_ends_on', d.contract_start, 'response_due_at', d.response_due_at),
+           d.created_at
+      FROM deals AS d
+     WHERE d.kind = 'renewal' AND d.created_at = (SELECT now FROM clock) AND d.renewal_of IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.kind = 'renewal_due' AND json_extract(o.payload, '$.deal_id') = d.id AND o.lead_id IS d.lead_id);
+
     -- Work left that another tick now would do: a full batch of escalation steps, search entries still
     -- queued, nurture steps still due, leads a rule change left to rescore, erasures whose terms may remain
     -- in the search index. (Reassign steps waiting for a free rep are not: trying them again at once finds
@@ -156,6 +191,11 @@ BEGIN
                    OR EXISTS (SELECT 1 FROM nurture_due)
                    OR EXISTS (SELECT 1 FROM _rescoring)
                    OR EXISTS (SELECT 1 FROM _search_purge)
+                   OR EXISTS (SELECT 1 FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage AND s.outcome = 'won'
+                               WHERE d.contract_end IS NOT NULL
+                                 AND d.contract_end <= date((SELECT now FROM clock), '+' || (SELECT value FROM settings WHERE key = 'renewal.notice_days') || ' days')
+                                 AND NOT EXISTS (SELECT 1 FROM deals AS n WHERE n.renewal_of = d.id)
+                                 AND EXISTS (SELECT 1 FROM accounts AS a WHERE a.id = d.account_id AND a.merged_into IS NULL AND a.erased_at IS NULL))
      WHERE id = NEW.id;
 END;
 

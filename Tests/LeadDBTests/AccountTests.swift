@@ -85,11 +85,11 @@ import Testing
             ("INSERT INTO accounts(domain, owner_id) VALUES ('owned.com', 99)", "unknown_rep", "unknown_rep: no rep has id 99 (the owner of account 2)"),
             ("UPDATE accounts SET domain = NULL", "invalid_domain", "invalid_domain: account 1 needs a domain such as acme.com"),
             ("UPDATE accounts SET created_at = '2020-01-01'", "maintained",
-             "maintained: accounts.id, created_at, merged_into and erased_at are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases), and mql_at is a time"),
+             "maintained: accounts.id, created_at, merged_into, erased_at and customer_since are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases, a won deal makes a customer), and mql_at is a time"),
             ("UPDATE accounts SET erased_at = '2026-11-24T09:00:00.000Z'", "maintained",
-             "maintained: accounts.id, created_at, merged_into and erased_at are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases), and mql_at is a time"),
+             "maintained: accounts.id, created_at, merged_into, erased_at and customer_since are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases, a won deal makes a customer), and mql_at is a time"),
             ("UPDATE accounts SET merged_into = 1", "maintained",
-             "maintained: accounts.id, created_at, merged_into and erased_at are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases), and mql_at is a time"),
+             "maintained: accounts.id, created_at, merged_into, erased_at and customer_since are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases, a won deal makes a customer), and mql_at is a time"),
         ]
         for (sql, code, message) in refusals {
             let v = f.violation { try f.db.execute(sql) }
@@ -173,7 +173,7 @@ import Testing
             ("DELETE FROM accounts WHERE id = 3",
              "account_in_use: account 3 has leads or merges; unlink its leads first (UPDATE leads SET account_id = NULL), or merge it into another"),
             ("UPDATE accounts SET merged_into = NULL WHERE id = 2",
-             "maintained: accounts.id, created_at, merged_into and erased_at are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases), and mql_at is a time"),
+             "maintained: accounts.id, created_at, merged_into, erased_at and customer_since are kept by LeadDB (INSERT INTO account_merges merges, INSERT INTO erasures erases, a won deal makes a customer), and mql_at is a time"),
         ]
         for (sql, message) in refusals {
             #expect(f.violation { try f.db.execute(sql) }?.message == message, "\(sql)")

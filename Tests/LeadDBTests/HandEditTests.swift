@@ -51,6 +51,11 @@ import Testing
         let pat = try f.capture(["email": "pat@gmail.com", "first_name": "Pat"])
         try f.db.execute("UPDATE leads SET account_id = 3 WHERE id = ?", [pat])
         try f.log(kim, "demo_request")
+        // Deals: Kim's won subscription (renewed by the tick below) and an upsell.
+        for stage in ["contacted", "sql"] { try f.db.execute("UPDATE leads SET stage = ? WHERE id = ?", [stage, kim]) }
+        try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 9000 WHERE id = ?", [kim])
+        try f.db.execute("UPDATE deals SET stage = 'won', contract_start = '2026-01-01', contract_end = '2026-12-31' WHERE lead_id = ?", [kim])
+        try f.db.execute("INSERT INTO deals(account_id, kind, amount) VALUES (1, 'upsell', 500)")
         try f.log(ids[0], "demo_request")
         try f.log(ids[1], "call")
         try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'spam' WHERE id = ?", [ids[2]])
@@ -135,7 +140,7 @@ import Testing
         #expect(tables.count >= 40)
         #expect(tried == byRule + bySQLite + whole + repaired + broken.count)
         #expect(tried >= 900)
-        #expect(repaired == 54)
+        #expect(repaired == 56)
         print("hand edits: \(tables.count) tables, \(tried) edits: \(byRule) refused by a rule, \(bySQLite) by SQLite's constraints, \(whole) left the file whole, \(repaired) named by the check and put right by lead_repair")
     }
 
