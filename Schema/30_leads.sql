@@ -307,7 +307,7 @@ BEGIN
         account_id = NEW.account_id,
         -- (a JSON merge patch: the fields given are set, null removes one, the others stay; NULL clears all)
         custom = CASE WHEN NEW.custom IS OLD.custom THEN custom
-                      WHEN NEW.custom IS NULL THEN NULL
+                      WHEN NEW.custom IS NULL OR trim(CAST(NEW.custom AS TEXT), char(32, 9, 10, 13)) = '' THEN NULL
                       ELSE nullif(json_patch(coalesce(custom, '{}'),
                                              coalesce((SELECT cu.patch FROM custom_input AS cu WHERE cu.arg = json_array(CAST(NEW.custom AS TEXT))), '{}')), '{}') END,
         amount = NEW.amount,

@@ -28,12 +28,15 @@ CREATE VIEW custom_values AS
 SELECT j.json AS arg, e.key AS field, f.type, e.type AS given_type, e.value AS given,
        CASE WHEN e.type = 'null' OR f.name IS NULL THEN NULL
             WHEN f.type = 'text' AND e.type IN ('text', 'integer', 'real') THEN nullif(trim(CAST(e.value AS TEXT), char(32, 9, 10, 13)), '')
-            WHEN f.type = 'number' AND e.type IN ('integer', 'real') THEN e.value
+            -- (a whole number is stored as one: 50000.00 is 50000)
+            WHEN f.type = 'number' AND e.type IN ('integer', 'real')
+                THEN CASE WHEN e.value = CAST(e.value AS INTEGER) AND abs(e.value) < 1e15 THEN CAST(e.value AS INTEGER) ELSE e.value END
             WHEN f.type = 'number' AND e.type = 'text' AND trim(e.value) = '' THEN NULL
             WHEN f.type = 'number' AND e.type = 'text' AND ltrim(trim(e.value), '-') GLOB '[0-9]*'
                  AND ltrim(trim(e.value), '-') NOT GLOB '*[^0-9.]*' AND ltrim(trim(e.value), '-') NOT GLOB '*.*.*'
                  AND ltrim(trim(e.value), '-') NOT GLOB '*.' AND trim(e.value) NOT GLOB '?*-*' AND trim(e.value) NOT GLOB '--*'
-                THEN CAST(trim(e.value) AS NUMERIC)
+                THEN CASE WHEN CAST(trim(e.value) AS REAL) = CAST(CAST(trim(e.value) AS REAL) AS INTEGER) AND abs(CAST(trim(e.value) AS REAL)) < 1e15
+                          THEN CAST(CAST(trim(e.value) AS REAL) AS INTEGER) ELSE CAST(trim(e.value) AS REAL) END
             WHEN f.type = 'date' AND e.type = 'text' THEN nullif(trim(e.value), '')
             WHEN f.type = 'choice' AND e.type IN ('text', 'integer', 'real') AND trim(CAST(e.value AS TEXT)) = '' THEN NULL
             WHEN f.type = 'choice' AND e.type IN ('text', 'integer', 'real')
@@ -48,18 +51,21 @@ SELECT j.json AS arg, e.key AS field, f.type, e.type AS given_type, e.value AS g
        CASE
            WHEN j.value IS NULL THEN NULL
            WHEN instr(j.json, '\u0000') > 0 THEN 'custom contains a NUL byte'
+           WHEN typeof(j.value) = 'text' AND trim(j.value, char(32, 9, 10, 13)) = '' THEN NULL
            WHEN NOT json_valid(j.value) OR json_type(j.value) <> 'object'
                THEN 'custom must be a JSON object of field values such as {"budget": 50000}; got '
                     || CASE WHEN length(j.value) > 60 THEN substr(j.value, 1, 60) || '...' ELSE j.value END
            WHEN length(j.value) > 10000 THEN 'custom has ' || length(j.value) || ' characters (at most 10000)'
+           WHEN (SELECT count(*) FROM json_each(j.value) AS e2 WHERE e2.key = e.key) > 1
+               THEN 'custom names ' || e.key || ' more than once'
            WHEN f.name IS NULL
                THEN 'no custom field is named ' || e.key || ' (fields: '
                     || coalesce((SELECT group_concat(name, ', ') FROM (SELECT name FROM custom_fields ORDER BY position, name)), 'none') || ')'
            WHEN e.type = 'null' THEN NULL
            WHEN f.type = 'text' AND e.type NOT IN ('text', 'integer', 'real')
                THEN e.key || ' must be text; got ' || e.value
-           WHEN f.type = 'text' AND length(e.value) > 500
-               THEN e.key || ' has ' || length(e.value) || ' characters (at most 500)'
+           WHEN f.type = 'text' AND length(trim(CAST(e.value AS TEXT), char(32, 9, 10, 13))) > 500
+               THEN e.key || ' has ' || length(trim(CAST(e.value AS TEXT), char(32, 9, 10, 13))) || ' characters (at most 500)'
            WHEN f.type = 'text' AND e.value GLOB '*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*'
                THEN e.key || ' contains a control character; text is one line of printable characters'
            WHEN f.type = 'number' AND NOT (e.type IN ('integer', 'real') OR (e.type = 'text' AND (trim(e.value) = ''
@@ -68,8 +74,9 @@ SELECT j.json AS arg, e.key AS field, f.type, e.type AS given_type, e.value AS g
                         AND trim(e.value) NOT GLOB '?*-*' AND trim(e.value) NOT GLOB '--*'))))
                THEN e.key || ' must be a number such as 50000 or 12500.50 (no separators, units or currency); got '
                     || CASE WHEN e.type = 'text' THEN quote(e.value) ELSE CAST(e.value AS TEXT) END
-           WHEN f.type = 'number' AND abs(CASE WHEN e.type = 'text' THEN CAST(trim(e.value) AS REAL) ELSE e.value END) >= 1e15
-               THEN e.key || ' must be below 1e15 in size; got ' || CAST(e.value AS TEXT)
+           -- (as stored: a number is kept to 15 significant digits, so 999999999999999.9 is 1e15)
+           WHEN f.type = 'number' AND abs(CAST(printf('%!.15g', CASE WHEN e.type = 'text' THEN CAST(trim(e.value) AS REAL) ELSE e.value END) AS REAL)) >= 1e15
+               THEN e.key || ' must be below 1e15 in size (numbers keep 15 significant digits); got ' || CAST(e.value AS TEXT)
            WHEN f.type = 'date' AND NOT (e.type = 'text' AND (trim(e.value) = ''
                     OR (trim(e.value) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(julianday(trim(e.value))) IS trim(e.value))))
                THEN e.key || ' must be a day such as 2027-03-31; got ' || CASE WHEN e.type = 'text' THEN quote(e.value) ELSE CAST(e.value AS TEXT) END
@@ -169,9 +176,18 @@ SELECT f.name, CASE
         THEN 'invalid_config: custom field ' || f.name || ' is a ' || f.type || ': only a choice has choices'
     WHEN f.required_at_stage IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stages WHERE name = f.required_at_stage)
         THEN 'unknown_stage: custom field ' || f.name || ' is required at ' || f.required_at_stage || ', which is not a stage'
-    WHEN f.required_at_stage IN ('new', 'mql') OR (SELECT outcome FROM stages WHERE name = f.required_at_stage) = 'lost'
+    WHEN (SELECT position FROM stages WHERE name = f.required_at_stage) <= (SELECT position FROM stages WHERE name = 'mql')
+         OR (SELECT outcome FROM stages WHERE name = f.required_at_stage) = 'lost'
         THEN 'invalid_config: custom field ' || f.name || ' cannot be required at ' || f.required_at_stage
-             || ' (the rules move leads into new and mql by themselves, and a lost lead needs no more facts)'
+             || ' (leads reach mql and the stages before it by themselves, and a lost lead needs no more facts: require it after mql)'
+    WHEN f.name IN ('email', 'first_name', 'last_name', 'name', 'first', 'last', 'phone', 'company', 'title', 'industry', 'company_size', 'size',
+                    'country', 'source', 'campaign', 'consent', 'consent_source', 'captured_at', 'detail', 'capture_key', 'custom', 'stage',
+                    'owner_id', 'amount', 'account_id', 'id')
+        THEN 'invalid_config: custom field ' || f.name || ' would be read as the lead''s own ' || f.name || '; name it otherwise'
+    WHEN f.label IS NOT NULL AND (f.label GLOB '*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*' OR instr(f.label, char(0)) OR length(f.label) > 100)
+        THEN 'invalid_config: the label of custom field ' || f.name || ' is one line of at most 100 printable characters'
+    WHEN f.label IS NOT NULL AND EXISTS (SELECT 1 FROM custom_fields AS o WHERE o.name <> f.name AND (lower(o.label) = lower(f.label) OR lower(o.name) = lower(f.label)))
+        THEN 'invalid_config: the label ' || quote(f.label) || ' of custom field ' || f.name || ' names another field too'
     WHEN typeof(f.position) <> 'integer'
         THEN 'invalid_config: custom_fields.position of ' || f.name || ' must be a whole number; got ' || quote(f.position)
     END AS problem
@@ -227,6 +243,76 @@ WHEN EXISTS (SELECT 1 FROM lead_records WHERE custom IS NOT NULL AND json_extrac
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('field_in_use: custom field ' || OLD.name
         || ' has values on leads or is read by a fit or routing rule; it is not deleted', json_object('field', OLD.name)));
+END;
+
+-- Rules that read custom fields compare values as the fields store them: a routing rule's accepted
+-- values and a fit rule's value are written as stored (a boolean as 1 or 0, a number as a number, a
+-- choice as one of its choices); >= and <= compare numbers and days, contains and word read text.
+CREATE VIEW custom_rule_problems AS
+SELECT 'routing_rules' AS tbl, r.id AS row_key,
+       'invalid_config: routing_rules.custom of rule ' || r.id || ': ' || c.key || ' is compared as stored; write '
+       || quote(CAST(v.value AS TEXT)) || ' as ' || CASE WHEN (SELECT x.value FROM custom_values AS x WHERE x.arg = json_array(json_object(c.key, v.value))) IS NOT NULL
+                                                         THEN quote(CAST((SELECT x.value FROM custom_values AS x WHERE x.arg = json_array(json_object(c.key, v.value))) AS TEXT))
+                                                         ELSE 'a value it accepts (' || (SELECT x.problem FROM custom_values AS x WHERE x.arg = json_array(json_object(c.key, v.value))) || ')' END AS problem
+  FROM routing_rules AS r
+  JOIN json_each(CASE WHEN json_valid(r.custom) AND json_type(r.custom) = 'object' THEN r.custom END) AS c
+  JOIN custom_fields AS f ON f.name = c.key
+  JOIN json_each(CASE WHEN c.type = 'array' THEN c.value ELSE json_array(c.value) END) AS v
+ WHERE lower(CAST((SELECT x.value FROM custom_values AS x WHERE x.arg = json_array(json_object(c.key, v.value))) AS TEXT)) IS NOT lower(CAST(v.value AS TEXT))
+UNION ALL
+SELECT 'fit_rules', r.id,
+       'invalid_config: fit rule ' || r.id || ' on ' || r.attribute || ': ' || CASE
+           WHEN r.operator IN ('>=', '<=') AND f.type NOT IN ('number', 'date') THEN r.operator || ' compares numbers and days, and ' || f.name || ' is a ' || f.type
+           WHEN r.operator IN ('contains', 'word') AND f.type <> 'text' THEN r.operator || ' reads text, and ' || f.name || ' is a ' || f.type
+           WHEN r.operator = 'free_email' THEN 'free_email reads an email'
+           WHEN r.operator = 'in' THEN 'write each value as ' || f.name || ' stores it (' || f.type || ')'
+           ELSE 'write the value as ' || f.name || ' stores it: ' || CASE WHEN (SELECT x.value FROM custom_values AS x WHERE x.arg = json_array(json_object(f.name, r.value))) IS NOT NULL
+                                                                          THEN quote(CAST((SELECT x.value FROM custom_values AS x WHERE x.arg = json_array(json_object(f.name, r.value))) AS TEXT))
+                                                                          ELSE 'a value it accepts (' || (SELECT x.problem FROM custom_values AS x WHERE x.arg = json_array(json_object(f.name, r.value))) || ')' END
+       END
+  FROM fit_rules AS r
+  JOIN custom_fields AS f ON 'custom.' || f.name = r.attribute
+ WHERE (r.operator IN ('>=', '<=') AND f.type NOT IN ('number', 'date'))
+    OR (r.operator IN ('contains', 'word') AND f.type <> 'text')
+    OR r.operator = 'free_email'
+    OR (r.operator IN ('=', '!=', '>=', '<=')
+        AND lower(CAST((SELECT x.value FROM custom_values AS x WHERE x.arg = json_array(json_object(f.name, r.value))) AS TEXT)) IS NOT lower(r.value))
+    OR (r.operator = 'in' AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(r.value) THEN r.value END) AS v
+                                       WHERE lower(CAST((SELECT x.value FROM custom_values AS x WHERE x.arg = json_array(json_object(f.name, v.value))) AS TEXT))
+                                             IS NOT lower(CAST(v.value AS TEXT))));
+
+CREATE TRIGGER fit_rules_after_insert_custom AFTER INSERT ON fit_rules
+WHEN NEW.attribute GLOB 'custom.*'
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM custom_rule_problems WHERE tbl = 'fit_rules' AND row_key = NEW.id LIMIT 1;
+END;
+
+CREATE TRIGGER fit_rules_after_update_custom AFTER UPDATE ON fit_rules
+WHEN NEW.attribute GLOB 'custom.*'
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM custom_rule_problems WHERE tbl = 'fit_rules' AND row_key = NEW.id LIMIT 1;
+END;
+
+CREATE TRIGGER routing_rules_after_insert_custom AFTER INSERT ON routing_rules
+WHEN NEW.custom IS NOT NULL
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM custom_rule_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id LIMIT 1;
+END;
+
+CREATE TRIGGER routing_rules_after_update_custom AFTER UPDATE OF custom ON routing_rules
+WHEN NEW.custom IS NOT NULL
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM custom_rule_problems WHERE tbl = 'routing_rules' AND row_key = NEW.id LIMIT 1;
+END;
+
+-- Stages reordered or given another outcome: a required field stays after mql, and the leads in or
+-- after its stage have it.
+CREATE TRIGGER stages_after_update_custom_fields AFTER UPDATE OF position, outcome ON stages
+WHEN EXISTS (SELECT 1 FROM custom_fields WHERE required_at_stage IS NOT NULL)
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(p.problem))
+      FROM custom_field_problems AS p JOIN custom_fields AS f ON f.name = p.name WHERE f.required_at_stage IS NOT NULL LIMIT 1;
+    INSERT INTO _custom_required_check(field) SELECT name FROM custom_fields WHERE required_at_stage IS NOT NULL ORDER BY name;
 END;
 
 -- A field made required at a stage: the leads already there need a value first (the message counts them).

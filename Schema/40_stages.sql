@@ -204,6 +204,9 @@ BEGIN
     UPDATE stage_transitions SET from_stage = NEW.name WHERE from_stage = OLD.name;
     UPDATE stage_transitions SET to_stage = NEW.name WHERE to_stage = OLD.name;
     DELETE FROM stage_counts WHERE stage = OLD.name;
+    -- (custom fields required there: 33_custom_fields.sql; lost reasons sending leads there: 34_deals.sql)
+    UPDATE custom_fields SET required_at_stage = NEW.name WHERE required_at_stage = OLD.name;
+    UPDATE lost_reasons SET lead_stage = NEW.name WHERE lead_stage = OLD.name;
 END;
 
 CREATE TRIGGER stages_before_update_outcome BEFORE UPDATE OF outcome ON stages

@@ -133,7 +133,9 @@ BEGIN
         source = coalesce(source, excluded.source),
         campaign = coalesce(campaign, excluded.campaign),
         -- (custom values: the fields the lead has no value for)
-        custom = CASE WHEN excluded.custom IS NULL THEN custom WHEN custom IS NULL THEN excluded.custom ELSE json_patch(excluded.custom, custom) END,
+        custom = CASE WHEN excluded.custom IS NULL THEN custom WHEN custom IS NULL THEN excluded.custom
+                      ELSE json_patch(custom, (SELECT json_group_object(n.key, n.value) FROM json_each(excluded.custom) AS n
+                                                WHERE json_type(lead_records.custom, '$."' || n.key || '"') IS NULL)) END,
         -- A consent given now is recorded with its source and time; otherwise only an empty one is filled.
         consent_source = CASE WHEN excluded.consent = 1 AND consent IS NOT 1 OR consent IS NULL THEN excluded.consent_source ELSE consent_source END,
         consent_at = CASE WHEN excluded.consent = 1 AND consent IS NOT 1 OR consent IS NULL THEN excluded.consent_at ELSE consent_at END,

@@ -206,6 +206,27 @@ UNION ALL
 SELECT 'account', 'merge ' || m.id, 'of account ' || m.merged_id || ' into ' || m.kept_id || ' did not finish (no merged_at)', 'restore the file from a backup'
   FROM account_merges AS m WHERE m.merged_at IS NULL
 UNION ALL
+-- Custom fields (33_custom_fields.sql): definitions as their rules keep them; each lead's values stored
+-- as read; a lead in a stage that requires a field has it.
+SELECT 'custom_field', 'field ' || coalesce(p.name, 'NULL'), p.problem, 'UPDATE custom_fields SET ... (the problem names the value)'
+  FROM custom_field_problems AS p
+UNION ALL
+SELECT 'custom_field', 'lead ' || l.id,
+       coalesce(c.problem, 'its custom values are not stored as read (' || coalesce(c.custom, 'NULL') || ')'),
+       'UPDATE leads SET custom = ... WHERE id = ' || l.id
+  FROM lead_records AS l
+  JOIN custom_input AS c ON c.arg = json_array(CAST(l.custom AS TEXT))
+ WHERE l.custom IS NOT NULL AND (c.problem IS NOT NULL OR c.custom IS NOT l.custom)
+UNION ALL
+SELECT 'custom_field', 'lead ' || l.id, 'is in ' || l.stage || ' without ' || f.name || ', which is required from ' || f.required_at_stage || ' on',
+       'UPDATE leads SET custom = ''{"' || f.name || '": ...}'' WHERE id = ' || l.id
+  FROM custom_fields AS f
+  JOIN stages AS r ON r.name = f.required_at_stage
+  JOIN stages AS s ON s.position >= r.position AND s.outcome IS NOT 'lost'
+  JOIN lead_records AS l ON l.stage = s.name
+ WHERE l.erased_at IS NULL
+   AND (CASE WHEN json_valid(l.custom) THEN json_extract(l.custom, '$."' || f.name || '"') END) IS NULL
+UNION ALL
 -- No restore is left unfinished: a killed `leads restore` leaves its row, which refuses erasures.
 SELECT 'restore', 'file', 'a restore from ' || backup || ' began at ' || started_at || ' and did not end: erasures are refused until it does',
        'if no restore is running: DELETE FROM _restore'

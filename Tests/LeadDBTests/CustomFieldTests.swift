@@ -18,7 +18,7 @@ import Testing
         // A merge fills only the fields the lead has no value for.
         try f.capture(["email": "ADA@example.com", "custom": #"{"budget": 1, "product_interest": "CRM", "need": null}"#])
         #expect(try f.text("SELECT custom FROM leads WHERE id = ?", [id])
-            == #"{"budget":50000,"product_interest":"Analytics","authority":1,"need":"CRM for 40 reps","timeline":"2027-03-31"}"#)
+            == #"{"budget":50000,"authority":1,"need":"CRM for 40 reps","timeline":"2027-03-31","product_interest":"Analytics"}"#)
         // No values: NULL, not an empty object.
         let plain = try f.capture(["email": "bob@example.com", "custom": #"{"need": "  ", "budget": null}"#])
         #expect(try f.text("SELECT custom FROM leads WHERE id = ?", [plain]) == nil)
@@ -32,7 +32,7 @@ import Testing
         let cases: [(String, String, String?)] = [
             (#"{"budget": "lots"}"#, "invalid_field: budget must be a number such as 50000 or 12500.50 (no separators, units or currency); got 'lots'", "budget"),
             (#"{"budget": "12,000"}"#, "invalid_field: budget must be a number such as 50000 or 12500.50 (no separators, units or currency); got '12,000'", "budget"),
-            (#"{"budget": 1e30}"#, "invalid_field: budget must be below 1e15 in size; got 1.0e+30", "budget"),
+            (#"{"budget": 1e30}"#, "invalid_field: budget must be below 1e15 in size (numbers keep 15 significant digits); got 1.0e+30", "budget"),
             (#"{"budget": true}"#, "invalid_field: budget must be a number such as 50000 or 12500.50 (no separators, units or currency); got 1", "budget"),
             (#"{"timeline": "2027-02-30"}"#, "invalid_field: timeline must be a day such as 2027-03-31; got '2027-02-30'", "timeline"),
             (#"{"timeline": "next spring"}"#, "invalid_field: timeline must be a day such as 2027-03-31; got 'next spring'", "timeline"),
@@ -106,7 +106,7 @@ import Testing
         let late = f.violation { try f.db.execute("UPDATE custom_fields SET required_at_stage = 'sql' WHERE name = 'timeline'") }
         #expect(late?.message == "missing_field: 1 leads in sql or a later stage have no timeline (lead 2 first); give them one before requiring it")
         let automatic = f.violation { try f.db.execute("UPDATE custom_fields SET required_at_stage = 'mql' WHERE name = 'timeline'") }
-        #expect(automatic?.message == "invalid_config: custom field timeline cannot be required at mql (the rules move leads into new and mql by themselves, and a lost lead needs no more facts)")
+        #expect(automatic?.message == "invalid_config: custom field timeline cannot be required at mql (leads reach mql and the stages before it by themselves, and a lost lead needs no more facts: require it after mql)")
         try f.checkIntegrity()
     }
 
@@ -194,5 +194,53 @@ import Testing
         let back = f.violation { try f.db.execute(#"UPDATE lead_records SET custom = '{"need":"x"}' WHERE id = 1"#) }
         #expect(back?.code == "erased_lead")
         try f.checkIntegrity()
+    }
+
+    /// From the attack on custom fields: what slipped past the rules before, refused or read as stored.
+    @Test(arguments: Writer.allCases)
+    func customFieldGuardsHoldAgainstWhatTheAttackTried(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        // A field required before mql would have failed the automatic move to mql (an activity, a fit
+        // rule change, the tick): refused.
+        #expect(f.violation { try f.db.execute("UPDATE custom_fields SET required_at_stage = 'contacted' WHERE name = 'need'") }?.message
+            == "invalid_config: custom field need cannot be required at contacted (leads reach mql and the stages before it by themselves, and a lost lead needs no more facts: require it after mql)")
+        // A key given twice is refused; numbers are stored in one form.
+        #expect(f.violation { try f.db.execute(#"INSERT INTO lead_intake(email, custom) VALUES ('a@example.com', '{"budget": 1, "budget": 2}')"#) }?.message
+            == "invalid_field: custom names budget more than once")
+        let id = try f.capture(["email": "a@example.com", "custom": #"{"budget": 50000.00, "authority": true}"#])
+        #expect(try f.text("SELECT custom FROM leads WHERE id = ?", [id]) == #"{"budget":50000,"authority":1}"#)
+        #expect(f.violation { try f.db.execute(#"INSERT INTO lead_intake(email, custom) VALUES ('b@example.com', '{"budget": "999999999999999.9"}')"#) }?.message
+            == "invalid_field: budget must be below 1e15 in size (numbers keep 15 significant digits); got 999999999999999.9")
+        // A merge adds what is new and keeps the order of what was there.
+        try f.capture(["email": "a@example.com", "custom": #"{"need": "x", "budget": 7}"#])
+        #expect(try f.text("SELECT custom FROM leads WHERE id = ?", [id]) == #"{"budget":50000,"authority":1,"need":"x"}"#)
+        // Rules compare values as stored.
+        let refusals: [(String, String)] = [
+            ("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('custom.need', '>=', '5', 5)",
+             "invalid_config: fit rule 17 on custom.need: >= compares numbers and days, and need is a text"),
+            ("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('custom.authority', '=', 'yes', 5)",
+             "invalid_config: fit rule 17 on custom.authority: write the value as authority stores it: '1'"),
+            (#"INSERT INTO routing_rules(team, custom) VALUES ('default', '{"product_interest": "Nope"}')"#,
+             "invalid_config: routing_rules.custom of rule 1: product_interest is compared as stored; write 'Nope' as a value it accepts (product_interest must be one of CRM, Analytics, Support, Platform; got 'Nope')"),
+            ("UPDATE custom_fields SET name = 'email' WHERE name = 'timeline'", "invalid_config: custom field email would be read as the lead's own email; name it otherwise"),
+            ("UPDATE custom_fields SET label = 'Budget' WHERE name = 'need'", "invalid_config: the label 'Budget' of custom field need names another field too"),
+            ("UPDATE custom_fields SET label = 'Red' || char(27) || '[31m' WHERE name = 'need'", "invalid_config: the label of custom field need is one line of at most 100 printable characters"),
+        ]
+        for (sql, message) in refusals {
+            #expect(f.violation { try f.db.execute(sql) }?.message == message, "\(sql)")
+        }
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('custom.authority', '=', '1', 5)")
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('custom.budget', '=', '50000', 5)")
+        try f.db.execute("INSERT INTO lead_rescore(leads) VALUES (100)")
+        #expect(try f.double("SELECT fit_score FROM leads WHERE id = ?", [id]) == 10)
+        // A stage renamed keeps its requirement; a stage moved before mql cannot keep one.
+        try f.db.execute("UPDATE custom_fields SET required_at_stage = 'sql' WHERE name = 'need'")
+        try f.db.execute("UPDATE stages SET name = 'qualified' WHERE name = 'sql'")
+        #expect(try f.text("SELECT required_at_stage FROM custom_fields WHERE name = 'need'") == "qualified")
+        #expect(f.violation { try f.db.execute("UPDATE stages SET position = 15 WHERE name = 'qualified'") }?.code == "invalid_config")
+        // Empty custom text is none.
+        let none = try f.capture(["email": "c@example.com", "custom": "  "])
+        #expect(try f.text("SELECT custom FROM leads WHERE id = ?", [none]) == nil)
+        #expect(try LeadDatabase.check(f.db).isEmpty)
     }
 }

@@ -194,7 +194,12 @@ final class CSVImport {
             case .failure(let error):
                 var named = NewLead.field(refusedWith: error.code)?.column
                 if case .invalidText(let field, _) = error, !field.isEmpty { named = field }
-                let field = named.flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
+                var field = named.flatMap { field in zip(names, mapped).first { $0.1 == field }?.0 } ?? "-"
+                // (a custom field's column, by the field the message names: "invalid_field: budget must ...")
+                if error.code == "invalid_field" || error.code == "missing_field" {
+                    let words = error.message.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+                    if let column = customColumns.first(where: { words.contains($0.value) }) { field = names[column.key] }
+                }
                 if let record = rows.first(where: { $0.line == lineOf[result.index] }) {
                     // An erased person's row is not written back out: only its line and the reason.
                     let kept = error.code == "suppressed" ? CSVRecord(line: record.line, fields: record.fields.map { _ in nil }) : record

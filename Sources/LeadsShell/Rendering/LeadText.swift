@@ -57,7 +57,10 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     }
     // (custom values in the fields' order; a long name gets a space of its own)
     let values = lead.custom
-    for name in try store.customFields().map(\.name) where values[name] != nil { field(name.count >= 12 ? name + " " : name, values[name]) }
+    for custom in try store.customFields() where values[custom.name] != nil {
+        let value = custom.type == "boolean" ? (values[custom.name] == "1" ? "yes" : "no") : values[custom.name]
+        field(custom.name.count >= 12 ? custom.name + " " : custom.name, value)
+    }
     out += "  " + pad("score", 12) + "\(score(lead.score)) = fit \(score(lead.fitScore)) + engagement \(score(lead.engagement))\n"
     for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
         let points = String(format: "%+.1f", part.points)
