@@ -22,7 +22,11 @@ public struct Account: Sendable, Hashable, Identifiable {
     public let score: Double
     public let openLeads: Int
     public let wonLeads: Int
+    /// Its won deals' amounts, its open deals and their amounts, and since when it is a customer.
     public let wonRevenue: Double
+    public let openDeals: Int
+    public let pipeline: Double
+    public let customerSince: Date?
     public let lastActivityAt: Date?
     public let createdAt: Date
 
@@ -42,6 +46,9 @@ public struct Account: Sendable, Hashable, Identifiable {
         openLeads = try row.get("open_leads")
         wonLeads = try row.get("won_leads")
         wonRevenue = try row.get("won_revenue")
+        openDeals = try row.get("open_deals")
+        pipeline = try row.get("pipeline")
+        customerSince = try row.get("customer_since")
         lastActivityAt = try row.get("last_activity_at")
         createdAt = try row.get("created_at")
         let list: String? = try row.get("stage_list")

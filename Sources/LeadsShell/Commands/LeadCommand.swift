@@ -276,6 +276,53 @@ struct LeadCommand: Sendable {
             }
             shell.out.write(try accountCard(account, store))
         },
+        LeadCommand(name: "deals", arguments: "[open] [account=ID|DOMAIN]", summary: "deals, newest first: all, or open ones, or an account's", arity: 0...2) { shell, store, args in
+            var open = false
+            var account: Int64?
+            for (index, argument) in args.enumerated() {
+                if argument == "open" { open = true; continue }
+                guard argument.hasPrefix("account=") else { throw UsageError(argument: index, message: "expected open or account=ID|DOMAIN, not \(argument)") }
+                let value = String(argument.dropFirst(8))
+                guard let found = try Int64(value).flatMap({ try store.account(id: $0) }) ?? store.account(domain: value) else {
+                    throw UsageError(argument: index, message: "no account \(value)", showsUsage: false)
+                }
+                account = found.id
+            }
+            let deals = try store.deals(account: account, open: open)
+            guard !deals.isEmpty else { shell.out.write("No deals\(open ? " open" : "") yet: a lead moved to opportunity opens one (or INSERT INTO deals(account_id, kind, amount) VALUES (...)).\n"); return }
+            shell.render(ResultSet(
+                columns: ["id", "kind", "name", "account_id", "lead_id", "owner_id", "stage", "amount", "expected_close_on", "contract_end"],
+                rows: deals.map { [.integer($0.id), .text($0.kind), nullableText($0.name), $0.accountID.map(DatabaseValue.integer) ?? .null,
+                                   $0.leadID.map(DatabaseValue.integer) ?? .null, $0.ownerID.map(DatabaseValue.integer) ?? .null, .text($0.stage),
+                                   $0.amount.map(DatabaseValue.real) ?? .null, nullableText($0.expectedCloseOn), nullableText($0.contractEnd)] }))
+        },
+        LeadCommand(name: "deal", arguments: "ID [STAGE [amount=...] [reason=...]]", summary: "a deal's card, or move it (won needs an amount, lost reason=)", arity: 1...4) { shell, store, args in
+            guard let id = Int64(args[0]), let before = try store.deal(id: id) else {
+                throw UsageError(argument: 0, message: "no deal \(args[0]) (deals: SELECT id, kind, stage FROM deals)", showsUsage: false)
+            }
+            guard args.count > 1 else { shell.out.write(try dealCard(before, store)); return }
+            var amount: Double?
+            var reason: String?
+            for (index, argument) in args.enumerated().dropFirst(2) {
+                if argument.hasPrefix("amount=") {
+                    guard let value = Double(argument.dropFirst(7)) else { throw UsageError(argument: index, message: "amount= takes a number such as 12000 or 12000.50") }
+                    amount = value
+                } else if argument.hasPrefix("reason=") {
+                    reason = String(argument.dropFirst(7))
+                } else {
+                    throw UsageError(argument: index, message: "expected amount=... or reason=..., not \(argument)")
+                }
+            }
+            let after = try store.moveDeal(id, to: args[1], amount: amount, lostReason: reason)
+            shell.out.write("Moved deal \(id) from \(before.stage) to \(after.stage)\(after.amount.map { ", amount \(formatAmount($0))" } ?? "")\(after.lostReason.map { " (\($0))" } ?? "")\n")
+        },
+        LeadCommand(name: "renewals", arguments: "", summary: "open renewals, soonest contract end first, with their owner and deadline", arity: 0...0) { shell, store, _ in
+            let rows = try store.read { db in
+                try db.query("SELECT deal_id, account, owner, amount, stage, contract_ends_on, days_left, response_due_at, response_overdue FROM renewals_due ORDER BY contract_ends_on, deal_id")
+            }
+            guard let first = rows.first else { shell.out.write("No renewals due: a tick opens one renewal.notice_days before a won subscription's contract ends.\n"); return }
+            shell.render(ResultSet(columns: first.columns, rows: rows.map(\.values)))
+        },
         LeadCommand(name: "find", arguments: "TEXT", summary: "leads whose name, email, company or phone contains TEXT (case and accents ignored)", arity: 1...Int.max) { shell, store, args in
             guard !args.isEmpty else { throw UsageError(argument: nil, message: "find takes the text to look for") }
             let needle = args.joined(separator: " ")

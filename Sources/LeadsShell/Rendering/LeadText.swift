@@ -57,6 +57,9 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     }
     // (custom values in the fields' order; a long name gets a space of its own)
     let values = lead.custom
+    for deal in try store.deals(lead: lead.id, limit: 5) {
+        field("deal", "\(deal.id): \(deal.kind) \(deal.stage)" + (deal.amount.map { ", \(formatAmount($0))" } ?? "") + (deal.name.map { ", " + $0 } ?? ""))
+    }
     for custom in try store.customFields() where values[custom.name] != nil {
         let value = custom.type == "boolean" ? (values[custom.name] == "1" ? "yes" : "no") : values[custom.name]
         field(custom.name.count >= 12 ? custom.name + " " : custom.name, value)
@@ -107,7 +110,8 @@ func accountCard(_ account: Account, _ store: LeadStore) throws -> String {
     field("owner", account.ownerID.map { id in "\(account.ownerName ?? "rep \(id)") (rep \(id))" } ?? "none (its first assigned lead's owner takes it)")
     out += "  " + pad("score", 12) + "\(score(account.score)) = best fit \(score(account.fit)) + engagement \(score(account.engagement)) of \(account.people) \(account.people == 1 ? "person" : "people")\n"
     field("stages", account.stages.map { "\($0.stage) \($0.leads)" }.joined(separator: ", "))
-    if account.wonLeads > 0 { field("won", "\(account.wonLeads) lead\(account.wonLeads == 1 ? "" : "s"), revenue \(account.wonRevenue)") }
+    field("customer", account.customerSince.map { "since \(SQLiteDate.format($0)), revenue \(formatAmount(account.wonRevenue))" })
+    if account.openDeals > 0 { field("open deals", "\(account.openDeals), \(formatAmount(account.pipeline)) in the pipeline (deals account=\(account.id))") }
     field("last active", account.lastActivityAt.map(SQLiteDate.format))
     field("created", SQLiteDate.format(account.createdAt))
     let people = try store.people(account: account.id)
@@ -127,5 +131,30 @@ func accountCard(_ account: Account, _ store: LeadStore) throws -> String {
         let missing = seats.filter { $0.leadID == nil }.map { $0.label ?? $0.role ?? "" }
         if !missing.isEmpty { out += "    missing: \(missing.joined(separator: ", "))\n" }
     }
+    return out
+}
+
+/// An amount as the shell prints it: whole numbers without decimals.
+func formatAmount(_ amount: Double) -> String {
+    amount == amount.rounded() && abs(amount) < 1e15 ? String(Int64(amount)) : String(amount)
+}
+
+/// The card `deal` prints.
+func dealCard(_ deal: Deal, _ store: LeadStore) throws -> String {
+    var out = "Deal \(deal.id): \(deal.kind)" + (deal.name.map { " \(escapingControls($0))" } ?? "") + "\n"
+    func field(_ name: String, _ value: String?) {
+        if let value, !value.isEmpty { out += "  " + pad(name, 12) + escapingControls(value) + "\n" }
+    }
+    field("stage", deal.stage + (deal.lostReason.map { " (\($0))" } ?? ""))
+    field("amount", deal.amount.map(formatAmount))
+    if let id = deal.accountID { field("account", try store.account(id: id).map { "\($0.domain) (account \($0.id))" } ?? "account \(id)") }
+    if let id = deal.leadID { field("contact", try store.lead(id: id).map { "\(describe($0)) (lead \($0.id))" } ?? "lead \(id)") }
+    field("owner", try deal.ownerID.map { id in try store.reps().first { $0.id == id }.map { "\($0.name) (rep \($0.id))" } ?? "rep \(id)" } ?? "none")
+    field("closes", deal.expectedCloseOn)
+    if let start = deal.contractStart, let end = deal.contractEnd { field("contract", "\(start) to \(end)") }
+    field("renews", deal.renewalOf.map { "deal \($0)" })
+    field("answer by", deal.responseDueAt.map(SQLiteDate.format))
+    field("created", SQLiteDate.format(deal.createdAt))
+    field("closed", deal.closedAt.map(SQLiteDate.format))
     return out
 }
