@@ -124,8 +124,9 @@ END;
 CREATE TRIGGER accounts_after_insert AFTER INSERT ON accounts
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
-        WHEN NEW.id < 1 OR NEW.id > 1000000000000
-            THEN 'maintained: an account''s id is a whole number from 1 to 10^12; leave it out and SQLite numbers it (got ' || NEW.id || ')'
+        -- (an id far ahead would leave SQLite no next one: accounts are numbered in order)
+        WHEN NEW.id < 1 OR NEW.id > 1000000000000 OR NEW.id > coalesce((SELECT max(id) FROM accounts WHERE id <> NEW.id), 0) + 1
+            THEN 'maintained: accounts are numbered in order by SQLite; leave out the id (got ' || NEW.id || ')'
         WHEN instr(NEW.name, char(0)) OR instr(NEW.industry, char(0)) OR instr(NEW.country, char(0))
             THEN 'invalid_text: ' || CASE WHEN instr(NEW.name, char(0)) THEN 'name' WHEN instr(NEW.industry, char(0)) THEN 'industry' ELSE 'country' END
                  || ' of account ' || NEW.id || ' contains a NUL byte'

@@ -66,25 +66,41 @@ BEGIN
                  || ' (one of: ' || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')'
         WHEN NEW.lost_reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lost_reasons WHERE reason = NEW.lost_reason)
             THEN 'unknown_lost_reason: ' || NEW.lost_reason || ' is not in lost_reasons (one of: ' || (SELECT group_concat(reason, ', ') FROM lost_reasons) || ')'
+        WHEN NEW.kind = 'new_business' AND NEW.lead_id IS NOT NULL AND s.outcome IS NULL
+             AND EXISTS (SELECT 1 FROM deals WHERE lead_id = NEW.lead_id AND kind = 'new_business' AND closed_at IS NULL AND id IS NOT NEW.id)
+            THEN 'already_exists: lead ' || NEW.lead_id || ' has an open new-business deal (deal '
+                 || (SELECT min(id) FROM deals WHERE lead_id = NEW.lead_id AND kind = 'new_business' AND closed_at IS NULL AND id IS NOT NEW.id) || '); work that one'
+        -- (a won new-business deal wins its lead: where its lead's stage cannot move to a won stage, it is not won)
+        WHEN s.outcome = 'won' AND NEW.kind = 'new_business' AND l.id IS NOT NULL AND l.erased_at IS NULL
+             AND (SELECT outcome FROM stages WHERE name = l.stage) IS NULL
+             AND NOT EXISTS (SELECT 1 FROM stage_transitions AS t JOIN stages AS ws ON ws.name = t.to_stage
+                              WHERE t.from_stage = l.stage AND ws.outcome = 'won')
+            THEN 'invalid_transition: deal ' || coalesce(nullif(NEW.id, -1), 'new') || ' cannot be won while its lead ' || l.id || ' is in ' || l.stage
+                 || ' (a lead is won from: ' || coalesce((SELECT group_concat(DISTINCT t.from_stage) FROM stage_transitions AS t JOIN stages AS ws ON ws.name = t.to_stage
+                                                          WHERE ws.outcome = 'won'), 'nowhere') || '; move it there first)'
         WHEN NEW.lost_reason IS NOT NULL AND s.outcome IS NOT 'lost'
             THEN 'invalid_deal: only a lost deal has a lost_reason (deal ' || coalesce(nullif(NEW.id, -1), 'new') || ' is ' || s.name || ')'
         WHEN t.bad IS NOT NULL
             THEN 'invalid_time: ' || t.bad || ' is not a day such as 2027-03-31'
+        WHEN NEW.contract_start IS NOT NULL AND NEW.account_id IS NULL
+            THEN 'invalid_deal: a subscription belongs to an account (its renewal is the account''s): give account_id with the contract days'
         WHEN (NEW.contract_start IS NULL) <> (NEW.contract_end IS NULL) OR NEW.contract_end <= NEW.contract_start
             THEN 'invalid_deal: a subscription has a contract_start and a contract_end after it; got '
                  || coalesce(NEW.contract_start, 'NULL') || ' and ' || coalesce(NEW.contract_end, 'NULL')
         WHEN NEW.kind IN ('upsell', 'cross_sell', 'renewal') AND NEW.kind_changed AND (a.id IS NULL OR a.customer_since IS NULL)
             THEN 'not_customer: ' || CASE WHEN a.id IS NULL THEN 'a ' || NEW.kind || ' deal is for a customer account: give its account_id'
                                           ELSE 'account ' || a.id || ' has no won deal yet; a ' || NEW.kind || ' deal is for a customer (open a new_business deal)' END
-        WHEN NEW.renewal_of IS NOT NULL AND EXISTS (SELECT 1 FROM deals WHERE renewal_of = NEW.renewal_of AND id IS NOT NEW.id)
+        WHEN NEW.kind_changed AND NEW.renewal_of IS NOT NULL AND EXISTS (SELECT 1 FROM deals WHERE renewal_of = NEW.renewal_of AND id IS NOT NEW.id)
             THEN 'already_exists: deal ' || NEW.renewal_of || ' has its renewal already (deal '
                  || (SELECT id FROM deals WHERE renewal_of = NEW.renewal_of AND id IS NOT NEW.id) || ')'
-        WHEN NEW.renewal_of IS NOT NULL AND (NEW.kind IS NOT 'renewal' OR NOT EXISTS (
+        WHEN NEW.kind_changed AND NEW.renewal_of IS NOT NULL AND (NEW.kind IS NOT 'renewal' OR NOT EXISTS (
                  SELECT 1 FROM deals AS w JOIN deal_stages AS ws ON ws.name = w.stage
                   WHERE w.id = NEW.renewal_of AND ws.outcome = 'won' AND w.account_id IS NEW.account_id AND w.contract_end IS NOT NULL))
             THEN 'invalid_deal: renewal_of names the won subscription deal of the same account that a renewal renews; deal ' || quote(NEW.renewal_of) || ' is not one'
         WHEN length(NEW.name) > 500 OR instr(NEW.name, char(0)) OR NEW.name GLOB '*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159) || ']*'
-            THEN 'invalid_text: a deal''s name is one line of at most 500 printable characters'
+             OR typeof(NEW.name) NOT IN ('text', 'null')
+             OR (NEW.name GLOB '*[^ -~]*' AND EXISTS (SELECT 1 FROM utf8_fields AS b WHERE b.arg = json_object('name', NEW.name)))
+            THEN 'invalid_text: a deal''s name is one line of at most 500 printable characters in UTF-8'
         END, json_object('deal', nullif(NEW.id, -1), 'account', NEW.account_id, 'lead', NEW.lead_id)))
       FROM (SELECT 1)
       LEFT JOIN accounts AS a ON a.id = NEW.account_id
@@ -111,6 +127,9 @@ CREATE TRIGGER deals_before_insert BEFORE INSERT ON deals
 BEGIN
     SELECT RAISE(ABORT, 'already_exists: a deal with that id exists; update it instead (a replace would delete it and its history''s deal)')
      WHERE NEW.id <> -1 AND EXISTS (SELECT 1 FROM deals WHERE id = NEW.id);
+    -- (an id far ahead would leave SQLite no next one: deals are numbered in order)
+    SELECT RAISE(ABORT, 'maintained: deals are numbered in order by SQLite; leave out the id')
+     WHERE NEW.id <> -1 AND NEW.id IS NOT coalesce((SELECT max(id) FROM deals), 0) + 1;
     SELECT RAISE(ABORT, 'maintained: a deal''s created_at, updated_at, closed_at and response_due_at are kept by LeadDB; leave them out')
      WHERE coalesce(NEW.created_at, NEW.updated_at, NEW.closed_at) IS NOT NULL
         -- (only a tick opening a renewal gives a deadline)
@@ -150,6 +169,22 @@ BEGIN
         WHEN NEW.id IS NOT OLD.id THEN 'read_only: deal ' || OLD.id || ' keeps its id'
         WHEN NEW.kind IS NOT OLD.kind THEN 'read_only: deal ' || OLD.id || ' keeps its kind (' || OLD.kind || '); open another deal'
         WHEN NEW.renewal_of IS NOT OLD.renewal_of THEN 'read_only: deal ' || OLD.id || ' keeps the deal it renews'
+        -- A closed deal's facts stay (its account follows a merge of it).
+        WHEN (SELECT outcome FROM deal_stages WHERE name = OLD.stage) IS NOT NULL AND NEW.stage IS OLD.stage
+             AND (NEW.amount IS NOT OLD.amount OR NEW.lead_id IS NOT OLD.lead_id OR NEW.contract_start IS NOT OLD.contract_start
+                  OR NEW.contract_end IS NOT OLD.contract_end OR NEW.expected_close_on IS NOT OLD.expected_close_on
+                  OR (NEW.lost_reason IS NOT OLD.lost_reason AND OLD.created_at IS NOT NULL)
+                  OR (NEW.account_id IS NOT OLD.account_id
+                      AND NOT EXISTS (SELECT 1 FROM account_merges AS m
+                                       WHERE m.id = (SELECT max(id) FROM account_merges) AND m.merged_id = OLD.account_id
+                                         AND m.kept_id = NEW.account_id AND m.merged_at IS NULL)))
+            THEN 'read_only: deal ' || OLD.id || ' is ' || OLD.stage || '; its amount, account, contact and days stay (open another deal'
+                 || CASE WHEN (SELECT outcome FROM deal_stages WHERE name = OLD.stage) = 'lost' THEN ', or reopen it' ELSE '' END || ')'
+        WHEN OLD.created_at IS NOT NULL AND NEW.updated_at IS NOT OLD.updated_at AND NEW.updated_at IS NOT (SELECT now FROM clock)
+            THEN 'maintained: a deal''s updated_at is kept by LeadDB'
+        WHEN NEW.name IS NOT NULL AND NEW.name IS NOT OLD.name
+             AND ((SELECT erased_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL OR (SELECT erased_at FROM accounts WHERE id = NEW.account_id) IS NOT NULL)
+            THEN 'erased_lead: deal ' || OLD.id || ' belongs to an erased person or account; no name is written to it'
         -- (OLD.created_at is NULL only while deals_after_insert fills the new row in)
         WHEN OLD.created_at IS NOT NULL
              AND (NEW.created_at IS NOT OLD.created_at OR NEW.response_due_at IS NOT OLD.response_due_at
@@ -164,14 +199,19 @@ BEGIN
                  || coalesce((SELECT group_concat(to_stage, ', ') FROM (SELECT t.to_stage FROM deal_transitions AS t JOIN deal_stages AS s ON s.name = t.to_stage
                                                                        WHERE t.from_stage = OLD.stage ORDER BY s.position)), 'none') || ')'
         END, json_object('deal', OLD.id, 'from', OLD.stage, 'to', NEW.stage)));
+    -- (only what changed is checked: a name cleared by an erasure needs nothing more)
     INSERT INTO _deal_check(id, account_id, lead_id, owner_id, kind, name, amount, stage, lost_reason, expected_close_on,
                             contract_start, contract_end, renewal_of, account_changed, lead_changed, owner_changed, kind_changed)
-    VALUES (OLD.id, NEW.account_id, NEW.lead_id, NEW.owner_id, NEW.kind, NEW.name, NEW.amount, NEW.stage,
+    SELECT OLD.id, NEW.account_id, NEW.lead_id, NEW.owner_id, NEW.kind, NEW.name, NEW.amount, NEW.stage,
             -- (a deal reopened from lost loses its reason, which its history keeps)
             CASE WHEN NEW.stage IS NOT OLD.stage AND (SELECT outcome FROM deal_stages WHERE name = NEW.stage) IS NOT 'lost' AND NEW.lost_reason IS OLD.lost_reason
                  THEN NULL ELSE NEW.lost_reason END,
             NEW.expected_close_on, NEW.contract_start, NEW.contract_end, NEW.renewal_of,
-            NEW.account_id IS NOT OLD.account_id, NEW.lead_id IS NOT OLD.lead_id, NEW.owner_id IS NOT OLD.owner_id, 0);
+            NEW.account_id IS NOT OLD.account_id, NEW.lead_id IS NOT OLD.lead_id, NEW.owner_id IS NOT OLD.owner_id, 0
+     WHERE NEW.account_id IS NOT OLD.account_id OR NEW.lead_id IS NOT OLD.lead_id OR NEW.owner_id IS NOT OLD.owner_id
+        OR NEW.amount IS NOT OLD.amount OR NEW.stage IS NOT OLD.stage OR NEW.lost_reason IS NOT OLD.lost_reason
+        OR NEW.expected_close_on IS NOT OLD.expected_close_on OR NEW.contract_start IS NOT OLD.contract_start
+        OR NEW.contract_end IS NOT OLD.contract_end OR (NEW.name IS NOT OLD.name AND NEW.name IS NOT NULL);
 END;
 
 CREATE TRIGGER deals_after_update AFTER UPDATE OF stage, name, amount, account_id, lead_id, owner_id, expected_close_on,
@@ -250,19 +290,24 @@ BEGIN
      WHERE (SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL
        AND NOT EXISTS (SELECT 1 FROM deals WHERE lead_id = NEW.id AND kind = 'new_business' AND closed_at IS NULL);
     UPDATE deals
-       SET stage = (SELECT name FROM deal_stages WHERE outcome = 'won' ORDER BY position LIMIT 1), amount = coalesce(NEW.amount, amount)
+       SET stage = (SELECT t.to_stage FROM deal_transitions AS t JOIN deal_stages AS s ON s.name = t.to_stage
+                     WHERE t.from_stage = deals.stage AND s.outcome = 'won' ORDER BY s.position LIMIT 1),
+           amount = coalesce(NEW.amount, amount)
      WHERE lead_id = NEW.id AND kind = 'new_business' AND closed_at IS NULL
-       AND (SELECT outcome FROM stages WHERE name = NEW.stage) = 'won' AND coalesce(NEW.amount, amount) IS NOT NULL;
+       AND (SELECT outcome FROM stages WHERE name = NEW.stage) = 'won' AND coalesce(NEW.amount, amount) IS NOT NULL
+       AND EXISTS (SELECT 1 FROM deal_transitions AS t JOIN deal_stages AS s ON s.name = t.to_stage WHERE t.from_stage = deals.stage AND s.outcome = 'won');
     INSERT INTO deals(lead_id, kind, amount, stage)
     SELECT NEW.id, 'new_business', NEW.amount, (SELECT name FROM deal_stages WHERE outcome = 'won' ORDER BY position LIMIT 1)
      WHERE (SELECT outcome FROM stages WHERE name = NEW.stage) = 'won' AND NEW.amount IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage
                         WHERE d.lead_id = NEW.id AND d.kind = 'new_business' AND (d.closed_at IS NULL OR s.outcome = 'won'));
     UPDATE deals
-       SET stage = (SELECT name FROM deal_stages WHERE outcome = 'lost' ORDER BY position LIMIT 1),
+       SET stage = (SELECT t.to_stage FROM deal_transitions AS t JOIN deal_stages AS s ON s.name = t.to_stage
+                     WHERE t.from_stage = deals.stage AND s.outcome = 'lost' ORDER BY s.position LIMIT 1),
            lost_reason = coalesce(NEW.lost_reason, (SELECT reason FROM lost_reasons ORDER BY reason LIMIT 1))
      WHERE lead_id = NEW.id AND kind = 'new_business' AND closed_at IS NULL
-       AND (SELECT outcome FROM stages WHERE name = NEW.stage) = 'lost';
+       AND (SELECT outcome FROM stages WHERE name = NEW.stage) = 'lost'
+       AND EXISTS (SELECT 1 FROM deal_transitions AS t JOIN deal_stages AS s ON s.name = t.to_stage WHERE t.from_stage = deals.stage AND s.outcome = 'lost');
 END;
 
 -- A lead's amount changed while its new-business deal is open: the deal's follows.
@@ -279,9 +324,12 @@ BEGIN
     SELECT RAISE(ABORT, 'read_only: deals are not deleted; lose one instead (UPDATE deals SET stage = ''lost'', lost_reason = ...)');
 END;
 
+-- (a row is the move the deal just made: to its stage, from where its history ended, once)
 CREATE TRIGGER deal_history_before_insert BEFORE INSERT ON deal_history
 WHEN NEW.id <> -1 OR NEW.changed_at IS NOT (SELECT now FROM clock)
   OR NOT EXISTS (SELECT 1 FROM deals WHERE id = NEW.deal_id AND stage = NEW.to_stage)
+  OR NEW.from_stage IS NOT (SELECT h.to_stage FROM deal_history AS h WHERE h.deal_id = NEW.deal_id ORDER BY h.id DESC LIMIT 1)
+  OR NEW.from_stage IS NEW.to_stage
 BEGIN
     SELECT RAISE(ABORT, 'append_only: deal_history is written by LeadDB as deals move; move the deal (UPDATE deals SET stage = ...)');
 END;
@@ -300,18 +348,36 @@ END;
 -- another outcome; positions and probabilities may change; the last open, won or lost stage stays. A
 -- transition names stages there are.
 CREATE TRIGGER deal_stages_before_update BEFORE UPDATE OF name, outcome ON deal_stages
-WHEN (NEW.name IS NOT OLD.name OR NEW.outcome IS NOT OLD.outcome)
- AND (EXISTS (SELECT 1 FROM deals WHERE stage = OLD.name) OR EXISTS (SELECT 1 FROM deal_history WHERE to_stage = OLD.name OR from_stage = OLD.name))
+WHEN NEW.name IS NOT OLD.name OR NEW.outcome IS NOT OLD.outcome
 BEGIN
-    INSERT INTO _raise(arg) VALUES (json_array('stage_in_use: deal stage ' || OLD.name || ' has deals or history; its name and outcome stay'));
+    INSERT INTO _raise(arg) SELECT json_array(CASE
+        WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM deal_stages WHERE name = NEW.name)
+            THEN 'already_exists: deal stage ' || NEW.name || ' exists; a key is not moved onto another row (a replace would delete it)'
+        WHEN EXISTS (SELECT 1 FROM deals WHERE stage = OLD.name) OR EXISTS (SELECT 1 FROM deal_history WHERE to_stage = OLD.name OR from_stage = OLD.name)
+            THEN 'stage_in_use: deal stage ' || OLD.name || ' has deals or history; its name and outcome stay'
+        WHEN NEW.name IS NOT OLD.name AND OLD.name = 'qualification'
+            THEN 'required_stage: deal stage qualification is where a new deal starts (deals.stage''s default); it keeps its name'
+        WHEN NEW.outcome IS NOT OLD.outcome AND NOT EXISTS (SELECT 1 FROM deal_stages WHERE outcome IS OLD.outcome AND name <> OLD.name)
+            THEN 'stage_in_use: deal stage ' || OLD.name || ' is the last ' || coalesce(OLD.outcome, 'open') || ' stage; it keeps its outcome'
+        END)
+     WHERE CASE WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM deal_stages WHERE name = NEW.name) THEN 1
+                WHEN EXISTS (SELECT 1 FROM deals WHERE stage = OLD.name) OR EXISTS (SELECT 1 FROM deal_history WHERE to_stage = OLD.name OR from_stage = OLD.name) THEN 1
+                WHEN NEW.name IS NOT OLD.name AND OLD.name = 'qualification' THEN 1
+                ELSE NEW.outcome IS NOT OLD.outcome AND NOT EXISTS (SELECT 1 FROM deal_stages WHERE outcome IS OLD.outcome AND name <> OLD.name) END;
 END;
 
 CREATE TRIGGER deal_stages_before_delete BEFORE DELETE ON deal_stages
 WHEN EXISTS (SELECT 1 FROM deals WHERE stage = OLD.name) OR EXISTS (SELECT 1 FROM deal_history WHERE to_stage = OLD.name OR from_stage = OLD.name)
-  OR NOT EXISTS (SELECT 1 FROM deal_stages WHERE outcome IS OLD.outcome AND name <> OLD.name)
+  OR NOT EXISTS (SELECT 1 FROM deal_stages WHERE outcome IS OLD.outcome AND name <> OLD.name) OR OLD.name = 'qualification'
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('stage_in_use: deal stage ' || OLD.name
         || ' has deals or history, or is the last ' || coalesce(OLD.outcome, 'open') || ' stage; it is not deleted'));
+END;
+
+-- (a stage deleted takes its transitions along)
+CREATE TRIGGER deal_stages_after_delete AFTER DELETE ON deal_stages
+BEGIN
+    DELETE FROM deal_transitions WHERE from_stage = OLD.name OR to_stage = OLD.name;
 END;
 
 CREATE TRIGGER deal_stages_after_update AFTER UPDATE OF name ON deal_stages
@@ -357,6 +423,14 @@ BEGIN
         || ' names a stage that is not in deal_stages'));
 END;
 
+CREATE TRIGGER deal_transitions_before_update_no_replace BEFORE UPDATE ON deal_transitions
+WHEN (NEW.from_stage IS NOT OLD.from_stage OR NEW.to_stage IS NOT OLD.to_stage)
+ AND EXISTS (SELECT 1 FROM deal_transitions WHERE from_stage = NEW.from_stage AND to_stage = NEW.to_stage)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: the deal transition from ' || NEW.from_stage || ' to ' || NEW.to_stage
+        || ' exists; a key is not moved onto another row (a replace would delete it)'));
+END;
+
 CREATE TRIGGER deal_transitions_before_insert_no_replace BEFORE INSERT ON deal_transitions
 WHEN EXISTS (SELECT 1 FROM deal_transitions WHERE from_stage = NEW.from_stage AND to_stage = NEW.to_stage)
 BEGIN
@@ -365,17 +439,17 @@ END;
 
 -- A lost reason says what a lost new-business deal does to its lead: a lead stage there is.
 CREATE TRIGGER lost_reasons_after_insert_lead_stage AFTER INSERT ON lost_reasons
-WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.lead_stage)
+WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.lead_stage AND outcome IS NOT 'won')
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('unknown_stage: lost reason ' || NEW.reason || ' sends a lead to ' || quote(NEW.lead_stage)
-        || ', which is not a stage (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'));
+        || ', which is not an open or lost stage (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages WHERE outcome IS NOT 'won' ORDER BY position)) || ')'));
 END;
 
 CREATE TRIGGER lost_reasons_after_update_lead_stage AFTER UPDATE OF lead_stage ON lost_reasons
-WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.lead_stage)
+WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.lead_stage AND outcome IS NOT 'won')
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('unknown_stage: lost reason ' || NEW.reason || ' sends a lead to ' || quote(NEW.lead_stage)
-        || ', which is not a stage (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'));
+        || ', which is not an open or lost stage (stages: ' || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages WHERE outcome IS NOT 'won' ORDER BY position)) || ')'));
 END;
 
 -- Customers: accounts with a won deal; their lifetime revenue (won deals), open deals and next renewal
@@ -386,23 +460,25 @@ SELECT a.id AS account_id, a.domain, a.name, a.owner_id, r.name AS owner, a.cust
        (SELECT total(d.amount) FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage WHERE d.account_id = a.id AND s.outcome = 'won') AS lifetime_revenue,
        (SELECT count(*) FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage WHERE d.account_id = a.id AND s.outcome = 'won') AS won_deals,
        (SELECT count(*) FROM deals AS d WHERE d.account_id = a.id AND d.closed_at IS NULL) AS open_deals,
+       -- (a subscription whose renewal was won or lost is renewed or churned: only open or unopened ones count)
        (SELECT min(d.contract_end) FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage
          WHERE d.account_id = a.id AND s.outcome = 'won' AND d.contract_end IS NOT NULL
            AND d.contract_end >= date((SELECT now FROM clock))
-           AND NOT EXISTS (SELECT 1 FROM deals AS n JOIN deal_stages AS ns ON ns.name = n.stage WHERE n.renewal_of = d.id AND ns.outcome = 'won')) AS next_renewal,
+           AND NOT EXISTS (SELECT 1 FROM deals AS n WHERE n.renewal_of = d.id AND n.closed_at IS NOT NULL)) AS next_renewal,
        (SELECT min(d.id) FROM deals AS d WHERE d.account_id = a.id AND d.kind = 'renewal' AND d.closed_at IS NULL) AS open_renewal_id
   FROM accounts AS a
   LEFT JOIN reps AS r ON r.id = a.owner_id
- WHERE a.customer_since IS NOT NULL AND a.merged_into IS NULL;
+ WHERE a.customer_since IS NOT NULL AND a.merged_into IS NULL AND a.erased_at IS NULL;
 
 -- Open renewal deals, soonest contract end first: who has it, for how much, by when it must be answered.
 CREATE VIEW renewals_due AS
 SELECT d.id AS deal_id, d.account_id, a.domain, a.name AS account, d.owner_id, r.name AS owner, d.amount, d.stage,
-       w.contract_end AS contract_ends_on, d.expected_close_on, d.response_due_at,
-       CAST(julianday(w.contract_end) - julianday(date((SELECT now FROM clock))) AS INTEGER) AS days_left,
+       coalesce(w.contract_end, d.contract_start, d.expected_close_on) AS contract_ends_on, d.expected_close_on, d.response_due_at,
+       CAST(julianday(coalesce(w.contract_end, d.contract_start, d.expected_close_on)) - julianday(date((SELECT now FROM clock))) AS INTEGER) AS days_left,
        coalesce(d.response_due_at < (SELECT now FROM clock), 0) AS response_overdue, d.renewal_of
   FROM deals AS d
-  JOIN deals AS w ON w.id = d.renewal_of
+  -- (a renewal opened by hand renews nothing recorded: its own days say when)
+  LEFT JOIN deals AS w ON w.id = d.renewal_of
   LEFT JOIN accounts AS a ON a.id = d.account_id
   LEFT JOIN reps AS r ON r.id = d.owner_id
  WHERE d.kind = 'renewal' AND d.closed_at IS NULL;

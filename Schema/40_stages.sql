@@ -275,18 +275,23 @@ END;
 CREATE TRIGGER lost_reasons_before_update BEFORE UPDATE OF reason ON lost_reasons
 WHEN NEW.reason IS NOT OLD.reason
  AND (EXISTS (SELECT 1 FROM lead_records WHERE lost_reason = OLD.reason)
-      OR EXISTS (SELECT 1 FROM stage_history WHERE lost_reason = OLD.reason))
+      OR EXISTS (SELECT 1 FROM stage_history WHERE lost_reason = OLD.reason)
+      -- (and deals: 34_deals.sql)
+      OR EXISTS (SELECT 1 FROM deals WHERE lost_reason = OLD.reason)
+      OR EXISTS (SELECT 1 FROM deal_history WHERE lost_reason = OLD.reason))
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('reason_in_use: lost reason ' || OLD.reason
-        || ' is recorded on leads or in their history; add a reason named ' || NEW.reason || ' instead'));
+        || ' is recorded on leads or deals or in their history; add a reason named ' || NEW.reason || ' instead'));
 END;
 
 CREATE TRIGGER lost_reasons_before_delete BEFORE DELETE ON lost_reasons
 WHEN EXISTS (SELECT 1 FROM lead_records WHERE lost_reason = OLD.reason)
   OR EXISTS (SELECT 1 FROM stage_history WHERE lost_reason = OLD.reason)
+  OR EXISTS (SELECT 1 FROM deals WHERE lost_reason = OLD.reason)
+  OR EXISTS (SELECT 1 FROM deal_history WHERE lost_reason = OLD.reason)
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('reason_in_use: lost reason ' || OLD.reason
-        || ' is recorded on leads or in their history and cannot be deleted'));
+        || ' is recorded on leads or deals or in their history and cannot be deleted'));
 END;
 
 -- A requirement switched on holds for the leads already in the stage: it is refused while one of them

@@ -177,6 +177,9 @@ SELECT l.id AS lead_id, json_object(
     'nurture_enrollments', (SELECT json_group_array(json_object('sequence_id', e.sequence_id, 'status', e.status,
                                 'end_reason', e.end_reason, 'enrolled_at', e.enrolled_at, 'ended_at', e.ended_at))
                               FROM nurture_enrollments e WHERE e.lead_id = l.id),
+    'deals', (SELECT json_group_array(json_object('id', d.id, 'kind', d.kind, 'name', d.name, 'amount', d.amount, 'stage', d.stage,
+                  'created_at', d.created_at, 'closed_at', d.closed_at))
+                FROM deals AS d WHERE d.lead_id = l.id),
     'messages', (SELECT json_group_array(json_object('kind', o.kind, 'payload', json(o.payload),
                      'created_at', o.created_at, 'delivered_at', o.delivered_at))
                    FROM outbox o WHERE o.lead_id = l.id)

@@ -145,21 +145,40 @@ BEGIN
     -- account has none active), answered within renewal.response_days, and a renewal_due notice.
     -- (by contract end, through deals_contract_end: the cost follows the renewals that fell due)
     INSERT INTO deals(account_id, lead_id, owner_id, kind, name, amount, stage, expected_close_on, contract_start, contract_end, renewal_of, response_due_at)
-    SELECT d.account_id, d.lead_id,
+    SELECT d.account_id,
+           -- (an erased contact is no renewal's contact)
+           (SELECT l.id FROM lead_records AS l WHERE l.id = d.lead_id AND l.erased_at IS NULL),
+           -- (the account's owner, else the deal's, else the contact's, whoever is active)
            coalesce((SELECT r.id FROM accounts AS a JOIN reps AS r ON r.id = a.owner_id WHERE a.id = d.account_id AND r.active = 1),
-                    (SELECT r.id FROM reps AS r WHERE r.id = d.owner_id AND r.active = 1)),
+                    (SELECT r.id FROM reps AS r WHERE r.id = d.owner_id AND r.active = 1),
+                    (SELECT r.id FROM lead_records AS l JOIN reps AS r ON r.id = l.owner_id WHERE l.id = d.lead_id AND r.active = 1),
+                    -- (else whoever active rep holds the account's people now, the latest assigned first)
+                    (SELECT r.id FROM lead_records AS l JOIN reps AS r ON r.id = l.owner_id
+                      WHERE l.account_id = d.account_id AND r.active = 1 ORDER BY l.assigned_at DESC, l.id DESC LIMIT 1)),
            'renewal', d.name, d.amount, (SELECT name FROM deal_stages WHERE outcome IS NULL ORDER BY position LIMIT 1),
            d.contract_end, d.contract_end,
-           -- (the same term: whole months when the contract ran from one day of the month to the same day)
-           CASE WHEN strftime('%d', d.contract_start) = strftime('%d', d.contract_end)
-                THEN date(d.contract_end, '+' || ((strftime('%Y', d.contract_end) - strftime('%Y', d.contract_start)) * 12
-                                                  + strftime('%m', d.contract_end) - strftime('%m', d.contract_start)) || ' months')
+           -- The next term is as long as the last: so many months when the last ran whole months (from a
+           -- day to the same day, from a month's end to a month's end, or from a month's first day to the
+           -- day before a first), each end a month's end again when it was one; else so many days.
+           CASE WHEN date(d.contract_end, '+1 day') = date(d.contract_end, '+1 day', 'start of month')
+                     AND (date(d.contract_start, '+1 day') = date(d.contract_start, '+1 day', 'start of month')
+                          OR d.contract_start = date(d.contract_start, 'start of month'))
+                THEN date(d.contract_end, 'start of month', '+' || (m.value + 1) || ' months', '-1 day')
+                WHEN strftime('%d', d.contract_start) = strftime('%d', d.contract_end)
+                THEN CASE WHEN strftime('%d', date(d.contract_end, '+' || m.value || ' months')) = strftime('%d', d.contract_end)
+                          THEN date(d.contract_end, '+' || m.value || ' months')
+                          ELSE date(d.contract_end, 'start of month', '+' || (m.value + 1) || ' months', '-1 day') END
                 ELSE date(d.contract_end, '+' || CAST(julianday(d.contract_end) - julianday(d.contract_start) AS INTEGER) || ' days') END,
            d.id,
            strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT now FROM clock), '+' || (SELECT value FROM settings WHERE key = 'renewal.response_days') || ' days')
       FROM deals AS d
       JOIN deal_stages AS s ON s.name = d.stage AND s.outcome = 'won'
-      JOIN accounts AS a ON a.id = d.account_id AND a.merged_into IS NULL AND a.erased_at IS NULL
+      JOIN accounts AS a ON a.id = d.account_id AND a.merged_into IS NULL AND a.erased_at IS NULL AND a.customer_since IS NOT NULL
+      -- (whole months from the start to the end; a contract from the 1st to a month's end counts its last month)
+      JOIN json_each(json_array((strftime('%Y', d.contract_end) - strftime('%Y', d.contract_start)) * 12
+                                + strftime('%m', d.contract_end) - strftime('%m', d.contract_start)
+                                + (d.contract_start = date(d.contract_start, 'start of month')
+                                   AND date(d.contract_end, '+1 day') = date(d.contract_end, '+1 day', 'start of month')))) AS m
      WHERE d.contract_end IS NOT NULL
        AND d.contract_end <= date((SELECT now FROM clock), '+' || (SELECT value FROM settings WHERE key = 'renewal.notice_days') || ' days')
        AND NOT EXISTS (SELECT 1 FROM deals AS n WHERE n.renewal_of = d.id)

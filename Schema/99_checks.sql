@@ -227,6 +227,30 @@ SELECT 'custom_field', 'lead ' || l.id, 'is in ' || l.stage || ' without ' || f.
  WHERE l.erased_at IS NULL
    AND (CASE WHEN json_valid(l.custom) THEN json_extract(l.custom, '$."' || f.name || '"') END) IS NULL
 UNION ALL
+-- Deals (34_deals.sql): a lead has at most one open new-business deal; an account is a customer exactly
+-- when it has a won deal, since the first; stages are stages. (A won deal's lead may be reopened later:
+-- the deal stays won.)
+SELECT 'deal', 'lead ' || d.lead_id, 'has ' || count(*) || ' open new-business deals (' || group_concat(d.id, ', ') || ')',
+       'lose all but one (UPDATE deals SET stage = ''lost'', lost_reason = ... WHERE id = ...)'
+  FROM deals AS d WHERE d.kind = 'new_business' AND d.closed_at IS NULL AND d.lead_id IS NOT NULL
+ GROUP BY d.lead_id HAVING count(*) > 1
+
+UNION ALL
+SELECT 'deal', 'account ' || a.id,
+       'has customer_since ' || coalesce(a.customer_since, 'NULL') || ', its first won deal ' || coalesce(w.first, 'none'),
+       'restore the file from a backup'
+  FROM accounts AS a
+  LEFT JOIN (SELECT d.account_id, min(d.closed_at) AS first FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage AND s.outcome = 'won'
+              GROUP BY d.account_id) AS w ON w.account_id = a.id
+ WHERE a.merged_into IS NULL AND a.customer_since IS NOT w.first
+UNION ALL
+SELECT 'deal', 'deal ' || d.id, 'is in ' || quote(d.stage) || ', which is not a deal stage', 'restore the file from a backup'
+  FROM deals AS d WHERE NOT EXISTS (SELECT 1 FROM deal_stages WHERE name = d.stage)
+UNION ALL
+SELECT 'deal', 'deal stages', 'have no ' || k.outcome || ' stage', 'INSERT INTO deal_stages(name, position, outcome) VALUES (...)'
+  FROM (SELECT 'won' AS outcome UNION ALL SELECT 'lost' UNION ALL SELECT 'open') AS k
+ WHERE NOT EXISTS (SELECT 1 FROM deal_stages WHERE coalesce(outcome, 'open') = k.outcome)
+UNION ALL
 -- No restore is left unfinished: a killed `leads restore` leaves its row, which refuses erasures.
 SELECT 'restore', 'file', 'a restore from ' || backup || ' began at ' || started_at || ' and did not end: erasures are refused until it does',
        'if no restore is running: DELETE FROM _restore'

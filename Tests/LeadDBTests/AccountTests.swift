@@ -359,7 +359,7 @@ import Testing
         // An id below 1 is refused (an account -1 would have refused every new account: -1 is the id a
         // BEFORE trigger sees for a row SQLite numbers).
         #expect(f.violation { try f.db.execute("INSERT INTO accounts(id, domain) VALUES (-1, 'minus.com')") }?.message
-            == "maintained: an account's id is a whole number from 1 to 10^12; leave it out and SQLite numbers it (got -1)")
+            == "maintained: accounts are numbered in order by SQLite; leave out the id (got -1)")
         #expect(f.violation { try f.db.execute("INSERT INTO accounts(id, domain) VALUES (9223372036854775807, 'max.com')") }?.code == "maintained")
         // Domains a capture can give are read as an account reads them, and never fail the capture.
         for email in ["a@www.www.foo.com", "b@www.www.gmail.com", "c@mail.gmail.com", "d@10.0.0.1", "e@acme.co-", "f@a.b", "g@host.localdomain"] {

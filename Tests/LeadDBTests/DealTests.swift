@@ -119,7 +119,9 @@ import Testing
             ("UPDATE deal_stages SET probability = 2 WHERE name = 'proposal'",
              "invalid_config: deal stage proposal needs a whole-number position, a probability from 0 to 1 and an outcome of won, lost or NULL; got 20, 2.0, NULL"),
             ("UPDATE lost_reasons SET lead_stage = 'limbo' WHERE reason = 'spam'",
-             "unknown_stage: lost reason spam sends a lead to 'limbo', which is not a stage (stages: new, contacted, nurturing, mql, sql, opportunity, customer, disqualified)"),
+             "unknown_stage: lost reason spam sends a lead to 'limbo', which is not an open or lost stage (stages: new, contacted, nurturing, mql, sql, opportunity, disqualified)"),
+            ("UPDATE lost_reasons SET lead_stage = 'customer' WHERE reason = 'spam'",
+             "unknown_stage: lost reason spam sends a lead to 'customer', which is not an open or lost stage (stages: new, contacted, nurturing, mql, sql, opportunity, disqualified)"),
         ]
         for (sql, message) in refusals {
             #expect(f.violation { try f.db.execute(sql) }?.message == message, "\(sql)")
