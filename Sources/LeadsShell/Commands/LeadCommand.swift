@@ -63,8 +63,16 @@ struct LeadCommand: Sendable {
                 // A value the database refused is pointed at, as a word the command refused would be.
                 var column = NewLead.field(refusedWith: error.code)?.column
                 if case .invalidText(let field, _) = error, !field.isEmpty { column = field }
-                let index = args.firstIndex { argument in
+                var index = args.firstIndex { argument in
                     NewLead.field(named: String(argument.prefix { $0 != "=" }))?.column == column
+                }
+                // (a custom field the message names: "invalid_field: authority must be ...")
+                if error.code == "invalid_field" || error.code == "missing_field" {
+                    let words = Set(error.message.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+                    index = args.firstIndex { argument in
+                        custom.first { $0.isNamed(String(argument.prefix { $0 != "=" })) }.map { words.contains($0.name) } ?? false
+                    }
+                    if index != nil { column = "custom" }
                 }
                 guard column != nil, let index else { throw error }
                 throw UsageError(argument: index, message: error.message, showsUsage: false)
@@ -313,6 +321,7 @@ struct LeadCommand: Sendable {
                     throw UsageError(argument: index, message: "expected amount=... or reason=..., not \(argument)")
                 }
             }
+            if before.stage == args[1] && amount == nil && reason == nil { shell.out.write("Deal \(id) is \(before.stage) already\n"); return }
             let after = try store.moveDeal(id, to: args[1], amount: amount, lostReason: reason)
             shell.out.write("Moved deal \(id) from \(before.stage) to \(after.stage)\(after.amount.map { ", amount \(formatAmount($0))" } ?? "")\(after.lostReason.map { " (\($0))" } ?? "")\n")
         },
