@@ -117,8 +117,15 @@ BEGIN
         WHEN NEW.merged_into IS NOT NULL OR NEW.erased_at IS NOT NULL
             THEN 'maintained: accounts.merged_into and erased_at are kept by LeadDB (INSERT INTO account_merges, INSERT INTO erasures)'
         END, json_object('account', nullif(NEW.id, -1), 'value', CAST(NEW.domain AS TEXT))))
-      FROM domain_input AS d LEFT JOIN accounts AS o ON o.domain = d.domain
-     WHERE d.arg = json_array(CAST(NEW.domain AS TEXT));
+      -- (a domain already as stored, as a capture gives it, is checked without domain_input's reading)
+      FROM (SELECT CASE WHEN p.plain THEN NEW.domain
+                        ELSE (SELECT i.domain FROM domain_input AS i WHERE i.arg = json_array(CAST(NEW.domain AS TEXT))) END AS domain,
+                   CASE WHEN p.plain THEN (SELECT q.problem FROM domain_problems AS q WHERE q.arg = json_array(NEW.domain))
+                        ELSE (SELECT i.problem FROM domain_input AS i WHERE i.arg = json_array(CAST(NEW.domain AS TEXT))) END AS problem
+              -- (GLOB stops at a NUL byte: one anywhere is read by domain_input, which refuses it)
+              FROM (SELECT typeof(NEW.domain) = 'text' AND NEW.domain NOT GLOB '*[^a-z0-9.-]*' AND NEW.domain NOT GLOB 'www.*'
+                           AND NEW.domain NOT GLOB '*.' AND length(NEW.domain) > 0 AND instr(NEW.domain, char(0)) = 0 AS plain) AS p) AS d
+      LEFT JOIN accounts AS o ON o.domain = d.domain;
 END;
 
 CREATE TRIGGER accounts_after_insert AFTER INSERT ON accounts
@@ -141,7 +148,14 @@ BEGIN
                                ELSE coalesce((SELECT c.size FROM company_size_input AS c WHERE c.arg = json_array(CAST(NEW.company_size AS TEXT))), NEW.company_size) END,
            country = (SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(NEW.country AS TEXT))),
            created_at = coalesce((SELECT t.at FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.created_at AS TEXT))), (SELECT now FROM clock))
-     WHERE id = NEW.id;
+     WHERE id = NEW.id
+       -- (values already as stored, as a capture gives them, need no second reading)
+       AND NOT (typeof(NEW.domain) = 'text' AND NEW.domain NOT GLOB '*[^a-z0-9.-]*' AND NEW.domain NOT GLOB 'www.*' AND NEW.domain NOT GLOB '*.'
+                AND instr(NEW.domain, char(0)) = 0
+                AND NEW.name IS nullif(trim(NEW.name, char(32, 9, 10, 13)), '') AND NEW.industry IS nullif(trim(NEW.industry, char(32, 9, 10, 13)), '')
+                AND (NEW.company_size IS NULL OR typeof(NEW.company_size) = 'integer')
+                AND (NEW.country IS NULL OR (NEW.country NOT GLOB '*[^A-Z]*' AND (SELECT a.code FROM country_aliases AS a WHERE a.alias = lower(NEW.country)) IS NEW.country))
+                AND typeof(NEW.created_at) = 'text' AND NEW.created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z');
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem, json_object('account', id))) FROM account_problems WHERE id = NEW.id;
     INSERT INTO _account_owner_check(account_id, owner_id) SELECT NEW.id, NEW.owner_id WHERE NEW.owner_id IS NOT NULL;
     -- (a text no rule can read: the same checks as a lead's text)

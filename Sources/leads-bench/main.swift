@@ -218,7 +218,7 @@ do {
 }
 
 // The rows a capture wrote (the lead, its capture, scoring row, search entry, form_submit activity,
-// stage history, assignment, notifications), written again with no logic at all: each row once, in
+// stage history, assignment, notifications, the account of a company seen first), written again with no logic at all: each row once, in
 // its final state, into a file with the same tables and indexes and no triggers, plus the two counters
 // a capture moves (the rep's open leads, the stage count). No capture can do less.
 let floorTables: [(name: String, leadColumn: String)] = [
@@ -227,7 +227,13 @@ let floorTables: [(name: String, leadColumn: String)] = [
 ]
 var floorRows: [Int64: [(table: Int, values: [DatabaseValue])]] = [:]
 var floorOwners: [Int64: (stage: String, owner: Int64?, assignment: Int64?, at: DatabaseValue)] = [:]
+// (a company's account, written with its first lead: a capture makes it on first sight)
+var floorAccounts: [Int64: [DatabaseValue]] = [:]
 try store.read { db in
+    for row in try db.query("SELECT (SELECT min(l.id) FROM lead_records AS l WHERE l.account_id = a.id) AS first_lead, a.* FROM accounts AS a ORDER BY a.id") {
+        guard let lead: Int64 = try row.get(0) else { continue }
+        floorAccounts[lead] = Array(row.values.dropFirst())
+    }
     for (index, table) in floorTables.enumerated() {
         for row in try db.query("SELECT * FROM \(table.name) ORDER BY rowid") {
             guard let lead: Int64 = try row.get(table.leadColumn) else { continue }
@@ -257,11 +263,13 @@ for rows in floorRows.values { for (table, row) in rows { floorColumns[table] = 
 let floorInserts = floorTables.enumerated().map { index, table in
     "INSERT INTO \(table.name) VALUES (\(Array(repeating: "?", count: floorColumns[index]).joined(separator: ", ")))"
 }
+let floorAccountInsert = "INSERT INTO accounts VALUES (\(Array(repeating: "?", count: floorAccounts.values.first?.count ?? 1).joined(separator: ", ")))"
 let floorLeads = floorRows.keys.sorted()
 let floorTime = seconds {
     for start in stride(from: 0, to: floorLeads.count, by: options.batch) {
         floorConnection.exec("BEGIN IMMEDIATE")
         for lead in floorLeads[start..<min(floorLeads.count, start + options.batch)] {
+            if let account = floorAccounts[lead] { floorConnection.run(floorAccountInsert, account) }
             for (table, row) in floorRows[lead] ?? [] { floorConnection.run(floorInserts[table], row) }
             if let state = floorOwners[lead] {
                 floorConnection.run("UPDATE stage_counts SET leads = leads + 1 WHERE stage = ?", [.text(state.stage)])
