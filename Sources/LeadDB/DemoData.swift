@@ -43,7 +43,7 @@ public enum DemoData {
             let first = firstNames[random.next(firstNames.count)]
             let last = lastNames[random.next(lastNames.count)]
             let company = companies[random.next(companies.count)]
-            let domain = company.lowercased().filter { $0.isLetter } + ".example"
+            let domain = company.lowercased().filter { $0.isLetter } + ".com"
             add(at, i, .capture(NewLead(
                 email: "\(first.lowercased()).\(last.lowercased().filter { $0.isLetter })\(i)@\(random.next(5) == 0 ? "gmail.com" : domain)",
                 firstName: first, lastName: last, phone: random.next(3) == 0 ? nil : "+1 415 555 \(String(format: "%04d", random.next(10_000)))",

@@ -145,7 +145,7 @@ public enum DemoHistory {
         let first = DemoData.firstNames[random.next(DemoData.firstNames.count)]
         let last = DemoData.lastNames[random.next(DemoData.lastNames.count)]
         let company = DemoData.companies[random.next(DemoData.companies.count)]
-        let domain = company.lowercased().filter { $0.isLetter } + ".example"
+        let domain = company.lowercased().filter { $0.isLetter } + ".com"
         let source = DemoData.sources[random.next(DemoData.sources.count)]
         let size = [12, 45, 120, 250, 800, 2_000, 12_000][random.next(7)]
         let title = DemoData.titles[random.next(DemoData.titles.count)]
