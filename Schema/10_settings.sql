@@ -80,4 +80,6 @@ CREATE TRIGGER settings_after_update_half_life AFTER UPDATE OF value ON settings
 WHEN NEW.key = 'score.half_life_days' AND NEW.value IS NOT OLD.value
 BEGIN
     INSERT INTO _rescoring_start(kind) VALUES ('engagement');
+    -- (the accounts' kept scores decay with the old half-life: added up again at their next check)
+    UPDATE accounts SET kept_at = NULL WHERE kept_at IS NOT NULL;
 END;

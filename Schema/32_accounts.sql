@@ -17,7 +17,8 @@
 -- without an owner takes the owner of its first assigned lead.
 --
 -- The account's score (account_scores) is its best fit (the highest fit_score of its people) plus its
--- engagement (the sum of its people's current engagement). When an activity brings it to
+-- engagement (the sum of its people's current engagement); the notice's check reads it as kept on the
+-- account (kept_fit, kept_engagement at kept_at: migration 0022), in step with every activity. When an activity brings it to
 -- account.mql_threshold, the outbox gets an `account_mql` notice for the account's owner: once, and again
 -- only when the score had fallen below the threshold and reaches it anew.
 --
@@ -426,32 +427,72 @@ CREATE VIEW _account_mql(lead_id, activity_id, applies, upto) AS SELECT NULL, NU
 CREATE TRIGGER _account_mql_insert INSTEAD OF INSERT ON _account_mql
 WHEN NEW.applies
 BEGIN
+    -- The account's kept score (migration 0022), brought up to this activity: one added up from its
+    -- people (up to NEW.upto) when it is not kept (kept_at NULL) or a rule change is rescoring leads
+    -- (then it is not kept either); else this activity's points added at their time, as a lead's
+    -- engagement takes them (50_activities.sql), and the lead's fit to the best.
+    UPDATE accounts
+       SET kept_fit = CASE WHEN accounts.kept_at IS NULL OR EXISTS (SELECT 1 FROM _rescoring WHERE next_id <= last_id)
+                           THEN (SELECT coalesce(max(m.fit_score), 0.0) FROM leads AS m
+                                  WHERE m.account_id = accounts.id AND m.erased_at IS NULL AND m.id <= coalesce(NEW.upto, m.id))
+                           ELSE max(coalesce(accounts.kept_fit, 0.0), (SELECT sc.fit_score FROM lead_scores AS sc WHERE sc.lead_id = NEW.lead_id)) END,
+           kept_engagement = CASE WHEN accounts.kept_at IS NULL OR EXISTS (SELECT 1 FROM _rescoring WHERE next_id <= last_id)
+                                  THEN (SELECT total(m.engagement) FROM leads AS m
+                                         WHERE m.account_id = accounts.id AND m.erased_at IS NULL AND m.id <= coalesce(NEW.upto, m.id))
+                                  WHEN x.occurred_at >= accounts.kept_at
+                                  THEN accounts.kept_engagement * pow(0.5, (julianday(x.occurred_at) - julianday(accounts.kept_at)) / h.days) + x.points
+                                  ELSE accounts.kept_engagement + x.points * pow(0.5, (julianday(accounts.kept_at) - julianday(x.occurred_at)) / h.days) END,
+           kept_at = CASE WHEN EXISTS (SELECT 1 FROM _rescoring WHERE next_id <= last_id) THEN NULL
+                          WHEN accounts.kept_at IS NULL THEN (SELECT now FROM clock)
+                          WHEN x.occurred_at > accounts.kept_at THEN x.occurred_at ELSE accounts.kept_at END
+      FROM activity_log AS x, (SELECT CAST(value AS REAL) AS days FROM settings WHERE key = 'score.half_life_days') AS h
+     WHERE accounts.id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND x.id = NEW.activity_id;
+
+    -- Reaching the threshold (for the first time, or from below: the score without this activity's
+    -- points, decayed to now, was under it) sends the notice; points taken away send none.
     INSERT INTO _account_mql_notice(account_id, lead_id, score)
     SELECT a.id, NEW.lead_id, s.score
       FROM lead_records AS l
       JOIN accounts AS a ON a.id = l.account_id
       JOIN activity_log AS x ON x.id = NEW.activity_id
-      -- (the score as account_scores gives it; read from the scoring rows, with the decay of the leads
-      -- view, unless a rule change has left some of them stale: then through the leads view)
-      JOIN (SELECT CASE WHEN EXISTS (SELECT 1 FROM _rescoring WHERE next_id <= last_id)
-                        THEN (SELECT round(max(m.fit_score) + total(m.engagement), 6) FROM leads AS m
-                               WHERE m.account_id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND m.erased_at IS NULL
-                                 AND m.id <= coalesce(NEW.upto, m.id))
-                        ELSE (SELECT round(max(sc.fit_score)
-                                           + total(round(sc.engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(sc.engagement_at))
-                                                                       / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')), 6)), 6)
-                                FROM lead_records AS m JOIN lead_scores AS sc ON sc.lead_id = m.id
-                               WHERE m.account_id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND m.erased_at IS NULL
-                                 AND m.id <= coalesce(NEW.upto, m.id)) END AS score) AS s
+      JOIN (SELECT round(a2.kept_fit + a2.kept_engagement
+                         * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(coalesce(a2.kept_at, (SELECT now FROM clock))))
+                               / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')), 6) AS score
+              FROM accounts AS a2 WHERE a2.id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id)) AS s
       -- (a customer's threshold is expansion.threshold: 34_deals.sql)
       JOIN (SELECT CAST(value AS REAL) AS v FROM settings
              WHERE key = CASE WHEN (SELECT customer_since FROM accounts WHERE id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id)) IS NULL
                               THEN 'account.mql_threshold' ELSE 'expansion.threshold' END) AS t
-     WHERE l.id = NEW.lead_id
+     WHERE l.id = NEW.lead_id AND x.points > 0
        AND s.score >= t.v - 1e-6
        AND (a.mql_at IS NULL
             OR s.score - x.points * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(x.occurred_at))
                                               / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')) < t.v - 1e-6);
+END;
+
+-- What the kept score cannot follow one point at a time sets it back to be added up at the next check:
+-- a lead leaving or joining an account with a score of its own (a capture's new lead has none yet), an
+-- erasure, a change of a person's fit, a new half-life (10_settings.sql), a repair (99_checks.sql).
+CREATE TRIGGER lead_records_after_update_account_kept AFTER UPDATE OF account_id, erased_at ON lead_records
+WHEN NEW.account_id IS NOT OLD.account_id OR NEW.erased_at IS NOT OLD.erased_at
+BEGIN
+    UPDATE accounts SET kept_at = NULL WHERE kept_at IS NOT NULL AND id = OLD.account_id;
+    -- (a lead that joins with no engagement yet, as a capture's does, brings only its fit, which its
+    -- form submission's check takes: unless that scores nothing, nothing is written here)
+    UPDATE accounts
+       SET kept_at = CASE WHEN (SELECT sc.engagement_at FROM lead_scores AS sc WHERE sc.lead_id = NEW.id) IS NOT NULL THEN NULL ELSE kept_at END,
+           kept_fit = max(kept_fit, coalesce((SELECT sc.fit_score FROM lead_scores AS sc WHERE sc.lead_id = NEW.id), kept_fit))
+     WHERE kept_at IS NOT NULL AND id = NEW.account_id AND NEW.account_id IS NOT OLD.account_id
+       AND ((SELECT sc.engagement_at FROM lead_scores AS sc WHERE sc.lead_id = NEW.id) IS NOT NULL
+            OR (SELECT points FROM activity_kinds WHERE kind = 'form_submit') <= 0
+            OR (SELECT sc.fit_score FROM lead_scores AS sc WHERE sc.lead_id = NEW.id) > kept_fit AND (SELECT count(*) FROM activity_log WHERE lead_id = NEW.id) > 0);
+END;
+
+CREATE TRIGGER lead_scores_after_update_fit_account_kept AFTER UPDATE OF fit_score ON lead_scores
+WHEN NEW.fit_score IS NOT OLD.fit_score
+BEGIN
+    UPDATE accounts SET kept_at = NULL
+     WHERE kept_at IS NOT NULL AND id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id);
 END;
 
 CREATE VIEW _account_mql_notice AS SELECT NULL AS account_id, NULL AS lead_id, NULL AS score WHERE 0;

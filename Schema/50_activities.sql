@@ -73,9 +73,10 @@ BEGIN
      WHERE lead_id = NEW.lead_id;
 
     -- Points on a lead of an account may bring the account's score to account.mql_threshold (32_accounts.sql).
+    -- (and points taken away keep the account's kept score in step)
     INSERT INTO _account_mql(lead_id, activity_id, applies, upto)
     VALUES (NEW.lead_id, last_insert_rowid(),
-            CASE WHEN (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0
+            CASE WHEN (SELECT points FROM activity_log WHERE id = last_insert_rowid()) <> 0
                  THEN (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL ELSE 0 END, NULL);
 
     -- An outbound touch is the lead's first response, if nothing answered before (85_sla.sql). The key

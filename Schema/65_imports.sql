@@ -263,7 +263,7 @@ BEGIN
     -- (the account's score as the activity would find it: 32_accounts.sql)
     INSERT INTO _account_mql(lead_id, activity_id, applies, upto)
     VALUES (NEW.lead_id, (SELECT a.id FROM activity_log AS a WHERE a.lead_id = NEW.lead_id),
-            CASE WHEN (SELECT a.points FROM activity_log AS a WHERE a.lead_id = NEW.lead_id) > 0
+            CASE WHEN (SELECT a.points FROM activity_log AS a WHERE a.lead_id = NEW.lead_id) <> 0
                  THEN (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL ELSE 0 END, NEW.lead_id);
     INSERT INTO _rescored_qualify(first_id, last_id)
     SELECT NEW.lead_id, NEW.lead_id

@@ -200,6 +200,21 @@ SELECT 'account', 'account ' || a.id,
   LEFT JOIN accounts AS k ON k.id = a.merged_into
  WHERE a.merged_into IS NOT NULL AND (k.id IS NULL OR k.merged_into IS NOT NULL OR (k.erased_at IS NOT NULL AND a.domain IS NOT NULL))
 UNION ALL
+-- (its kept score, when kept, is what its people add up to; 32_accounts.sql)
+SELECT 'account', 'account ' || a.id,
+       'keeps a score of ' || coalesce(round(a.kept_fit + a.kept_engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(a.kept_at))
+                                                                      / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')), 4),
+                                          quote(a.kept_fit) || ' + ' || quote(a.kept_engagement) || ' at ' || quote(a.kept_at))
+       || '; its people add up to ' || round(s.score, 4),
+       'INSERT INTO lead_repair DEFAULT VALUES'
+  FROM accounts AS a JOIN account_scores AS s ON s.account_id = a.id
+ WHERE a.kept_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM _rescoring WHERE next_id <= last_id)
+   AND (a.kept_fit IS NULL OR a.kept_engagement IS NULL OR typeof(a.kept_at) <> 'text'
+        OR abs(a.kept_fit + a.kept_engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(a.kept_at))
+                                                 / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')) - s.score)
+            -- (account_scores rounds each person's engagement to 6 decimals)
+            > 1e-6 * (s.people + 1))
+UNION ALL
 SELECT 'account', 'account ' || a.id, 'has the id ' || a.id || ' (accounts are numbered from 1 to 10^12)', 'restore the file from a backup'
   FROM accounts AS a WHERE a.id < 1 OR a.id > 1000000000000
 UNION ALL
@@ -304,6 +319,8 @@ BEGIN
                                WHERE l.owner_id = reps.id AND l.closed_at IS NULL AND l.erased_at IS NULL);
     UPDATE activity_log SET detail = NULL
      WHERE detail IS NOT NULL AND lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
+    -- (accounts' kept scores are added up again at their next check: 32_accounts.sql)
+    UPDATE accounts SET kept_at = NULL WHERE kept_at IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', lead_id, 'erased', 1)
      WHERE lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL)
        AND payload IS NOT json_object('lead_id', lead_id, 'erased', 1);

@@ -439,4 +439,65 @@ import Testing
         #expect(file.range(of: Data("Jozzsolo Studio".utf8)) == nil)
         #expect(try f.int("SELECT count(*) FROM lead_records WHERE email LIKE '%jozzsolo%'") == 1)
     }
+
+    /// The account's score is kept on the account: every event leaves it equal to what its people add
+    /// up to, and an activity's check costs the same at 5 people as at 300 (VM steps, counted by SQLite).
+    @Test(arguments: Writer.allCases)
+    func theKeptScoreFollowsEveryEventAndCostsTheSameAtAnySize(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try team(f)
+        func kept() throws -> Double {
+            try f.double("""
+                SELECT kept_fit + kept_engagement * pow(0.5, max(0.0, julianday((SELECT now FROM clock)) - julianday(kept_at))
+                       / (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.half_life_days')) FROM accounts WHERE id = 1
+                """)
+        }
+        func people() throws -> Double { try f.double("SELECT score FROM account_scores WHERE account_id = 1") }
+        for i in 0..<5 { try f.capture(["email": "p\(i)@acme.com", "title": i == 0 ? "CEO" : "Engineer"]) }
+        try f.log(2, "demo_request")
+        #expect(close(try kept(), try people()))
+        #expect(try people() == 20 + 50 + 30)
+        // Events the check cannot follow point by point set it back; the next check adds it up again.
+        try f.db.execute("UPDATE leads SET account_id = NULL WHERE id = 2")
+        #expect(try f.text("SELECT kept_at FROM accounts WHERE id = 1") == nil)
+        try f.log(3, "pricing_page_view")
+        #expect(close(try kept(), try people()))
+        #expect(try people() == 20 + 40 + 10)
+        try f.setClock("2026-12-24T09:00:00Z")
+        try f.log(3, "unsubscribe")
+        #expect(close(try kept(), try people()))
+        try f.db.execute("UPDATE settings SET value = 10 WHERE key = 'score.half_life_days'")
+        try f.db.execute("INSERT INTO lead_rescore(leads) VALUES (1000)")
+        try f.log(4, "demo_request")
+        #expect(close(try kept(), try people()))
+        try f.db.execute("INSERT INTO fit_rules(attribute, operator, value, points) VALUES ('title', 'word', 'engineer', 25)")
+        try f.db.execute("INSERT INTO lead_rescore(leads) VALUES (1000)")
+        try f.log(4, "email_click")
+        #expect(close(try kept(), try people()))
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (1)")
+        try f.log(5, "email_click")
+        #expect(close(try kept(), try people()))
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+
+        // The same activity at 300 people and at 600: the same work.
+        func steps(_ lead: Int64) throws -> Int {
+            let statement = try f.db.prepare("INSERT INTO activities(lead_id, kind) VALUES (?, 'email_click')")
+            try statement.bind([lead])
+            while try statement.step() {}
+            return Int(statement.work.vmSteps)
+        }
+        try f.db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO lead_imports(email) SELECT 'b' || i || '@big.com' FROM n")
+        try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
+        let big = Int64(try f.int("SELECT min(id) FROM leads WHERE email LIKE '%@big.com'"))
+        #expect(try f.int("SELECT people FROM account_scores WHERE account_id = (SELECT account_id FROM leads WHERE id = ?)", [big]) == 300)
+        _ = try steps(big)
+        let at300 = try steps(big)
+        try f.db.execute("WITH RECURSIVE n(i) AS (SELECT 301 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO lead_imports(email) SELECT 'b' || i || '@big.com' FROM n")
+        try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
+        #expect(try f.int("SELECT people FROM account_scores WHERE account_id = (SELECT account_id FROM leads WHERE id = ?)", [big]) == 600)
+        _ = try steps(big)
+        let at600 = try steps(big)
+        #expect(abs(at600 - at300) <= 10, "\(at300) steps at 300 people, \(at600) at 600")
+        #expect(try LeadDatabase.check(f.db).isEmpty)
+    }
 }

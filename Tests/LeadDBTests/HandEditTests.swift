@@ -23,7 +23,9 @@ import Testing
         ["UPDATE \"lead_scores\" SET \"fit_score\"", "UPDATE \"lead_scores\" SET \"engagement\"", "UPDATE \"lead_scores\" SET \"engagement_at\"",
          "UPDATE \"reps\" SET \"open_leads\" = \"open_leads\" + 1", "UPDATE \"stage_counts\" SET \"leads\" = \"leads\" + 1",
          "DELETE FROM \"lead_search\"", "UPDATE \"lead_search\"", "DELETE FROM \"win_counts\"", "UPDATE \"win_counts\"",
-         "DELETE FROM \"stage_stay_", "UPDATE \"stage_stay_", "DELETE FROM \"stage_win_days\"", "UPDATE \"stage_win_days\""]
+         "DELETE FROM \"stage_stay_", "UPDATE \"stage_stay_", "DELETE FROM \"stage_win_days\"", "UPDATE \"stage_win_days\"",
+         // (an account's kept score: a hand-written one is named and added up again at the next check)
+         "UPDATE \"accounts\" SET \"kept_"]
             .contains { sql.hasPrefix($0) }
     }
 
@@ -140,7 +142,7 @@ import Testing
         #expect(tables.count >= 40)
         #expect(tried == byRule + bySQLite + whole + repaired + broken.count)
         #expect(tried >= 900)
-        #expect(repaired == 56)
+        #expect(repaired == 66)
         print("hand edits: \(tables.count) tables, \(tried) edits: \(byRule) refused by a rule, \(bySQLite) by SQLite's constraints, \(whole) left the file whole, \(repaired) named by the check and put right by lead_repair")
     }
 
