@@ -282,7 +282,7 @@ END;
 -- A staged row starts pending; only its run sets its outcome, and a captured row takes no new values
 -- (nor is it replaced: INSERT OR REPLACE would delete it without its delete trigger and stage it anew).
 CREATE TRIGGER lead_imports_before_insert_captured BEFORE INSERT ON lead_imports
-WHEN EXISTS (SELECT 1 FROM lead_imports WHERE id = NEW.id AND status <> 'pending')
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM lead_imports WHERE id = NEW.id AND status <> 'pending')
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('captured: lead_imports row ' || NEW.id || ' was captured ('
         || (SELECT status || ', lead ' || coalesce(lead_id, 'none') FROM lead_imports WHERE id = NEW.id)

@@ -1,10 +1,12 @@
 -- No row is replaced. INSERT OR REPLACE (and REPLACE INTO) deletes a conflicting row without firing
 -- its table's DELETE triggers (unless a connection turns recursive_triggers on), so every table whose
 -- rows the rules guard against deletion or change refuses an insert that would replace one: it says
--- which row exists. The tables whose counts the rules keep accept no hand-made counts either.
+-- which row exists. The tables whose counts the rules keep accept no hand-made counts either. (In a
+-- BEFORE INSERT trigger a row SQLite numbers reads as id -1: a row a script stored with id -1 must not
+-- make every later insert look like a replace, so -1 is never looked up.)
 
 CREATE TRIGGER reps_before_insert_no_replace BEFORE INSERT ON reps
-WHEN EXISTS (SELECT 1 FROM reps WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM reps WHERE email = NEW.email)
+WHEN (NEW.id <> -1 AND EXISTS (SELECT 1 FROM reps WHERE id = NEW.id)) OR EXISTS (SELECT 1 FROM reps WHERE email = NEW.email)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('already_exists: reps already has a rep with id ' || coalesce(NEW.id, '') || ' or email ' || coalesce(NEW.email, '') || '; update it instead (a replace would delete the rep and their history''s owner)'));
 END;
@@ -34,37 +36,37 @@ BEGIN
 END;
 
 CREATE TRIGGER nurture_sequences_before_insert_no_replace BEFORE INSERT ON nurture_sequences
-WHEN EXISTS (SELECT 1 FROM nurture_sequences WHERE id = NEW.id OR name = NEW.name)
+WHEN EXISTS (SELECT 1 FROM nurture_sequences WHERE (id = NEW.id AND NEW.id <> -1) OR name = NEW.name)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture sequence ' || coalesce(NEW.id, NEW.name) || ' exists; update it instead'));
 END;
 
 CREATE TRIGGER stage_history_before_insert_no_replace BEFORE INSERT ON stage_history
-WHEN EXISTS (SELECT 1 FROM stage_history WHERE id = NEW.id)
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM stage_history WHERE id = NEW.id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('append_only: stage_history row ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER assignments_before_insert_no_replace BEFORE INSERT ON assignments
-WHEN EXISTS (SELECT 1 FROM assignments WHERE id = NEW.id)
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM assignments WHERE id = NEW.id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('append_only: assignment ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER activity_log_before_insert_no_replace BEFORE INSERT ON activity_log
-WHEN EXISTS (SELECT 1 FROM activity_log WHERE id = NEW.id)
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM activity_log WHERE id = NEW.id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('append_only: activity ' || NEW.id || ' exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER captures_before_insert_no_replace BEFORE INSERT ON captures
-WHEN EXISTS (SELECT 1 FROM captures WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM captures WHERE capture_key = NEW.capture_key)
+WHEN (NEW.id <> -1 AND EXISTS (SELECT 1 FROM captures WHERE id = NEW.id)) OR EXISTS (SELECT 1 FROM captures WHERE capture_key = NEW.capture_key)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('append_only: that capture exists and cannot be replaced'));
 END;
 
 CREATE TRIGGER erasures_before_insert_no_replace BEFORE INSERT ON erasures
-WHEN EXISTS (SELECT 1 FROM erasures WHERE id = NEW.id)
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM erasures WHERE id = NEW.id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('append_only: erasure ' || NEW.id || ' exists and cannot be replaced'));
 END;
@@ -76,7 +78,7 @@ BEGIN
 END;
 
 CREATE TRIGGER sla_escalation_runs_before_insert_no_replace BEFORE INSERT ON sla_escalation_runs
-WHEN EXISTS (SELECT 1 FROM sla_escalation_runs WHERE id = NEW.id)
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM sla_escalation_runs WHERE id = NEW.id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('append_only: escalation run ' || NEW.id || ' exists and cannot be replaced'));
 END;
@@ -104,7 +106,7 @@ END;
 
 -- (an enrollment made by the rules takes the next id; one given by hand must be new)
 CREATE TRIGGER nurture_enrollments_before_insert_no_replace BEFORE INSERT ON nurture_enrollments
-WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM nurture_enrollments WHERE id = NEW.id)
+WHEN NEW.id IS NOT NULL AND NEW.id <> -1 AND EXISTS (SELECT 1 FROM nurture_enrollments WHERE id = NEW.id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('already_exists: nurture enrollment ' || NEW.id || ' exists; its lead and sequence never change'));
 END;
