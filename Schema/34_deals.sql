@@ -387,20 +387,22 @@ BEGIN
     UPDATE deal_transitions SET to_stage = NEW.name WHERE to_stage = OLD.name;
 END;
 
+-- (a stage's values, for its insert and update triggers)
+CREATE VIEW deal_stage_problems AS
+SELECT name, 'invalid_config: deal stage ' || name || ' needs a whole-number position, a probability from 0 to 1 and an outcome of won, lost or NULL; got '
+             || quote(position) || ', ' || quote(probability) || ', ' || quote(outcome) AS problem
+  FROM deal_stages
+ WHERE typeof(position) <> 'integer' OR (probability IS NOT NULL AND NOT (typeof(probability) IN ('integer', 'real') AND probability BETWEEN 0 AND 1))
+    OR outcome NOT IN ('won', 'lost');
+
 CREATE TRIGGER deal_stages_after_insert_check AFTER INSERT ON deal_stages
-WHEN typeof(NEW.position) <> 'integer' OR (NEW.probability IS NOT NULL AND NOT (typeof(NEW.probability) IN ('integer', 'real') AND NEW.probability BETWEEN 0 AND 1))
-  OR NEW.outcome NOT IN ('won', 'lost')
 BEGIN
-    INSERT INTO _raise(arg) VALUES (json_array('invalid_config: deal stage ' || NEW.name || ' needs a whole-number position, a probability from 0 to 1 and an outcome of won, lost or NULL; got '
-        || quote(NEW.position) || ', ' || quote(NEW.probability) || ', ' || quote(NEW.outcome)));
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM deal_stage_problems WHERE name = NEW.name;
 END;
 
 CREATE TRIGGER deal_stages_after_update_check AFTER UPDATE ON deal_stages
-WHEN typeof(NEW.position) <> 'integer' OR (NEW.probability IS NOT NULL AND NOT (typeof(NEW.probability) IN ('integer', 'real') AND NEW.probability BETWEEN 0 AND 1))
-  OR NEW.outcome NOT IN ('won', 'lost')
 BEGIN
-    INSERT INTO _raise(arg) VALUES (json_array('invalid_config: deal stage ' || NEW.name || ' needs a whole-number position, a probability from 0 to 1 and an outcome of won, lost or NULL; got '
-        || quote(NEW.position) || ', ' || quote(NEW.probability) || ', ' || quote(NEW.outcome)));
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(problem)) FROM deal_stage_problems WHERE name = NEW.name;
 END;
 
 CREATE TRIGGER deal_stages_before_insert_no_replace BEFORE INSERT ON deal_stages

@@ -78,24 +78,7 @@ public struct NewLead: Sendable, Hashable {
     /// The custom values as `lead_intake.custom` takes them: a JSON object with the keys in order, or nil.
     public var customJSON: String? {
         guard !custom.isEmpty else { return nil }
-        return "{" + custom.keys.sorted().map { "\(Self.jsonString($0)): \(Self.jsonString(custom[$0]!))" }.joined(separator: ", ") + "}"
-    }
-
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
+        return "{" + custom.keys.sorted().map { "\(JSONText.quoted($0)): \(JSONText.quoted(custom[$0]!))" }.joined(separator: ", ") + "}"
     }
 
     /// A key derived from every field as given: the same row captured again (an import run twice, or

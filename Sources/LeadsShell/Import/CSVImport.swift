@@ -166,7 +166,7 @@ final class CSVImport {
                     used[pair.0] = count
                     return (count == 1 ? pair.0 : "\(pair.0) (\(count))", pair.1)
                 }
-                lead.detail = "{" + pairs.map { jsonString($0.0) + ":" + jsonString($0.1) }.joined(separator: ",") + "}"
+                lead.detail = "{" + pairs.map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}"
             }
             leads.append(lead)
             lineOf.append(record.line)

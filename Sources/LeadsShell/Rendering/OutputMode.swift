@@ -153,7 +153,7 @@ func formatReal(_ value: Double) -> String {
 }
 
 private func jsonObject(_ columns: [String], _ row: [DatabaseValue]) -> String {
-    "{" + zip(columns, row).map { jsonString($0) + ":" + jsonValue($1) }.joined(separator: ",") + "}"
+    "{" + zip(columns, row).map { JSONText.quoted($0) + ":" + jsonValue($1) }.joined(separator: ",") + "}"
 }
 
 private func jsonValue(_ value: DatabaseValue) -> String {
@@ -161,23 +161,8 @@ private func jsonValue(_ value: DatabaseValue) -> String {
     case .null: "null"
     case .integer(let v): String(v)
     case .real(let v): v.isFinite ? String(v) : "null"
-    case .text(let v): jsonString(v)
-    case .blob(let v): jsonString(v.map { String(format: "%02x", $0) }.joined())
+    case .text(let v): JSONText.quoted(v)
+    case .blob(let v): JSONText.quoted(v.map { String(format: "%02x", $0) }.joined())
     }
 }
 
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
