@@ -473,17 +473,58 @@ SELECT a.id AS account_id, a.domain, a.name, a.owner_id, r.name AS owner, a.cust
  WHERE a.customer_since IS NOT NULL AND a.merged_into IS NULL AND a.erased_at IS NULL;
 
 -- Open renewal deals, soonest contract end first: who has it, for how much, by when it must be answered.
+-- When a renewal was answered: its first move (a deal_history row with a from_stage), or the first
+-- outbound touch of its contact (a call, an email sent, a meeting) since it was opened, whichever came
+-- first; NULL while it is unanswered. (A touch logged with an earlier time answers nothing.)
+CREATE VIEW renewal_responses AS
+SELECT deal_id, response_due_at, moved_at, touched_at,
+       min(coalesce(moved_at, touched_at), coalesce(touched_at, moved_at)) AS answered_at
+  FROM (SELECT d.id AS deal_id, d.response_due_at,
+               (SELECT min(h.changed_at) FROM deal_history AS h WHERE h.deal_id = d.id AND h.from_stage IS NOT NULL) AS moved_at,
+               (SELECT min(x.occurred_at) FROM activity_log AS x JOIN activity_kinds AS k ON k.kind = x.kind
+                 WHERE x.lead_id = d.lead_id AND x.occurred_at >= d.created_at AND k.direction = 'outbound') AS touched_at
+          FROM deals AS d
+         WHERE d.kind = 'renewal');
+
+-- Open renewals. response_overdue: unanswered (renewal_responses) past response_due_at; a tick then
+-- tells the owner's manager once (renewal_overdue, renewal_escalations in 96_ticks.sql).
 CREATE VIEW renewals_due AS
 SELECT d.id AS deal_id, d.account_id, a.domain, a.name AS account, d.owner_id, r.name AS owner, d.amount, d.stage,
        coalesce(w.contract_end, d.contract_start, d.expected_close_on) AS contract_ends_on, d.expected_close_on, d.response_due_at,
        CAST(julianday(coalesce(w.contract_end, d.contract_start, d.expected_close_on)) - julianday(date((SELECT now FROM clock))) AS INTEGER) AS days_left,
-       coalesce(d.response_due_at < (SELECT now FROM clock), 0) AS response_overdue, d.renewal_of
+       coalesce(p.answered_at IS NULL AND d.response_due_at < (SELECT now FROM clock), 0) AS response_overdue, d.renewal_of,
+       p.answered_at,
+       (SELECT e.ran_at FROM renewal_escalations AS e WHERE e.deal_id = d.id AND e.status = 'notified') AS escalated_at
   FROM deals AS d
+  JOIN renewal_responses AS p ON p.deal_id = d.id
   -- (a renewal opened by hand renews nothing recorded: its own days say when)
   LEFT JOIN deals AS w ON w.id = d.renewal_of
   LEFT JOIN accounts AS a ON a.id = d.account_id
   LEFT JOIN reps AS r ON r.id = d.owner_id
  WHERE d.kind = 'renewal' AND d.closed_at IS NULL;
+
+-- Renewal escalations are written by the ticks (96_ticks.sql) and are history: one per renewal whose
+-- deadline passed while it was open, never changed or deleted.
+CREATE TRIGGER renewal_escalations_before_insert BEFORE INSERT ON renewal_escalations
+WHEN NEW.tick_id IS NOT (SELECT max(id) FROM ticks) OR NEW.ran_at IS NOT (SELECT now FROM clock)
+  OR NEW.response_due_at IS NOT (SELECT response_due_at FROM deals WHERE id = NEW.deal_id AND closed_at IS NULL)
+  OR NEW.response_due_at >= NEW.ran_at
+  OR NEW.status IS NOT CASE WHEN (SELECT answered_at FROM renewal_responses WHERE deal_id = NEW.deal_id) IS NULL THEN 'notified' ELSE 'answered' END
+  OR NEW.answered_at IS NOT (SELECT answered_at FROM renewal_responses WHERE deal_id = NEW.deal_id)
+  OR EXISTS (SELECT 1 FROM renewal_escalations WHERE deal_id = NEW.deal_id OR id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: renewal_escalations is written by the ticks when a renewal''s response_due_at passes; run a tick (INSERT INTO ticks DEFAULT VALUES)');
+END;
+
+CREATE TRIGGER renewal_escalations_before_update BEFORE UPDATE ON renewal_escalations
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: renewal escalations cannot be changed');
+END;
+
+CREATE TRIGGER renewal_escalations_before_delete BEFORE DELETE ON renewal_escalations
+BEGIN
+    SELECT RAISE(ABORT, 'append_only: renewal escalations cannot be deleted');
+END;
 
 -- Churn: renewals lost, with the revenue that went with them.
 CREATE VIEW churn AS

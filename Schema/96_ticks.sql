@@ -194,6 +194,37 @@ BEGIN
      WHERE d.kind = 'renewal' AND d.created_at = (SELECT now FROM clock) AND d.renewal_of IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.kind = 'renewal_due' AND json_extract(o.payload, '$.deal_id') = d.id AND o.lead_id IS d.lead_id);
 
+    -- Renewals left unanswered past their response_due_at (renewal_responses, 34_deals.sql): the owner's
+    -- manager, else the team's, hears of each once (renewal_overdue). Each renewal that fell due is looked
+    -- at once, answered or not, and recorded in renewal_escalations, so a tick's cost follows what fell
+    -- due since the last one (and the open renewals past their deadline, one index lookup each).
+    INSERT INTO renewal_escalations(deal_id, tick_id, response_due_at, owner_id, manager_id, status, answered_at, ran_at)
+    SELECT d.id, NEW.id, d.response_due_at, d.owner_id,
+           (SELECT m.manager_id FROM rep_escalation_managers AS m WHERE m.rep_id = d.owner_id),
+           CASE WHEN p.answered_at IS NULL THEN 'notified' ELSE 'answered' END, p.answered_at, c.now
+      FROM deals AS d INDEXED BY deals_response_due
+      CROSS JOIN clock AS c
+      JOIN renewal_responses AS p ON p.deal_id = d.id
+     WHERE d.response_due_at IS NOT NULL AND d.closed_at IS NULL AND d.response_due_at < c.now
+       AND NOT EXISTS (SELECT 1 FROM renewal_escalations AS e WHERE e.deal_id = d.id)
+     ORDER BY d.response_due_at, d.id
+     LIMIT (SELECT value FROM settings WHERE key = 'tick.batch');
+
+    INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
+    SELECT 'renewal_overdue', l.id, e.manager_id,
+           json_object('deal_id', d.id, 'account_id', d.account_id, 'owner_id', e.owner_id, 'owner_name', o.name,
+                       'manager_id', e.manager_id, 'amount', d.amount, 'contract_ends_on', d.contract_start,
+                       'response_due_at', e.response_due_at,
+                       'minutes_overdue', CAST(round((julianday(e.ran_at) - julianday(e.response_due_at)) * 86400) AS INTEGER) / 60),
+           e.ran_at
+      FROM renewal_escalations AS e
+      JOIN deals AS d ON d.id = e.deal_id
+      -- (an erased contact is named by no message)
+      LEFT JOIN lead_records AS l ON l.id = d.lead_id AND l.erased_at IS NULL
+      LEFT JOIN reps AS o ON o.id = e.owner_id
+     WHERE e.tick_id = NEW.id AND e.status = 'notified'
+     ORDER BY e.id;
+
     -- Work left that another tick now would do: a full batch of escalation steps, search entries still
     -- queued, nurture steps still due, leads a rule change left to rescore, erasures whose terms may remain
     -- in the search index. (Reassign steps waiting for a free rep are not: trying them again at once finds
@@ -210,6 +241,7 @@ BEGIN
                    OR EXISTS (SELECT 1 FROM nurture_due)
                    OR EXISTS (SELECT 1 FROM _rescoring)
                    OR EXISTS (SELECT 1 FROM _search_purge)
+                   OR (SELECT count(*) FROM renewal_escalations WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
                    OR EXISTS (SELECT 1 FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage AND s.outcome = 'won'
                                WHERE d.contract_end IS NOT NULL
                                  AND d.contract_end <= date((SELECT now FROM clock), '+' || (SELECT value FROM settings WHERE key = 'renewal.notice_days') || ' days')

@@ -54,6 +54,7 @@ import Testing
         #expect(deal.kind == "new_business" && deal.leadID == 1 && deal.accountID == 1 && deal.amount == 24000 && deal.isOpen)
         let noReason = try #require(throws: LeadError.self) { try store.moveDeal(deal.id, to: "lost") }
         #expect(noReason.code == "missing_lost_reason")
+        try store.write { db in try db.execute("UPDATE deals SET contract_start = '2026-12-01', contract_end = '2027-12-01' WHERE id = ?", [deal.id]) }
         let won = try store.moveDeal(deal.id, to: "won")
         #expect(won.stage == "won" && !won.isOpen)
         #expect(try store.lead(id: 1)?.stage == .customer)
@@ -68,5 +69,21 @@ import Testing
         #expect(try store.account(id: 1)?.wonRevenue == 30000)
         #expect(try store.deals(account: 1).map(\.id) == [upsell.id, deal.id])
         #expect(try store.deals(lead: 1).map(\.id) == [deal.id])
+
+        // A year on, the subscription's renewal is due; left unanswered past its deadline, it is escalated.
+        #expect(try store.renewals().isEmpty)
+        try store.freezeClock(at: SQLiteDate.parse("2027-10-02T09:00:00Z")!)
+        try store.tick()
+        let renewal = try #require(try store.renewals().first)
+        #expect(renewal.renewalOf == deal.id && renewal.accountName == "Acme Robotics" && renewal.ownerName == "Ana" && renewal.amount == 24000)
+        #expect(renewal.contractEndsOn == "2027-12-01" && renewal.daysLeft == 60 && renewal.stage == "qualification")
+        #expect(renewal.responseDueAt == SQLiteDate.parse("2027-10-07T09:00:00Z") && renewal.answeredAt == nil && !renewal.isOverdue)
+        try store.freezeClock(at: SQLiteDate.parse("2027-10-08T09:00:00Z")!)
+        try store.tick()
+        let overdue = try #require(try store.renewals().first)
+        #expect(overdue.isOverdue && overdue.escalatedAt == SQLiteDate.parse("2027-10-08T09:00:00Z"))
+        try store.moveDeal(renewal.id, to: "proposal")
+        let answered = try #require(try store.renewals().first)
+        #expect(!answered.isOverdue && answered.answeredAt == SQLiteDate.parse("2027-10-08T09:00:00Z") && answered.stage == "proposal")
     }
 }

@@ -178,6 +178,70 @@ import Testing
     }
 
     @Test(arguments: Writer.allCases)
+    func anUnansweredRenewalIsEscalatedOnceToItsOwnersManager(writer: Writer) throws {
+        let f = try opportunity(writer)
+        // Cleo manages Ana and Ben and takes no leads herself.
+        try f.reps([(3, "Cleo", "default", 0)])
+        try f.db.execute("UPDATE reps SET manager_id = 3 WHERE id IN (1, 2)")
+        // Three customers, each with a subscription ending 2027-12-01.
+        try f.db.execute("UPDATE deals SET stage = 'won', name = 'Acme CRM', contract_start = '2026-12-01', contract_end = '2027-12-01' WHERE id = 1")
+        for (number, domain) in [(3, "globex.com"), (4, "initech.com")] {
+            let lead = try f.capture(["email": "buyer@\(domain)", "name": "Buyer \(number)"])
+            for stage in ["contacted", "sql"] { try f.db.execute("UPDATE leads SET stage = ? WHERE id = ?", [stage, lead]) }
+            try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 1000 WHERE id = ?", [lead])
+            try f.db.execute("UPDATE deals SET stage = 'won', contract_start = '2026-12-01', contract_end = '2027-12-01' WHERE lead_id = ?", [lead])
+        }
+        try f.setClock("2027-10-02T09:00:00Z")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        let renewals = try f.db.query("SELECT id, lead_id FROM deals WHERE kind = 'renewal' ORDER BY id").map { try ($0.get(0, as: Int64.self), $0.get(1, as: Int64.self)) }
+        #expect(renewals.map(\.1) == [1, 3, 4])
+        // Acme's is left alone; Globex's contact is called (a call logged with a time before the
+        // renewal answers nothing); Initech's deal moves.
+        try f.setClock("2027-10-04T09:00:00Z")
+        try f.log(3, "call", at: "2027-10-01T09:00:00Z")
+        #expect(try f.text("SELECT answered_at FROM renewals_due WHERE deal_id = ?", [renewals[1].0]) == nil)
+        try f.log(3, "call")
+        try f.db.execute("UPDATE deals SET stage = 'proposal' WHERE id = ?", [renewals[2].0])
+        #expect(try f.db.query("SELECT coalesce(answered_at, '-') FROM renewals_due ORDER BY deal_id").map { try $0.get(0, as: String.self) }
+            == ["-", "2027-10-04T09:00:00.000Z", "2027-10-04T09:00:00.000Z"])
+        // Before the deadline nothing is escalated.
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        #expect(try f.int("SELECT count(*) FROM renewal_escalations") == 0)
+        #expect(try f.int("SELECT sum(response_overdue) FROM renewals_due") == 0)
+        // Past it, only the unanswered renewal is overdue, and a tick tells Ana's manager Cleo once.
+        try f.setClock("2027-10-07T10:30:00Z")
+        #expect(try f.db.query("SELECT response_overdue FROM renewals_due ORDER BY deal_id").map { try $0.get(0, as: Int.self) } == [1, 0, 0])
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        #expect(try f.db.query("SELECT deal_id || ':' || status || ':' || coalesce(manager_id, '-') FROM renewal_escalations ORDER BY deal_id").map { try $0.get(0, as: String.self) }
+            == ["\(renewals[0].0):notified:3", "\(renewals[1].0):answered:3", "\(renewals[2].0):answered:3"])
+        let notice = try #require(try f.db.query("SELECT * FROM outbox WHERE kind = 'renewal_overdue'").first)
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'renewal_overdue'") == 1)
+        #expect(try notice.get("rep_id", as: Int.self) == 3)
+        #expect(try notice.get("lead_id", as: Int.self) == 1)
+        #expect(try notice.get("payload", as: String.self)
+            == #"{"deal_id":\#(renewals[0].0),"account_id":1,"owner_id":1,"owner_name":"Ana","manager_id":3,"amount":24000,"contract_ends_on":"2027-12-01","response_due_at":"2027-10-07T09:00:00.000Z","minutes_overdue":90}"#)
+        #expect(try f.text("SELECT escalated_at FROM renewals_due WHERE deal_id = ?", [renewals[0].0]) == "2027-10-07T10:30:00.000Z")
+        // Answered late, it is no longer overdue; the escalation stays in the history.
+        try f.log(1, "email_sent")
+        #expect(try f.int("SELECT response_overdue FROM renewals_due WHERE deal_id = ?", [renewals[0].0]) == 0)
+        // The history is the ticks': a script neither writes, changes nor deletes it.
+        let refusals = [
+            "INSERT INTO renewal_escalations(deal_id, tick_id, response_due_at, status, ran_at) VALUES (\(renewals[0].0), 1, '2027-10-07T09:00:00.000Z', 'notified', '2027-10-07T10:30:00.000Z')",
+            "UPDATE renewal_escalations SET status = 'answered'",
+            "DELETE FROM renewal_escalations",
+        ]
+        let messages = try refusals.map { sql in try #require(f.violation { try f.db.execute(sql) }?.message) }
+        #expect(messages == [
+            "append_only: renewal_escalations is written by the ticks when a renewal's response_due_at passes; run a tick (INSERT INTO ticks DEFAULT VALUES)",
+            "append_only: renewal escalations cannot be changed",
+            "append_only: renewal escalations cannot be deleted",
+        ])
+        #expect(try f.int("SELECT count(*) FROM renewal_escalations") == 3)
+        try f.checkIntegrity()
+    }
+
+    @Test(arguments: Writer.allCases)
     func aCustomerBuysAgainAndReEngagingSignalsExpansion(writer: Writer) throws {
         let f = try opportunity(writer)
         try f.db.execute("UPDATE settings SET value = 60 WHERE key = 'expansion.threshold'")

@@ -325,9 +325,9 @@ struct LeadCommand: Sendable {
             let after = try store.moveDeal(id, to: args[1], amount: amount, lostReason: reason)
             shell.out.write("Moved deal \(id) from \(before.stage) to \(after.stage)\(after.amount.map { ", amount \(formatAmount($0))" } ?? "")\(after.lostReason.map { " (\($0))" } ?? "")\n")
         },
-        LeadCommand(name: "renewals", arguments: "", summary: "open renewals, soonest contract end first, with their owner and deadline", arity: 0...0) { shell, store, _ in
+        LeadCommand(name: "renewals", arguments: "", summary: "open renewals, soonest contract end first, with their owner, deadline and answer", arity: 0...0) { shell, store, _ in
             let rows = try store.read { db in
-                try db.query("SELECT deal_id, account, owner, amount, stage, contract_ends_on, days_left, response_due_at, response_overdue FROM renewals_due ORDER BY contract_ends_on, deal_id")
+                try db.query("SELECT deal_id, account, owner, amount, stage, contract_ends_on, days_left, response_due_at, answered_at, response_overdue, escalated_at FROM renewals_due ORDER BY contract_ends_on, deal_id")
             }
             guard let first = rows.first else { shell.out.write("No renewals due: a tick opens one renewal.notice_days before a won subscription's contract ends.\n"); return }
             shell.render(ResultSet(columns: first.columns, rows: rows.map(\.values)))
