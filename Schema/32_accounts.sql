@@ -293,29 +293,48 @@ BEGIN
       FROM (SELECT 1) LEFT JOIN accounts AS a ON a.id = NEW.account_id;
 END;
 
--- A captured lead with a company's email joins its domain's account (made now if there is none).
-CREATE TRIGGER lead_records_after_insert_account AFTER INSERT ON lead_records
-WHEN NEW.email IS NOT NULL AND NEW.account_id IS NULL
+-- The domain of an email as an account stores it: the part after the @, without a leading www. (An
+-- email is stored trimmed and in lower case already; whether the domain names a company is
+-- domain_problems's to say.)
+CREATE VIEW email_domains AS
+SELECT j.json AS arg,
+       CASE WHEN substr(j.value, instr(j.value, '@') + 1) GLOB 'www.?*.?*' THEN substr(j.value, instr(j.value, '@') + 5)
+            ELSE substr(j.value, instr(j.value, '@') + 1) END AS domain
+  FROM json_each AS j;
+
+-- Internal: a new lead's account (a capture, 60_intake.sql, and a bulk capture, 65_imports.sql): before
+-- the lead is written, the account of its email's company domain is made if there is none, with the
+-- lead's company, industry, size and country; the lead is then written with its account_id
+-- (email_accounts), and _account_fill gives the account what it lacked.
+CREATE VIEW _account_make AS
+SELECT NULL AS email, NULL AS company, NULL AS industry, NULL AS company_size, NULL AS country, NULL AS created_at WHERE 0;
+
+CREATE TRIGGER _account_make_instead_of_insert INSTEAD OF INSERT ON _account_make
 BEGIN
-    INSERT INTO _account_join(lead_id, domain)
-    SELECT NEW.id, d.domain FROM domain_problems AS d
-     WHERE d.arg = json_array(CASE WHEN substr(NEW.email, instr(NEW.email, '@') + 1) GLOB 'www.?*.?*' THEN substr(NEW.email, instr(NEW.email, '@') + 5)
-                                   ELSE substr(NEW.email, instr(NEW.email, '@') + 1) END)
+    INSERT INTO accounts(domain, name, industry, company_size, country, created_at)
+    SELECT e.domain, NEW.company, NEW.industry, NEW.company_size, NEW.country, NEW.created_at
+      FROM email_domains AS e
+      JOIN domain_problems AS d ON d.arg = json_array(e.domain)
+     WHERE e.arg = json_array(NEW.email) AND NOT EXISTS (SELECT 1 FROM accounts AS a WHERE a.domain = e.domain)
        AND d.problem IS NULL;
 END;
 
--- Internal: a lead joins the account of a domain (lead_records_after_insert_account).
-CREATE VIEW _account_join AS SELECT NULL AS lead_id, NULL AS domain WHERE 0;
+-- The account a lead with this email joins: its domain's (the kept one, when it was merged), unless the
+-- domain has become a free-mail one since; NULL for an email of no company (an account's domain was
+-- checked when it was written: only free_email_domains can change what it names) or of a domain without
+-- an account.
+CREATE VIEW email_accounts AS
+SELECT e.arg, coalesce(a.merged_into, a.id) AS account_id
+  FROM email_domains AS e
+  JOIN accounts AS a ON a.domain = e.domain
+ WHERE NOT EXISTS (SELECT 1 FROM free_email_domains AS f WHERE f.domain = a.domain)
+   AND NOT EXISTS (SELECT 1 FROM free_email_domains AS f WHERE f.domain = substr(a.domain, instr(a.domain, '.') + 1));
 
-CREATE TRIGGER _account_join_instead_of_insert INSTEAD OF INSERT ON _account_join
+-- Internal: what the account lacks, its new person may say (after the lead is written).
+CREATE VIEW _account_fill AS SELECT NULL AS lead_id WHERE 0;
+
+CREATE TRIGGER _account_fill_instead_of_insert INSTEAD OF INSERT ON _account_fill
 BEGIN
-    INSERT INTO accounts(domain, name, industry, company_size, country, created_at)
-    SELECT NEW.domain, l.company, l.industry, l.company_size, l.country, l.created_at
-      FROM lead_records AS l
-     WHERE l.id = NEW.lead_id AND NOT EXISTS (SELECT 1 FROM accounts WHERE domain = NEW.domain);
-    UPDATE lead_records SET account_id = (SELECT coalesce(a.merged_into, a.id) FROM accounts AS a WHERE a.domain = NEW.domain)
-     WHERE id = NEW.lead_id;
-    -- What the account lacks, its new person may say.
     UPDATE accounts
        SET name = coalesce(accounts.name, l.company), industry = coalesce(accounts.industry, l.industry),
            company_size = coalesce(accounts.company_size, l.company_size), country = coalesce(accounts.country, l.country)
@@ -323,6 +342,22 @@ BEGIN
      WHERE l.id = NEW.lead_id AND accounts.id = l.account_id
        AND ((accounts.name IS NULL AND l.company IS NOT NULL) OR (accounts.industry IS NULL AND l.industry IS NOT NULL)
             OR (accounts.company_size IS NULL AND l.company_size IS NOT NULL) OR (accounts.country IS NULL AND l.country IS NOT NULL));
+END;
+
+-- A lead is written with a live account only: a capture gives it the account of its email's domain
+-- (above); a program writing lead_records around the capture gets the checks an UPDATE gets.
+CREATE TRIGGER lead_records_before_insert_account BEFORE INSERT ON lead_records
+WHEN NEW.account_id IS NOT NULL
+BEGIN
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
+        WHEN a.id IS NULL
+            THEN 'unknown_account: lead ' || coalesce(nullif(NEW.id, -1), 'new') || ' cannot join account ' || quote(NEW.account_id) || ': no account has that id'
+        WHEN a.merged_into IS NOT NULL
+            THEN 'merged_account: account ' || a.id || ' was merged into account ' || a.merged_into || '; link lead ' || coalesce(nullif(NEW.id, -1), 'new') || ' to ' || a.merged_into
+        WHEN a.erased_at IS NOT NULL
+            THEN 'erased_account: account ' || a.id || ' was erased at ' || a.erased_at || '; lead ' || coalesce(nullif(NEW.id, -1), 'new') || ' cannot join it'
+        END, json_object('lead', nullif(NEW.id, -1), 'account', NEW.account_id)))
+      FROM (SELECT 1) LEFT JOIN accounts AS a ON a.id = NEW.account_id;
 END;
 
 -- Internal: an account whose people are all erased (at least one; none left who is not) forgets its

@@ -115,12 +115,24 @@ BEGIN
                      THEN (SELECT min(l.id) FROM lead_records AS l WHERE l.phone = NEW.phone AND l.email IS NULL AND l.erased_at IS NULL) END) IS NULL THEN 'created' ELSE 'merged' END,
             NEW.captured_at);
 
-    -- The lead: inserted, or merged into the one found (the conflict is on its id).
+    -- A new lead with a company's email joins its domain's account, made now if there is none (32_accounts.sql).
+    -- (a domain with an account already, or a free-mail one, is left at once)
+    INSERT INTO _account_make(email, company, industry, company_size, country, created_at)
+    SELECT NEW.email, NEW.company, NEW.industry, NEW.company_size, NEW.country, NEW.captured_at
+      FROM email_domains AS e
+     WHERE e.arg = json_array(NEW.email) AND NEW.email IS NOT NULL
+       AND (SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures)) IS NULL
+       AND NOT EXISTS (SELECT 1 FROM accounts AS a WHERE a.domain = e.domain)
+       AND NOT EXISTS (SELECT 1 FROM free_email_domains AS f WHERE f.domain = e.domain);
+
+    -- The lead: inserted, or merged into the one found (the conflict is on its id; a merge keeps its account).
     INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
-                             source, campaign, consent, consent_source, consent_at, created_at, updated_at, custom)
+                             source, campaign, consent, consent_source, consent_at, created_at, updated_at, custom, account_id)
     VALUES ((SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures)), NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry,
             NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
-            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at, NEW.custom)
+            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at, NEW.custom,
+            CASE WHEN NEW.email IS NOT NULL AND (SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures)) IS NULL
+                 THEN (SELECT e.account_id FROM email_accounts AS e WHERE e.arg = json_array(NEW.email)) END)
     ON CONFLICT DO UPDATE SET
         first_name = coalesce(first_name, excluded.first_name),
         last_name = coalesce(last_name, excluded.last_name),
@@ -145,6 +157,12 @@ BEGIN
     -- A new lead's id is the row just inserted.
     UPDATE captures SET lead_id = last_insert_rowid()
      WHERE id = (SELECT max(id) FROM captures) AND lead_id IS NULL;
+
+    -- What its account lacks, a new lead may say (32_accounts.sql).
+    INSERT INTO _account_fill(lead_id)
+    SELECT c.lead_id FROM captures AS c
+     WHERE c.id = (SELECT max(id) FROM captures) AND c.outcome = 'created'
+       AND (SELECT l.account_id FROM lead_records AS l WHERE l.id = c.lead_id) IS NOT NULL;
 
     INSERT INTO activities(lead_id, kind, occurred_at, source, campaign, detail)
     VALUES ((SELECT lead_id FROM captures WHERE id = (SELECT max(id) FROM captures)), 'form_submit', NEW.captured_at,

@@ -245,12 +245,21 @@ SELECT NULL AS lead_id, NULL AS email, NULL AS first_name, NULL AS last_name, NU
 CREATE TRIGGER _import_new_lead_instead_of_insert INSTEAD OF INSERT ON _import_new_lead
 BEGIN
     INSERT INTO captures(capture_key, lead_id, outcome, captured_at) VALUES (NEW.capture_key, NULL, 'created', NEW.captured_at);
+    -- (its account, made if there is none, and filled: as a capture's, 60_intake.sql)
+    INSERT INTO _account_make(email, company, industry, company_size, country, created_at)
+    SELECT NEW.email, NEW.company, NEW.industry, NEW.company_size, NEW.country, NEW.captured_at
+      FROM email_domains AS e
+     WHERE e.arg = json_array(NEW.email) AND NEW.email IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM accounts AS a WHERE a.domain = e.domain)
+       AND NOT EXISTS (SELECT 1 FROM free_email_domains AS f WHERE f.domain = e.domain);
     INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
-                             source, campaign, consent, consent_source, consent_at, created_at, updated_at)
+                             source, campaign, consent, consent_source, consent_at, created_at, updated_at, account_id)
     VALUES (NEW.lead_id, NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.industry,
             NEW.company_size, NEW.country, NEW.source, NEW.campaign, NEW.consent, NEW.consent_source,
-            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at);
+            CASE WHEN NEW.consent IS NOT NULL THEN NEW.captured_at END, NEW.captured_at, NEW.captured_at,
+            CASE WHEN NEW.email IS NOT NULL THEN (SELECT e.account_id FROM email_accounts AS e WHERE e.arg = json_array(NEW.email)) END);
     UPDATE captures SET lead_id = NEW.lead_id WHERE id = (SELECT max(id) FROM captures);
+    INSERT INTO _account_fill(lead_id) SELECT NEW.lead_id WHERE (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL;
 END;
 
 -- Internal: what follows a new lead's capture in order, one lead at a time: the form_submit may bring

@@ -351,6 +351,39 @@ import Testing
         #expect(try f.db.query("SELECT lead_id FROM outbox WHERE kind = 'account_mql' ORDER BY id").map { try $0.get(0, as: Int.self) } == [2, 6])
     }
 
+    /// A capture gives its new lead the account as it writes it; a lead written around the capture joins
+    /// only a live account, and a domain that became a free-mail one joins nobody new.
+    @Test(arguments: Writer.allCases)
+    func aLeadIsWrittenWithALiveAccountOnly(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try team(f)
+        let jane = try f.capture(["email": "jane@acme.com", "company": "Acme"])
+        try f.capture(["email": "kim@acme.de"])
+        try f.db.execute("INSERT INTO account_merges(kept_id, merged_id) VALUES (1, 2)")
+        #expect(try f.lead(jane).get("account_id", as: Int64?.self) == 1)
+        // Around the capture: a capture row first, then the lead with an account of its own choosing.
+        let now = "2026-11-24T09:00:00.000Z"
+        for (account, message) in [(99, "unknown_account: lead new cannot join account 99: no account has that id"),
+                                   (2, "merged_account: account 2 was merged into account 1; link lead new to 1")] {
+            try f.db.execute("SAVEPOINT around")
+            try f.db.execute("INSERT INTO captures(lead_id, outcome, captured_at) VALUES (NULL, 'created', ?)", [now])
+            let refused = f.violation {
+                try f.db.execute("INSERT INTO lead_records(email, created_at, updated_at, account_id) VALUES ('x@y.com', ?, ?, ?)", [now, now, account])
+            }
+            #expect(refused?.message == message)
+            try f.db.execute("ROLLBACK TO around")
+            try f.db.execute("RELEASE around")
+        }
+        // A capture of the merged domain joins the kept account.
+        #expect(try f.lead(try f.capture(["email": "lee@acme.de"])).get("account_id", as: Int64?.self) == 1)
+        // acme.com declared a free-mail domain: its next person joins no account; the people it has stay.
+        try f.db.execute("INSERT INTO free_email_domains(domain) VALUES ('acme.com')")
+        #expect(try f.lead(try f.capture(["email": "bob@acme.com"])).get("account_id", as: Int64?.self) == nil)
+        #expect(try f.lead(jane).get("account_id", as: Int64?.self) == 1)
+        #expect(try f.int("SELECT count(*) FROM accounts") == 2)
+        try f.checkIntegrity()
+    }
+
     /// From the attack on accounts: what a careless or hostile writer did, refused or made harmless.
     @Test(arguments: Writer.allCases)
     func accountGuardsHoldAgainstWhatTheAttackTried(writer: Writer) throws {
