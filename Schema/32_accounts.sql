@@ -425,6 +425,8 @@ BEGIN
     -- (the merge is the newest and has no time yet: accounts_before_update_maintained lets it set merged_into)
     UPDATE accounts SET merged_into = NEW.kept_id WHERE id = NEW.merged_id OR merged_into = NEW.merged_id;
     UPDATE lead_records SET account_id = NEW.kept_id WHERE account_id = NEW.merged_id;
+    -- (and its tasks: 88_tasks.sql)
+    UPDATE tasks SET account_id = NEW.kept_id WHERE account_id = NEW.merged_id;
     UPDATE account_merges SET merged_at = (SELECT now FROM clock) WHERE id = NEW.id;
 END;
 

@@ -189,6 +189,11 @@ BEGIN
     UPDATE accounts SET owner_id = NEW.rep_id
      WHERE id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND owner_id IS NULL AND NEW.rep_id IS NOT NULL;
 
+    -- The lead's open tasks that were its old owner's, or nobody's, follow it to its new owner (88_tasks.sql).
+    UPDATE tasks SET owner_id = NEW.rep_id
+     WHERE lead_id = NEW.lead_id AND done_at IS NULL AND owner_id IS NOT NEW.rep_id
+       AND (owner_id IS NULL OR owner_id IS NEW.previous_rep_id);
+
     -- Notices for a lead's owner that are not delivered yet follow the lead to its new owner.
     UPDATE outbox SET rep_id = NEW.rep_id
      WHERE lead_id = NEW.lead_id AND kind = 'lead_mql' AND delivered_at IS NULL AND rep_id IS NOT NEW.rep_id;

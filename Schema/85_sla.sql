@@ -9,34 +9,52 @@
 -- was met (see 50_activities.sql and 30_leads.sql). Breaches are computed against now: nothing is
 -- flagged on save.
 
+-- Business time: SELECT due FROM business_time_from WHERE arg = json_array(start, minutes): `minutes`
+-- of open business hours after the start (skipping closed hours, days without business_hours rows, and
+-- holidays). The days are walked from the start's on, one at a time, taking each day's open minutes
+-- (after the start) off what is left, until a day holds what is left; the time falls in that day's
+-- window where the running total reaches it. A walk stops as soon as it arrives, so its cost follows
+-- the days the time spans, not a fixed horizon (at most 366 days plus a day for every 30 minutes). The
+-- one definition of business-time arithmetic: SLA deadlines (below) and task rules (88_tasks.sql) read it.
+-- (A window's minutes are rounded to thousandths, so a day of 480 minutes holds 480 exactly.)
+CREATE VIEW business_time_from AS
+SELECT j.json AS arg, s.value AS start, m.value AS minutes,
+       (WITH RECURSIVE walk(n, left, day_minutes) AS (
+            SELECT 0, CAST(m.value AS REAL),
+                   (SELECT total(round(max(0, (julianday(datetime(date(s.value, '+' || 0 || ' days') || ' ' || b.closes)) - julianday(max(datetime(date(s.value, '+' || 0 || ' days') || ' ' || b.opens), strftime('%Y-%m-%d %H:%M:%f', s.value)))) * 1440), 3)) FROM business_hours AS b
+                     WHERE b.weekday = CAST(strftime('%w', s.value) AS INTEGER) AND date(s.value) NOT IN (SELECT day FROM holidays))
+            UNION ALL
+            SELECT w.n + 1, w.left - w.day_minutes,
+                   (SELECT total(round(max(0, (julianday(datetime(date(s.value, '+' || (w.n + 1) || ' days') || ' ' || b.closes)) - julianday(max(datetime(date(s.value, '+' || (w.n + 1) || ' days') || ' ' || b.opens), strftime('%Y-%m-%d %H:%M:%f', s.value)))) * 1440), 3)) FROM business_hours AS b
+                     WHERE b.weekday = CAST(strftime('%w', s.value, '+' || (w.n + 1) || ' days') AS INTEGER)
+                       AND date(s.value, '+' || (w.n + 1) || ' days') NOT IN (SELECT day FROM holidays))
+              FROM walk AS w
+             WHERE (w.day_minutes = 0 OR w.left > w.day_minutes) AND w.n < 366 + m.value / 30)
+        -- (the earliest window that holds it: the windows are few, and min() needs no sort)
+        SELECT min(strftime('%Y-%m-%dT%H:%M:%fZ', max(datetime(date(s.value, '+' || w.n || ' days') || ' ' || b.opens), strftime('%Y-%m-%d %H:%M:%f', s.value)),
+                        '+' || ((w.left - (SELECT total(round(max(0, (julianday(datetime(date(s.value, '+' || w.n || ' days') || ' ' || b2.closes)) - julianday(max(datetime(date(s.value, '+' || w.n || ' days') || ' ' || b2.opens), strftime('%Y-%m-%d %H:%M:%f', s.value)))) * 1440), 3)) FROM business_hours AS b2
+                                            WHERE b2.weekday = b.weekday AND b2.opens < b.opens)) * 60) || ' seconds'))
+          FROM walk AS w
+          JOIN business_hours AS b ON b.weekday = CAST(strftime('%w', s.value, '+' || w.n || ' days') AS INTEGER)
+         WHERE w.day_minutes > 0 AND w.left <= w.day_minutes
+           AND round(max(0, (julianday(datetime(date(s.value, '+' || w.n || ' days') || ' ' || b.closes)) - julianday(max(datetime(date(s.value, '+' || w.n || ' days') || ' ' || b.opens), strftime('%Y-%m-%d %H:%M:%f', s.value)))) * 1440), 3) > 0
+           AND (SELECT total(round(max(0, (julianday(datetime(date(s.value, '+' || w.n || ' days') || ' ' || b2.closes)) - julianday(max(datetime(date(s.value, '+' || w.n || ' days') || ' ' || b2.opens), strftime('%Y-%m-%d %H:%M:%f', s.value)))) * 1440), 3)) FROM business_hours AS b2 WHERE b2.weekday = b.weekday AND b2.opens <= b.opens) >= w.left
+) AS due
+  FROM json_each AS j
+  JOIN json_each(j.json, '$[0]') AS s
+  JOIN json_each(j.json, '$[1]') AS m
+ WHERE j.key = 0;
+
 -- The deadline a policy gives from a start time: SELECT due FROM sla_deadline_from WHERE arg =
 -- json_array(start, policy_id). response_minutes after the start, counted in business hours when the
--- policy says so: the open windows are walked from the start on, day by day, and the deadline falls in
--- the window where the running total of open minutes reaches the policy's minutes. The one definition
--- of deadline arithmetic: assignments and mql follow-ups both read it.
+-- policy says so (business_time_from). Assignments and mql follow-ups both read it.
 CREATE VIEW sla_deadline_from AS
 SELECT j.json AS arg, p.id AS policy_id, j.value AS start,
        CASE
            WHEN j.value IS NULL THEN NULL
            WHEN p.business_hours = 0
                THEN strftime('%Y-%m-%dT%H:%M:%fZ', j.value, '+' || p.response_minutes || ' minutes')
-           ELSE (
-               SELECT strftime('%Y-%m-%dT%H:%M:%fZ', w.opens_at, '+' || ((p.response_minutes - (w.running - w.minutes)) * 60) || ' seconds')
-                 FROM (SELECT opens_at, minutes, sum(minutes) OVER (ORDER BY opens_at) AS running
-                         FROM (SELECT max(datetime(date(j.value, '+' || d.n || ' days') || ' ' || b.opens),
-                                          strftime('%Y-%m-%d %H:%M:%f', j.value)) AS opens_at,
-                                      (julianday(datetime(date(j.value, '+' || d.n || ' days') || ' ' || b.closes))
-                                       - julianday(max(datetime(date(j.value, '+' || d.n || ' days') || ' ' || b.opens),
-                                                       strftime('%Y-%m-%d %H:%M:%f', j.value)))) * 1440 AS minutes
-                                 FROM _days AS d
-                                 JOIN business_hours AS b
-                                   ON b.weekday = CAST(strftime('%w', j.value, '+' || d.n || ' days') AS INTEGER)
-                                WHERE d.n <= 31 + p.response_minutes / 30
-                                  AND date(j.value, '+' || d.n || ' days') NOT IN (SELECT day FROM holidays))
-                        WHERE minutes > 0) AS w
-                WHERE w.running >= p.response_minutes
-                ORDER BY w.opens_at
-                LIMIT 1)
+           ELSE (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(j.value, p.response_minutes))
        END AS due
   FROM json_each AS j
   JOIN sla_policies AS p ON p.id = json_extract(j.json, '$[1]')

@@ -225,6 +225,21 @@ BEGIN
      WHERE e.tick_id = NEW.id AND e.status = 'notified'
      ORDER BY e.id;
 
+    -- Tasks that fell due (88_tasks.sql): each tells its owner once (task_due; again after a new due time).
+    INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
+    SELECT 'task_due', t.lead_id, t.owner_id,
+           json_object('task_id', t.id, 'lead_id', t.lead_id, 'account_id', t.account_id, 'deal_id', t.deal_id,
+                       'kind', t.kind, 'due_at', t.due_at, 'note', t.note),
+           (SELECT now FROM clock)
+      FROM (SELECT * FROM tasks INDEXED BY tasks_due_notice
+             WHERE done_at IS NULL AND notified_at IS NULL AND due_at <= (SELECT now FROM clock)
+             ORDER BY due_at, id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch')) AS t
+     ORDER BY t.due_at, t.id;
+    UPDATE tasks SET notified_at = (SELECT now FROM clock)
+     WHERE id IN (SELECT id FROM tasks INDEXED BY tasks_due_notice
+                   WHERE done_at IS NULL AND notified_at IS NULL AND due_at <= (SELECT now FROM clock)
+                   ORDER BY due_at, id LIMIT (SELECT value FROM settings WHERE key = 'tick.batch'));
+
     -- Work left that another tick now would do: a full batch of escalation steps, search entries still
     -- queued, nurture steps still due, leads a rule change left to rescore, erasures whose terms may remain
     -- in the search index. (Reassign steps waiting for a free rep are not: trying them again at once finds
@@ -242,6 +257,7 @@ BEGIN
                    OR EXISTS (SELECT 1 FROM _rescoring)
                    OR EXISTS (SELECT 1 FROM _search_purge)
                    OR (SELECT count(*) FROM renewal_escalations WHERE tick_id = NEW.id) >= (SELECT value FROM settings WHERE key = 'tick.batch')
+                   OR EXISTS (SELECT 1 FROM tasks INDEXED BY tasks_due_notice WHERE done_at IS NULL AND notified_at IS NULL AND due_at <= (SELECT now FROM clock))
                    OR EXISTS (SELECT 1 FROM deals AS d JOIN deal_stages AS s ON s.name = d.stage AND s.outcome = 'won'
                                WHERE d.contract_end IS NOT NULL
                                  AND d.contract_end <= date((SELECT now FROM clock), '+' || (SELECT value FROM settings WHERE key = 'renewal.notice_days') || ' days')

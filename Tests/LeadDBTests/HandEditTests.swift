@@ -65,6 +65,9 @@ import Testing
         try f.log(ids[1], "call")
         try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'spam' WHERE id = ?", [ids[2]])
         try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [ids[3]])
+        // Tasks: a rule's follow-up (Kim and Max moved through contacted), one by hand, one done.
+        try f.db.execute("INSERT INTO tasks(lead_id, kind, due_at, note) VALUES (?, 'todo', '2026-11-27T10:00:00Z', 'Send the deck')", [ids[0]])
+        try f.db.execute("UPDATE tasks SET outcome = 'connected' WHERE lead_id = ? AND kind = 'call'", [kim])
         try f.setClock("2026-11-26T09:00:00Z")
         try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
         try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [ids[4]])
