@@ -377,6 +377,11 @@ BEGIN
      WHERE (id = NEW.account_id OR merged_into = NEW.account_id) AND erased_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.account_id = NEW.account_id AND l.erased_at IS NULL)
        AND EXISTS (SELECT 1 FROM lead_records AS l WHERE l.account_id = NEW.account_id AND l.erased_at IS NOT NULL);
+    -- (and its tasks, whose notes may name them: the open ones cancelled, 88_tasks.sql)
+    UPDATE tasks
+       SET note = NULL, outcome = CASE WHEN done_at IS NULL OR outcome = 'cancelled' THEN 'cancelled' END, done_at = coalesce(done_at, (SELECT now FROM clock))
+     WHERE account_id IN (SELECT id FROM accounts WHERE (id = NEW.account_id OR merged_into = NEW.account_id) AND erased_at IS NOT NULL)
+       AND (done_at IS NULL OR note IS NOT NULL OR outcome IS NOT 'cancelled' AND outcome IS NOT NULL);
 END;
 
 CREATE TRIGGER lead_records_after_update_account_left AFTER UPDATE OF account_id ON lead_records

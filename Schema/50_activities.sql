@@ -96,6 +96,18 @@ BEGIN
        SET consent = 0, consent_source = 'unsubscribe', consent_at = (SELECT now FROM clock)
      WHERE lower(trim(NEW.kind)) = 'unsubscribe' AND id = NEW.lead_id AND consent IS NOT 0;
 
+    -- Points may make an owned lead hot, or a closed lead active again: its owner hears of it
+    -- (94_outbox.sql). Before the lead may qualify below: a lead the activity moves (and a lead closed by
+    -- reaching mql) is told of by that move. Only a lead the bound below puts at the hot threshold, or a
+    -- closed one, is looked at.
+    INSERT INTO _lead_signals(lead_id, activity_id, applies)
+    VALUES (NEW.lead_id, last_insert_rowid(),
+            (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0
+            AND ((SELECT sc.fit_score + max(sc.engagement, 0) FROM lead_scores AS sc WHERE sc.lead_id = NEW.lead_id)
+                     >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.hot_threshold') - 1e-6
+                 OR (SELECT closed_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL
+                 OR EXISTS (SELECT 1 FROM _rescoring AS x WHERE NEW.lead_id BETWEEN x.next_id AND x.last_id)));
+
     -- Positive points may qualify the lead (see mql_ready in 40_stages.sql). The narrow scoring row
     -- decides first, without touching the lead row: decay only shrinks engagement towards 0, so fit plus
     -- the positive part of the engagement at the anchor bounds the current score (within the 6 decimals
@@ -134,6 +146,8 @@ BEGIN
             THEN 'required_kind: activity kind ' || OLD.kind || ' is logged by the rules and cannot be renamed'
         WHEN EXISTS (SELECT 1 FROM activity_log WHERE kind = OLD.kind)
             THEN 'kind_in_use: activity kind ' || OLD.kind || ' is in the activity log; add a kind named ' || NEW.kind || ' instead'
+        WHEN EXISTS (SELECT 1 FROM task_kinds WHERE activity_kind = OLD.kind) OR EXISTS (SELECT 1 FROM task_rules WHERE after_activity = OLD.kind)
+            THEN 'kind_in_use: activity kind ' || OLD.kind || ' is logged by a task kind or follows a task rule (task_kinds, task_rules); change those first'
         END));
 END;
 

@@ -185,13 +185,23 @@ BEGIN
            updated_at = NEW.assigned_at
      WHERE id = NEW.lead_id;
 
+    -- The new owner hears of it (lead_assigned, 94_outbox.sql).
+    INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
+    SELECT 'lead_assigned', l.id, NEW.rep_id,
+           json_object('lead_id', l.id, 'email', l.email,
+                       'name', nullif(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')), ''),
+                       'company', l.company, 'reason', NEW.reason, 'response_due_at', l.response_due_at),
+           NEW.assigned_at
+      FROM lead_records AS l
+     WHERE NEW.rep_id IS NOT NULL AND l.id = NEW.lead_id AND l.erased_at IS NULL;
+
     -- An account without an owner takes the owner of its first assigned lead (32_accounts.sql).
     UPDATE accounts SET owner_id = NEW.rep_id
      WHERE id = (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) AND owner_id IS NULL AND NEW.rep_id IS NOT NULL;
 
     -- The lead's open tasks that were its old owner's, or nobody's, follow it to its new owner (88_tasks.sql).
     UPDATE tasks SET owner_id = NEW.rep_id
-     WHERE lead_id = NEW.lead_id AND done_at IS NULL AND owner_id IS NOT NEW.rep_id
+     WHERE NEW.rep_id IS NOT NULL AND lead_id = NEW.lead_id AND done_at IS NULL AND owner_id IS NOT NEW.rep_id
        AND (owner_id IS NULL OR owner_id IS NEW.previous_rep_id);
 
     -- Notices for a lead's owner that are not delivered yet follow the lead to its new owner.
@@ -294,6 +304,12 @@ BEGIN
       FROM lead_records
      WHERE owner_id = NEW.id AND closed_at IS NULL AND erased_at IS NULL
      ORDER BY id + 0;
+    -- Their open tasks go to the lead's owner now (after the routing above), else the account's,
+    -- whoever is active, else nobody (88_tasks.sql).
+    UPDATE tasks
+       SET owner_id = coalesce((SELECT r.id FROM lead_records AS l JOIN reps AS r ON r.id = l.owner_id WHERE l.id = tasks.lead_id AND r.active = 1),
+                               (SELECT r.id FROM accounts AS a JOIN reps AS r ON r.id = a.owner_id WHERE a.id = tasks.account_id AND r.active = 1))
+     WHERE owner_id = NEW.id AND done_at IS NULL;
 END;
 
 -- Teams: a manager who is a rep; a rename follows into reps and routing rules (the assignment log keeps

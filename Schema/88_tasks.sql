@@ -35,6 +35,10 @@ BEGIN
             THEN 'erased_lead: lead ' || l.id || ' was erased; no task is made for it'
         WHEN t.account_id IS NOT NULL AND a.id IS NULL
             THEN 'unknown_account: no account has id ' || quote(t.account_id)
+        WHEN a.merged_into IS NOT NULL AND t.done_at IS NULL
+            THEN 'merged_account: account ' || a.id || ' was merged into account ' || a.merged_into || '; give the task to ' || a.merged_into
+        WHEN a.erased_at IS NOT NULL AND t.done_at IS NULL
+            THEN 'erased_account: account ' || a.id || ' was erased at ' || a.erased_at || '; no task is made for it'
         WHEN t.deal_id IS NOT NULL AND d.id IS NULL
             THEN 'invalid_task: no deal has id ' || quote(t.deal_id)
         WHEN k.kind IS NULL
@@ -47,6 +51,8 @@ BEGIN
             THEN 'invalid_time: due_at ' || CAST(t.due_at AS TEXT) || ' ' || (SELECT ti.problem FROM time_input AS ti WHERE ti.arg = json_array(CAST(t.due_at AS TEXT)))
         WHEN t.done_at IS NOT NULL AND (SELECT coalesce(ti.problem, ti.future) FROM time_input AS ti WHERE ti.arg = json_array(CAST(t.done_at AS TEXT))) IS NOT NULL
             THEN 'invalid_time: done_at ' || CAST(t.done_at AS TEXT) || ' ' || (SELECT coalesce(ti.problem, ti.future) FROM time_input AS ti WHERE ti.arg = json_array(CAST(t.done_at AS TEXT)))
+        WHEN t.done_at IS NOT NULL AND strftime('%Y-%m-%dT%H:%M:%fZ', t.done_at) < t.created_at
+            THEN 'invalid_time: done_at ' || CAST(t.done_at AS TEXT) || ' is before task ' || t.id || ' was made (' || t.created_at || ')'
         WHEN length(t.note) > 2000 OR instr(t.note, char(0))
             THEN 'invalid_text: the note of task ' || t.id || CASE WHEN instr(t.note, char(0)) THEN ' contains a NUL byte' ELSE ' has ' || length(t.note) || ' characters (at most 2000)' END
         WHEN length(t.outcome) > 200 OR instr(t.outcome, char(0)) OR instr(t.outcome, char(10)) OR instr(t.outcome, char(13)) OR trim(t.outcome) = ''
@@ -87,10 +93,18 @@ END;
 
 CREATE TRIGGER tasks_after_insert AFTER INSERT ON tasks
 BEGIN
+    SELECT RAISE(ABORT, 'maintained: tasks are numbered in order by SQLite; leave out the id') WHERE NEW.id < 1;
+    -- (a lead's task belongs to the account of its lead; another account given is a mistake)
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
+               'invalid_task: lead ' || l.id || ' is of ' || coalesce('account ' || l.account_id, 'no account') || ', not account ' || quote(NEW.account_id),
+               json_object('task', NEW.id, 'lead', l.id)))
+      FROM lead_records AS l
+     WHERE l.id = NEW.lead_id AND NEW.account_id IS NOT NULL AND NEW.account_id IS NOT l.account_id;
     -- The owner left out: the lead's, else the account's, else the deal's, whoever is active. A lead's
-    -- task is its account's too.
+    -- task is its lead's account's, and a deal's task its deal's contact's and account's.
     UPDATE tasks
-       SET account_id = coalesce(NEW.account_id, (SELECT account_id FROM lead_records WHERE id = NEW.lead_id)),
+       SET lead_id = coalesce(NEW.lead_id, (SELECT d.lead_id FROM deals AS d JOIN lead_records AS l ON l.id = d.lead_id WHERE d.id = NEW.deal_id AND l.erased_at IS NULL)),
+           account_id = coalesce((SELECT account_id FROM lead_records WHERE id = NEW.lead_id), NEW.account_id, (SELECT account_id FROM deals WHERE id = NEW.deal_id)),
            owner_id = coalesce(NEW.owner_id,
                                (SELECT r.id FROM lead_records AS l JOIN reps AS r ON r.id = l.owner_id WHERE l.id = NEW.lead_id AND r.active = 1),
                                (SELECT r.id FROM accounts AS a JOIN reps AS r ON r.id = a.owner_id WHERE a.id = NEW.account_id AND r.active = 1),
@@ -116,14 +130,20 @@ WHEN OLD.created_at IS NOT NULL AND (
   OR NEW.deal_id IS NOT OLD.deal_id OR NEW.kind IS NOT OLD.kind OR NEW.rule_id IS NOT OLD.rule_id
   OR NEW.created_at IS NOT OLD.created_at
   OR (NEW.activity_id IS NOT OLD.activity_id
-      AND NOT (OLD.activity_id IS NULL AND OLD.done_at IS NOT NULL
-               AND NEW.activity_id IS (SELECT max(a.id) FROM activity_log AS a WHERE a.lead_id = OLD.lead_id)))
+      AND NOT (OLD.activity_id IS NULL AND OLD.done_at IS NOT NULL AND OLD.outcome IS NOT 'cancelled'
+               AND NEW.activity_id IS (SELECT max(a.id) FROM activity_log AS a WHERE a.lead_id = OLD.lead_id)
+               AND (SELECT a.kind || a.occurred_at FROM activity_log AS a WHERE a.id = NEW.activity_id)
+                   IS (SELECT k.activity_kind FROM task_kinds AS k WHERE k.kind = OLD.kind) || OLD.done_at))
+  -- (the ticks set notified_at to now; a new due time clears it)
+  OR (NEW.notified_at IS NOT OLD.notified_at AND NEW.notified_at IS NOT NULL AND NEW.notified_at IS NOT (SELECT now FROM clock))
   OR (OLD.done_at IS NOT NULL AND (
          (NEW.done_at IS NOT OLD.done_at AND NEW.done_at IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', OLD.done_at))
       OR NEW.owner_id IS NOT OLD.owner_id OR NEW.due_at IS NOT OLD.due_at OR NEW.notified_at IS NOT OLD.notified_at
-      OR (NEW.outcome IS NOT OLD.outcome AND NEW.outcome IS NOT nullif(trim(OLD.outcome), '')
+      OR (NEW.outcome IS NOT OLD.outcome AND NEW.outcome IS NOT CASE WHEN lower(trim(OLD.outcome)) IN ('cancelled', 'canceled') THEN 'cancelled' ELSE nullif(trim(OLD.outcome), '') END
           -- (an erasure takes the outcome away)
-          AND NOT (NEW.outcome IS NULL AND (SELECT erased_at FROM lead_records WHERE id = OLD.lead_id) IS NOT NULL)))))
+          AND NOT (NEW.outcome IS NULL AND ((SELECT erased_at FROM lead_records WHERE id = OLD.lead_id) IS NOT NULL
+                                            OR (SELECT erased_at FROM accounts WHERE id = OLD.account_id) IS NOT NULL
+                                            OR (SELECT l.erased_at FROM deals AS d JOIN lead_records AS l ON l.id = d.lead_id WHERE d.id = OLD.deal_id) IS NOT NULL))))))
 BEGIN
     SELECT RAISE(ABORT, 'read_only: a task keeps its lead, account, deal, kind, rule and times, and a done task is final but for its note; add another task');
 END;
@@ -134,20 +154,28 @@ WHEN OLD.created_at IS NOT NULL AND (NEW.owner_id IS NOT OLD.owner_id OR NEW.due
 BEGIN
     -- An erased person's task takes no note or outcome back.
     SELECT RAISE(ABORT, 'erased_lead: the lead of this task was erased; no note or outcome is written to it')
-     WHERE (NEW.note IS NOT NULL OR (NEW.outcome IS NOT NULL AND NEW.outcome IS NOT 'cancelled'))
+     WHERE (NEW.note IS NOT NULL OR (NEW.outcome IS NOT NULL AND lower(trim(NEW.outcome)) NOT IN ('cancelled', 'canceled')))
        AND (NEW.note IS NOT OLD.note OR NEW.outcome IS NOT OLD.outcome)
        AND (SELECT erased_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL;
     INSERT INTO _task_check(id, old_owner_id) VALUES (NEW.id, OLD.owner_id);
-    -- A new due time is stored as read, and tells the owner again when it falls due.
-    UPDATE tasks SET due_at = (SELECT ti.at FROM time_input AS ti WHERE ti.arg = json_array(CAST(NEW.due_at AS TEXT))), notified_at = NULL
+    -- A new due time is stored as read, and tells the owner again when it falls due (the same time
+    -- written again, in any form, does not).
+    UPDATE tasks
+       SET due_at = (SELECT ti.at FROM time_input AS ti WHERE ti.arg = json_array(CAST(NEW.due_at AS TEXT))),
+           notified_at = CASE WHEN (SELECT ti.at FROM time_input AS ti WHERE ti.arg = json_array(CAST(NEW.due_at AS TEXT))) IS OLD.due_at
+                              THEN OLD.notified_at END
      WHERE id = NEW.id AND NEW.due_at IS NOT OLD.due_at;
+    -- Its undelivered task_due follows it to a new owner.
+    UPDATE outbox SET rep_id = NEW.owner_id
+     WHERE NEW.owner_id IS NOT OLD.owner_id AND lead_id IS NEW.lead_id AND kind = 'task_due' AND delivered_at IS NULL
+       AND json_extract(payload, '$.task_id') = NEW.id;
     -- Completed: when (now unless given), and the activity its kind logs.
     UPDATE tasks
        SET done_at = coalesce((SELECT ti.at FROM time_input AS ti WHERE ti.arg = json_array(CAST(NEW.done_at AS TEXT))), (SELECT now FROM clock)),
-           outcome = nullif(trim(NEW.outcome), '')
+           outcome = CASE WHEN lower(trim(NEW.outcome)) IN ('cancelled', 'canceled') THEN 'cancelled' ELSE nullif(trim(NEW.outcome), '') END
      WHERE id = NEW.id AND OLD.done_at IS NULL AND (NEW.done_at IS NOT NULL OR NEW.outcome IS NOT NULL)
        AND (NEW.done_at IS NULL OR NEW.done_at IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', NEW.done_at)
-            OR NEW.outcome IS NOT nullif(trim(NEW.outcome), ''));
+            OR NEW.outcome IS NOT CASE WHEN lower(trim(NEW.outcome)) IN ('cancelled', 'canceled') THEN 'cancelled' ELSE nullif(trim(NEW.outcome), '') END);
     INSERT INTO activities(lead_id, kind, occurred_at, detail)
     SELECT t.lead_id, k.activity_kind, t.done_at, 'task ' || t.id || coalesce(': ' || t.outcome, '')
       FROM tasks AS t JOIN task_kinds AS k ON k.kind = t.kind
@@ -188,6 +216,12 @@ BEGIN
     SELECT RAISE(ABORT, 'kind_in_use: tasks or task rules have this kind; it is not deleted');
 END;
 
+CREATE TRIGGER task_kinds_before_update_kind_no_replace BEFORE UPDATE OF kind ON task_kinds
+WHEN NEW.kind IS NOT OLD.kind AND EXISTS (SELECT 1 FROM task_kinds WHERE kind = NEW.kind)
+BEGIN
+    SELECT RAISE(ABORT, 'already_exists: that task kind exists; a kind is not moved onto another (a replace would delete it)');
+END;
+
 CREATE TRIGGER task_kinds_before_insert_no_replace BEFORE INSERT ON task_kinds
 WHEN EXISTS (SELECT 1 FROM task_kinds WHERE kind = NEW.kind)
 BEGIN
@@ -196,6 +230,7 @@ END;
 
 CREATE TRIGGER task_rules_after_insert_check AFTER INSERT ON task_rules
 BEGIN
+    SELECT RAISE(ABORT, 'maintained: task rules are numbered by SQLite; leave out the id') WHERE NEW.id < 1;
     INSERT INTO _task_config_check(kind, rule_id) VALUES (NULL, NEW.id);
 END;
 
@@ -227,12 +262,12 @@ CREATE VIEW _task_config_check AS SELECT NULL AS kind, NULL AS rule_id WHERE 0;
 CREATE TRIGGER _task_config_check_instead_of_insert INSTEAD OF INSERT ON _task_config_check
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
-               'invalid_config: task kind ' || quote(k.kind) || ' is lower-case letters, digits and _ and logs an activity kind or nothing; got '
+               'invalid_config: task kind ' || quote(k.kind) || ' is lower-case letters, digits and _ and logs an outbound activity kind (a rep''s touch) or nothing; got '
                || quote(k.kind) || ', ' || quote(k.activity_kind), json_object('kind', k.kind)))
       FROM task_kinds AS k
      WHERE NEW.kind IS NOT NULL AND k.kind = NEW.kind
        AND (k.kind GLOB '*[^a-z0-9_]*' OR k.kind NOT GLOB '[a-z]*'
-            OR (k.activity_kind IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activity_kinds WHERE kind = k.activity_kind)));
+            OR (k.activity_kind IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activity_kinds WHERE kind = k.activity_kind AND direction = 'outbound')));
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(
                'invalid_config: task rule ' || r.id || ' needs after_stage (a stage) or after_activity (an activity kind), not both, '
                || 'a task kind, a whole number of delay_minutes from 0 to 525600, and business_hours and active of 0 or 1; got '
@@ -247,7 +282,17 @@ BEGIN
             OR typeof(r.delay_minutes) <> 'integer' OR r.delay_minutes NOT BETWEEN 0 AND 525600
             OR r.business_hours NOT IN (0, 1) OR typeof(r.business_hours) <> 'integer'
             OR r.active NOT IN (0, 1) OR typeof(r.active) <> 'integer'
-            OR length(r.note) > 2000);
+            OR length(r.note) > 2000 OR instr(r.note, char(0)) > 0);
+    -- (a rule's note becomes its tasks' notes: the same text checks)
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_config: task rule ' || r.id || ' ' || b.problem, json_object('rule', r.id, 'field', b.field)))
+      FROM task_rules AS r, utf8_fields AS b
+     WHERE NEW.rule_id IS NOT NULL AND r.id = NEW.rule_id AND r.note GLOB '*[^ -~]*' AND b.arg = json_object('note', r.note) LIMIT 1;
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('invalid_config: task rule ' || r.id || ' ' || c.problem, json_object('rule', r.id, 'field', c.field)))
+      FROM task_rules AS r, control_fields AS c
+     WHERE NEW.rule_id IS NOT NULL AND r.id = NEW.rule_id AND r.note GLOB '*[^ -~]*'
+       AND c.arg = json_array(json_object('note', r.note), json_array('note')) LIMIT 1;
 END;
 
 -- Internal: the tasks the rules make after a lead's move (stage) or activity (activity_kind) at `at`.
@@ -255,13 +300,31 @@ CREATE VIEW _task_from_rules AS SELECT NULL AS lead_id, NULL AS stage, NULL AS a
 
 CREATE TRIGGER _task_from_rules_instead_of_insert INSTEAD OF INSERT ON _task_from_rules
 BEGIN
+    -- A lead with an open task of the rule's kind keeps it, due no later than the rule says (a demo request
+    -- brings a call planned for later forward).
+    UPDATE tasks
+       SET due_at = (SELECT coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
+                                     strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes'))
+                       FROM task_rules AS r, clock AS c
+                      WHERE r.active = 1 AND r.kind = tasks.kind
+                        AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind))
+                      ORDER BY r.id LIMIT 1)
+     WHERE lead_id = NEW.lead_id AND done_at IS NULL
+       AND kind IN (SELECT r.kind FROM task_rules AS r WHERE r.active = 1
+                     AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind)))
+       AND id = (SELECT min(t.id) FROM tasks AS t WHERE t.lead_id = NEW.lead_id AND t.kind = tasks.kind AND t.done_at IS NULL)
+       AND (due_at IS NULL OR due_at > (SELECT coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
+                                                        strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes'))
+                                          FROM task_rules AS r, clock AS c
+                                         WHERE r.active = 1 AND r.kind = tasks.kind
+                                           AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind))
+                                         ORDER BY r.id LIMIT 1));
     -- (one task per kind: the first rule of each; the rules by stage or by activity kind, each through
     -- its index in id order)
     INSERT INTO tasks(lead_id, account_id, owner_id, kind, due_at, note, rule_id)
     SELECT l.id, l.account_id, (SELECT o.id FROM reps AS o WHERE o.id = l.owner_id AND o.active = 1), r.kind,
-           CASE WHEN r.business_hours = 1
-                THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes))
-                ELSE strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes') END,
+           coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
+                    strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes')),
            r.note, r.id
       FROM task_rules AS r INDEXED BY task_rules_stage
       JOIN lead_records AS l ON l.id = NEW.lead_id
@@ -273,9 +336,8 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM tasks AS t WHERE t.lead_id = l.id AND t.kind = r.kind AND t.done_at IS NULL);
     INSERT INTO tasks(lead_id, account_id, owner_id, kind, due_at, note, rule_id)
     SELECT l.id, l.account_id, (SELECT o.id FROM reps AS o WHERE o.id = l.owner_id AND o.active = 1), r.kind,
-           CASE WHEN r.business_hours = 1
-                THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes))
-                ELSE strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes') END,
+           coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
+                    strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes')),
            r.note, r.id
       FROM task_rules AS r INDEXED BY task_rules_activity
       JOIN lead_records AS l ON l.id = NEW.lead_id

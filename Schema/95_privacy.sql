@@ -101,12 +101,13 @@ BEGIN
     -- from it and from the accounts merged into it (32_accounts.sql).
     -- A deal's name may name the person: their deals keep their facts, not their names (34_deals.sql).
     UPDATE deals SET name = NULL WHERE lead_id = NEW.lead_id AND name IS NOT NULL;
-    -- Their tasks: the open ones cancelled, and no note or outcome kept (88_tasks.sql).
+    -- Their tasks, and their deals' tasks: the open ones cancelled, and no note or outcome kept (88_tasks.sql).
     UPDATE tasks
        SET note = NULL,
-           outcome = CASE WHEN done_at IS NULL THEN 'cancelled' END,
+           outcome = CASE WHEN done_at IS NULL OR outcome = 'cancelled' THEN 'cancelled' END,
            done_at = coalesce(done_at, (SELECT now FROM clock))
-     WHERE lead_id = NEW.lead_id AND (done_at IS NULL OR note IS NOT NULL OR outcome IS NOT NULL);
+     WHERE (lead_id = NEW.lead_id OR deal_id IN (SELECT id FROM deals WHERE lead_id = NEW.lead_id))
+       AND (done_at IS NULL OR note IS NOT NULL OR outcome IS NOT 'cancelled' AND outcome IS NOT NULL);
     INSERT INTO _account_forget(account_id, applies)
     VALUES ((SELECT account_id FROM lead_records WHERE id = NEW.lead_id), (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL);
 END;

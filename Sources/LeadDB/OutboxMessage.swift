@@ -3,9 +3,11 @@ import LeadSQLite
 
 /// A notification or message for another program to deliver.
 ///
-///     let pending = try store.pendingOutbox()
-///     // ... send them ...
-///     try store.markDelivered(pending.map(\.id))
+///     let batch = try store.claimOutbox(as: "mailer@host-1")
+///     // ... send each; then, for the ones sent ...
+///     try store.markDelivered(sent.map(\.id), as: "mailer@host-1")
+///     // ... and for one that failed:
+///     try store.reportFailure(message.id, as: "mailer@host-1", error: "smtp 550")
 public struct OutboxMessage: Sendable, Hashable, Identifiable {
     /// Its id in the database.
     public let id: Int64
@@ -21,6 +23,14 @@ public struct OutboxMessage: Sendable, Hashable, Identifiable {
     public let createdAt: Date
     /// When a program marked it delivered, or nil while pending.
     public let deliveredAt: Date?
+    /// The sender holding a claim on it, and since when (a claim lasts `outbox.claim_seconds`).
+    public let claimedBy: String?
+    public let claimedAt: Date?
+    /// Failed deliveries so far, the latest error, when it is tried again, and when it was given up.
+    public let attempts: Int
+    public let lastError: String?
+    public let retryAt: Date?
+    public let failedAt: Date?
 
     init(row: Row) throws {
         id = try row.get("id")
@@ -30,5 +40,11 @@ public struct OutboxMessage: Sendable, Hashable, Identifiable {
         payload = try row.get("payload")
         createdAt = try row.get("created_at")
         deliveredAt = try row.get("delivered_at")
+        claimedBy = try row.get("claimed_by")
+        claimedAt = try row.get("claimed_at")
+        attempts = try row.get("attempts")
+        lastError = try row.get("last_error")
+        retryAt = try row.get("retry_at")
+        failedAt = try row.get("failed_at")
     }
 }

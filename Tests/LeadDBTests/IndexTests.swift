@@ -77,7 +77,7 @@ import Testing
             let suite = String(text[Range(match.range(at: 1), in: text)!])
             let test = String(text[Range(match.range(at: 2), in: text)!])
             let marked = match.range(at: 3).location != NSNotFound
-            let source = (try? Self.text("Tests/LeadDBTests/\(suite).swift")) ?? ""
+            let source = (try? Self.text("Tests/LeadDBTests/\(suite).swift")) ?? (try? Self.text("Tests/LeadsShellTests/\(suite).swift")) ?? ""
             let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
             guard let line = lines.firstIndex(where: { $0.contains("func \(test)(") }) else {
                 Issue.record("Schema/RULES.md names \(suite).\(test), which does not exist")

@@ -20,6 +20,9 @@ import Testing
         let history = try #require(try f.db.query("SELECT from_stage, to_stage, changed_at FROM stage_history WHERE lead_id = ?", [id]).first)
         #expect(try history.get("from_stage", as: String.self) == "new")
         #expect(try history.get("changed_at", as: String.self) == LeadFixture.start)
+        // (the capture's lead_assigned aside: 94_outbox.sql)
+        try f.db.execute("UPDATE outbox_kinds SET enabled = 0 WHERE kind = 'lead_assigned'")
+        try f.db.execute("DELETE FROM outbox WHERE kind = 'lead_assigned'")
         let note = try #require(try f.db.query("SELECT kind, lead_id, rep_id, payload, created_at, delivered_at FROM outbox").first)
         #expect(try note.get("kind", as: String.self) == "lead_mql")
         #expect(try note.get("rep_id", as: Int.self) == 3)
@@ -29,7 +32,9 @@ import Testing
         // Time passing alone never moves a lead; further activity does not move or notify again.
         try f.setClock("2026-11-24T11:00:00Z")
         try f.log(id, "demo_request")
-        #expect(try f.int("SELECT count(*) FROM outbox") == 1)
+        #expect(try f.int("SELECT count(*) FROM outbox WHERE kind = 'lead_mql'") == 1)
+        // (at 80 Ann is hot now: her owner hears that once, 94_outbox.sql)
+        #expect(try f.db.query("SELECT kind FROM outbox ORDER BY id").map { try $0.get(0, as: String.self) } == ["lead_mql", "lead_hot"])
         #expect(try f.int("SELECT count(*) FROM stage_history") == 1)
     }
 

@@ -54,7 +54,17 @@ import Testing
             ("UPDATE tasks SET outcome = '   '", "invalid_text: the outcome of task 1 is one line of at most 200 characters, such as connected or no_answer"),
             ("DELETE FROM tasks", "read_only: tasks are not deleted; cancel one instead (UPDATE tasks SET outcome = 'cancelled')"),
             ("UPDATE task_kinds SET activity_kind = 'telegram' WHERE kind = 'call'",
-             "invalid_config: task kind 'call' is lower-case letters, digits and _ and logs an activity kind or nothing; got 'call', 'telegram'"),
+             "invalid_config: task kind 'call' is lower-case letters, digits and _ and logs an outbound activity kind (a rep's touch) or nothing; got 'call', 'telegram'"),
+            ("UPDATE task_kinds SET activity_kind = 'unsubscribe' WHERE kind = 'todo'",
+             "invalid_config: task kind 'todo' is lower-case letters, digits and _ and logs an outbound activity kind (a rep's touch) or nothing; got 'todo', 'unsubscribe'"),
+            ("UPDATE OR REPLACE task_kinds SET kind = 'call' WHERE kind = 'todo'", "already_exists: that task kind exists; a kind is not moved onto another (a replace would delete it)"),
+            ("INSERT INTO tasks(id, lead_id) VALUES (-1, 1)", "maintained: tasks are numbered in order by SQLite; leave out the id"),
+            ("INSERT INTO tasks(lead_id, account_id) VALUES (1, 2)", "invalid_task: lead 1 is of account 1, not account 2"),
+            ("UPDATE tasks SET notified_at = 'garbage'", "read_only: a task keeps its lead, account, deal, kind, rule and times, and a done task is final but for its note; add another task"),
+            ("UPDATE task_rules SET note = 'Call ' || char(27) || '[31m' WHERE id = 1",
+             "invalid_config: task rule 1 note contains a control character (U+001B) at character 6; text is printable characters, tabs and line breaks"),
+            ("UPDATE activity_kinds SET kind = 'phone_call' WHERE kind = 'call'",
+             "kind_in_use: activity kind call is logged by a task kind or follows a task rule (task_kinds, task_rules); change those first"),
             ("DELETE FROM task_kinds WHERE kind = 'call'", "kind_in_use: tasks or task rules have this kind; it is not deleted"),
             ("INSERT INTO task_rules(after_stage, after_activity, kind) VALUES ('sql', 'call', 'call')",
              "invalid_config: task rule 4 needs after_stage (a stage) or after_activity (an activity kind), not both, a task kind, a whole number of delay_minutes from 0 to 525600, and business_hours and active of 0 or 1; got 'sql', 'call', 'call', 0, 1, 1"),
@@ -101,10 +111,17 @@ import Testing
         #expect(try f.int("SELECT count(*) FROM tasks WHERE done_at IS NULL") == 0)
         // A todo logs nothing; a meeting logs a meeting at the time given.
         try f.db.execute("INSERT INTO tasks(lead_id, kind) VALUES (1, 'todo'), (1, 'meeting')")
-        try f.db.execute("UPDATE tasks SET done_at = '2026-11-24T09:10:00Z' WHERE id IN (3, 4)")
+        try f.setClock("2026-11-24T09:50:00Z")
+        try f.db.execute("UPDATE tasks SET done_at = '2026-11-24T09:40:00Z' WHERE id IN (3, 4)")
         #expect(try f.db.query("SELECT kind || '@' || occurred_at FROM activity_log WHERE id > ? ORDER BY id", [activities]).map { try $0.get(0, as: String.self) }
-            == ["meeting@2026-11-24T09:10:00.000Z"])
-        #expect(try f.text("SELECT done_at FROM tasks WHERE id = 3") == "2026-11-24T09:10:00.000Z")
+            == ["meeting@2026-11-24T09:40:00.000Z"])
+        #expect(try f.text("SELECT done_at FROM tasks WHERE id = 3") == "2026-11-24T09:40:00.000Z")
+        // Not before the task was made; Cancelled in any case logs nothing.
+        try f.db.execute("INSERT INTO tasks(lead_id, kind) VALUES (1, 'call')")
+        #expect(f.violation { try f.db.execute("UPDATE tasks SET done_at = '2026-11-24T09:00:00Z' WHERE id = 5") }?.message
+            == "invalid_time: done_at 2026-11-24T09:00:00Z is before task 5 was made (2026-11-24T09:50:00.000Z)")
+        try f.db.execute("UPDATE tasks SET outcome = ' Canceled ' WHERE id = 5")
+        #expect(try f.text("SELECT outcome || ' ' || coalesce(activity_id, '-') FROM tasks WHERE id = 5") == "cancelled -")
         try f.checkIntegrity()
     }
 
@@ -225,6 +242,47 @@ import Testing
         #expect(try f.int("SELECT count(*) FROM tasks WHERE note LIKE '%Jane%' OR outcome LIKE '%Jane%'") == 0)
         #expect(f.violation { try f.db.execute("UPDATE tasks SET note = 'Jane again' WHERE id = 1") }?.code == "erased_lead")
         #expect(f.violation { try f.db.execute("INSERT INTO tasks(lead_id) VALUES (1)") }?.message == "erased_lead: lead 1 was erased; no task is made for it")
+        try f.checkIntegrity()
+    }
+
+    /// From the attack on tasks: a task and its notice follow the rep who does the work, the same due time
+    /// written again tells nobody twice, a demo request brings a planned call forward, a calendar without
+    /// open hours still dates a rule's task, and an account's or deal's tasks go with an erased person.
+    @Test(arguments: Writer.allCases)
+    func tasksFollowTheWorkAndTheirPeople(writer: Writer) throws {
+        let f = try team(writer)
+        try f.capture(["email": "bob@globex.com", "name": "Bob Lee"])
+        // A deal's task is its contact's and its account's.
+        for stage in ["contacted", "sql"] { try f.db.execute("UPDATE leads SET stage = ? WHERE id = 2", [stage]) }
+        try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 5000 WHERE id = 2")
+        try f.db.execute("INSERT INTO tasks(deal_id, kind, note) VALUES (1, 'call', 'Call Bob about the deal')")
+        #expect(try f.text("SELECT lead_id || ' ' || account_id || ' ' || owner_id FROM tasks WHERE deal_id = 1") == "2 2 2")
+        // An overdue task tells Ana; given to Ben, the undelivered notice goes to him; the same time again tells nobody.
+        try f.db.execute("INSERT INTO tasks(lead_id, kind, due_at) VALUES (1, 'todo', '2026-11-24T08:00:00Z')")
+        let todo = try f.int("SELECT max(id) FROM tasks")
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        try f.db.execute("UPDATE tasks SET owner_id = 2 WHERE id = ?", [todo])
+        try f.db.execute("UPDATE tasks SET due_at = '2026-11-24 08:00' WHERE id = ?", [todo])
+        try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
+        #expect(try f.db.query("SELECT rep_id FROM outbox WHERE kind = 'task_due' AND json_extract(payload, '$.task_id') = ?", [todo]).map { try $0.get(0, as: Int.self) } == [2])
+        // Ben leaves: his open tasks go to the owner each lead has now.
+        try f.db.execute("UPDATE reps SET active = 0 WHERE id = 2")
+        #expect(try f.db.query("SELECT coalesce(owner_id, '-') FROM tasks WHERE done_at IS NULL ORDER BY id").map { try $0.get(0, as: String.self) }.allSatisfy { $0 != "2" })
+        // A call planned for Friday is brought forward by a demo request.
+        try f.db.execute("INSERT INTO tasks(lead_id, kind, due_at) VALUES (1, 'call', '2026-11-27T10:00:00Z')")
+        try f.log(1, "demo_request")
+        #expect(try f.db.query("SELECT due_at FROM tasks WHERE lead_id = 1 AND kind = 'call' AND done_at IS NULL").map { try $0.get(0, as: String.self) } == ["2026-11-24T10:00:00.000Z"])
+        // With no open hours at all, a rule's task is due by the calendar.
+        try f.db.execute("DELETE FROM business_hours")
+        try f.db.execute("UPDATE tasks SET outcome = 'cancelled' WHERE lead_id = 1 AND done_at IS NULL")
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = 1")
+        #expect(try f.text("SELECT due_at FROM tasks WHERE lead_id = 1 AND done_at IS NULL") == "2026-11-25T01:00:00.000Z")
+        // Erased: the person's tasks, their account's and their deal's keep no note; none is made again.
+        try f.db.execute("INSERT INTO tasks(account_id, kind, note) VALUES (2, 'todo', 'Globex: ask Bob')")
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (2)")
+        #expect(try f.int("SELECT count(*) FROM tasks WHERE (note LIKE '%Bob%' OR outcome LIKE '%Bob%')") == 0)
+        #expect(try f.int("SELECT count(*) FROM tasks WHERE (lead_id = 2 OR account_id = 2) AND done_at IS NULL") == 0)
+        #expect(f.violation { try f.db.execute("INSERT INTO tasks(account_id, kind) VALUES (2, 'todo')") }?.code == "erased_account")
         try f.checkIntegrity()
     }
 }
