@@ -38,6 +38,10 @@ SELECT key, value, CASE
         THEN 'invalid_setting: ' || key || ' must be a whole number of days from 0 to 3650; got ' || coalesce(value, 'NULL')
     WHEN key = 'expansion.threshold' AND NOT (typeof(value) IN ('integer', 'real') AND abs(value) <= 1000000)
         THEN 'invalid_setting: expansion.threshold must be a number from -1000000 to 1000000; got ' || coalesce(value, 'NULL')
+    WHEN key IN ('outbox.claim_seconds', 'outbox.retry_seconds') AND NOT (typeof(value) = 'integer' AND value BETWEEN 1 AND 86400)
+        THEN 'invalid_setting: ' || key || ' must be a whole number of seconds from 1 to 86400; got ' || coalesce(value, 'NULL')
+    WHEN key = 'outbox.max_attempts' AND NOT (typeof(value) = 'integer' AND value BETWEEN 1 AND 100)
+        THEN 'invalid_setting: outbox.max_attempts must be a whole number from 1 to 100; got ' || coalesce(value, 'NULL')
     WHEN key = 'tick.batch' AND NOT (typeof(value) = 'integer' AND value BETWEEN 1 AND 100000)
         THEN 'invalid_setting: tick.batch must be a whole number from 1 to 100000; got ' || coalesce(value, 'NULL')
     END AS problem
@@ -49,7 +53,8 @@ CREATE VIEW required_settings AS
 SELECT key FROM settings
  WHERE key IN ('clock.now', 'clock.shift', 'score.mql_threshold', 'score.half_life_days', 'score.hot_threshold',
                'routing.assign_at', 'sla.due_soon_minutes', 'tick.batch', 'routing.by_account', 'account.mql_threshold',
-               'renewal.notice_days', 'renewal.response_days', 'expansion.threshold');
+               'renewal.notice_days', 'renewal.response_days', 'expansion.threshold',
+               'outbox.claim_seconds', 'outbox.retry_seconds', 'outbox.max_attempts');
 
 CREATE TRIGGER settings_after_insert_check AFTER INSERT ON settings
 BEGIN

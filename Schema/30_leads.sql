@@ -20,7 +20,9 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
        campaign, stage, owner_id, fit_score, round(fit_score + engagement_now, 6) + 0.0 AS score,
        round(engagement_now, 6) + 0.0 AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
-       assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at, account_id, custom
+       assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at, account_id, custom,
+       -- (who makes a change through this view: UPDATE leads SET ..., changed_by = 'Ana'; 31_field_history.sql)
+       NULL AS changed_by
   FROM (SELECT r.*,
                -- a lead a rule change has not rescored yet (15_rescoring.sql) has its values computed here
                CASE WHEN r.id BETWEEN (SELECT next_id FROM _rescoring WHERE kind = 'fit') AND (SELECT last_id FROM _rescoring WHERE kind = 'fit')
@@ -280,6 +282,11 @@ BEGIN
      WHERE lead_records.id = OLD.id AND NEW.stage IS NOT OLD.stage
        AND lead_records.first_response_at IS NULL AND lead_records.owner_id IS NOT NULL;
 
+    -- Who makes the field changes below: the name given (checked), else 'sql' (31_field_history.sql).
+    INSERT INTO _field_history_by(lead_id, changed_by) SELECT OLD.id, NEW.changed_by WHERE NEW.changed_by IS NOT NULL;
+    INSERT INTO _field_history_actor(lead_id, changed_by) SELECT OLD.id, 'sql' WHERE NEW.changed_by IS NULL
+        ON CONFLICT (lead_id) DO UPDATE SET changed_by = excluded.changed_by;
+
     -- A new owner is an assignment (checked, logged, counted, SLA clock restarted: 80_routing.sql).
     INSERT INTO assignments(lead_id, rep_id, previous_rep_id, team, rule_id, method, reason, assigned_at)
     SELECT OLD.id, NEW.owner_id, OLD.owner_id, (SELECT team FROM reps WHERE id = NEW.owner_id), NULL, 'manual',
@@ -318,6 +325,8 @@ BEGIN
         consent_at = CASE WHEN NEW.consent IS NOT OLD.consent THEN (SELECT now FROM clock) ELSE consent_at END,
         updated_at = (SELECT now FROM clock)
      WHERE id = OLD.id;
+
+    DELETE FROM _field_history_actor WHERE lead_id = OLD.id;
 END;
 
 CREATE TRIGGER leads_instead_of_insert INSTEAD OF INSERT ON leads

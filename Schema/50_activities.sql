@@ -96,17 +96,12 @@ BEGIN
        SET consent = 0, consent_source = 'unsubscribe', consent_at = (SELECT now FROM clock)
      WHERE lower(trim(NEW.kind)) = 'unsubscribe' AND id = NEW.lead_id AND consent IS NOT 0;
 
-    -- Points may make an owned lead hot, or a closed lead active again: its owner hears of it
-    -- (94_outbox.sql). Before the lead may qualify below: a lead the activity moves (and a lead closed by
-    -- reaching mql) is told of by that move. Only a lead the bound below puts at the hot threshold, or a
-    -- closed one, is looked at.
-    INSERT INTO _lead_signals(lead_id, activity_id, applies)
+    -- A closed lead active again: its owner hears of it (94_outbox.sql). Before the lead may qualify
+    -- below, so a lead closed by reaching mql is not told of as re-engaged by the activity that closed it.
+    INSERT INTO _lead_signals(lead_id, activity_id, applies, signal)
     VALUES (NEW.lead_id, last_insert_rowid(),
-            (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0
-            AND ((SELECT sc.fit_score + max(sc.engagement, 0) FROM lead_scores AS sc WHERE sc.lead_id = NEW.lead_id)
-                     >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.hot_threshold') - 1e-6
-                 OR (SELECT closed_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL
-                 OR EXISTS (SELECT 1 FROM _rescoring AS x WHERE NEW.lead_id BETWEEN x.next_id AND x.last_id)));
+            (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0 AND (SELECT closed_at FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL,
+            'reengaged');
 
     -- Positive points may qualify the lead (see mql_ready in 40_stages.sql). The narrow scoring row
     -- decides first, without touching the lead row: decay only shrinks engagement towards 0, so fit plus
@@ -120,6 +115,16 @@ BEGIN
                          OR EXISTS (SELECT 1 FROM _rescoring AS x WHERE NEW.lead_id BETWEEN x.next_id AND x.last_id))
                     AND (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0)
        AND EXISTS (SELECT 1 FROM mql_ready WHERE lead_id = NEW.lead_id);
+
+    -- An owned lead made hot (after it may have qualified and been routed): its owner hears of it
+    -- (94_outbox.sql). Only a lead the bound above puts at the hot threshold is looked at.
+    INSERT INTO _lead_signals(lead_id, activity_id, applies, signal)
+    VALUES (NEW.lead_id, last_insert_rowid(),
+            (SELECT points FROM activity_log WHERE id = last_insert_rowid()) > 0
+            AND ((SELECT sc.fit_score + max(sc.engagement, 0) FROM lead_scores AS sc WHERE sc.lead_id = NEW.lead_id)
+                     >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.hot_threshold') - 1e-6
+                 OR EXISTS (SELECT 1 FROM _rescoring AS x WHERE NEW.lead_id BETWEEN x.next_id AND x.last_id)),
+            'hot');
 END;
 
 -- The activity log is history: its rows are never deleted and what happened is never rewritten (an

@@ -125,6 +125,10 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM accounts AS a WHERE a.domain = e.domain)
        AND NOT EXISTS (SELECT 1 FROM free_email_domains AS f WHERE f.domain = e.domain);
 
+    -- A capture that fills a lead's fields is named in their history (31_field_history.sql).
+    INSERT INTO _field_history_by(lead_id, changed_by)
+    SELECT c.lead_id, 'capture' FROM captures AS c WHERE c.id = (SELECT max(id) FROM captures) AND c.outcome = 'merged';
+
     -- The lead: inserted, or merged into the one found (the conflict is on its id; a merge keeps its account).
     INSERT INTO lead_records(id, email, first_name, last_name, phone, company, title, industry, company_size, country,
                              source, campaign, consent, consent_source, consent_at, created_at, updated_at, custom, account_id)
@@ -157,6 +161,10 @@ BEGIN
     -- A new lead's id is the row just inserted.
     UPDATE captures SET lead_id = last_insert_rowid()
      WHERE id = (SELECT max(id) FROM captures) AND lead_id IS NULL;
+
+    -- (a capture that filled a lead's fields is done naming itself in their history)
+    INSERT INTO _field_history_by(lead_id, changed_by)
+    SELECT c.lead_id, NULL FROM captures AS c WHERE c.id = (SELECT max(id) FROM captures) AND c.outcome = 'merged';
 
     -- What its account lacks, a new lead may say (32_accounts.sql).
     INSERT INTO _account_fill(lead_id)

@@ -280,6 +280,13 @@ BEGIN
      WHERE sc.lead_id = NEW.lead_id
        AND (SELECT a.points FROM activity_log AS a WHERE a.lead_id = NEW.lead_id) > 0
        AND sc.fit_score + max(sc.engagement, 0) >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.mql_threshold') - 1e-6;
+    -- (a lead routed by qualifying may be hot for its owner, as after any activity: 50_activities.sql)
+    INSERT INTO _lead_signals(lead_id, activity_id, applies, signal)
+    VALUES (NEW.lead_id, (SELECT a.id FROM activity_log AS a WHERE a.lead_id = NEW.lead_id),
+            (SELECT a.points FROM activity_log AS a WHERE a.lead_id = NEW.lead_id) > 0
+            AND (SELECT sc.fit_score + max(sc.engagement, 0) FROM lead_scores AS sc WHERE sc.lead_id = NEW.lead_id)
+                    >= (SELECT CAST(value AS REAL) FROM settings WHERE key = 'score.hot_threshold') - 1e-6,
+            'hot');
     INSERT INTO routing_requests(lead_id, reason)
     SELECT l.id, 'captured'
       FROM lead_records AS l

@@ -206,7 +206,7 @@ BEGIN
 
     -- Notices for a lead's owner that are not delivered yet follow the lead to its new owner.
     UPDATE outbox SET rep_id = NEW.rep_id
-     WHERE lead_id = NEW.lead_id AND kind = 'lead_mql' AND delivered_at IS NULL AND rep_id IS NOT NEW.rep_id;
+     WHERE lead_id = NEW.lead_id AND kind IN ('lead_mql', 'lead_hot') AND delivered_at IS NULL AND rep_id IS NOT NEW.rep_id;
 END;
 
 -- The assignment log is history: never changed or deleted.

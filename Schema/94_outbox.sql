@@ -28,9 +28,32 @@ BEGIN
 END;
 
 CREATE TRIGGER outbox_before_insert_delivery BEFORE INSERT ON outbox
-WHEN coalesce(NEW.claimed_by, NEW.claimed_at, NEW.retry_at, NEW.last_error, NEW.failed_at) IS NOT NULL OR NEW.attempts IS NOT 0
+WHEN coalesce(NEW.claimed_by, NEW.claimed_at, NEW.retry_at, NEW.last_error, NEW.failed_at, NEW.delivered_at) IS NOT NULL OR NEW.attempts IS NOT 0
 BEGIN
-    SELECT RAISE(ABORT, 'maintained: a message is written unclaimed and never tried; claimed_by, claimed_at, attempts, retry_at, last_error and failed_at are the senders'' (see the outbox protocol)');
+    SELECT RAISE(ABORT, 'maintained: a message is written undelivered, unclaimed and never tried; delivered_at, claimed_by, claimed_at, attempts, retry_at, last_error and failed_at are the senders'' (see the outbox protocol)');
+END;
+
+-- (a replace would bring a delivered message back, or take a sender's claim away)
+CREATE TRIGGER outbox_before_insert_no_replace BEFORE INSERT ON outbox
+WHEN NEW.id <> -1 AND EXISTS (SELECT 1 FROM outbox WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'already_exists: that outbox message exists; a message is written once');
+END;
+
+-- Undelivered messages are not deleted (a rule that sends a notice once looks for it); delivered ones
+-- older than 30 days may be pruned.
+CREATE TRIGGER outbox_before_delete BEFORE DELETE ON outbox
+WHEN OLD.delivered_at IS NULL OR OLD.delivered_at > strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT now FROM clock), '-30 days')
+BEGIN
+    SELECT RAISE(ABORT, 'read_only: outbox messages are kept until delivered and 30 days after; DELETE FROM outbox WHERE delivered_at < strftime(''%Y-%m-%dT%H:%M:%fZ'', ''now'', ''-30 days'') prunes');
+END;
+
+-- A delivered message is final: what it said and to whom too.
+CREATE TRIGGER outbox_before_update_delivered BEFORE UPDATE OF kind, lead_id, rep_id, created_at ON outbox
+WHEN OLD.delivered_at IS NOT NULL
+ AND (NEW.kind IS NOT OLD.kind OR NEW.lead_id IS NOT OLD.lead_id OR NEW.rep_id IS NOT OLD.rep_id OR NEW.created_at IS NOT OLD.created_at)
+BEGIN
+    SELECT RAISE(ABORT, 'read_only: a delivered outbox message is final');
 END;
 
 CREATE TRIGGER outbox_before_update_delivery
@@ -41,29 +64,57 @@ BEGIN
              AND (NEW.delivered_at IS NOT OLD.delivered_at OR NEW.claimed_by IS NOT OLD.claimed_by OR NEW.claimed_at IS NOT OLD.claimed_at
                   OR NEW.attempts IS NOT OLD.attempts OR NEW.retry_at IS NOT OLD.retry_at OR NEW.last_error IS NOT OLD.last_error
                   OR NEW.failed_at IS NOT OLD.failed_at)
+            AND NOT (NEW.delivered_at IS strftime('%Y-%m-%dT%H:%M:%fZ', OLD.delivered_at) AND NEW.claimed_by IS OLD.claimed_by AND NEW.last_error IS OLD.last_error
+                     AND NEW.attempts IS OLD.attempts AND NEW.retry_at IS OLD.retry_at AND NEW.failed_at IS OLD.failed_at AND NEW.claimed_at IS OLD.claimed_at)
             THEN 'read_only: outbox message ' || OLD.id || ' was delivered at ' || OLD.delivered_at || '; a delivered message is final'
-        WHEN NEW.delivered_at IS NOT OLD.delivered_at
-             AND (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.delivered_at AS TEXT))) IS NOT NULL
+        WHEN NEW.delivered_at IS NOT OLD.delivered_at AND NEW.delivered_at IS NOT NULL
+             AND (typeof(NEW.delivered_at) <> 'text'
+                  OR (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.delivered_at AS TEXT))) IS NOT NULL)
             THEN 'invalid_time: delivered_at ' || CAST(NEW.delivered_at AS TEXT) || ' '
                  || (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.delivered_at AS TEXT)))
         WHEN NEW.claimed_by IS NOT OLD.claimed_by AND NEW.claimed_by IS NOT NULL
-             AND (typeof(NEW.claimed_by) <> 'text' OR length(NEW.claimed_by) NOT BETWEEN 1 AND 200 OR NEW.claimed_by GLOB '*[^ -~]*')
+             AND (typeof(NEW.claimed_by) <> 'text' OR length(NEW.claimed_by) NOT BETWEEN 1 AND 200 OR NEW.claimed_by GLOB '*[^ -~]*'
+                  OR instr(NEW.claimed_by, char(0)) > 0)
             THEN 'invalid_text: claimed_by names a sender in 1 to 200 printable ASCII characters, such as mailer@host-1:4242'
+        WHEN (NEW.claimed_by IS NULL) <> (NEW.claimed_at IS NULL)
+            THEN 'invalid_text: claimed_by and claimed_at are set together (a claim) and cleared together'
+        -- (a live claim is its sender's until it runs out)
+        WHEN NEW.claimed_by IS NOT NULL AND OLD.claimed_by IS NOT NULL AND NEW.claimed_by IS NOT OLD.claimed_by
+             AND OLD.claimed_at >= strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT now FROM clock), '-' || (SELECT value FROM settings WHERE key = 'outbox.claim_seconds') || ' seconds')
+            THEN 'read_only: outbox message ' || OLD.id || ' is claimed by ' || OLD.claimed_by || ' since ' || OLD.claimed_at || '; claim what outbox_claimable lists'
+        -- (a failure is reported by the sender holding the claim, alone)
+        WHEN NEW.last_error IS NOT OLD.last_error AND NEW.last_error IS NOT NULL AND (OLD.claimed_by IS NULL OR NEW.claimed_by IS NOT OLD.claimed_by)
+            THEN 'read_only: a failure is reported by the sender holding the claim, alone: UPDATE outbox SET last_error = ? WHERE id = ? AND claimed_by = ?'
         WHEN NEW.claimed_at IS NOT OLD.claimed_at AND NEW.claimed_at IS NOT NULL
-             AND (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.claimed_at AS TEXT))) IS NOT NULL
+             AND (typeof(NEW.claimed_at) <> 'text' OR NEW.claimed_at IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', NEW.claimed_at)
+                  OR (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.claimed_at AS TEXT))) IS NOT NULL)
             THEN 'invalid_time: claimed_at ' || CAST(NEW.claimed_at AS TEXT) || ' '
-                 || (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.claimed_at AS TEXT)))
+                 || coalesce((SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(CAST(NEW.claimed_at AS TEXT))),
+                             'is not a time as the clock gives it (SELECT now FROM clock)')
         WHEN NEW.last_error IS NOT OLD.last_error AND NEW.last_error IS NOT NULL
-             AND (typeof(NEW.last_error) <> 'text' OR length(NEW.last_error) > 2000 OR instr(NEW.last_error, char(0)) > 0)
-            THEN 'invalid_text: last_error is text of at most 2,000 characters without NUL bytes'
+             AND (typeof(NEW.last_error) <> 'text' OR length(NEW.last_error) > 2000 OR instr(NEW.last_error, char(0)) > 0
+                  OR (SELECT erased_at FROM lead_records WHERE id = OLD.lead_id) IS NOT NULL)
+            THEN 'invalid_text: last_error is text of at most 2,000 characters without NUL bytes, and names nothing of an erased lead (it keeps none)'
         -- (attempts, retry_at and failed_at move as a failure or a retry from the start moves them: below)
         WHEN (NEW.attempts IS NOT OLD.attempts OR NEW.retry_at IS NOT OLD.retry_at OR NEW.failed_at IS NOT OLD.failed_at)
-             AND NOT (NEW.attempts = OLD.attempts + 1 AND OLD.claimed_by IS NOT NULL AND NEW.claimed_by IS NULL)
+             AND NOT (NEW.attempts = OLD.attempts + 1 AND OLD.claimed_by IS NOT NULL AND NEW.claimed_by IS NULL AND NEW.last_error IS OLD.last_error
+                      AND ((NEW.failed_at IS NULL AND NEW.retry_at > (SELECT now FROM clock) AND NEW.retry_at = strftime('%Y-%m-%dT%H:%M:%fZ', NEW.retry_at))
+                           OR (NEW.failed_at IS (SELECT now FROM clock) AND NEW.retry_at IS NULL)))
+             -- (an erasure gives up the person's undelivered messages: 95_privacy.sql)
+             AND NOT (NEW.failed_at IS (SELECT now FROM clock) AND OLD.failed_at IS NULL AND NEW.attempts = OLD.attempts AND NEW.retry_at IS NULL
+                      AND (SELECT erased_at FROM lead_records WHERE id = OLD.lead_id) IS NOT NULL)
              AND NOT (OLD.failed_at IS NOT NULL AND NEW.failed_at IS NULL AND NEW.attempts IN (0, OLD.attempts) AND NEW.retry_at IS NULL)
              AND NOT (NEW.attempts = 0 AND NEW.retry_at IS NULL AND NEW.failed_at IS NULL)
             THEN 'maintained: attempts, retry_at and failed_at follow the failures a sender reports (UPDATE outbox SET last_error = ...); '
                  || 'a message given up is tried again with UPDATE outbox SET failed_at = NULL'
         END, json_object('outbox', OLD.id)));
+END;
+
+-- Times are stored as the clock gives them.
+CREATE TRIGGER outbox_after_update_delivered_at AFTER UPDATE OF delivered_at ON outbox
+WHEN NEW.delivered_at IS NOT NULL AND NEW.delivered_at IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', NEW.delivered_at)
+BEGIN
+    UPDATE outbox SET delivered_at = strftime('%Y-%m-%dT%H:%M:%fZ', NEW.delivered_at) WHERE id = NEW.id;
 END;
 
 -- A failure reported by the sender holding the claim: the message is released and waits to be retried,
@@ -126,7 +177,7 @@ SELECT o.id, o.kind, o.lead_id, o.rep_id, o.payload, o.created_at, o.attempts, o
 -- Internal: after an activity with points (50_activities.sql), an owned open lead whose score reached
 -- score.hot_threshold with it tells its owner (lead_hot), and a won or lost lead active again tells its
 -- owner, once per close (lead_reengaged).
-CREATE VIEW _lead_signals AS SELECT NULL AS lead_id, NULL AS activity_id, NULL AS applies WHERE 0;
+CREATE VIEW _lead_signals AS SELECT NULL AS lead_id, NULL AS activity_id, NULL AS applies, NULL AS signal WHERE 0;
 
 CREATE TRIGGER _lead_signals_instead_of_insert INSTEAD OF INSERT ON _lead_signals
 WHEN NEW.applies
@@ -141,7 +192,7 @@ BEGIN
       FROM leads AS l
       JOIN activity_log AS x ON x.id = NEW.activity_id
      CROSS JOIN score_settings AS s
-     WHERE l.id = NEW.lead_id AND l.owner_id IS NOT NULL AND l.closed_at IS NULL AND l.erased_at IS NULL
+     WHERE NEW.signal = 'hot' AND l.id = NEW.lead_id AND l.owner_id IS NOT NULL AND l.closed_at IS NULL AND l.erased_at IS NULL
        AND l.score >= s.hot_threshold - 1e-6
        AND l.score - x.points * pow(0.5, max(0.0, julianday(s.now) - julianday(x.occurred_at)) / s.half_life_days) < s.hot_threshold - 1e-6;
     INSERT INTO outbox(kind, lead_id, rep_id, payload, created_at)
@@ -152,7 +203,8 @@ BEGIN
            (SELECT now FROM clock)
       FROM lead_records AS l
       JOIN activity_log AS x ON x.id = NEW.activity_id
-     WHERE l.id = NEW.lead_id AND l.closed_at IS NOT NULL AND l.erased_at IS NULL AND x.occurred_at >= l.closed_at
+     WHERE NEW.signal = 'reengaged' AND l.id = NEW.lead_id AND l.closed_at IS NOT NULL AND l.erased_at IS NULL AND x.occurred_at >= l.closed_at
+       -- (once per close: undelivered messages, and delivered ones for 30 days, are kept)
        AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.kind = 'lead_reengaged' AND o.created_at >= l.closed_at);
 END;
 

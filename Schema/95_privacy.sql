@@ -101,6 +101,14 @@ BEGIN
     -- from it and from the accounts merged into it (32_accounts.sql).
     -- A deal's name may name the person: their deals keep their facts, not their names (34_deals.sql).
     UPDATE deals SET name = NULL WHERE lead_id = NEW.lead_id AND name IS NOT NULL;
+    -- Their undelivered messages are given up (nothing is left to send), and no delivery error about
+    -- them is kept (94_outbox.sql).
+    UPDATE outbox SET last_error = NULL WHERE lead_id = NEW.lead_id AND last_error IS NOT NULL;
+    UPDATE outbox SET failed_at = (SELECT now FROM clock), claimed_by = NULL, claimed_at = NULL, retry_at = NULL
+     WHERE lead_id = NEW.lead_id AND delivered_at IS NULL AND failed_at IS NULL;
+    -- The history of their personal fields keeps no value (31_field_history.sql).
+    UPDATE field_history SET old_value = NULL, new_value = NULL
+     WHERE lead_id = NEW.lead_id AND field IN ('email', 'first_name', 'last_name', 'phone', 'company', 'title', 'consent', 'custom') AND (old_value IS NOT NULL OR new_value IS NOT NULL);
     -- Their tasks, and their deals' tasks: the open ones cancelled, and no note or outcome kept (88_tasks.sql).
     UPDATE tasks
        SET note = NULL,

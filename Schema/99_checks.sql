@@ -121,7 +121,9 @@ SELECT 'erased', 'lead ' || l.id,
         || CASE WHEN EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.payload IS NOT json_object('lead_id', l.id, 'erased', 1))
                 THEN 'outbox messages, ' ELSE '' END
         || CASE WHEN EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id) THEN 'a search entry, ' ELSE '' END
-        || CASE WHEN EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL) THEN 'capture keys, ' ELSE '' END,
+        || CASE WHEN EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL) THEN 'capture keys, ' ELSE '' END
+        || CASE WHEN EXISTS (SELECT 1 FROM field_history AS h WHERE h.lead_id = l.id AND h.field IN ('email', 'first_name', 'last_name', 'phone', 'company', 'title', 'consent', 'custom')
+                              AND (h.old_value IS NOT NULL OR h.new_value IS NOT NULL)) THEN 'field history, ' ELSE '' END,
            ', '),
        'INSERT INTO lead_repair DEFAULT VALUES (it erases again what an erased lead still holds)'
   FROM lead_records AS l
@@ -130,7 +132,9 @@ SELECT 'erased', 'lead ' || l.id,
         OR EXISTS (SELECT 1 FROM activity_log AS a WHERE a.lead_id = l.id AND a.detail IS NOT NULL)
         OR EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.payload IS NOT json_object('lead_id', l.id, 'erased', 1))
         OR EXISTS (SELECT 1 FROM lead_search WHERE rowid = l.id)
-        OR EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL))
+        OR EXISTS (SELECT 1 FROM captures AS c WHERE c.lead_id = l.id AND c.capture_key IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM field_history AS h WHERE h.lead_id = l.id AND h.field IN ('email', 'first_name', 'last_name', 'phone', 'company', 'title', 'consent', 'custom')
+                    AND (h.old_value IS NOT NULL OR h.new_value IS NOT NULL)))
 UNION ALL
 -- Every lead's stored values are as the rules store them (lead_problems, 30_leads.sql): a value written
 -- around the rules, or read differently after a configuration change, would refuse the lead's next change.
@@ -326,6 +330,9 @@ BEGIN
        AND payload IS NOT json_object('lead_id', lead_id, 'erased', 1);
     UPDATE captures SET capture_key = NULL
      WHERE capture_key IS NOT NULL AND lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
+    UPDATE field_history SET old_value = NULL, new_value = NULL
+     WHERE field IN ('email', 'first_name', 'last_name', 'phone', 'company', 'title', 'consent', 'custom') AND (old_value IS NOT NULL OR new_value IS NOT NULL)
+       AND lead_id IN (SELECT id FROM lead_records WHERE erased_at IS NOT NULL);
     -- (an erased person's entry left in the search index is deleted and its older pages merged by the
     -- purge steps; a lead missing from the index is queued for it; an index past its levels is rebuilt)
     INSERT INTO _search_purge(erasure_id)

@@ -126,7 +126,7 @@ extension LeadStore {
         }
     }
 
-    /// A lead's activities, stage changes and assignments, in time order.
+    /// A lead's activities, stage changes, assignments and field changes, in time order.
     public func timeline(lead: Int64) throws -> [TimelineEntry] {
         try read { db in
             try db.query(
@@ -144,6 +144,11 @@ extension LeadStore {
                        CASE WHEN a.rep_id IS NULL THEN 'unassigned' ELSE 'assigned to ' || coalesce(r.name, 'rep ' || a.rep_id) END
                        || ' (' || a.method || '): ' || a.reason, 3, a.id
                   FROM assignments a LEFT JOIN reps r ON r.id = a.rep_id WHERE a.lead_id = ?1
+                UNION ALL
+                SELECT h.changed_at, 'field',
+                       h.field || ': ' || coalesce(substr(CAST(h.old_value AS TEXT), 1, 60), '-') || ' -> ' || coalesce(substr(CAST(h.new_value AS TEXT), 1, 60), '-')
+                       || coalesce(' (' || h.changed_by || ')', ''), 4, h.id
+                  FROM field_history h WHERE h.lead_id = ?1
                  ORDER BY at, ord, id
                 """, [lead]
             ).map { row in

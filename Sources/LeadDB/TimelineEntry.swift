@@ -1,7 +1,7 @@
 import Foundation
 import LeadSQLite
 
-/// One event in a lead's life: an activity, a stage change or an assignment.
+/// One event in a lead's life: an activity, a stage change, an assignment or a field's change.
 ///
 ///     for entry in try store.timeline(lead: 42) { print(entry.at, entry.kind, entry.summary) }
 public struct TimelineEntry: Sendable, Hashable {
@@ -13,6 +13,8 @@ public struct TimelineEntry: Sendable, Hashable {
         case stageChange = "stage"
         /// An owner change.
         case assignment
+        /// A field's change (`field_history`).
+        case fieldChange = "field"
     }
     /// When it happened (UTC).
     public let at: Date

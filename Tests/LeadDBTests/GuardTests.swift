@@ -128,9 +128,12 @@ import Testing
             == "required_sequence: nurture sequence 5 (spring) is the default one; mark another as default first")
         try f.db.execute("UPDATE nurture_sequences SET is_default = 1 WHERE id = 1")
         try f.db.execute("DELETE FROM nurture_sequences WHERE id = 5")
-        // Delivered messages may be cleaned up.
+        // Delivered messages may be cleaned up 30 days on (94_outbox.sql).
         try f.db.execute("UPDATE outbox SET delivered_at = '2026-11-24T09:00:00Z'")
+        try f.setClock("2026-12-24T09:00:01Z")
         try f.db.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL")
+        #expect(try f.int("SELECT count(*) FROM outbox") == 0)
+        try f.setClock("2026-11-24T09:00:00Z")
         // The rules still work: capture, move, tick, erase.
         try f.setClock("2026-11-24T10:00:00Z")
         let d = try f.capture(["email": "d@example.com", "country": "Germany"])

@@ -40,8 +40,14 @@ def claim(db, me):
     return sorted(rows)
 
 
+class DeliveryError(Exception):
+    """The delivery itself failed (the mail server refused, say): reported, and the message is retried later.
+    Any other error (this program's own: its output, its disk) stops the sender, reporting nothing: its
+    claims run out and the messages are claimed again."""
+
+
 def send(out, me, message):
-    """The delivery itself. Raise to report a failure: the message is retried later."""
+    """The delivery itself. Raise DeliveryError to report a failure of this message."""
     message_id, kind, lead_id, rep_id, payload = message
     out.write(json.dumps({"sender": me, "id": message_id, "kind": kind, "lead_id": lead_id,
                           "rep_id": rep_id, "payload": json.loads(payload) if payload else None}) + "\n")
@@ -71,7 +77,7 @@ def main():
         for message in batch:
             try:
                 send(out, me, message)
-            except Exception as error:  # report it: retried after outbox.retry_seconds
+            except DeliveryError as error:  # report it: retried after outbox.retry_seconds
                 write(db, "UPDATE outbox SET last_error = ? WHERE id = ? AND claimed_by = ?", (str(error)[:2000], message[0], me))
                 failed += 1
                 continue

@@ -36,21 +36,22 @@ extension LeadCommand {
             }
             var limit = 50
             if args.count == 2 {
-                guard let number = Int(args[1]), number > 0 else { throw UsageError(argument: 1, message: "the limit is 1 or more") }
+                guard let number = Int(args[1]), number > 0 else { throw UsageError(argument: 1, message: "the limit is a number, 1 or more; not \(args[1])") }
                 limit = number
             }
             let sender = "leads-shell@\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
             let batch = try store.claimOutbox(as: sender, limit: limit)
             guard !batch.isEmpty else { shell.out.write("Nothing to deliver.\n"); return }
             let reps = Dictionary(uniqueKeysWithValues: try store.reps().map { ($0.id, $0.name) })
-            var text = ""
+            // (each marked delivered once printed: output that stops half-way leaves the rest claimed, to be claimed again)
+            var marked = 0, lost = 0
             for message in batch {
-                let to = message.repID.map { id in reps[id].map { "\($0) (rep \(id))" } ?? "rep \(id)" } ?? "nobody in particular"
-                text += "#\(message.id) \(message.kind) to \(to)\(message.leadID.map { ", lead \($0)" } ?? ""), \(SQLiteDate.format(message.createdAt)): \(message.payload ?? "{}")\n"
+                let to = message.repID.map { id in reps[id].map { "\($0) (rep \(id))" } ?? "rep \(id)" }
+                    ?? (message.kind == "nurture_email" ? "the lead" : "nobody in particular")
+                shell.out.write("#\(message.id) \(message.kind) to \(to)\(message.leadID.map { ", lead \($0)" } ?? ""), \(SQLiteDate.format(message.createdAt)): \(message.payload ?? "{}")\n")
+                if try store.markDelivered([message.id], as: sender).isEmpty { lost += 1 } else { marked += 1 }
             }
-            shell.out.write(text)
-            let marked = try store.markDelivered(batch.map(\.id), as: sender)
-            shell.out.write("Delivered \(marked.count) message\(marked.count == 1 ? "" : "s")\(marked.count < batch.count ? " (\(batch.count - marked.count) claimed meanwhile by another sender)" : "").\n")
+            shell.out.write("Delivered \(marked) message\(marked == 1 ? "" : "s")\(lost > 0 ? " (\(lost) claimed meanwhile by another sender)" : "").\n")
         },
     ]
 }
