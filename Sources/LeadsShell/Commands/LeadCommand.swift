@@ -84,7 +84,7 @@ struct LeadCommand: Sendable {
             }
             shell.out.write("\(verb) lead \(result.lead.id): \(describe(result.lead)), stage \(result.lead.stage), score \(score(result.lead.score))\(try ownerText(result.lead, store))\n")
         },
-        LeadCommand(name: "show", arguments: "ID|EMAIL", summary: "a lead's card: fields, score breakdown, owner, SLA, timeline", arity: 1...1) { shell, store, args in
+        LeadCommand(name: "show", arguments: "ID|EMAIL", summary: "a lead's card: fields, score breakdown, owner, SLA, open tasks, timeline", arity: 1...1) { shell, store, args in
             guard args.count == 1 else { throw UsageError(argument: nil, message: "show takes one lead id or email") }
             let lead = try resolveLead(args[0], store, argument: 0)
             shell.out.write(try card(lead, store))

@@ -88,6 +88,12 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
         }
         field("sla", status)
     }
+    // Its open tasks, soonest due first (88_tasks.sql).
+    let now = try store.now()
+    for task in try store.tasks(lead: lead.id, limit: 5) {
+        field("task", "\(task.id): \(task.kind)" + (task.dueAt.map { " due \(SQLiteDate.format($0))" + ($0 < now ? " (overdue)" : "") } ?? "")
+            + (task.note.map { ", " + escapingControls($0) } ?? ""))
+    }
     field("created", SQLiteDate.format(lead.createdAt))
     let timeline = try store.timeline(lead: lead.id)
     if !timeline.isEmpty {
