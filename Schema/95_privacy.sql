@@ -195,6 +195,12 @@ SELECT l.id AS lead_id, json_object(
     'deals', (SELECT json_group_array(json_object('id', d.id, 'kind', d.kind, 'name', d.name, 'amount', d.amount, 'stage', d.stage,
                   'created_at', d.created_at, 'closed_at', d.closed_at))
                 FROM deals AS d WHERE d.lead_id = l.id),
+    'tasks', (SELECT json_group_array(json_object('id', t.id, 'kind', t.kind, 'due_at', t.due_at, 'note', t.note, 'done_at', t.done_at,
+                  'outcome', t.outcome, 'owner_id', t.owner_id))
+                FROM tasks AS t WHERE t.lead_id = l.id),
+    'field_history', (SELECT json_group_array(json_object('field', h.field, 'old', h.old_value, 'new', h.new_value,
+                          'changed_at', h.changed_at, 'changed_by', h.changed_by))
+                        FROM field_history AS h WHERE h.lead_id = l.id),
     'messages', (SELECT json_group_array(json_object('kind', o.kind, 'payload', json(o.payload),
                      'created_at', o.created_at, 'delivered_at', o.delivered_at))
                    FROM outbox o WHERE o.lead_id = l.id)

@@ -72,6 +72,8 @@ import Testing
         let id = try f.capture(["email": "a@example.com", "name": "Ann Lee", "consent": 1, "source": "ads"])
         try f.log(id, "email_click")
         try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [id])
+        try f.db.execute("UPDATE leads SET title = 'CTO', changed_by = 'Ana' WHERE id = ?", [id])
+        try f.db.execute("INSERT INTO tasks(lead_id, kind, note) VALUES (?, 'call', 'Ask Ann about Q1')", [id])
         let document = try #require(try f.text("SELECT document FROM lead_export WHERE lead_id = ?", [id]))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
         let lead = try #require(json["lead"] as? [String: Any])
@@ -81,6 +83,8 @@ import Testing
         #expect((json["stage_history"] as? [Any])?.count == 1)
         #expect((json["assignments"] as? [Any])?.count == 1)
         #expect((json["nurture_enrollments"] as? [Any])?.count == 1)
+        #expect((json["tasks"] as? [[String: Any]])?.first?["note"] as? String == "Ask Ann about Q1")
+        #expect((json["field_history"] as? [[String: Any]])?.map { "\($0["field"] ?? "") \($0["new"] ?? "") \($0["changed_by"] ?? "")" } == ["title CTO Ana"])
     }
 
     /// The search index keeps no fragment of an erased person: FTS5 keeps deleted terms in older
