@@ -21,7 +21,7 @@ extension LeadCommand {
             let sql = switch which {
             case "failed": "SELECT id, kind, rep, lead_id AS lead, created_at, attempts, last_error, payload FROM (SELECT f.*, r.name AS rep FROM outbox_failed AS f LEFT JOIN reps AS r ON r.id = f.rep_id) LIMIT ?"
             case "all": "SELECT o.id, o.kind, r.name AS rep, o.lead_id AS lead, o.created_at, coalesce(o.delivered_at, s.status) AS status, o.payload FROM outbox AS o LEFT JOIN reps AS r ON r.id = o.rep_id LEFT JOIN outbox_status AS s ON s.id = o.id ORDER BY o.id DESC LIMIT ?"
-            default: "SELECT id, kind, rep, lead_id AS lead, created_at, status || coalesce(' ' || claimed_by, '') || coalesce(' until retry at ' || retry_at, '') AS status, payload FROM outbox_status LIMIT ?"
+            default: "SELECT id, kind, rep, lead_id AS lead, created_at, CASE status WHEN 'claimed' THEN 'claimed by ' || claimed_by WHEN 'retrying' THEN 'retrying at ' || retry_at ELSE status END AS status, attempts, last_error, payload FROM outbox_status LIMIT ?"
             }
             let rows = try store.read { db in try db.query(sql, [limit]) }
             guard let first = rows.first else {
@@ -47,7 +47,7 @@ extension LeadCommand {
             var marked = 0, lost = 0
             for message in batch {
                 let to = message.repID.map { id in reps[id].map { "\($0) (rep \(id))" } ?? "rep \(id)" }
-                    ?? (message.kind == "nurture_email" ? "the lead" : "nobody in particular")
+                    ?? (message.kind == "nurture_email" ? "the lead" : message.kind == "lead_unassigned" ? "the team (no rep could take it)" : "no rep in particular")
                 shell.out.write("#\(message.id) \(message.kind) to \(to)\(message.leadID.map { ", lead \($0)" } ?? ""), \(SQLiteDate.format(message.createdAt)): \(message.payload ?? "{}")\n")
                 if try store.markDelivered([message.id], as: sender).isEmpty { lost += 1 } else { marked += 1 }
             }

@@ -87,16 +87,14 @@ extension LeadCommand {
                 throw UsageError(argument: 0, message: "task \(id) is done already (\(before.doneAt.map(SQLiteDate.format) ?? "-")\(before.outcome.map { ", \($0)" } ?? ""))", showsUsage: false)
             }
             let outcome = args.count > 1 ? args.dropFirst().joined(separator: " ") : nil
-            let lastTask = try store.read { db in try db.scalar("SELECT coalesce(max(id), 0) FROM tasks", as: Int64.self) } ?? 0
+            let lastTask = try lastTaskID(store)
             let done = try store.completeTask(id, outcome: outcome)
             var text = "Done task \(id) (\(done.kind)\(done.outcome.map { ", \($0)" } ?? ""))"
             if done.activityID != nil, let lead = done.leadID {
                 text += ": logged \(try activityKind(of: done, store)) on lead \(lead)"
             }
             text += "\n"
-            for next in try store.tasks(lead: done.leadID, open: true) where next.id > lastTask {
-                text += "Next: task \(next.id), \(next.kind)\(next.note.map { " (\($0))" } ?? ""), due \(next.dueAt.map(SQLiteDate.format) ?? "-")\n"
-            }
+            if let lead = done.leadID { text += try tasksMade(lead: lead, after: lastTask, store) }
             shell.out.write(text)
         },
     ]

@@ -97,6 +97,7 @@ struct LeadCommand: Sendable {
             for argument in args.dropFirst(2) {
                 if argument.hasPrefix("campaign=") { campaign = String(argument.dropFirst(9)) } else { note.append(argument) }
             }
+            let lastTask = try lastTaskID(store)
             do {
                 try store.log(ActivityKind(args[1]), for: before.id, campaign: campaign, detail: note.isEmpty ? nil : note.joined(separator: " "))
             } catch LeadError.unknownKind(let kind, let message) {
@@ -105,7 +106,7 @@ struct LeadCommand: Sendable {
             let after = try requireLead(before.id, store)
             var text = "Logged \(args[1]) for lead \(after.id): score \(score(before.score)) -> \(score(after.score))"
             if after.stage != before.stage { text += ", now \(after.stage)" }
-            shell.out.write(text + "\n")
+            shell.out.write(text + "\n" + (try tasksMade(lead: after.id, after: lastTask, store)))
         },
         LeadCommand(name: "move", arguments: "ID|EMAIL STAGE [amount=...] [reason=...]", summary: "move a lead to a stage (opportunity needs amount=, disqualified reason=)", arity: 2...4) { shell, store, args in
             guard args.count >= 2 else { throw UsageError(argument: nil, message: "move takes a lead and a stage") }
@@ -127,6 +128,7 @@ struct LeadCommand: Sendable {
                 }
             }
             let moved: Lead
+            let lastTask = try lastTaskID(store)
             do {
                 moved = try store.move(lead.id, to: Stage(args[1].lowercased()), amount: amount, lostReason: reason)
             } catch let error as LeadError {
@@ -145,7 +147,7 @@ struct LeadCommand: Sendable {
                 if let reason, moved.lostReason != lead.lostReason { changed.append("lost reason \(reason)") }
                 shell.out.write("Lead \(moved.id) stays in \(moved.stage)\(changed.isEmpty ? "; nothing changed" : "; set \(changed.joined(separator: " and "))")\n")
             } else {
-                shell.out.write("Moved lead \(moved.id) from \(lead.stage) to \(moved.stage)\n")
+                shell.out.write("Moved lead \(moved.id) from \(lead.stage) to \(moved.stage)\n" + (try tasksMade(lead: moved.id, after: lastTask, store)))
             }
         },
         LeadCommand(name: "assign", arguments: "ID|EMAIL REP", summary: "assign a lead to a rep (id or name; none to unassign)", arity: 2...2) { shell, store, args in
