@@ -222,6 +222,9 @@ END;
 
 CREATE TRIGGER outbox_kinds_before_insert BEFORE INSERT ON outbox_kinds
 WHEN EXISTS (SELECT 1 FROM outbox_kinds WHERE kind = NEW.kind) OR NEW.enabled NOT IN (0, 1) OR typeof(NEW.enabled) <> 'integer'
+  OR typeof(NEW.kind) <> 'text' OR NEW.kind GLOB '*[^a-z0-9_]*' OR NEW.kind NOT GLOB '[a-z]*' OR length(NEW.kind) > 64 OR instr(NEW.kind, char(0)) > 0
+  OR (NEW.recipient IS NOT NULL AND (typeof(NEW.recipient) <> 'text' OR NEW.recipient GLOB ('*[' || char(1) || '-' || char(31) || char(127) || ']*')))
+  OR (NEW.description IS NOT NULL AND (typeof(NEW.description) <> 'text' OR NEW.description GLOB ('*[' || char(1) || '-' || char(31) || char(127) || ']*')))
 BEGIN
-    SELECT RAISE(ABORT, 'invalid_config: an outbox kind is new (no replace) and enabled is 0 or 1');
+    SELECT RAISE(ABORT, 'invalid_config: an outbox kind is new (no replace), lower-case letters, digits and _ (a program''s own kind, such as crm_sync), with enabled 0 or 1 and a recipient and description of one printable line');
 END;

@@ -49,6 +49,10 @@ import Testing
             ("UPDATE outbox_kinds SET enabled = 2 WHERE kind = 'lead_hot'", "invalid_config: an outbox kind keeps its name (the rules write it), and enabled is 0 or 1"),
             ("UPDATE outbox_kinds SET kind = 'hot' WHERE kind = 'lead_hot'", "invalid_config: an outbox kind keeps its name (the rules write it), and enabled is 0 or 1"),
             ("DELETE FROM outbox_kinds WHERE kind = 'lead_hot'", "required_kind: the rules write this outbox kind; turn it off with UPDATE outbox_kinds SET enabled = 0"),
+            ("INSERT INTO outbox_kinds(kind) VALUES ('LEAD_HOT')",
+             "invalid_config: an outbox kind is new (no replace), lower-case letters, digits and _ (a program's own kind, such as crm_sync), with enabled 0 or 1 and a recipient and description of one printable line"),
+            ("INSERT INTO outbox_kinds(kind) VALUES ('x' || char(0))",
+             "invalid_config: an outbox kind is new (no replace), lower-case letters, digits and _ (a program's own kind, such as crm_sync), with enabled 0 or 1 and a recipient and description of one printable line"),
         ]
         for (sql, message) in refusals {
             #expect(f.violation { try f.db.execute(sql) }?.message == message, "\(sql)")
