@@ -295,6 +295,15 @@ BEGIN
        AND c.arg = json_array(json_object('note', r.note), json_array('note')) LIMIT 1;
 END;
 
+-- Internal: when a task a rule makes now is due: delay_minutes on, in business hours when the rule says
+-- so (business_time_from, 85_sla.sql), else (or with no open hours at all) in calendar time.
+CREATE VIEW _task_rule_due AS
+SELECT r.id AS rule_id,
+       coalesce(CASE WHEN r.business_hours = 1
+                     THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array((SELECT now FROM clock), r.delay_minutes)) END,
+                strftime('%Y-%m-%dT%H:%M:%fZ', (SELECT now FROM clock), '+' || r.delay_minutes || ' minutes')) AS due
+  FROM task_rules AS r;
+
 -- Internal: the tasks the rules make after a lead's move (stage) or activity (activity_kind) at `at`.
 CREATE VIEW _task_from_rules AS SELECT NULL AS lead_id, NULL AS stage, NULL AS activity_kind, NULL AS at WHERE 0;
 
@@ -303,32 +312,29 @@ BEGIN
     -- A lead with an open task of the rule's kind keeps it, due no later than the rule says (a demo request
     -- brings a call planned for later forward).
     UPDATE tasks
-       SET due_at = (SELECT coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
-                                     strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes'))
-                       FROM task_rules AS r, clock AS c
-                      WHERE r.active = 1 AND r.kind = tasks.kind
-                        AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind))
-                      ORDER BY r.id LIMIT 1)
+       SET due_at = (SELECT d.due FROM _task_rule_due AS d WHERE d.rule_id = (
+                        SELECT r.id FROM task_rules AS r
+                         WHERE r.active = 1 AND r.kind = tasks.kind
+                           AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind))
+                         ORDER BY r.id LIMIT 1))
      WHERE lead_id = NEW.lead_id AND done_at IS NULL
        AND kind IN (SELECT r.kind FROM task_rules AS r WHERE r.active = 1
                      AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind)))
        AND id = (SELECT min(t.id) FROM tasks AS t WHERE t.lead_id = NEW.lead_id AND t.kind = tasks.kind AND t.done_at IS NULL)
-       AND (due_at IS NULL OR due_at > (SELECT coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
-                                                        strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes'))
-                                          FROM task_rules AS r, clock AS c
-                                         WHERE r.active = 1 AND r.kind = tasks.kind
-                                           AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind))
-                                         ORDER BY r.id LIMIT 1));
+       AND (due_at IS NULL
+            OR due_at > (SELECT d.due FROM _task_rule_due AS d WHERE d.rule_id = (
+                            SELECT r.id FROM task_rules AS r
+                             WHERE r.active = 1 AND r.kind = tasks.kind
+                               AND ((NEW.stage IS NOT NULL AND r.after_stage = NEW.stage) OR (NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind))
+                             ORDER BY r.id LIMIT 1)));
     -- (one task per kind: the first rule of each; the rules by stage or by activity kind, each through
     -- its index in id order)
     INSERT INTO tasks(lead_id, account_id, owner_id, kind, due_at, note, rule_id)
     SELECT l.id, l.account_id, (SELECT o.id FROM reps AS o WHERE o.id = l.owner_id AND o.active = 1), r.kind,
-           coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
-                    strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes')),
+           (SELECT d.due FROM _task_rule_due AS d WHERE d.rule_id = r.id),
            r.note, r.id
       FROM task_rules AS r INDEXED BY task_rules_stage
       JOIN lead_records AS l ON l.id = NEW.lead_id
-      CROSS JOIN clock AS c
      WHERE NEW.stage IS NOT NULL AND r.after_stage = NEW.stage AND r.active = 1
        AND r.id = (SELECT min(r2.id) FROM task_rules AS r2 INDEXED BY task_rules_stage
                     WHERE r2.after_stage = NEW.stage AND r2.active = 1 AND r2.kind = r.kind)
@@ -336,12 +342,10 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM tasks AS t WHERE t.lead_id = l.id AND t.kind = r.kind AND t.done_at IS NULL);
     INSERT INTO tasks(lead_id, account_id, owner_id, kind, due_at, note, rule_id)
     SELECT l.id, l.account_id, (SELECT o.id FROM reps AS o WHERE o.id = l.owner_id AND o.active = 1), r.kind,
-           coalesce(CASE WHEN r.business_hours = 1 THEN (SELECT b.due FROM business_time_from AS b WHERE b.arg = json_array(c.now, r.delay_minutes)) END,
-                    strftime('%Y-%m-%dT%H:%M:%fZ', c.now, '+' || r.delay_minutes || ' minutes')),
+           (SELECT d.due FROM _task_rule_due AS d WHERE d.rule_id = r.id),
            r.note, r.id
       FROM task_rules AS r INDEXED BY task_rules_activity
       JOIN lead_records AS l ON l.id = NEW.lead_id
-      CROSS JOIN clock AS c
      WHERE NEW.activity_kind IS NOT NULL AND r.after_activity = NEW.activity_kind AND r.active = 1
        AND r.id = (SELECT min(r2.id) FROM task_rules AS r2 INDEXED BY task_rules_activity
                     WHERE r2.after_activity = NEW.activity_kind AND r2.active = 1 AND r2.kind = r.kind)
