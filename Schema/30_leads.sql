@@ -21,6 +21,8 @@ SELECT id, email, first_name, last_name, phone, company, title, industry, compan
        round(engagement_now, 6) + 0.0 AS engagement,
        amount, lost_reason, consent, consent_source, consent_at, created_at, updated_at, last_activity_at,
        assigned_at, response_due_at, first_response_at, sla_met, converted_at, closed_at, erased_at, account_id, custom,
+       -- (a lead merged into another: the kept lead's id; 89_merges.sql)
+       merged_into,
        -- (who makes a change through this view: UPDATE leads SET ..., changed_by = 'Ana'; 31_field_history.sql)
        NULL AS changed_by
   FROM (SELECT r.*,
@@ -200,6 +202,11 @@ BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e
              WHERE _e.arg = json_array('duplicate_email: ' || NEW.email || ' already belongs to lead ' || id, json_object('lead', id, 'value', NEW.email)))
       FROM lead_records WHERE email = NEW.email AND id <> NEW.id;
+    -- (the email of a lead merged into another brings its captures there: 89_merges.sql)
+    SELECT (SELECT _e.raised FROM rule_error AS _e
+             WHERE _e.arg = json_array('duplicate_email: ' || NEW.email || ' belongs to lead ' || e.lead_id || ' (a lead merged into it had it)',
+                                       json_object('lead', e.lead_id, 'value', NEW.email)))
+      FROM merged_emails AS e WHERE e.email = NEW.email AND e.lead_id <> NEW.id;
 END;
 
 -- An erased person's email or phone never comes back, by capture or by update (95_privacy.sql).
@@ -422,7 +429,11 @@ CREATE TRIGGER lead_records_before_update_closed BEFORE UPDATE OF closed_at, era
 WHEN (NEW.closed_at IS NOT OLD.closed_at
       AND (NEW.closed_at IS NULL) <> ((SELECT outcome FROM stages WHERE name = NEW.stage) IS NULL))
   OR (NEW.erased_at IS NOT OLD.erased_at
-      AND NOT (OLD.erased_at IS NULL AND EXISTS (SELECT 1 FROM erasures WHERE lead_id = NEW.id)))
+      AND NOT (OLD.erased_at IS NULL AND EXISTS (SELECT 1 FROM erasures WHERE lead_id = NEW.id))
+      -- (a merge retires its merged lead, an undo brings it back: 89_merges.sql)
+      AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v
+                       WHERE (v.from_id = NEW.id AND OLD.erased_at IS NULL AND NEW.merged_into IS v.to_id)
+                          OR (v.to_id = NEW.id AND NEW.erased_at IS NULL AND NEW.merged_into IS NULL)))
 BEGIN
     SELECT RAISE(ABORT, 'maintained: closed_at follows the stage and erased_at follows erasures; move the lead, or INSERT INTO erasures(lead_id)');
 END;

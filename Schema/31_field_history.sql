@@ -73,7 +73,7 @@ BEGIN
 END;
 
 CREATE TRIGGER field_history_before_update BEFORE UPDATE ON field_history
-WHEN NEW.id IS NOT OLD.id OR NEW.lead_id IS NOT OLD.lead_id OR NEW.field IS NOT OLD.field OR NEW.changed_at IS NOT OLD.changed_at
+WHEN NEW.id IS NOT OLD.id OR (NEW.lead_id IS NOT OLD.lead_id AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.from_id = OLD.lead_id AND v.to_id = NEW.lead_id)) OR NEW.field IS NOT OLD.field OR NEW.changed_at IS NOT OLD.changed_at
   OR NEW.changed_by IS NOT OLD.changed_by
   OR ((NEW.old_value IS NOT OLD.old_value OR NEW.new_value IS NOT OLD.new_value)
       AND NOT (NEW.old_value IS NULL AND NEW.new_value IS NULL AND (SELECT erased_at FROM lead_records WHERE id = OLD.lead_id) IS NOT NULL))

@@ -171,7 +171,7 @@ BEGIN
         WHEN NEW.renewal_of IS NOT OLD.renewal_of THEN 'read_only: deal ' || OLD.id || ' keeps the deal it renews'
         -- A closed deal's facts stay (its account follows a merge of it).
         WHEN (SELECT outcome FROM deal_stages WHERE name = OLD.stage) IS NOT NULL AND NEW.stage IS OLD.stage
-             AND (NEW.amount IS NOT OLD.amount OR NEW.lead_id IS NOT OLD.lead_id OR NEW.contract_start IS NOT OLD.contract_start
+             AND (NEW.amount IS NOT OLD.amount OR (NEW.lead_id IS NOT OLD.lead_id AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.from_id = OLD.lead_id AND v.to_id = NEW.lead_id)) OR NEW.contract_start IS NOT OLD.contract_start
                   OR NEW.contract_end IS NOT OLD.contract_end OR NEW.expected_close_on IS NOT OLD.expected_close_on
                   OR (NEW.lost_reason IS NOT OLD.lost_reason AND OLD.created_at IS NOT NULL)
                   OR (NEW.account_id IS NOT OLD.account_id

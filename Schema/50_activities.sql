@@ -26,6 +26,8 @@ BEGIN
             THEN json_array('missing_lead: an activity needs a lead_id')
         WHEN l.id IS NULL
             THEN json_array('unknown_lead: no lead has id ' || NEW.lead_id)
+        WHEN l.merged_into IS NOT NULL
+            THEN json_array('merged_lead: lead ' || l.id || ' was merged into lead ' || l.merged_into || '; record it on lead ' || l.merged_into)
         WHEN l.erased_at IS NOT NULL
             THEN json_array('erased_lead: lead ' || l.id || ' was erased; no activity is recorded for it')
         WHEN k.kind IS NULL
@@ -135,7 +137,7 @@ BEGIN
 END;
 
 CREATE TRIGGER activity_log_before_update BEFORE UPDATE OF id, lead_id, kind, occurred_at, points ON activity_log
-WHEN NEW.id IS NOT OLD.id OR NEW.lead_id IS NOT OLD.lead_id OR NEW.kind IS NOT OLD.kind
+WHEN NEW.id IS NOT OLD.id OR (NEW.lead_id IS NOT OLD.lead_id AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.from_id = OLD.lead_id AND v.to_id = NEW.lead_id)) OR NEW.kind IS NOT OLD.kind
   OR NEW.occurred_at IS NOT OLD.occurred_at OR NEW.points IS NOT OLD.points
 BEGIN
     SELECT RAISE(ABORT, 'append_only: an activity''s lead, kind, time and points cannot be changed; log a new activity instead');

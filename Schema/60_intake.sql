@@ -102,15 +102,18 @@ CREATE TRIGGER _intake_values_instead_of_insert INSTEAD OF INSERT ON _intake_val
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = NEW.problem) WHERE NEW.problem IS NOT NULL;
 
-    -- The capture, with the lead it merges into (the same email; or, without an email, the same phone as
-    -- a lead without one), or NULL for a new lead (filled in below).
+    -- The capture, with the lead it merges into (the same email, or the email of a lead merged into it,
+    -- 89_merges.sql; or, without an email, the same phone as a lead without one), or NULL for a new lead
+    -- (filled in below).
     -- (VALUES, not INSERT ... SELECT, which would build a temporary table first: the match is looked up twice)
     INSERT INTO captures(capture_key, lead_id, outcome, captured_at)
     VALUES (NEW.capture_key,
-            CASE WHEN NEW.email IS NOT NULL THEN (SELECT l.id FROM lead_records AS l WHERE l.email = NEW.email)
+            CASE WHEN NEW.email IS NOT NULL THEN coalesce((SELECT l.id FROM lead_records AS l WHERE l.email = NEW.email),
+                                                   (SELECT e.lead_id FROM merged_emails AS e WHERE e.email = NEW.email))
                  WHEN NEW.phone IS NOT NULL
                      THEN (SELECT min(l.id) FROM lead_records AS l WHERE l.phone = NEW.phone AND l.email IS NULL AND l.erased_at IS NULL) END,
-            CASE WHEN (CASE WHEN NEW.email IS NOT NULL THEN (SELECT l.id FROM lead_records AS l WHERE l.email = NEW.email)
+            CASE WHEN (CASE WHEN NEW.email IS NOT NULL THEN coalesce((SELECT l.id FROM lead_records AS l WHERE l.email = NEW.email),
+                                                   (SELECT e.lead_id FROM merged_emails AS e WHERE e.email = NEW.email))
                  WHEN NEW.phone IS NOT NULL
                      THEN (SELECT min(l.id) FROM lead_records AS l WHERE l.phone = NEW.phone AND l.email IS NULL AND l.erased_at IS NULL) END) IS NULL THEN 'created' ELSE 'merged' END,
             NEW.captured_at);
@@ -309,7 +312,7 @@ END;
 -- Captures are a log: a row is never changed (an erasure only removes its key) or deleted.
 CREATE TRIGGER captures_before_update BEFORE UPDATE ON captures
 WHEN NEW.id IS NOT OLD.id OR NEW.outcome IS NOT OLD.outcome OR NEW.captured_at IS NOT OLD.captured_at
-  OR (NEW.lead_id IS NOT OLD.lead_id AND OLD.lead_id IS NOT NULL)
+  OR (NEW.lead_id IS NOT OLD.lead_id AND OLD.lead_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.from_id = OLD.lead_id AND v.to_id = NEW.lead_id))
   OR (NEW.capture_key IS NOT OLD.capture_key AND NEW.capture_key IS NOT NULL)
 BEGIN
     SELECT RAISE(ABORT, 'append_only: captures cannot be changed');

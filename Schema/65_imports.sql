@@ -130,6 +130,7 @@ BEGIN
                 AND (SELECT coalesce(t.problem, t.future) FROM time_input AS t WHERE t.arg = json_array(_import_plan.captured_at)) IS NULL
                 AND NOT EXISTS (SELECT 1 FROM _import_plan AS p WHERE p.email = _import_plan.email AND p.seq < _import_plan.seq)
                 AND NOT EXISTS (SELECT 1 FROM lead_records AS l WHERE l.email = _import_plan.email)
+                AND NOT EXISTS (SELECT 1 FROM merged_emails AS e WHERE e.email = _import_plan.email)
                 AND (capture_key IS NULL
                      OR (NOT EXISTS (SELECT 1 FROM _import_plan AS p WHERE p.capture_key = _import_plan.capture_key AND p.seq < _import_plan.seq)
                          AND NOT EXISTS (SELECT 1 FROM captures AS c WHERE c.capture_key = _import_plan.capture_key)))

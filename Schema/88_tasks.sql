@@ -124,7 +124,7 @@ END;
 -- insert stores its values as read.)
 CREATE TRIGGER tasks_before_update BEFORE UPDATE ON tasks
 WHEN OLD.created_at IS NOT NULL AND (
-     NEW.id IS NOT OLD.id OR NEW.lead_id IS NOT OLD.lead_id
+     NEW.id IS NOT OLD.id OR (NEW.lead_id IS NOT OLD.lead_id AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.from_id = OLD.lead_id AND v.to_id = NEW.lead_id))
   -- (an account merged into another takes its tasks along: 32_accounts.sql)
   OR (NEW.account_id IS NOT OLD.account_id AND NEW.account_id IS NOT (SELECT merged_into FROM accounts WHERE id = OLD.account_id))
   OR NEW.deal_id IS NOT OLD.deal_id OR NEW.kind IS NOT OLD.kind OR NEW.rule_id IS NOT OLD.rule_id

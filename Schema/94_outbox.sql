@@ -51,7 +51,7 @@ END;
 -- A delivered message is final: what it said and to whom too.
 CREATE TRIGGER outbox_before_update_delivered BEFORE UPDATE OF kind, lead_id, rep_id, created_at ON outbox
 WHEN OLD.delivered_at IS NOT NULL
- AND (NEW.kind IS NOT OLD.kind OR NEW.lead_id IS NOT OLD.lead_id OR NEW.rep_id IS NOT OLD.rep_id OR NEW.created_at IS NOT OLD.created_at)
+ AND (NEW.kind IS NOT OLD.kind OR (NEW.lead_id IS NOT OLD.lead_id AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.from_id = OLD.lead_id AND v.to_id = NEW.lead_id)) OR NEW.rep_id IS NOT OLD.rep_id OR NEW.created_at IS NOT OLD.created_at)
 BEGIN
     SELECT RAISE(ABORT, 'read_only: a delivered outbox message is final');
 END;

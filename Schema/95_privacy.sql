@@ -31,6 +31,7 @@ CREATE TRIGGER erasures_before_insert_check BEFORE INSERT ON erasures
 BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN l.id IS NULL THEN 'unknown_lead: no lead has id ' || coalesce(NEW.lead_id, 'NULL')
+        WHEN l.merged_into IS NOT NULL THEN 'merged_lead: lead ' || l.id || ' was merged into lead ' || l.merged_into || '; erase lead ' || l.merged_into || ', which holds the person now'
         WHEN l.erased_at IS NOT NULL THEN 'erased_lead: lead ' || l.id || ' was already erased at ' || l.erased_at
         -- (a restore under way would replace the file and lose this erasure: migration 0015)
         WHEN r.id IS NOT NULL THEN 'restoring: a restore from ' || r.backup || ' began at ' || r.started_at
@@ -118,6 +119,17 @@ BEGIN
        AND (done_at IS NULL OR note IS NOT NULL OR outcome IS NOT 'cancelled' AND outcome IS NOT NULL);
     INSERT INTO _account_forget(account_id, applies)
     VALUES ((SELECT account_id FROM lead_records WHERE id = NEW.lead_id), (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL);
+    -- The emails of the leads merged into them are suppressed and forgotten, and no merge keeps what
+    -- they were (89_merges.sql).
+    INSERT INTO suppressed_emails(email_hash, suppressed_at)
+    SELECT h.hash, (SELECT now FROM clock)
+      FROM merged_emails AS e, email_hash_input AS h
+     WHERE e.lead_id = NEW.lead_id AND h.arg = json_array(e.email)
+        ON CONFLICT (email_hash) DO NOTHING;
+    DELETE FROM merged_emails WHERE lead_id = NEW.lead_id;
+    UPDATE merges SET kept_before = NULL, merged_before = NULL, kept_after = NULL
+     WHERE (kept_id = NEW.lead_id OR merged_id = NEW.lead_id OR kept_id IN (SELECT merged_id FROM merges WHERE kept_id = NEW.lead_id))
+       AND (kept_before IS NOT NULL OR merged_before IS NOT NULL OR kept_after IS NOT NULL);
 END;
 
 -- An erased lead stays erased for every writer: no personal value is written back onto its row, its
@@ -128,6 +140,8 @@ CREATE TRIGGER lead_records_before_update_erased
 BEFORE UPDATE OF email, first_name, last_name, phone, company, title, consent, consent_source, custom ON lead_records
 WHEN OLD.erased_at IS NOT NULL
  AND coalesce(NEW.email, NEW.first_name, NEW.last_name, NEW.phone, NEW.company, NEW.title, NEW.consent, NEW.consent_source, NEW.custom) IS NOT NULL
+ -- (an undo of a merge brings its merged lead back: 89_merges.sql)
+ AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.to_id = OLD.id AND OLD.merged_into = v.from_id)
 BEGIN
     INSERT INTO _raise(arg) VALUES (json_array(
         'erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; no personal data is written to it',

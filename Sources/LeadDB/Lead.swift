@@ -72,6 +72,8 @@ public struct Lead: Sendable, Hashable, Identifiable {
     public var erasedAt: Date?
     /// The lead's account (its company), or nil.
     public var accountID: Int64?
+    /// For a lead merged into another (a tombstone): the kept lead's id; nil for every other lead.
+    public var mergedInto: Int64?
     /// The custom field values as a JSON object (`{"budget":50000}`), or nil for none.
     public var customJSON: String?
 
@@ -97,7 +99,7 @@ public struct Lead: Sendable, Hashable, Identifiable {
         id, email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
         stage, owner_id, fit_score, engagement, score, amount, lost_reason, consent, consent_source, consent_at,
         created_at, updated_at, last_activity_at, assigned_at, response_due_at, first_response_at, sla_met,
-        converted_at, closed_at, erased_at, account_id, custom
+        converted_at, closed_at, erased_at, account_id, custom, merged_into
         """
 
     init(row: Row) throws {
@@ -134,6 +136,7 @@ public struct Lead: Sendable, Hashable, Identifiable {
         closedAt = try row.get("closed_at")
         erasedAt = try row.get("erased_at")
         accountID = try row.get("account_id")
+        mergedInto = try row.index(of: "merged_into") != nil ? row.get("merged_into") : nil
         customJSON = try row.get("custom")
     }
 }

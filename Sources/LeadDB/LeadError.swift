@@ -68,11 +68,11 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         "inactive_rep", "internal", "internal_table", "invalid_activity_id", "invalid_amount", "invalid_capture_key",
         "invalid_company_size", "invalid_config", "invalid_consent", "invalid_country", "invalid_domain", "invalid_email",
         "invalid_deal", "invalid_field", "invalid_import", "invalid_merge", "invalid_phone", "invalid_setting", "invalid_task", "invalid_text", "invalid_time",
-        "invalid_transition", "kind_in_use", "maintained", "merged_account", "missing_amount", "missing_contact", "missing_field",
-        "missing_lead", "missing_lost_reason", "missing_owner", "not_customer", "read_only", "reason_in_use", "rep_in_use", "restoring",
+        "invalid_transition", "kind_in_use", "maintained", "merged_account", "merged_lead", "missing_amount", "missing_contact", "missing_field",
+        "missing_lead", "missing_lost_reason", "missing_owner", "not_customer", "not_undoable", "read_only", "reason_in_use", "rep_in_use", "restoring",
         "required_kind", "required_sequence", "required_setting", "required_stage", "required_team", "rule_in_use",
         "sequence_in_use", "stage_in_use", "suppressed", "team_in_use", "unknown_account", "unknown_kind", "unknown_lead",
-        "unknown_lost_reason", "unknown_rep", "unknown_stage", "unknown_team", "use_assignment",
+        "unknown_lost_reason", "unknown_merge", "unknown_rep", "unknown_stage", "unknown_team", "use_assignment",
         "use_erasure", "use_intake",
     ]
 

@@ -20,6 +20,10 @@ extension LeadStore {
             try db.query(
                 "SELECT \(Lead.columns) FROM leads WHERE email = (SELECT email FROM email_input WHERE arg = json_array(?))", [email]
             ).first.map(Lead.init(row:))
+                // (the email of a lead merged into another finds the kept lead, as a capture of it does)
+                ?? db.query(
+                    "SELECT \(Lead.columns) FROM leads WHERE id = (SELECT lead_id FROM merged_emails WHERE email = (SELECT email FROM email_input WHERE arg = json_array(?)))", [email]
+                ).first.map(Lead.init(row:))
         }
     }
 

@@ -74,6 +74,13 @@ import Testing
         try f.setClock("2026-12-02T09:00:00Z")
         try f.db.execute("INSERT INTO ticks DEFAULT VALUES")
         #expect(try f.int("SELECT count(*) FROM renewal_escalations WHERE status = 'notified'") == 2)
+        // Merges: a duplicate merged and the merge undone, another merged for good.
+        let dup0 = try f.capture(["email": "e0+news@example.com", "first_name": "E0", "phone": "+49 30 1234567"])
+        let dup1 = try f.capture(["email": "e1+news@example.com", "first_name": "E1"])
+        try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (?, ?)", [ids[0], dup0])
+        try f.db.execute("INSERT INTO merge_undos(merge_id) VALUES (1)")
+        try f.db.execute("INSERT INTO merges(kept_id, merged_id, merged_by) VALUES (?, ?, 'Ana')", [ids[1], dup1])
+        try f.db.execute("INSERT INTO not_duplicates(lead_id, other_id, noted_at) VALUES (?, ?, '2026-12-02T09:00:00.000Z')", [ids[0], dup0])
         try f.db.execute("INSERT INTO lead_imports(email, first_name) VALUES ('staged@example.com', 'Staged')")
         try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
         try f.db.execute("INSERT INTO lead_imports(email) VALUES ('pending@example.com')")
@@ -151,7 +158,7 @@ import Testing
         #expect(tables.count >= 40)
         #expect(tried == byRule + bySQLite + whole + repaired + broken.count)
         #expect(tried >= 900)
-        #expect(repaired == 64)
+        #expect(repaired == 63)
         print("hand edits: \(tables.count) tables, \(tried) edits: \(byRule) refused by a rule, \(bySQLite) by SQLite's constraints, \(whole) left the file whole, \(repaired) named by the check and put right by lead_repair")
     }
 
@@ -170,6 +177,13 @@ import Testing
         try f.db.execute("INSERT INTO erasures(lead_id) VALUES (2)")
         try f.capture(["email": "ann@umbrella.com", "first_name": "Ann"])
         try f.db.execute("INSERT INTO account_merges(kept_id, merged_id) VALUES (1, 4)")
+        let dup2 = try f.capture(["email": "e3+news@example.com", "first_name": "E3"])
+        try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (4, ?)", [dup2])
+        let dup3 = try f.capture(["email": "e5+news@example.com", "first_name": "E5"])
+        try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (6, ?)", [dup3])
+        try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (1, (SELECT id FROM lead_records WHERE email = 'e0+news@example.com'))")
+        try f.db.execute("INSERT INTO merge_undos(merge_id) VALUES (4)")
+        try f.db.execute("INSERT INTO not_duplicates(lead_id, other_id, noted_at) VALUES (3, 4, '2026-12-02T09:00:00.000Z')")
         #expect(try LeadDatabase.check(f.db).isEmpty)
         let tables = try f.db.query(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"

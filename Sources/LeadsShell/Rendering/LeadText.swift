@@ -22,7 +22,7 @@ func describe(_ lead: Lead) -> String {
     case let (name?, email?): "\(name) <\(email)>"
     case let (nil, email?): email
     case let (name?, nil): "\(name) (\(lead.phone ?? "no email"))"
-    default: lead.phone ?? (lead.erasedAt != nil ? "(erased)" : "(no contact)")
+    default: lead.phone ?? (lead.mergedInto.map { "(merged into lead \($0))" } ?? (lead.erasedAt != nil ? "(erased)" : "(no contact)"))
     }
     return escapingControls(text)
 }
@@ -68,6 +68,12 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
         let points = String(format: "%+.1f", part.points)
         out += "      " + pad(points, 7) + (points.count >= 7 ? " " : "") + escapingControls(part.reason) + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
+    }
+    if let kept = lead.mergedInto, let erased = lead.erasedAt {
+        // A tombstone: the person lives on in the kept lead.
+        field("merged", "into lead \(kept) at \(SQLiteDate.format(erased)) (show \(kept); unmerge \(lead.id) undoes it if lead \(kept) is untouched since)")
+        field("created", SQLiteDate.format(lead.createdAt))
+        return out
     }
     if let erased = lead.erasedAt {
         // The facts that stay for reports; no owner's work or deadline is left.
