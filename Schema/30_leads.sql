@@ -249,7 +249,9 @@ BEGIN
      WHERE col IS NOT NULL;
 
     -- An erased lead keeps only its non-personal facts: nothing more is written to it.
-    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array('erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; it cannot be changed'))
+    SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE WHEN OLD.merged_into IS NOT NULL
+               THEN 'merged_lead: lead ' || OLD.id || ' was merged into lead ' || OLD.merged_into || '; change lead ' || OLD.merged_into
+               ELSE 'erased_lead: lead ' || OLD.id || ' was erased at ' || OLD.erased_at || '; it cannot be changed' END))
      WHERE OLD.erased_at IS NOT NULL;
 
     -- What only a write through this view can get wrong: a value that cannot be read.

@@ -12,7 +12,8 @@
 CREATE TRIGGER lead_records_after_update_field_history
 AFTER UPDATE OF email, first_name, last_name, phone, company, title, industry, company_size, country, source, campaign,
                 consent, amount, custom ON lead_records
-WHEN NEW.erased_at IS NULL
+-- (an undo of a merge brings its merged lead back as it was: no change of its own, 89_merges.sql)
+WHEN NEW.erased_at IS NULL AND OLD.erased_at IS NULL
  AND (NEW.email IS NOT OLD.email OR NEW.first_name IS NOT OLD.first_name OR NEW.last_name IS NOT OLD.last_name
       OR NEW.phone IS NOT OLD.phone OR NEW.company IS NOT OLD.company OR NEW.title IS NOT OLD.title
       OR NEW.industry IS NOT OLD.industry OR NEW.company_size IS NOT OLD.company_size OR NEW.country IS NOT OLD.country
@@ -76,7 +77,11 @@ CREATE TRIGGER field_history_before_update BEFORE UPDATE ON field_history
 WHEN NEW.id IS NOT OLD.id OR (NEW.lead_id IS NOT OLD.lead_id AND NOT EXISTS (SELECT 1 FROM _merge_moving AS v WHERE v.from_id = OLD.lead_id AND v.to_id = NEW.lead_id)) OR NEW.field IS NOT OLD.field OR NEW.changed_at IS NOT OLD.changed_at
   OR NEW.changed_by IS NOT OLD.changed_by
   OR ((NEW.old_value IS NOT OLD.old_value OR NEW.new_value IS NOT OLD.new_value)
-      AND NOT (NEW.old_value IS NULL AND NEW.new_value IS NULL AND (SELECT erased_at FROM lead_records WHERE id = OLD.lead_id) IS NOT NULL))
+      AND NOT (NEW.old_value IS NULL AND NEW.new_value IS NULL
+               AND ((SELECT erased_at FROM lead_records WHERE id = OLD.lead_id) IS NOT NULL
+                    -- (a person merged into this lead and taken back out, erased since: 95_privacy.sql)
+                    OR EXISTS (SELECT 1 FROM merges AS m JOIN erasures AS x ON x.lead_id = m.merged_id
+                                WHERE m.kept_id = OLD.lead_id AND m.undone_at IS NOT NULL))))
 BEGIN
     SELECT RAISE(ABORT, 'append_only: field_history cannot be changed');
 END;

@@ -23,6 +23,8 @@ SELECT l.id AS lead_id, r.id AS rule_id, r.priority, r.team
              WHERE lower(trim(j.value)) = lower(l.source)))
    AND (r.min_company_size IS NULL OR l.company_size >= r.min_company_size)
    AND (r.max_company_size IS NULL OR l.company_size <= r.max_company_size)
+   -- segment: the lead is in the segment now (36_segments.sql)
+   AND (r.segment IS NULL OR EXISTS (SELECT 1 FROM segment_members AS m WHERE m.segment = r.segment AND m.lead_id = l.id))
    -- custom: a JSON object of custom fields (33_custom_fields.sql), each with an accepted value or a JSON
    -- array of them, compared ignoring case; every field named must match
    AND (r.custom IS NULL OR NOT EXISTS (
@@ -126,6 +128,8 @@ BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN l.id IS NULL
             THEN 'unknown_lead: no lead has id ' || coalesce(NEW.lead_id, 'NULL')
+        WHEN l.merged_into IS NOT NULL
+            THEN 'merged_lead: lead ' || l.id || ' was merged into lead ' || l.merged_into || '; assign lead ' || l.merged_into
         WHEN l.erased_at IS NOT NULL
             THEN 'erased_lead: lead ' || l.id || ' was erased; it cannot be assigned'
         WHEN NEW.rep_id IS NOT NULL AND r.id IS NULL

@@ -31,6 +31,8 @@ BEGIN
             THEN 'invalid_task: task ' || t.id || ' needs a lead_id, an account_id or a deal_id'
         WHEN t.lead_id IS NOT NULL AND l.id IS NULL
             THEN 'unknown_lead: no lead has id ' || quote(t.lead_id)
+        WHEN l.merged_into IS NOT NULL AND t.done_at IS NULL
+            THEN 'merged_lead: lead ' || l.id || ' was merged into lead ' || l.merged_into || '; add the task to lead ' || l.merged_into
         WHEN l.erased_at IS NOT NULL AND t.done_at IS NULL
             THEN 'erased_lead: lead ' || l.id || ' was erased; no task is made for it'
         WHEN t.account_id IS NOT NULL AND a.id IS NULL

@@ -71,6 +71,8 @@ BEGIN
             THEN 'maintained: a merge is asked for with INSERT INTO merges(kept_id, merged_id[, merged_by]); LeadDB writes the rest'
         WHEN NEW.kept_id IS NULL OR NEW.merged_id IS NULL
             THEN 'missing_lead: a merge needs kept_id and merged_id'
+        WHEN typeof(NEW.kept_id) <> 'integer' OR typeof(NEW.merged_id) <> 'integer'
+            THEN 'invalid_merge: kept_id and merged_id are lead ids; got ' || quote(NEW.kept_id) || ' and ' || quote(NEW.merged_id)
         WHEN k.id IS NULL THEN 'unknown_lead: no lead has id ' || NEW.kept_id
         WHEN m.id IS NULL THEN 'unknown_lead: no lead has id ' || NEW.merged_id
         WHEN k.id = m.id THEN 'invalid_merge: lead ' || k.id || ' cannot be merged into itself'
@@ -80,11 +82,18 @@ BEGIN
             THEN 'merged_lead: lead ' || m.id || ' was already merged into lead ' || m.merged_into
         WHEN k.erased_at IS NOT NULL THEN 'erased_lead: lead ' || k.id || ' was erased at ' || k.erased_at
         WHEN m.erased_at IS NOT NULL THEN 'erased_lead: lead ' || m.id || ' was erased at ' || m.erased_at
+        -- The kept lead is the one further along (a win, then an open lead by its stage's position, then
+        -- a lost one): its stage, owner and deadlines stay, so the person's progress is never undone.
+        WHEN (SELECT CASE s.outcome WHEN 'won' THEN 3000000 WHEN 'lost' THEN 0 ELSE 1000000 + s.position END FROM stages AS s WHERE s.name = m.stage)
+           > (SELECT CASE s.outcome WHEN 'won' THEN 3000000 WHEN 'lost' THEN 0 ELSE 1000000 + s.position END FROM stages AS s WHERE s.name = k.stage)
+            THEN 'invalid_merge: lead ' || m.id || ' is ' || m.stage || ', further along than lead ' || k.id || ' (' || k.stage
+                 || '); keep the lead further along: merge ' || m.id || ' into it (kept_id ' || m.id || ', merged_id ' || k.id || ')'
         WHEN NEW.merged_by IS NOT NULL
              AND (typeof(NEW.merged_by) <> 'text' OR length(NEW.merged_by) NOT BETWEEN 1 AND 100
                   OR NEW.merged_by GLOB ('*[' || char(1) || '-' || char(31) || char(127) || ']*') OR instr(NEW.merged_by, char(0)) > 0)
             THEN 'invalid_text: merged_by names who merged in 1 to 100 printable characters; got ' || quote(NEW.merged_by)
-        END, json_object('kept', NEW.kept_id, 'merged', NEW.merged_id)))
+        END, json_object('kept', CASE WHEN typeof(NEW.kept_id) = 'blob' THEN quote(NEW.kept_id) ELSE NEW.kept_id END,
+                         'merged', CASE WHEN typeof(NEW.merged_id) = 'blob' THEN quote(NEW.merged_id) ELSE NEW.merged_id END)))
       FROM (SELECT 1)
       LEFT JOIN lead_records AS k ON k.id = NEW.kept_id
       LEFT JOIN lead_records AS m ON m.id = NEW.merged_id;
@@ -101,7 +110,8 @@ BEGIN
                                              'phone', l.phone, 'company', l.company, 'title', l.title, 'industry', l.industry,
                                              'company_size', l.company_size, 'country', l.country, 'source', l.source,
                                              'campaign', l.campaign, 'amount', l.amount, 'custom', l.custom, 'account_id', l.account_id,
-                                             'consent', l.consent, 'consent_source', l.consent_source, 'consent_at', l.consent_at)
+                                             'consent', l.consent, 'consent_source', l.consent_source, 'consent_at', l.consent_at,
+                                             'updated_at', l.updated_at)
                             FROM lead_records AS l WHERE l.id = NEW.kept_id),
            merged_before = (SELECT json_object('email', l.email, 'first_name', l.first_name, 'last_name', l.last_name,
                                                'phone', l.phone, 'company', l.company, 'title', l.title, 'industry', l.industry,
@@ -113,18 +123,30 @@ BEGIN
            moved = json_object(
                'activities', (SELECT json_group_array(id) FROM activity_log WHERE lead_id = NEW.merged_id),
                'tasks', (SELECT json_group_array(id) FROM tasks WHERE lead_id = NEW.merged_id),
+               -- (the open tasks' owners: they follow the kept lead's owner, and go back with an undo)
+               'task_owners', (SELECT json_group_object(id, owner_id) FROM tasks WHERE lead_id = NEW.merged_id AND done_at IS NULL),
                'deals', (SELECT json_group_array(id) FROM deals WHERE lead_id = NEW.merged_id),
                'field_history', (SELECT json_group_array(id) FROM field_history WHERE lead_id = NEW.merged_id),
                'captures', (SELECT json_group_array(id) FROM captures WHERE lead_id = NEW.merged_id),
-               'outbox', (SELECT json_group_array(id) FROM outbox WHERE lead_id = NEW.merged_id))
+               'outbox', (SELECT json_group_array(id) FROM outbox WHERE lead_id = NEW.merged_id),
+               -- (the tags the kept lead lacks move; one it has stays on the tombstone)
+               'tags', (SELECT json_group_array(t.tag) FROM lead_tags AS t WHERE t.lead_id = NEW.merged_id
+                           AND NOT EXISTS (SELECT 1 FROM lead_tags AS k WHERE k.lead_id = NEW.kept_id AND k.tag = t.tag)))
      WHERE id = NEW.id;
 
     UPDATE activity_log SET lead_id = NEW.kept_id WHERE lead_id = NEW.merged_id;
-    UPDATE tasks SET lead_id = NEW.kept_id WHERE lead_id = NEW.merged_id;
+    UPDATE tasks
+       SET lead_id = NEW.kept_id,
+           owner_id = CASE WHEN done_at IS NULL
+                           THEN coalesce((SELECT l.owner_id FROM lead_records AS l JOIN reps AS r ON r.id = l.owner_id WHERE l.id = NEW.kept_id AND r.active = 1), owner_id)
+                           ELSE owner_id END
+     WHERE lead_id = NEW.merged_id;
     UPDATE deals SET lead_id = NEW.kept_id WHERE lead_id = NEW.merged_id;
     UPDATE field_history SET lead_id = NEW.kept_id WHERE lead_id = NEW.merged_id;
     UPDATE captures SET lead_id = NEW.kept_id WHERE lead_id = NEW.merged_id;
     UPDATE outbox SET lead_id = NEW.kept_id WHERE lead_id = NEW.merged_id;
+    UPDATE lead_tags SET lead_id = NEW.kept_id
+     WHERE lead_id = NEW.merged_id AND tag IN (SELECT value FROM json_each((SELECT moved FROM merges WHERE id = NEW.id), '$.tags'));
 
     -- The merged lead retired: its owner's load released, its nurture ended, its row a tombstone.
     INSERT INTO _rep_load(lead_id, rep, open, applies) VALUES (NEW.merged_id, NULL, 0, 1);
@@ -143,8 +165,7 @@ BEGIN
      WHERE m.id = NEW.id AND json_extract(m.merged_before, '$.email') IS NOT NULL
        AND json_extract(m.kept_before, '$.email') IS NOT NULL;
     UPDATE merged_emails SET lead_id = NEW.kept_id WHERE lead_id = NEW.merged_id;
-    UPDATE lead_records SET merged_into = NEW.kept_id
-     WHERE id IN (SELECT merged_id FROM merges WHERE kept_id = NEW.merged_id AND undone_at IS NULL) AND merged_into = NEW.merged_id;
+    UPDATE lead_records SET merged_into = NEW.kept_id WHERE merged_into = NEW.merged_id;
 
     -- The kept lead's empty fields filled, as a capture fills them.
     INSERT INTO _field_history_by(lead_id, changed_by) VALUES (NEW.kept_id, coalesce(NEW.merged_by, 'merge'));
@@ -276,7 +297,8 @@ BEGIN
                   json_extract(b, '$.company'), json_extract(b, '$.title'), json_extract(b, '$.consent'),
                   json_extract(b, '$.consent_source'), json_extract(b, '$.consent_at'), json_extract(b, '$.custom')
              FROM (SELECT merged_before AS b FROM merges WHERE id = NEW.merge_id)),
-           merged_into = NULL, erased_at = NULL, updated_at = (SELECT now FROM clock)
+           merged_into = NULL, erased_at = NULL,
+           updated_at = coalesce((SELECT json_extract(merged_before, '$.updated_at') FROM merges WHERE id = NEW.merge_id), (SELECT now FROM clock))
      WHERE id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id);
     INSERT INTO _field_history_by(lead_id, changed_by) SELECT merged_id, NULL FROM merges WHERE id = NEW.merge_id;
     UPDATE merged_emails SET lead_id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id)
@@ -293,15 +315,27 @@ BEGIN
                   json_extract(b, '$.company'), json_extract(b, '$.title'), json_extract(b, '$.industry'), json_extract(b, '$.company_size'),
                   json_extract(b, '$.country'), json_extract(b, '$.source'), json_extract(b, '$.campaign'), json_extract(b, '$.amount'),
                   json_extract(b, '$.custom'), json_extract(b, '$.account_id'), json_extract(b, '$.consent'),
-                  json_extract(b, '$.consent_source'), json_extract(b, '$.consent_at'), (SELECT now FROM clock)
+                  json_extract(b, '$.consent_source'), json_extract(b, '$.consent_at'), coalesce(json_extract(b, '$.updated_at'), (SELECT now FROM clock))
              FROM (SELECT kept_before AS b FROM merges WHERE id = NEW.merge_id))
      WHERE id = (SELECT kept_id FROM merges WHERE id = NEW.merge_id);
     INSERT INTO _field_history_by(lead_id, changed_by) SELECT kept_id, NULL FROM merges WHERE id = NEW.merge_id;
+    -- A merged lead whose owner was deactivated since is routed as the deactivation routed the others.
+    INSERT INTO routing_requests(lead_id, reason, release)
+    SELECT l.id, 'lead ' || l.id || ' unmerged; its owner rep ' || r.id || ' (' || r.name || ') is inactive', 1
+      FROM lead_records AS l JOIN reps AS r ON r.id = l.owner_id
+     WHERE l.id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id) AND r.active = 0 AND l.closed_at IS NULL;
 
     -- What moved goes back.
     UPDATE activity_log SET lead_id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id)
      WHERE id IN (SELECT value FROM json_each((SELECT moved FROM merges WHERE id = NEW.merge_id), '$.activities'));
-    UPDATE tasks SET lead_id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id)
+    UPDATE tasks
+       SET lead_id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id),
+           owner_id = CASE WHEN done_at IS NULL
+                           -- (its owner before, if still active)
+                           THEN coalesce((SELECT r.id FROM reps AS r
+                                           WHERE r.id = json_extract((SELECT moved FROM merges WHERE id = NEW.merge_id), '$.task_owners."' || tasks.id || '"')
+                                             AND r.active = 1), owner_id)
+                           ELSE owner_id END
      WHERE id IN (SELECT value FROM json_each((SELECT moved FROM merges WHERE id = NEW.merge_id), '$.tasks'));
     UPDATE deals SET lead_id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id)
      WHERE id IN (SELECT value FROM json_each((SELECT moved FROM merges WHERE id = NEW.merge_id), '$.deals'));
@@ -311,6 +345,9 @@ BEGIN
      WHERE id IN (SELECT value FROM json_each((SELECT moved FROM merges WHERE id = NEW.merge_id), '$.captures'));
     UPDATE outbox SET lead_id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id)
      WHERE id IN (SELECT value FROM json_each((SELECT moved FROM merges WHERE id = NEW.merge_id), '$.outbox'));
+    UPDATE lead_tags SET lead_id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id)
+     WHERE lead_id = (SELECT kept_id FROM merges WHERE id = NEW.merge_id)
+       AND tag IN (SELECT value FROM json_each((SELECT moved FROM merges WHERE id = NEW.merge_id), '$.tags'));
 
     UPDATE lead_scores
        SET (engagement, engagement_at) = (SELECT coalesce(e.engagement, 0), e.engagement_at
@@ -377,6 +414,10 @@ BEGIN
     SELECT (SELECT _e.raised FROM rule_error AS _e WHERE _e.arg = json_array(CASE
         WHEN NOT EXISTS (SELECT 1 FROM lead_records WHERE id = NEW.lead_id) THEN 'unknown_lead: no lead has id ' || coalesce(NEW.lead_id, 'NULL')
         WHEN NOT EXISTS (SELECT 1 FROM lead_records WHERE id = NEW.other_id) THEN 'unknown_lead: no lead has id ' || coalesce(NEW.other_id, 'NULL')
+        WHEN (SELECT coalesce(merged_into, erased_at) FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL
+            THEN 'erased_lead: lead ' || NEW.lead_id || ' was merged into another or erased; it is no one''s duplicate now'
+        WHEN (SELECT coalesce(merged_into, erased_at) FROM lead_records WHERE id = NEW.other_id) IS NOT NULL
+            THEN 'erased_lead: lead ' || NEW.other_id || ' was merged into another or erased; it is no one''s duplicate now'
         WHEN NEW.noted_by IS NOT NULL
              AND (typeof(NEW.noted_by) <> 'text' OR length(NEW.noted_by) NOT BETWEEN 1 AND 100
                   OR NEW.noted_by GLOB ('*[' || char(1) || '-' || char(31) || char(127) || ']*') OR instr(NEW.noted_by, char(0)) > 0)

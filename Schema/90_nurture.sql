@@ -1,7 +1,7 @@
 -- Nurture.
 --
--- A lead entering `nurturing` is enrolled in the first sequence (by priority) whose source and industry
--- match, else the default sequence (see 40_stages.sql). Each tick sends every enrollment's due step as
+-- A lead entering `nurturing` is enrolled in the first sequence (by priority) whose source, industry and
+-- segment match, else the default sequence (see 40_stages.sql). Each tick sends every enrollment's due step as
 -- one outbox message and schedules the next (one step per enrollment per tick). An enrollment ends, with
 -- its reason, on an activity whose kind ends nurture (email_reply, meeting, demo_request, unsubscribe,
 -- email_bounce), on a move out of nurturing, or when marketing consent is missing or withdrawn: no
@@ -14,6 +14,8 @@ SELECT l.id AS lead_id,
                   WHERE s.is_default = 0
                     AND (s.source IS NULL OR lower(s.source) = lower(l.source))
                     AND (s.industry IS NULL OR lower(s.industry) = lower(l.industry))
+                    -- (a sequence for a segment takes its leads only: 36_segments.sql)
+                    AND (s.segment IS NULL OR EXISTS (SELECT 1 FROM segment_members AS m WHERE m.segment = s.segment AND m.lead_id = l.id))
                   ORDER BY s.priority, s.id LIMIT 1),
                 (SELECT s.id FROM nurture_sequences s WHERE s.is_default = 1 ORDER BY s.priority, s.id LIMIT 1)) AS sequence_id
   FROM lead_records AS l;

@@ -119,6 +119,8 @@ BEGIN
        AND (done_at IS NULL OR note IS NOT NULL OR outcome IS NOT 'cancelled' AND outcome IS NOT NULL);
     INSERT INTO _account_forget(account_id, applies)
     VALUES ((SELECT account_id FROM lead_records WHERE id = NEW.lead_id), (SELECT account_id FROM lead_records WHERE id = NEW.lead_id) IS NOT NULL);
+    -- Their tags, and those of the leads merged into them, go (36_segments.sql).
+    DELETE FROM lead_tags WHERE lead_id = NEW.lead_id OR lead_id IN (SELECT id FROM lead_records WHERE merged_into = NEW.lead_id);
     -- The emails of the leads merged into them are suppressed and forgotten, and no merge keeps what
     -- they were (89_merges.sql).
     INSERT INTO suppressed_emails(email_hash, suppressed_at)
@@ -127,8 +129,18 @@ BEGIN
      WHERE e.lead_id = NEW.lead_id AND h.arg = json_array(e.email)
         ON CONFLICT (email_hash) DO NOTHING;
     DELETE FROM merged_emails WHERE lead_id = NEW.lead_id;
+    -- The values a merge of them into another lead filled there, and its undo took back, are in that
+    -- lead's field history: taken out too.
+    UPDATE field_history SET old_value = NULL, new_value = NULL
+     WHERE lead_id IN (SELECT kept_id FROM merges WHERE merged_id = NEW.lead_id AND undone_at IS NOT NULL)
+       AND field IN ('email', 'first_name', 'last_name', 'phone', 'company', 'title', 'consent', 'custom')
+       AND (old_value IS NOT NULL OR new_value IS NOT NULL)
+       AND EXISTS (SELECT 1 FROM merges AS m LEFT JOIN merge_undos AS u ON u.merge_id = m.id
+                    WHERE m.merged_id = NEW.lead_id AND m.kept_id = field_history.lead_id AND m.undone_at IS NOT NULL
+                      AND ((field_history.changed_at = m.merged_at AND field_history.changed_by IS coalesce(m.merged_by, 'merge'))
+                           OR (field_history.changed_at = m.undone_at AND field_history.changed_by IS coalesce(u.undone_by, 'unmerge'))));
     UPDATE merges SET kept_before = NULL, merged_before = NULL, kept_after = NULL
-     WHERE (kept_id = NEW.lead_id OR merged_id = NEW.lead_id OR kept_id IN (SELECT merged_id FROM merges WHERE kept_id = NEW.lead_id))
+     WHERE (kept_id = NEW.lead_id OR merged_id = NEW.lead_id OR kept_id IN (SELECT id FROM lead_records WHERE merged_into = NEW.lead_id))
        AND (kept_before IS NOT NULL OR merged_before IS NOT NULL OR kept_after IS NOT NULL);
 END;
 
@@ -217,7 +229,19 @@ SELECT l.id AS lead_id, json_object(
                         FROM field_history AS h WHERE h.lead_id = l.id),
     'messages', (SELECT json_group_array(json_object('kind', o.kind, 'payload', json(o.payload),
                      'created_at', o.created_at, 'delivered_at', o.delivered_at))
-                   FROM outbox o WHERE o.lead_id = l.id)
+                   FROM outbox o WHERE o.lead_id = l.id),
+    'tags', (SELECT json_group_array(t.tag) FROM lead_tags AS t WHERE t.lead_id = l.id),
+    -- The leads merged into this one (89_merges.sql): their own stage history, assignments and enrollments.
+    'merged_leads', (SELECT json_group_array(json_object('id', t.id, 'created_at', t.created_at, 'merged_at', t.erased_at,
+                         'stage_history', (SELECT json_group_array(json_object('from', h.from_stage, 'to', h.to_stage, 'at', h.changed_at))
+                                             FROM stage_history h WHERE h.lead_id = t.id),
+                         'assignments', (SELECT json_group_array(json_object('rep_id', s.rep_id, 'team', s.team, 'method', s.method,
+                                             'reason', s.reason, 'at', s.assigned_at))
+                                           FROM assignments s WHERE s.lead_id = t.id),
+                         'nurture_enrollments', (SELECT json_group_array(json_object('sequence_id', e.sequence_id, 'status', e.status,
+                                                     'end_reason', e.end_reason, 'enrolled_at', e.enrolled_at, 'ended_at', e.ended_at))
+                                                   FROM nurture_enrollments e WHERE e.lead_id = t.id)))
+                       FROM lead_records AS t WHERE t.merged_into = l.id)
 ) AS document
   FROM leads AS l;
 

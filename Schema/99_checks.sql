@@ -186,6 +186,27 @@ UNION ALL
 SELECT 'account', 'account ' || p.id, p.problem, 'UPDATE accounts SET ... WHERE id = ' || p.id || ' (the problem names the value)'
   FROM account_problems AS p
 UNION ALL
+-- A merged lead is a tombstone pointing at a live lead through a merge not undone; a merge not undone
+-- has its tombstone (89_merges.sql).
+SELECT 'merge', 'lead ' || l.id,
+       'is merged into lead ' || l.merged_into || CASE WHEN k.id IS NULL THEN ', which does not exist'
+                                                   WHEN k.merged_into IS NOT NULL THEN ', which was merged into lead ' || k.merged_into
+                                                   WHEN l.erased_at IS NULL THEN ' but is not retired (its erased_at is empty)'
+                                                   ELSE ' but no merge made it' END,
+       'restore the file from a backup (merges are written whole)'
+  FROM lead_records AS l
+  LEFT JOIN lead_records AS k ON k.id = l.merged_into
+ WHERE l.merged_into IS NOT NULL
+   AND (k.id IS NULL OR k.merged_into IS NOT NULL OR l.erased_at IS NULL
+        OR NOT EXISTS (SELECT 1 FROM merges AS m WHERE m.merged_id = l.id AND m.undone_at IS NULL AND m.merged_at IS NOT NULL))
+UNION ALL
+SELECT 'merge', 'merge ' || m.id,
+       'merged lead ' || m.merged_id || ' into lead ' || m.kept_id || ', but lead ' || m.merged_id || ' is not merged into any lead',
+       'restore the file from a backup (merges are written whole)'
+  FROM merges AS m
+  JOIN lead_records AS l ON l.id = m.merged_id
+ WHERE m.undone_at IS NULL AND m.merged_at IS NOT NULL AND l.merged_into IS NULL
+UNION ALL
 SELECT 'account', 'lead ' || l.id,
        'belongs to account ' || l.account_id || CASE WHEN a.id IS NULL THEN ', which does not exist'
                                                      WHEN a.merged_into IS NOT NULL THEN ', which was merged into account ' || a.merged_into

@@ -141,13 +141,21 @@ extension LeadStore {
                        || coalesce(': ' || detail, '') AS summary, 1 AS ord, id
                   FROM activity_log WHERE lead_id = ?1
                 UNION ALL
-                SELECT changed_at, 'stage', coalesce(from_stage, '') || ' -> ' || to_stage, 2, id
-                  FROM stage_history WHERE lead_id = ?1
+                SELECT h.changed_at, 'stage', coalesce(h.from_stage, '') || ' -> ' || h.to_stage
+                       || CASE WHEN h.lead_id <> ?1 THEN ' (as lead ' || h.lead_id || ', merged into this one)' ELSE '' END, 2, h.id
+                  FROM (SELECT ?1 AS id UNION ALL SELECT id FROM lead_records WHERE merged_into = ?1) AS x
+                  JOIN stage_history AS h ON h.lead_id = x.id
                 UNION ALL
                 SELECT a.assigned_at, 'assignment',
                        CASE WHEN a.rep_id IS NULL THEN 'unassigned' ELSE 'assigned to ' || coalesce(r.name, 'rep ' || a.rep_id) END
-                       || ' (' || a.method || '): ' || a.reason, 3, a.id
-                  FROM assignments a LEFT JOIN reps r ON r.id = a.rep_id WHERE a.lead_id = ?1
+                       || ' (' || a.method || '): ' || a.reason
+                       || CASE WHEN a.lead_id <> ?1 THEN ' (as lead ' || a.lead_id || ', merged into this one)' ELSE '' END, 3, a.id
+                  FROM (SELECT ?1 AS id UNION ALL SELECT id FROM lead_records WHERE merged_into = ?1) AS x
+                  JOIN assignments a ON a.lead_id = x.id LEFT JOIN reps r ON r.id = a.rep_id
+                UNION ALL
+                SELECT m.merged_at, 'merge', 'lead ' || m.merged_id || ' merged into this one' || coalesce(' by ' || m.merged_by, '')
+                       || coalesce('; undone ' || m.undone_at, ''), 5, m.id
+                  FROM merges AS m WHERE m.kept_id = ?1 AND m.merged_at IS NOT NULL
                 UNION ALL
                 SELECT h.changed_at, 'field',
                        h.field || ': ' || coalesce(substr(CAST(h.old_value AS TEXT), 1, 60), '-') || ' -> ' || coalesce(substr(CAST(h.new_value AS TEXT), 1, 60), '-')

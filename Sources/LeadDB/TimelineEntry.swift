@@ -15,6 +15,8 @@ public struct TimelineEntry: Sendable, Hashable {
         case assignment
         /// A field's change (`field_history`).
         case fieldChange = "field"
+        /// Another lead merged into this one (`merges`).
+        case merge
     }
     /// When it happened (UTC).
     public let at: Date

@@ -81,6 +81,16 @@ import Testing
         try f.db.execute("INSERT INTO merge_undos(merge_id) VALUES (1)")
         try f.db.execute("INSERT INTO merges(kept_id, merged_id, merged_by) VALUES (?, ?, 'Ana')", [ids[1], dup1])
         try f.db.execute("INSERT INTO not_duplicates(lead_id, other_id, noted_at) VALUES (?, ?, '2026-12-02T09:00:00.000Z')", [ids[0], dup0])
+        // Segments: two with rules, one targeted by a sequence and a routing rule; tags on leads.
+        try f.db.execute("INSERT INTO segments(name, match) VALUES ('vp-de', 'all'), ('tagged', 'any')")
+        try f.db.execute("""
+            INSERT INTO segment_rules(segment, attribute, operator, value, kind, days) VALUES
+                ('vp-de', 'country', '=', 'Germany', NULL, NULL), ('vp-de', 'title', 'contains', 'vp', NULL, NULL),
+                ('tagged', 'tag', '=', 'vip', NULL, NULL), ('tagged', 'activities', '>=', '1', 'demo_request', 30)
+            """)
+        try f.db.execute("UPDATE nurture_sequences SET segment = 'tagged' WHERE id = 1")
+        try f.db.execute("UPDATE routing_rules SET segment = 'vp-de' WHERE priority = 1")
+        try f.db.execute("INSERT INTO lead_tags(lead_id, tag, tagged_by) VALUES (?, 'vip', 'Ana'), (?, 'expo', NULL), (?, 'vip', NULL)", [ids[0], ids[0], ids[1]])
         try f.db.execute("INSERT INTO lead_imports(email, first_name) VALUES ('staged@example.com', 'Staged')")
         try f.db.execute("INSERT INTO lead_import_run DEFAULT VALUES")
         try f.db.execute("INSERT INTO lead_imports(email) VALUES ('pending@example.com')")

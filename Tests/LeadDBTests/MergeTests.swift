@@ -106,6 +106,7 @@ import Testing
         let a = try f.capture(["email": "a@acme.com", "first_name": "Al", "last_name": "Ames", "company": "Acme"])
         let b = try f.capture(["email": "b@acme.com", "first_name": "Al", "last_name": "Ames", "company": "Acme"])
         let c = try f.capture(["email": "c@acme.com"])
+        let d = try f.capture(["email": "d@acme.com"])
         try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [c])
         try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (?, ?)", [a, b])
         let refusals: [(String, String)] = [
@@ -121,10 +122,13 @@ import Testing
              "erased_lead: lead \(c) was erased at \(LeadFixture.start)"),
             ("INSERT INTO erasures(lead_id) VALUES (\(b))", "merged_lead: lead \(b) was merged into lead \(a); erase lead \(a), which holds the person now"),
             ("INSERT INTO merge_undos(merge_id) VALUES (7)", "unknown_merge: no merge has id 7"),
+            ("INSERT INTO not_duplicates(lead_id, other_id, noted_at) VALUES (\(b), \(d), '2026-11-24T09:00:00.000Z')",
+             "erased_lead: lead \(b) was merged into another or erased; it is no one's duplicate now"),
+            ("INSERT INTO merges(kept_id, merged_id) VALUES ('one', \(d))", "invalid_merge: kept_id and merged_id are lead ids; got 'one' and \(d)"),
             ("INSERT OR REPLACE INTO merges(id, kept_id, merged_id) VALUES (1, \(a), \(c))", "append_only: merges are numbered in order by SQLite; give no id"),
             ("INSERT INTO merges(id, kept_id, merged_id) VALUES (9223372036854775807, \(a), \(c))", "append_only: merges are numbered in order by SQLite; give no id"),
             ("INSERT INTO merge_undos(id, merge_id) VALUES (5, 1)", "append_only: merge undos are numbered in order by SQLite; give no id"),
-            ("INSERT INTO not_duplicates(lead_id, other_id, noted_by, noted_at) VALUES (\(a), \(c), x'00ff', '2026-11-24T09:00:00.000Z')",
+            ("INSERT INTO not_duplicates(lead_id, other_id, noted_by, noted_at) VALUES (\(a), \(d), x'00ff', '2026-11-24T09:00:00.000Z')",
              "invalid_text: noted_by names who noted the pair in 1 to 100 printable characters; got X'00FF'"),
             ("UPDATE merges SET undone_at = '2026-11-24T09:00:00.000Z'", "append_only: merges cannot be changed; INSERT INTO merge_undos(merge_id) undoes one"),
             ("UPDATE merges SET kept_id = \(c)", "append_only: merges cannot be changed; INSERT INTO merge_undos(merge_id) undoes one"),
@@ -139,7 +143,7 @@ import Testing
             ("DELETE FROM merged_emails", "maintained: merged_emails is kept by merges; INSERT INTO merge_undos(merge_id) undoes one"),
             ("UPDATE activity_log SET lead_id = \(c) WHERE lead_id = \(a)",
              "append_only: an activity's lead, kind, time and points cannot be changed; log a new activity instead"),
-            ("INSERT INTO not_duplicates(lead_id, other_id, noted_at) VALUES (\(a), \(c), 'yesterday')",
+            ("INSERT INTO not_duplicates(lead_id, other_id, noted_at) VALUES (\(a), \(d), 'yesterday')",
              "invalid_time: noted_at 'yesterday' is not a time as LeadDB writes them (YYYY-MM-DDTHH:MM:SS.SSSZ)"),
         ]
         for (sql, message) in refusals {
@@ -218,6 +222,44 @@ import Testing
         let scans = plan.filter { $0.hasPrefix("SCAN b") }
         #expect(scans.isEmpty, "\(plan)")
         #expect(plan.filter { $0.hasPrefix("SEARCH b USING") }.count == 6, "\(plan)")
+    }
+
+    @Test(arguments: Writer.allCases)
+    func theLeadFurtherAlongIsKeptTasksFollowItsOwnerAndAnUndoRoutesAwayFromAnInactiveRep(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 10), (2, "Sam", "default", 10)])
+        let kept = try f.capture(["email": "rita@acme.com", "first_name": "Rita"])
+        let merged = try f.capture(["email": "rita+x@acme.com", "first_name": "Rita", "phone": "+33612345678", "title": "Grand Vizier"])
+        try f.db.execute("UPDATE leads SET owner_id = 2 WHERE id = ?", [merged])
+        #expect(try f.int("SELECT owner_id FROM leads WHERE id = ?", [kept]) == 1)
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [merged])
+        #expect(f.violation { try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (?, ?)", [kept, merged]) }?.message
+            == "invalid_merge: lead \(merged) is contacted, further along than lead \(kept) (new); keep the lead further along: merge \(merged) into it (kept_id \(merged), merged_id \(kept))")
+        try f.db.execute("UPDATE leads SET stage = 'contacted' WHERE id = ?", [kept])
+        // (contacted made each a follow-up call task; the merged lead's goes to the kept lead's owner)
+        let task = try #require(try f.db.scalar("SELECT id FROM tasks WHERE lead_id = ? AND done_at IS NULL", [merged], as: Int64.self))
+        try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (?, ?)", [kept, merged])
+        #expect(try f.text("SELECT lead_id || ' ' || owner_id FROM tasks WHERE id = ?", [task]) == "\(kept) 1")
+        #expect(try f.int("SELECT open_leads FROM reps WHERE id = 2") == 0)
+        // The kept lead's timeline shows the merged lead's moves and owner as its own history.
+        let store = try LeadStore(path: f.dir.file("leads.db"))
+        let timeline = try store.timeline(lead: kept).map(\.summary)
+        #expect(timeline.contains("new -> contacted (as lead \(merged), merged into this one)"))
+        #expect(timeline.contains { $0.hasPrefix("lead \(merged) merged into this one") })
+        // Sam leaves; the undo gives the lead back, routed away from the inactive rep, and the task to Sam no more.
+        try f.db.execute("UPDATE reps SET active = 0 WHERE id = 2")
+        try f.db.execute("INSERT INTO merge_undos(merge_id) VALUES (1)")
+        #expect(try f.int("SELECT owner_id FROM leads WHERE id = ?", [merged]) == 1)
+        #expect(try f.text("SELECT lead_id || ' ' || owner_id FROM tasks WHERE id = ?", [task]) == "\(merged) 1")
+        #expect(try f.int("SELECT open_leads FROM reps WHERE id = 1") == 2)
+        #expect(try f.int("SELECT open_leads FROM reps WHERE id = 2") == 0)
+        // Erased since, the merged person leaves nothing in the kept lead's history (the merge filled
+        // the phone and title there, and the undo took them back).
+        #expect(try f.int("SELECT count(*) FROM field_history WHERE lead_id = ? AND '+33612345678' IN (old_value, new_value)", [kept]) == 2)
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [merged])
+        #expect(try f.int("SELECT count(*) FROM field_history WHERE 'Grand Vizier' IN (old_value, new_value) OR '+33612345678' IN (old_value, new_value)") == 0)
+        #expect(try f.int("SELECT count(*) FROM merges WHERE coalesce(kept_before, merged_before, kept_after) IS NOT NULL") == 0)
+        #expect(try f.db.query("SELECT * FROM invariant_problems").isEmpty)
     }
 
     @Test func theAPIMergesUndoesAndListsPairs() throws {

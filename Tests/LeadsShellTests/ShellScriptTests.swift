@@ -102,7 +102,7 @@ struct ShellRun {
         let copies = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("t.db.before-migrate-") && $0.hasSuffix(".db") }
         #expect(copies.count == 1)
         #expect(deploy.out.hasPrefix("Backed up \(db) to \(dir.file(copies.first ?? "?")) ("))
-        #expect(deploy.out.hasSuffix("Restored 1 schema object that had been dropped or changed by hand: leads_instead_of_update.\nRe-created the schema (views and triggers) from 32 files.\n"))
+        #expect(deploy.out.hasSuffix("Restored 1 schema object that had been dropped or changed by hand: leads_instead_of_update.\nRe-created the schema (views and triggers) from 33 files.\n"))
         #expect(ShellRun(["check", "--db", dir.file(copies.first ?? "?")]).out.contains("schema: leads_instead_of_update: dropped or changed by hand"))
     }
 
@@ -352,8 +352,8 @@ struct ShellRun {
     @Test func migratePlanAndStatusNeverCreateTheFile() {
         let plan = ShellRun(["migrate", "plan", "--db", db])
         #expect(plan.status == 0)
-        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it: 27 migrations and the schema from 32 files.\nWould apply 0001_initial.sql\n"))
-        #expect(ShellRun(["migrate", "status", "--db", db]).out == "\(db) does not exist yet; `leads migrate` would create it: 27 migrations and the schema from 32 files.\n")
+        #expect(plan.out.hasPrefix("\(db) does not exist yet; `leads migrate` would create it: 28 migrations and the schema from 33 files.\nWould apply 0001_initial.sql\n"))
+        #expect(ShellRun(["migrate", "status", "--db", db]).out == "\(db) does not exist yet; `leads migrate` would create it: 28 migrations and the schema from 33 files.\n")
         #expect(!FileManager.default.fileExists(atPath: db))
         // On an existing file they leave no -wal or -shm behind.
         #expect(ShellRun(["migrate", "--db", db]).status == 0)
@@ -423,7 +423,7 @@ struct ShellRun {
         #expect(run.err == "warning: \(path) has a changed schema; run `leads migrate --db \(path)` to apply.\n")
         #expect(run.out == "1\n")
         #expect(ShellRun(["migrate", "--db", path]).out
-            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 32 files.\n")
+            == "Restored 1 schema object that had been dropped or changed by hand: _schema_files_before_update_runner.\nRe-created the schema (views and triggers) from 33 files.\n")
         #expect(ShellRun(["--db", path], stdin: "SELECT 1;\n").err == "")
     }
 

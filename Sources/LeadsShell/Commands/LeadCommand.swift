@@ -411,7 +411,7 @@ struct LeadCommand: Sendable {
             }
             shell.out.write("note: files outside the database are not changed: delete any import rejects file, export or .output file that holds this person.\n")
         },
-    ] + editCommands + taskCommands + outboxCommands + mergeCommands + [
+    ] + editCommands + taskCommands + outboxCommands + mergeCommands + segmentCommands + [
         LeadCommand(name: "help", arguments: "[COMMAND]", summary: "list the lead commands, or show one's usage", arity: 0...1) { shell, _, args in
             if let name = args.first {
                 guard let command = named(name) else { throw UsageError(argument: 0, message: "no lead command \(name)") }

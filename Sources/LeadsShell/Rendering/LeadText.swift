@@ -44,6 +44,12 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     func field(_ name: String, _ value: String?) {
         if let value, !value.isEmpty { out += "  " + pad(name, 12) + escapingControls(value) + "\n" }
     }
+    if let kept = lead.mergedInto, let erased = lead.erasedAt {
+        // A tombstone: the person, their activities and score live on in the kept lead.
+        field("merged", "into lead \(kept) at \(SQLiteDate.format(erased)) (show \(kept); unmerge \(lead.id) undoes it if lead \(kept) is untouched since)")
+        field("created", SQLiteDate.format(lead.createdAt))
+        return out
+    }
     field("works as", [lead.title, lead.company].compactMap { $0 }.joined(separator: " at "))
     field("phone", lead.phone)
     field("industry", lead.industry)
@@ -68,12 +74,6 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     for part in try store.scoreBreakdown(lead: lead.id) where abs(part.points) >= 0.05 {
         let points = String(format: "%+.1f", part.points)
         out += "      " + pad(points, 7) + (points.count >= 7 ? " " : "") + escapingControls(part.reason) + (part.occurredAt.map { "  " + SQLiteDate.format($0) } ?? "") + "\n"
-    }
-    if let kept = lead.mergedInto, let erased = lead.erasedAt {
-        // A tombstone: the person lives on in the kept lead.
-        field("merged", "into lead \(kept) at \(SQLiteDate.format(erased)) (show \(kept); unmerge \(lead.id) undoes it if lead \(kept) is untouched since)")
-        field("created", SQLiteDate.format(lead.createdAt))
-        return out
     }
     if let erased = lead.erasedAt {
         // The facts that stay for reports; no owner's work or deadline is left.
