@@ -234,11 +234,16 @@ BEGIN
      WHERE NEW.stage IS NOT OLD.stage;
     INSERT INTO _deal_closed(deal_id, applies)
     VALUES (NEW.id, NEW.stage IS NOT OLD.stage AND (SELECT outcome FROM deal_stages WHERE name = NEW.stage) IS NOT NULL);
-    -- An open new-business deal's amount is its lead's while the lead is in a stage that needs one.
+    -- An open new-business deal's amount is its lead's while the lead is in a stage that needs one (the
+    -- lead's field history names the deal: 31_field_history.sql).
+    INSERT INTO _field_history_by(lead_id, changed_by)
+    SELECT NEW.lead_id, 'deal ' || NEW.id WHERE NEW.amount IS NOT OLD.amount AND NEW.lead_id IS NOT NULL AND NEW.kind = 'new_business';
     UPDATE lead_records SET amount = NEW.amount, updated_at = (SELECT now FROM clock)
      WHERE id = NEW.lead_id AND NEW.amount IS NOT OLD.amount AND NEW.amount IS NOT NULL AND NEW.kind = 'new_business'
        AND (SELECT outcome FROM deal_stages WHERE name = NEW.stage) IS NULL AND amount IS NOT NEW.amount
        AND (SELECT requires_amount FROM stages WHERE name = lead_records.stage) = 1;
+    INSERT INTO _field_history_by(lead_id, changed_by)
+    SELECT NEW.lead_id, NULL WHERE NEW.amount IS NOT OLD.amount AND NEW.lead_id IS NOT NULL AND NEW.kind = 'new_business';
 END;
 
 -- Internal: what a deal's closing does. Won: the account is a customer (its next notice is an expansion

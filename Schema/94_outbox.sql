@@ -199,13 +199,19 @@ BEGIN
     SELECT 'lead_reengaged', l.id, (SELECT r.id FROM reps AS r WHERE r.id = l.owner_id AND r.active = 1),
            json_object('lead_id', l.id, 'email', l.email,
                        'name', nullif(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')), ''),
-                       'company', l.company, 'stage', l.stage, 'closed_at', l.closed_at, 'activity', x.kind),
+                       'company', l.company, 'stage', l.stage, 'closed_at', l.closed_at, 'activity', x.kind,
+                       -- (the move that closed it: once per close, even two closes in one millisecond)
+                       'close', (SELECT max(h.id) FROM stage_history AS h WHERE h.lead_id = l.id)),
            (SELECT now FROM clock)
       FROM lead_records AS l
       JOIN activity_log AS x ON x.id = NEW.activity_id
      WHERE NEW.signal = 'reengaged' AND l.id = NEW.lead_id AND l.closed_at IS NOT NULL AND l.erased_at IS NULL AND x.occurred_at >= l.closed_at
        -- (once per close: undelivered messages, and delivered ones for 30 days, are kept)
-       AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.lead_id = l.id AND o.kind = 'lead_reengaged' AND o.created_at >= l.closed_at);
+       AND NOT EXISTS (SELECT 1 FROM outbox AS o
+                        WHERE o.lead_id = l.id AND o.kind = 'lead_reengaged'
+                          AND CASE WHEN json_extract(o.payload, '$.close') IS NOT NULL
+                                   THEN json_extract(o.payload, '$.close') = (SELECT max(h.id) FROM stage_history AS h WHERE h.lead_id = l.id)
+                                   ELSE o.created_at >= l.closed_at END);
 END;
 
 -- Notification kinds are configuration: a kind the rules write keeps its name; enabled is 0 or 1.

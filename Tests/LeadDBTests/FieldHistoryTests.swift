@@ -62,6 +62,18 @@ import Testing
         try f.checkIntegrity()
     }
 
+    @Test(arguments: Writer.allCases)
+    func aDealsAmountKeptOnItsLeadIsNamedInTheHistory(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 10)])
+        let lead = try f.capture(["email": "jane@acme.com"])
+        for stage in ["contacted", "sql"] { try f.db.execute("UPDATE leads SET stage = ? WHERE id = ?", [stage, lead]) }
+        try f.db.execute("UPDATE leads SET stage = 'opportunity', amount = 9000, changed_by = 'Ana' WHERE id = ?", [lead])
+        try f.db.execute("UPDATE deals SET amount = 12000 WHERE lead_id = ?", [lead])
+        #expect(try history(f).suffix(2) == ["amount: - -> 9000 by Ana", "amount: 9000 -> 12000 by deal 1"])
+        #expect(try f.int("SELECT count(*) FROM _field_history_actor") == 0)
+    }
+
     @Test func anEditThroughTheAPIIsCheckedKeptAndOnTheTimeline() throws {
         let dir = TemporaryDirectory()
         let store = try LeadStore(path: dir.file("edit.db"))

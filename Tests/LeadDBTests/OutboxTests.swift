@@ -38,6 +38,13 @@ import Testing
         try f.log(jane, "email_click")
         #expect(try f.db.query("SELECT rep_id || ' ' || json_extract(payload, '$.stage') || ' ' || json_extract(payload, '$.activity') FROM outbox WHERE kind = 'lead_reengaged'")
             .map { try $0.get(0, as: String.self) } == ["1 disqualified page_view"])
+        // Reopened and lost again in the same millisecond (the clock is frozen): a second close, a second notice.
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [jane])
+        try f.db.execute("UPDATE leads SET stage = 'disqualified', lost_reason = 'no_budget' WHERE id = ?", [jane])
+        try f.log(jane, "email_open")
+        try f.log(jane, "page_view")
+        #expect(try f.db.query("SELECT json_extract(payload, '$.activity') FROM outbox WHERE kind = 'lead_reengaged' ORDER BY id")
+            .map { try $0.get(0, as: String.self) } == ["page_view", "email_open"])
         // A kind turned off is not written; turned on again, it is.
         try f.db.execute("UPDATE outbox_kinds SET enabled = 0 WHERE kind = 'lead_assigned'")
         try f.capture(["email": "bob@globex.com"])

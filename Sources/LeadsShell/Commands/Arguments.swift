@@ -1,7 +1,8 @@
 import Foundation
 
 /// Splits a command line into words, honouring single and double quotes; returns each word's
-/// column so errors can point at it.
+/// column so errors can point at it. A quote opens a quoted part at the start of a word or after an
+/// `=` (`"Acme Inc"`, `company='Acme Inc'`); inside a word it is a letter (`O'Brien`, `Q3's`).
 func splitArguments(_ line: String) -> ([String], [Int]) {
     var words: [String] = []
     var offsets: [Int] = []
@@ -27,7 +28,7 @@ func splitArguments(_ line: String) -> ([String], [Int]) {
             inWord = true
             offsets.append(column)
         }
-        if character == "\"" || character == "'" { quote = character } else { current.append(character) }
+        if (character == "\"" || character == "'") && (current.isEmpty || current.last == "=") { quote = character } else { current.append(character) }
     }
     if inWord { words.append(current) }
     return (words, offsets)

@@ -29,7 +29,7 @@ extension LeadCommand {
                 rows: items.enumerated().map { index, item in
                     [.integer(Int64(index + 1)), .text(dayItemText(item.item)), item.leadID.map(DatabaseValue.integer) ?? .null,
                      nullableText(item.leadID.flatMap { names[$0] }), item.taskID.map(DatabaseValue.integer) ?? .null,
-                     nullableText(item.dueAt.map(SQLiteDate.format)), nullableText(item.detail)]
+                     nullableText(item.dueAt.map(SQLiteDate.format)), nullableText(item.detail.map { escapingControls($0) })]
                 }))
         },
         LeadCommand(name: "tasks", arguments: "[REP|all] [overdue]", summary: "open tasks, soonest due first: a rep's or all; overdue ones only with overdue", arity: 0...2) { shell, store, args in
@@ -52,7 +52,7 @@ extension LeadCommand {
                     [.integer(task.id),
                      .text(task.dueAt.map { SQLiteDate.format($0) + ($0 < now ? " (overdue)" : "") } ?? "-"),
                      .text(task.kind), task.leadID.map(DatabaseValue.integer) ?? .null, nullableText(task.leadID.flatMap { names[$0] }),
-                     nullableText(task.ownerID.flatMap { reps[$0] }), nullableText(task.note)]
+                     nullableText(task.ownerID.flatMap { reps[$0] }), nullableText(task.note.map { escapingControls($0) })]
                 }))
         },
         LeadCommand(name: "task", arguments: "ID|EMAIL KIND [due=TIME|+30m|+2h|+1d] [owner=REP] [NOTE...]", summary: "add a task about a lead (kinds: call, email, meeting, todo)", arity: 2...Int.max) { shell, store, args in

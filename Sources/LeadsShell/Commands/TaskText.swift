@@ -10,6 +10,6 @@ func lastTaskID(_ store: LeadStore) throws -> Int64 {
 /// The tasks the rules made for a lead after `after` (a move, an activity, a completed call), one line each.
 func tasksMade(lead: Int64, after: Int64, _ store: LeadStore) throws -> String {
     try store.tasks(lead: lead, open: true).filter { $0.id > after }.map { next in
-        "Next: task \(next.id), \(next.kind)\(next.note.map { " (\($0))" } ?? ""), due \(next.dueAt.map(SQLiteDate.format) ?? "-")\n"
+        "Next: task \(next.id), \(next.kind)\(next.note.map { " (\(escapingControls($0)))" } ?? ""), due \(next.dueAt.map(SQLiteDate.format) ?? "-")\n"
     }.joined()
 }
