@@ -23,14 +23,16 @@
 -- 80_routing.sql).
 
 -- Whether each live lead meets the rules of `arg`: {"match": "all"|"any", "rules": [[attribute,
--- operator, value, kind, days], ...]}. The one definition of a rule's match.
+-- operator, value, kind, days], ...]} (no rules: no lead). The one definition of a rule's match. Text
+-- compares ignoring case (and accents, when either side has a letter beyond ASCII); a number attribute
+-- reads yes/true and no/false as 1 and 0; created_at compares times (a day alone: that day).
 CREATE VIEW lead_filter AS
 SELECT a.arg, l.id AS lead_id
   FROM (SELECT j.json AS arg FROM json_each AS j WHERE j.key = 'rules') AS a
   JOIN leads AS l
  WHERE l.erased_at IS NULL
    -- (every rule is read: `all` needs as many met as there are rules, `any` one)
-   AND (SELECT CASE WHEN a.arg ->> '$.match' = 'any' THEN total(rm.met) > 0 ELSE total(rm.met) = count(*) END
+   AND (SELECT count(*) > 0 AND CASE WHEN a.arg ->> '$.match' = 'any' THEN total(rm.met) > 0 ELSE total(rm.met) = count(*) END
           FROM (SELECT coalesce((
                   SELECT CASE
                       WHEN q.att = 'tag' THEN CASE q.op
@@ -38,7 +40,9 @@ SELECT a.arg, l.id AS lead_id
                           WHEN '!=' THEN NOT EXISTS (SELECT 1 FROM lead_tags AS t WHERE t.lead_id = l.id AND t.tag = lower(trim(q.val)))
                           WHEN 'in' THEN EXISTS (SELECT 1 FROM json_each(q.val) AS x JOIN lead_tags AS t ON t.lead_id = l.id AND t.tag = lower(trim(x.value)))
                           END
-                      WHEN q.val IS NULL OR lower(q.val) = 'none' THEN CASE q.op WHEN '=' THEN q.v IS NULL WHEN '!=' THEN q.v IS NOT NULL END
+                      -- (`none`: the attribute is empty, or with != it is not; in a list, one of the values)
+                      WHEN q.op IN ('=', '!=') AND (q.val IS NULL OR lower(q.val) = 'none') THEN CASE q.op WHEN '=' THEN q.v IS NULL ELSE q.v IS NOT NULL END
+                      WHEN q.op = 'in' AND q.v IS NULL THEN EXISTS (SELECT 1 FROM json_each(q.val) AS x WHERE x.value IS NULL OR lower(x.value) = 'none')
                       WHEN q.v IS NULL THEN 0
                       WHEN q.att = 'owner' THEN CASE q.op
                           WHEN '=' THEN EXISTS (SELECT 1 FROM reps AS p WHERE p.id = q.v AND (lower(p.name) = lower(trim(q.val)) OR CAST(p.id AS TEXT) = trim(q.val)))
@@ -46,17 +50,38 @@ SELECT a.arg, l.id AS lead_id
                           WHEN 'in' THEN EXISTS (SELECT 1 FROM json_each(q.val) AS x JOIN reps AS p ON p.id = q.v
                                                   WHERE lower(p.name) = lower(trim(x.value)) OR CAST(p.id AS TEXT) = trim(x.value))
                           END
-                      WHEN q.op = 'in' THEN EXISTS (
-                          SELECT 1 FROM json_each(q.val) AS x
-                           WHERE CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v = CAST(x.value AS REAL)
-                                      WHEN q.att = 'country' THEN lower(q.v) = lower(coalesce((SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(x.value AS TEXT))), x.value))
-                                      ELSE lower(q.v) = lower(x.value) END)
-                      WHEN q.op IN ('=', '!=') THEN (q.op = '!=') <> (CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v = CAST(q.val AS REAL)
-                                                                         WHEN q.att = 'country' THEN lower(q.v) = lower(coalesce((SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(q.val AS TEXT))), q.val))
-                                                                         ELSE lower(q.v) = lower(q.val) END)
-                      WHEN q.op = 'contains' THEN instr(lower(q.v), lower(q.val)) > 0
-                      WHEN q.op = '>=' THEN CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v >= CAST(q.val AS REAL) ELSE q.v >= q.val END
-                      WHEN q.op = '<=' THEN CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v <= CAST(q.val AS REAL) ELSE q.v <= q.val END
+                      WHEN q.op = 'in' THEN EXISTS (SELECT 1 FROM json_each(q.val) AS x WHERE CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v = (CASE lower(trim(x.value)) WHEN 'yes' THEN 1 WHEN 'true' THEN 1 WHEN 'y' THEN 1 WHEN 'no' THEN 0 WHEN 'false' THEN 0 WHEN 'n' THEN 0 ELSE CAST(x.value AS REAL) END)
+                                 WHEN q.att = 'country' THEN lower(q.v) = lower(coalesce((SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(x.value AS TEXT))), x.value))
+                                 WHEN q.att = 'created_at' THEN CASE WHEN x.value GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN substr(q.v, 1, 10) = x.value
+                                                                    ELSE q.v = coalesce((SELECT t.at FROM time_input AS t WHERE t.arg = json_array(CAST(x.value AS TEXT))), x.value) END
+                                 WHEN (CAST(q.v AS TEXT) || x.value) NOT GLOB '*[^ -~]*' THEN lower(q.v) = lower(x.value)
+                                 ELSE (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(CAST(q.v AS TEXT)))
+                                      = (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(CAST(x.value AS TEXT))) END)
+                      WHEN q.op = '=' THEN CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v = (CASE lower(trim(q.val)) WHEN 'yes' THEN 1 WHEN 'true' THEN 1 WHEN 'y' THEN 1 WHEN 'no' THEN 0 WHEN 'false' THEN 0 WHEN 'n' THEN 0 ELSE CAST(q.val AS REAL) END)
+                                 WHEN q.att = 'country' THEN lower(q.v) = lower(coalesce((SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(q.val AS TEXT))), q.val))
+                                 WHEN q.att = 'created_at' THEN CASE WHEN q.val GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN substr(q.v, 1, 10) = q.val
+                                                                    ELSE q.v = coalesce((SELECT t.at FROM time_input AS t WHERE t.arg = json_array(CAST(q.val AS TEXT))), q.val) END
+                                 WHEN (CAST(q.v AS TEXT) || q.val) NOT GLOB '*[^ -~]*' THEN lower(q.v) = lower(q.val)
+                                 ELSE (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(CAST(q.v AS TEXT)))
+                                      = (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(CAST(q.val AS TEXT))) END
+                      WHEN q.op = '!=' THEN NOT (CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v = (CASE lower(trim(q.val)) WHEN 'yes' THEN 1 WHEN 'true' THEN 1 WHEN 'y' THEN 1 WHEN 'no' THEN 0 WHEN 'false' THEN 0 WHEN 'n' THEN 0 ELSE CAST(q.val AS REAL) END)
+                                 WHEN q.att = 'country' THEN lower(q.v) = lower(coalesce((SELECT c.country FROM country_input AS c WHERE c.arg = json_array(CAST(q.val AS TEXT))), q.val))
+                                 WHEN q.att = 'created_at' THEN CASE WHEN q.val GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN substr(q.v, 1, 10) = q.val
+                                                                    ELSE q.v = coalesce((SELECT t.at FROM time_input AS t WHERE t.arg = json_array(CAST(q.val AS TEXT))), q.val) END
+                                 WHEN (CAST(q.v AS TEXT) || q.val) NOT GLOB '*[^ -~]*' THEN lower(q.v) = lower(q.val)
+                                 ELSE (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(CAST(q.v AS TEXT)))
+                                      = (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(CAST(q.val AS TEXT))) END)
+                      WHEN q.op = 'contains' THEN CASE WHEN (CAST(q.v AS TEXT) || q.val) NOT GLOB '*[^ -~]*' THEN instr(lower(q.v), lower(q.val)) > 0
+                                                       ELSE instr((SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(CAST(q.v AS TEXT))),
+                                                                  (SELECT t.folded FROM search_text AS t WHERE t.arg = json_array(q.val))) > 0 END
+                      WHEN q.op = '>=' THEN CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v >= (CASE lower(trim(q.val)) WHEN 'yes' THEN 1 WHEN 'true' THEN 1 WHEN 'no' THEN 0 WHEN 'false' THEN 0 ELSE CAST(q.val AS REAL) END)
+                                 WHEN q.att = 'created_at' THEN CASE WHEN q.val GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN substr(q.v, 1, 10) >= q.val
+                                                                    ELSE q.v >= coalesce((SELECT t.at FROM time_input AS t WHERE t.arg = json_array(q.val)), q.val) END
+                                 ELSE q.v >= q.val END
+                      WHEN q.op = '<=' THEN CASE WHEN typeof(q.v) IN ('integer', 'real') THEN q.v <= (CASE lower(trim(q.val)) WHEN 'yes' THEN 1 WHEN 'true' THEN 1 WHEN 'no' THEN 0 WHEN 'false' THEN 0 ELSE CAST(q.val AS REAL) END)
+                                 WHEN q.att = 'created_at' THEN CASE WHEN q.val GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN substr(q.v, 1, 10) <= q.val
+                                                                    ELSE q.v <= coalesce((SELECT t.at FROM time_input AS t WHERE t.arg = json_array(q.val)), q.val) END
+                                 ELSE q.v <= q.val END
                       END
                     FROM (SELECT r.value ->> 0 AS att, r.value ->> 1 AS op, CAST(r.value ->> 2 AS TEXT) AS val,
                                  CASE r.value ->> 0
@@ -77,7 +102,7 @@ SELECT a.arg, l.id AS lead_id
                                  END AS v) AS q), 0) AS met
                   FROM json_each(a.arg, '$.rules') AS r) AS rm);
 
--- The leads of each segment now.
+-- The leads of each segment now (a segment with no rules has none).
 CREATE VIEW segment_members AS
 SELECT s.name AS segment, f.lead_id
   FROM segments AS s
@@ -86,8 +111,74 @@ SELECT s.name AS segment, f.lead_id
                            'rules', (SELECT json_group_array(json_array(r.attribute, r.operator, r.value, r.kind, r.days))
                                        FROM (SELECT * FROM segment_rules AS r WHERE r.segment = s.name ORDER BY r.id) AS r));
 
+-- What is wrong with one rule, if anything: `arg` is json_array(label, attribute, operator, value, kind,
+-- days), the label naming the rule in the message (segment_problems below; the API's and the shell's
+-- filters). The one definition of a valid rule.
+CREATE VIEW _segment_rule_problem AS
+SELECT x.arg,
+       CASE WHEN x.att IS NULL OR typeof(x.att) <> 'text'
+                 OR (x.att NOT IN ('email', 'first_name', 'last_name', 'phone', 'company', 'title', 'industry', 'country',
+                                   'source', 'campaign', 'stage', 'lost_reason', 'created_at', 'company_size', 'score', 'fit_score',
+                                   'engagement', 'amount', 'consent', 'owner', 'tag', 'activities')
+                     AND NOT EXISTS (SELECT 1 FROM custom_fields AS f WHERE 'custom.' || f.name = x.att))
+                THEN 'invalid_config: ' || x.label || ' reads ' || quote(x.att) || ', which is not an attribute a segment reads'
+                     || ' (email, first_name, last_name, phone, company, title, industry, country, source, campaign, stage, lost_reason, created_at,'
+                     || ' company_size, score, fit_score, engagement, amount, consent, owner, tag, activities, custom.NAME)'
+            WHEN x.op IS NULL OR typeof(x.op) <> 'text' OR x.op NOT IN ('=', '!=', 'contains', '>=', '<=', 'in')
+                 OR (x.att = 'tag' AND x.op NOT IN ('=', '!=', 'in'))
+                 OR (x.att = 'activities' AND x.op NOT IN ('=', '!=', '>=', '<='))
+                THEN 'invalid_config: ' || x.label || ' compares ' || x.att || ' with ' || quote(x.op) || ' (operators: '
+                     || CASE x.att WHEN 'tag' THEN '=, != and in' WHEN 'activities' THEN '=, !=, >= and <=' ELSE '=, !=, contains, >=, <= and in' END || ')'
+            WHEN x.op = 'in' AND NOT (typeof(x.val) = 'text' AND json_valid(x.val) AND json_type(x.val) = 'array' AND json_array_length(x.val) > 0
+                                      AND NOT EXISTS (SELECT 1 FROM json_each(x.val) AS e WHERE e.type IN ('object', 'array')))
+                THEN 'invalid_config: ' || x.label || ': in takes a JSON array of accepted values such as ["webinar", "ads"]; got ' || quote(x.val)
+            WHEN x.val IS NOT NULL AND (typeof(x.val) = 'blob' OR length(x.val) > 500 OR instr(x.val, char(0)) > 0
+                                        OR x.val GLOB ('*[' || char(1) || '-' || char(31) || char(127) || ']*'))
+                THEN 'invalid_config: ' || x.label || ': a value is one line of at most 500 printable characters'
+            WHEN x.op IN ('contains', '>=', '<=') AND (x.val IS NULL OR trim(x.val) = '' OR (lower(x.val) = 'none' AND x.op <> 'contains'))
+                THEN 'invalid_config: ' || x.label || ': ' || x.op || ' takes a value'
+            WHEN x.op IN ('=', '!=') AND x.val IS NOT NULL AND trim(x.val) = ''
+                THEN 'invalid_config: ' || x.label || ': ' || x.att || ' ' || x.op || ' takes a value (none for an empty ' || x.att || ')'
+            -- (numbers: every value given, but none for an empty one; consent and yes/no fields take yes and no too)
+            WHEN (x.att IN ('company_size', 'score', 'fit_score', 'engagement', 'amount', 'consent', 'activities')
+                  OR (SELECT f.type FROM custom_fields AS f WHERE 'custom.' || f.name = x.att) IN ('number', 'boolean'))
+                 AND EXISTS (SELECT 1 FROM json_each(CASE WHEN x.op = 'in' THEN x.val ELSE json_array(x.val) END) AS e
+                              WHERE NOT (e.value IS NULL AND x.att <> 'activities'
+                                         OR (lower(e.value) = 'none' AND x.att <> 'activities' AND x.op IN ('=', '!=', 'in'))
+                                         OR e.type IN ('integer', 'real')
+                                         OR (e.type = 'text' AND trim(e.value) <> '' AND CAST(trim(e.value) AS REAL) || '' IN (trim(e.value), trim(e.value) || '.0'))
+                                         OR (lower(trim(e.value)) IN ('yes', 'no', 'true', 'false')
+                                             AND (x.att = 'consent' OR (SELECT f.type FROM custom_fields AS f WHERE 'custom.' || f.name = x.att) = 'boolean'))))
+                THEN 'invalid_config: ' || x.label || ': ' || x.att || ' ' || x.op || ' takes '
+                     || CASE WHEN x.att = 'consent' OR (SELECT f.type FROM custom_fields AS f WHERE 'custom.' || f.name = x.att) = 'boolean' THEN 'yes or no'
+                             ELSE 'a number' END || '; got ' || quote(x.val)
+            WHEN x.att = 'tag' AND EXISTS (SELECT 1 FROM json_each(CASE WHEN x.op = 'in' THEN x.val ELSE json_array(x.val) END) AS e
+                                            WHERE e.type <> 'text' OR lower(trim(e.value)) NOT GLOB '[a-z0-9]*' OR lower(trim(e.value)) GLOB '*[^a-z0-9_-]*')
+                THEN 'invalid_config: ' || x.label || ' names tag ' || quote(x.val) || ' (a tag is lower-case letters, digits, _ or -)'
+            WHEN x.att = 'stage' AND EXISTS (SELECT 1 FROM json_each(CASE WHEN x.op = 'in' THEN x.val WHEN x.op IN ('=', '!=') THEN json_array(x.val) END) AS e
+                                              WHERE e.value IS NOT NULL AND lower(e.value) <> 'none'
+                                                AND NOT EXISTS (SELECT 1 FROM stages AS s WHERE s.name = lower(trim(e.value))))
+                THEN 'invalid_config: ' || x.label || ' names a stage there is not: ' || quote(x.val) || ' (stages: '
+                     || (SELECT group_concat(name, ', ') FROM (SELECT name FROM stages ORDER BY position)) || ')'
+            WHEN x.att = 'owner' AND EXISTS (SELECT 1 FROM json_each(CASE WHEN x.op = 'in' THEN x.val WHEN x.op IN ('=', '!=') THEN json_array(x.val) END) AS e
+                                              WHERE e.value IS NOT NULL AND lower(e.value) <> 'none'
+                                                AND NOT EXISTS (SELECT 1 FROM reps AS p WHERE lower(p.name) = lower(trim(e.value)) OR CAST(p.id AS TEXT) = trim(e.value)))
+                THEN 'invalid_config: ' || x.label || ' names a rep there is not: ' || quote(x.val)
+            WHEN x.att = 'created_at' AND x.op IN ('=', '!=', '>=', '<=') AND x.val IS NOT NULL AND lower(x.val) <> 'none'
+                 AND x.val NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                 AND (SELECT t.problem FROM time_input AS t WHERE t.arg = json_array(x.val)) IS NOT NULL
+                THEN 'invalid_config: ' || x.label || ': created_at ' || x.op || ' takes a day or a time such as 2026-11-24T09:30:00Z; got ' || quote(x.val)
+            WHEN x.kind IS NOT NULL AND (x.att IS NOT 'activities' OR NOT EXISTS (SELECT 1 FROM activity_kinds AS k WHERE k.kind = x.kind))
+                THEN 'invalid_config: ' || x.label || ': kind ' || quote(x.kind) || ' is for an activities rule and names an activity kind'
+            WHEN x.days IS NOT NULL AND (x.att IS NOT 'activities' OR typeof(x.days) NOT IN ('integer', 'real') OR x.days <= 0 OR x.days > 36500)
+                THEN 'invalid_config: ' || x.label || ': days is for an activities rule and is a number of days above 0; got ' || quote(x.days)
+       END AS problem
+  FROM (SELECT j.json AS arg, j.json ->> 0 AS label, j.json ->> 1 AS att, j.json ->> 2 AS op, CAST(j.json ->> 3 AS TEXT) AS val,
+               j.json ->> 4 AS kind, j.json ->> 5 AS days
+          FROM json_each AS j WHERE j.key = 0) AS x;
+
 -- What is wrong with a segment or one of its rules, if anything (each writer's insert and update is
--- refused with the first problem: invalid_config).
+-- refused with the first problem: invalid_config; `leads check` names any left by a later change).
 CREATE VIEW segment_problems AS
 SELECT 'segments' AS tbl, s.name AS row_key,
        CASE WHEN typeof(s.name) <> 'text' OR s.name NOT GLOB '[a-z0-9]*' OR s.name GLOB '*[^a-z0-9_-]*' OR length(s.name) > 40
@@ -103,37 +194,18 @@ UNION ALL
 SELECT 'segment_rules', r.id,
        CASE WHEN NOT EXISTS (SELECT 1 FROM segments AS s WHERE s.name = r.segment)
                 THEN 'invalid_config: segment rule ' || r.id || ' names segment ' || quote(r.segment) || ', which does not exist'
-            WHEN r.attribute IS NULL OR (r.attribute NOT IN ('email', 'first_name', 'last_name', 'phone', 'company', 'title', 'industry', 'country',
-                                          'source', 'campaign', 'stage', 'lost_reason', 'created_at', 'company_size', 'score', 'fit_score',
-                                          'engagement', 'amount', 'consent', 'owner', 'tag', 'activities')
-                                         AND NOT EXISTS (SELECT 1 FROM custom_fields AS f WHERE 'custom.' || f.name = r.attribute))
-                THEN 'invalid_config: segment rule ' || r.id || ' reads ' || quote(r.attribute) || ', which is not an attribute a segment reads'
-                     || ' (email, first_name, last_name, phone, company, title, industry, country, source, campaign, stage, lost_reason, created_at,'
-                     || ' company_size, score, fit_score, engagement, amount, consent, owner, tag, activities, custom.NAME)'
-            WHEN r.operator IS NULL OR r.operator NOT IN ('=', '!=', 'contains', '>=', '<=', 'in')
-                 OR (r.attribute = 'tag' AND r.operator NOT IN ('=', '!=', 'in'))
-                 OR (r.attribute = 'activities' AND r.operator NOT IN ('=', '!=', '>=', '<='))
-                THEN 'invalid_config: segment rule ' || r.id || ' compares ' || r.attribute || ' with ' || quote(r.operator) || ' (operators: '
-                     || CASE r.attribute WHEN 'tag' THEN '=, != and in' WHEN 'activities' THEN '=, !=, >= and <=' ELSE '=, !=, contains, >=, <= and in' END || ')'
-            WHEN r.operator = 'in' AND NOT (typeof(r.value) = 'text' AND json_valid(r.value) AND json_type(r.value) = 'array' AND json_array_length(r.value) > 0)
-                THEN 'invalid_config: segment rule ' || r.id || ': in takes a JSON array of accepted values such as ["webinar", "ads"]; got ' || quote(r.value)
-            WHEN (r.operator IN ('>=', '<=') AND r.attribute IN ('company_size', 'score', 'fit_score', 'engagement', 'amount', 'consent', 'activities')
-                  OR r.attribute = 'activities')
-                 AND NOT (typeof(r.value) IN ('integer', 'real') OR (typeof(r.value) = 'text' AND (CAST(r.value AS REAL) || '' = r.value OR CAST(r.value AS INTEGER) || '' = r.value)))
-                THEN 'invalid_config: segment rule ' || r.id || ': ' || r.attribute || ' ' || r.operator || ' takes a number; got ' || quote(r.value)
-            WHEN r.operator IN ('contains', '>=', '<=') AND (r.value IS NULL OR r.value = '')
-                THEN 'invalid_config: segment rule ' || r.id || ': ' || r.operator || ' takes a value'
-            WHEN r.attribute = 'tag' AND r.operator <> 'in' AND (typeof(r.value) <> 'text' OR lower(trim(r.value)) NOT GLOB '[a-z0-9]*' OR lower(trim(r.value)) GLOB '*[^a-z0-9_-]*')
-                THEN 'invalid_config: segment rule ' || r.id || ' names tag ' || quote(r.value) || ' (a tag is lower-case letters, digits, _ or -)'
-            WHEN r.value IS NOT NULL AND (typeof(r.value) = 'blob' OR length(r.value) > 500 OR instr(r.value, char(0)) > 0
-                                         OR r.value GLOB ('*[' || char(1) || '-' || char(31) || char(127) || ']*'))
-                THEN 'invalid_config: segment rule ' || r.id || ': a value is one line of at most 500 printable characters'
-            WHEN r.kind IS NOT NULL AND (r.attribute IS NOT 'activities' OR NOT EXISTS (SELECT 1 FROM activity_kinds AS k WHERE k.kind = r.kind))
-                THEN 'invalid_config: segment rule ' || r.id || ': kind ' || quote(r.kind) || ' is for an activities rule and names an activity kind'
-            WHEN r.days IS NOT NULL AND (r.attribute IS NOT 'activities' OR typeof(r.days) NOT IN ('integer', 'real') OR r.days <= 0 OR r.days > 36500)
-                THEN 'invalid_config: segment rule ' || r.id || ': days is for an activities rule and is a number of days above 0; got ' || quote(r.days)
+            ELSE (SELECT p.problem FROM _segment_rule_problem AS p
+                   WHERE p.arg = json_array('segment rule ' || r.id, r.attribute, r.operator,
+                                            CASE WHEN typeof(r.value) = 'blob' THEN char(1) ELSE r.value END, r.kind, r.days))
        END
   FROM segment_rules AS r;
+
+-- A segment's name is new (no replace of another segment and its rules' meaning).
+CREATE TRIGGER segments_before_insert BEFORE INSERT ON segments
+WHEN EXISTS (SELECT 1 FROM segments WHERE name = NEW.name)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('already_exists: segment ' || NEW.name || ' exists; change it with UPDATE segments'));
+END;
 
 CREATE TRIGGER segments_after_insert_check AFTER INSERT ON segments
 BEGIN
@@ -213,6 +285,9 @@ BEGIN
         WHEN l.erased_at IS NOT NULL THEN 'erased_lead: lead ' || l.id || ' was erased; it takes no tag'
         WHEN typeof(NEW.tag) <> 'text' OR NEW.tag NOT GLOB '[a-z0-9]*' OR NEW.tag GLOB '*[^a-z0-9_-]*' OR length(NEW.tag) > 40
             THEN 'invalid_text: a tag is 1 to 40 lower-case letters, digits, _ or -; got ' || quote(NEW.tag)
+        -- (no replace: the tag stays as it was put on)
+        WHEN EXISTS (SELECT 1 FROM lead_tags AS t WHERE t.lead_id = NEW.lead_id AND t.tag = NEW.tag)
+            THEN 'already_exists: lead ' || l.id || ' has tag ' || NEW.tag
         WHEN NEW.tagged_at IS NOT NULL AND NEW.tagged_at IS NOT (SELECT now FROM clock)
             THEN 'maintained: tagged_at is when the tag was put on, written by LeadDB; give none'
         WHEN NEW.tagged_by IS NOT NULL
@@ -250,4 +325,43 @@ CREATE TRIGGER segment_rules_before_update_id BEFORE UPDATE OF id ON segment_rul
 WHEN NEW.id IS NOT OLD.id
 BEGIN
     SELECT RAISE(ABORT, 'read_only: a segment rule keeps its id; add another rule');
+END;
+
+-- What a rule names stays: an activity kind, a custom field or a rep's name a rule reads (a rep renamed
+-- takes the rules that name it along).
+CREATE TRIGGER activity_kinds_before_delete_segments BEFORE DELETE ON activity_kinds
+WHEN EXISTS (SELECT 1 FROM segment_rules WHERE kind = OLD.kind)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('kind_in_use: activity kind ' || OLD.kind || ' is counted by segment rule '
+        || (SELECT min(id) FROM segment_rules WHERE kind = OLD.kind) || '; change that rule first'));
+END;
+
+CREATE TRIGGER activity_kinds_before_update_segments BEFORE UPDATE OF kind ON activity_kinds
+WHEN NEW.kind IS NOT OLD.kind AND EXISTS (SELECT 1 FROM segment_rules WHERE kind = OLD.kind)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('kind_in_use: activity kind ' || OLD.kind || ' is counted by segment rule '
+        || (SELECT min(id) FROM segment_rules WHERE kind = OLD.kind) || '; change that rule first'));
+END;
+
+CREATE TRIGGER custom_fields_before_delete_segments BEFORE DELETE ON custom_fields
+WHEN EXISTS (SELECT 1 FROM segment_rules WHERE attribute = 'custom.' || OLD.name)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('field_in_use: custom field ' || OLD.name || ' is read by segment rule '
+        || (SELECT min(id) FROM segment_rules WHERE attribute = 'custom.' || OLD.name) || '; change that rule first'));
+END;
+
+CREATE TRIGGER custom_fields_before_update_segments BEFORE UPDATE OF name, type ON custom_fields
+WHEN (NEW.name IS NOT OLD.name OR NEW.type IS NOT OLD.type) AND EXISTS (SELECT 1 FROM segment_rules WHERE attribute = 'custom.' || OLD.name)
+BEGIN
+    INSERT INTO _raise(arg) VALUES (json_array('field_in_use: custom field ' || OLD.name || ' is read by segment rule '
+        || (SELECT min(id) FROM segment_rules WHERE attribute = 'custom.' || OLD.name) || '; its name and type stay while it is'));
+END;
+
+CREATE TRIGGER reps_after_update_name_segments AFTER UPDATE OF name ON reps
+WHEN NEW.name IS NOT OLD.name
+BEGIN
+    UPDATE segment_rules SET value = NEW.name WHERE attribute = 'owner' AND operator IN ('=', '!=') AND lower(trim(value)) = lower(OLD.name);
+    UPDATE segment_rules
+       SET value = (SELECT json_group_array(CASE WHEN lower(trim(e.value)) = lower(OLD.name) THEN NEW.name ELSE e.value END) FROM json_each(segment_rules.value) AS e)
+     WHERE attribute = 'owner' AND operator = 'in' AND EXISTS (SELECT 1 FROM json_each(segment_rules.value) AS e WHERE lower(trim(e.value)) = lower(OLD.name));
 END;

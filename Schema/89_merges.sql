@@ -57,7 +57,8 @@ SELECT l.id AS lead_id,
                   (SELECT max(t.id) FROM tasks AS t WHERE t.lead_id = l.id),
                   (SELECT count(*) FROM tasks AS t WHERE t.lead_id = l.id AND t.done_at IS NULL),
                   (SELECT max(d.id) || '/' || max(d.updated_at) FROM deals AS d WHERE d.lead_id = l.id),
-                  (SELECT max(m.id) FROM merges AS m WHERE m.kept_id = l.id OR m.merged_id = l.id)) AS fingerprint
+                  (SELECT max(m.id) FROM merges AS m WHERE m.kept_id = l.id OR m.merged_id = l.id),
+                  (SELECT group_concat(t.tag) FROM lead_tags AS t WHERE t.lead_id = l.id)) AS fingerprint
   FROM lead_records AS l;
 
 CREATE TRIGGER merges_before_insert BEFORE INSERT ON merges
@@ -262,7 +263,7 @@ BEGIN
             THEN 'not_undoable: lead ' || k.id || ' is ' || k.stage || ' now and was ' || json_extract(m.kept_before, '$.stage')
                  || ' before merge ' || m.id || '; a merge that moved a lead, or a lead moved since, is not undone'
         WHEN (SELECT f.fingerprint FROM _merge_fingerprint AS f WHERE f.lead_id = k.id) IS NOT m.kept_after
-            THEN 'not_undoable: lead ' || k.id || ' has changed since merge ' || m.id || ' (its fields, owner, activities, tasks, deals or merges);'
+            THEN 'not_undoable: lead ' || k.id || ' has changed since merge ' || m.id || ' (its fields, owner, activities, tasks, deals, tags or merges);'
                  || ' a merge is undone only while nothing else has touched the kept lead'
         WHEN NEW.undone_by IS NOT NULL
              AND (typeof(NEW.undone_by) <> 'text' OR length(NEW.undone_by) NOT BETWEEN 1 AND 100

@@ -16,6 +16,8 @@ SELECT l.id AS lead_id,
                     AND (s.industry IS NULL OR lower(s.industry) = lower(l.industry))
                     -- (a sequence for a segment takes its leads only: 36_segments.sql)
                     AND (s.segment IS NULL OR EXISTS (SELECT 1 FROM segment_members AS m WHERE m.segment = s.segment AND m.lead_id = l.id))
+                    -- (a sequence with no steps yet takes nobody: the lead goes on to the next)
+                    AND EXISTS (SELECT 1 FROM nurture_steps AS st WHERE st.sequence_id = s.id)
                   ORDER BY s.priority, s.id LIMIT 1),
                 (SELECT s.id FROM nurture_sequences s WHERE s.is_default = 1 ORDER BY s.priority, s.id LIMIT 1)) AS sequence_id
   FROM lead_records AS l;

@@ -91,6 +91,20 @@ BEGIN
     INSERT INTO lead_search(lead_search)
     SELECT CASE WHEN (SELECT rebuild FROM _search_levels) THEN 'rebuild' ELSE 'optimize' END
      WHERE NOT EXISTS (SELECT 1 FROM _search_purge WHERE erasure_id = NEW.id);
+    -- A segment rule naming their email or phone names nobody now (36_segments.sql): the value is taken
+    -- out of an `in` list, and an = or != rule reads an erased value that no lead has.
+    UPDATE segment_rules
+       SET value = CASE WHEN operator = 'in'
+                        THEN coalesce((SELECT json_group_array(e.value) FROM json_each(segment_rules.value) AS e
+                                        WHERE lower(trim(e.value)) NOT IN (SELECT lower(x.v) FROM (SELECT email AS v FROM lead_records WHERE id = NEW.lead_id
+                                                                                                   UNION ALL SELECT phone FROM lead_records WHERE id = NEW.lead_id) AS x
+                                                                            WHERE x.v IS NOT NULL)
+                                       HAVING count(*) > 0), '["(erased)"]')
+                        ELSE '(erased)' END
+     WHERE attribute IN ('email', 'phone')
+       AND EXISTS (SELECT 1 FROM json_each(CASE WHEN operator = 'in' AND json_valid(segment_rules.value) THEN segment_rules.value ELSE json_array(segment_rules.value) END) AS e
+                    WHERE lower(trim(e.value)) IN (SELECT lower(x.v) FROM (SELECT email AS v FROM lead_records WHERE id = NEW.lead_id
+                                                                          UNION ALL SELECT phone FROM lead_records WHERE id = NEW.lead_id) AS x WHERE x.v IS NOT NULL));
     UPDATE activity_log SET detail = NULL WHERE lead_id = NEW.lead_id AND detail IS NOT NULL;
     UPDATE outbox SET payload = json_object('lead_id', NEW.lead_id, 'erased', 1) WHERE lead_id = NEW.lead_id;
     UPDATE lead_records

@@ -186,6 +186,13 @@ UNION ALL
 SELECT 'account', 'account ' || p.id, p.problem, 'UPDATE accounts SET ... WHERE id = ' || p.id || ' (the problem names the value)'
   FROM account_problems AS p
 UNION ALL
+-- A segment and its rules are as the rules for writing them say (a rule a later change left reading
+-- nothing: 36_segments.sql).
+SELECT 'segment', CASE p.tbl WHEN 'segments' THEN 'segment ' ELSE 'segment rule ' END || p.row_key, p.problem,
+       'UPDATE ' || p.tbl || ' SET ... (the problem names the value), or delete it'
+  FROM segment_problems AS p
+ WHERE p.problem IS NOT NULL
+UNION ALL
 -- A merged lead is a tombstone pointing at a live lead through a merge not undone; a merge not undone
 -- has its tombstone (89_merges.sql).
 SELECT 'merge', 'lead ' || l.id,

@@ -76,7 +76,7 @@ extension LeadStore {
         try write { db in
             var added: [String] = []
             for tag in tags.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-                try db.execute("INSERT INTO lead_tags(lead_id, tag, tagged_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [lead, tag, by])
+                try db.execute("INSERT INTO lead_tags(lead_id, tag, tagged_by) SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM lead_tags WHERE lead_id = ?1 AND tag = ?2)", [lead, tag, by])
                 if try db.scalar("SELECT changes()", as: Int.self) == 1 { added.append(tag) }
             }
             return added
@@ -101,29 +101,18 @@ extension LeadStore {
         try read { db in try db.query("SELECT tag FROM lead_tags WHERE lead_id = ? ORDER BY tag", [lead]).map { try $0.get(0, as: String.self) } }
     }
 
-    /// The attributes a rule reads (besides `custom.NAME`), and those compared as numbers.
-    public static let ruleAttributes = ["email", "first_name", "last_name", "phone", "company", "title", "industry", "country", "source",
-                                        "campaign", "stage", "lost_reason", "created_at", "company_size", "score", "fit_score", "engagement",
-                                        "amount", "consent", "owner", "tag", "activities"]
-    static let numericAttributes: Set<String> = ["company_size", "score", "fit_score", "engagement", "amount", "consent", "activities"]
-
-    /// Checks rules as segment_rules checks them (Schema/36_segments.sql), for a list that stores none:
-    /// the first problem as `invalid_config`.
+    /// Checks rules as segment_rules checks them (`_segment_rule_problem`, Schema/36_segments.sql), for
+    /// a list that stores none: the first problem as `invalid_config`, naming the filter by its place.
     func checkRules(_ rules: [SegmentRule]) throws {
-        let custom = try customFields().map { "custom." + $0.name }
-        for rule in rules {
-            func problem(_ text: String) -> LeadError { .rule(code: "invalid_config", message: "invalid_config: \(text)") }
-            guard Self.ruleAttributes.contains(rule.attribute) || custom.contains(rule.attribute) else {
-                throw problem("\(rule.attribute) is not an attribute a list reads (\((Self.ruleAttributes + ["custom.NAME"]).joined(separator: ", ")))")
+        try read { db in
+            for (index, rule) in rules.enumerated() {
+                let arg = "[" + [JSONText.quoted("filter \(index + 1)"), JSONText.quoted(rule.attribute), JSONText.quoted(rule.op),
+                                 rule.value.map(JSONText.quoted) ?? "null", rule.kind.map(JSONText.quoted) ?? "null",
+                                 rule.days.map { String($0) } ?? "null"].joined(separator: ",") + "]"
+                if let problem = try db.scalar("SELECT problem FROM _segment_rule_problem WHERE arg = ?", [arg], as: String.self) {
+                    throw LeadError.rule(code: "invalid_config", message: problem)
+                }
             }
-            let operators = rule.attribute == "tag" ? ["=", "!=", "in"] : rule.attribute == "activities" ? ["=", "!=", ">=", "<="] : ["=", "!=", "contains", ">=", "<=", "in"]
-            guard operators.contains(rule.op) else {
-                throw problem("\(rule.attribute) is compared with \(operators.joined(separator: ", ")), not \(rule.op)")
-            }
-            if rule.attribute == "activities" || (Self.numericAttributes.contains(rule.attribute) && [">=", "<="].contains(rule.op)) {
-                guard let value = rule.value, Double(value) != nil else { throw problem("\(rule.attribute) \(rule.op) takes a number; got \(rule.value ?? "nothing")") }
-            }
-            if ["contains", ">=", "<="].contains(rule.op), (rule.value ?? "").isEmpty { throw problem("\(rule.op) takes a value") }
         }
     }
 }

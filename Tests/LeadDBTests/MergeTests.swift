@@ -96,7 +96,7 @@ import Testing
         try f.db.execute("INSERT INTO merges(kept_id, merged_id) VALUES (?, ?)", [kept, merged])
         try f.log(kept, "page_view")
         #expect(f.violation { try f.db.execute("INSERT INTO merge_undos(merge_id) VALUES (2)") }?.message
-            == "not_undoable: lead \(kept) has changed since merge 2 (its fields, owner, activities, tasks, deals or merges); a merge is undone only while nothing else has touched the kept lead")
+            == "not_undoable: lead \(kept) has changed since merge 2 (its fields, owner, activities, tasks, deals, tags or merges); a merge is undone only while nothing else has touched the kept lead")
         try f.checkIntegrity()
     }
 

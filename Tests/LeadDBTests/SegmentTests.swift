@@ -147,6 +147,80 @@ import Testing
         #expect(try f.db.query("SELECT * FROM invariant_problems").isEmpty)
     }
 
+    @Test(arguments: Writer.allCases)
+    func valuesAreReadAsAPersonMeansThemAndWhatARuleNamesStays(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.reps([(1, "Ana", "default", 10), (2, "Ben", "default", 10)])
+        let a = try f.capture(["email": "a@a1.com", "first_name": "Émile", "company": "Acme, Inc.", "consent": 1])
+        let b = try f.capture(["email": "b@b2.com", "first_name": "émile", "company": "Nonesuch", "consent": 0])
+        let c = try f.capture(["email": "c@c3.com", "first_name": "ÉMILE"])
+        func filter(_ rules: String, match: String = "all") throws -> [Int64] {
+            try f.db.query("SELECT lead_id FROM lead_filter WHERE arg = ? ORDER BY lead_id", ["{\"match\":\"\(match)\",\"rules\":\(rules)}"])
+                .map { try $0.get(0, as: Int64.self) }
+        }
+        #expect(try filter(#"[["consent","=","yes"]]"#) == [a])
+        #expect(try filter(#"[["consent","=","no"]]"#) == [b])
+        #expect(try filter(#"[["first_name","=","EMILE"]]"#) == [a, b, c])
+        #expect(try filter(#"[["first_name","contains","mil"]]"#) == [a, b, c])
+        #expect(try filter(#"[["company","contains","none"]]"#) == [b])
+        #expect(try filter(#"[["company","in",["none","acme, inc."]]]"#) == [a, c])
+        #expect(try filter(#"[["created_at",">=","2026-11-24T09:00:00Z"]]"#) == [a, b, c])
+        #expect(try filter(#"[["created_at","<=","2026-11-24"]]"#) == [a, b, c])
+        #expect(try filter(#"[["created_at","<=","2026-11-23"]]"#) == [])
+        // A segment with no rules has nobody in it.
+        try f.db.execute("INSERT INTO segments(name) VALUES ('empty')")
+        #expect(try members(f, "empty") == [])
+        let refusals: [(String, String)] = [
+            ("INSERT INTO segment_rules(segment, attribute, operator, value) VALUES ('empty', 'consent', '=', 'maybe')",
+             "invalid_config: segment rule 1: consent = takes yes or no; got 'maybe'"),
+            ("INSERT INTO segment_rules(segment, attribute, operator, value) VALUES ('empty', 'company_size', '=', '15abc')",
+             "invalid_config: segment rule 1: company_size = takes a number; got '15abc'"),
+            ("INSERT INTO segment_rules(segment, attribute, operator, value) VALUES ('empty', 'owner', '=', 'Nobody')",
+             "invalid_config: segment rule 1 names a rep there is not: 'Nobody'"),
+            ("INSERT INTO segments(name) VALUES ('empty')", "already_exists: segment empty exists; change it with UPDATE segments"),
+            ("INSERT OR REPLACE INTO lead_tags(lead_id, tag) VALUES (\(a), 'vip')", "already_exists: lead \(a) has tag vip"),
+        ]
+        try f.db.execute("INSERT INTO lead_tags(lead_id, tag) VALUES (?, 'vip')", [a])
+        for (sql, message) in refusals {
+            #expect(f.violation { try f.db.execute(sql) }?.message == message, "\(sql)")
+        }
+        // What a rule names stays, or follows: a kind, a custom field, a rep's name.
+        try f.db.execute("""
+            INSERT INTO segment_rules(segment, attribute, operator, value, kind) VALUES
+                ('empty', 'activities', '>=', 1, 'page_view'), ('empty', 'custom.need', '=', 'none', NULL), ('empty', 'owner', 'in', '["ana", "Ben"]', NULL)
+            """)
+        #expect(f.violation { try f.db.execute("DELETE FROM activity_kinds WHERE kind = 'page_view'") }?.message
+            == "kind_in_use: activity kind page_view is counted by segment rule 1; change that rule first")
+        #expect(f.violation { try f.db.execute("DELETE FROM custom_fields WHERE name = 'need'") }?.message
+            == "field_in_use: custom field need is read by segment rule 2; change that rule first")
+        try f.db.execute("UPDATE reps SET name = 'Anna' WHERE id = 1")
+        #expect(try f.text("SELECT value FROM segment_rules WHERE id = 3") == #"["Anna","Ben"]"#)
+        // A rule naming a person's email names nobody once they are erased.
+        try f.db.execute("INSERT INTO segments(name) VALUES ('people')")
+        try f.db.execute("INSERT INTO segment_rules(segment, attribute, operator, value) VALUES ('people', 'email', 'in', '[\"a@a1.com\", \"b@b2.com\"]'), ('people', 'email', '!=', 'A@A1.com')")
+        try f.db.execute("INSERT INTO erasures(lead_id) VALUES (?)", [a])
+        #expect(try f.db.query("SELECT value FROM segment_rules WHERE segment = 'people' ORDER BY id").map { try $0.get(0, as: String.self) }
+            == [#"["b@b2.com"]"#, "(erased)"])
+        #expect(try f.db.query("SELECT * FROM invariant_problems").isEmpty)
+        // A rule a later change left naming nothing is named by the check.
+        try f.db.execute("INSERT INTO reps(id, name, team, capacity) VALUES (3, 'Cy', 'default', 10)")
+        try f.db.execute("INSERT INTO segment_rules(segment, attribute, operator, value) VALUES ('people', 'owner', '=', 'Cy')")
+        try f.db.execute("DELETE FROM reps WHERE id = 3")
+        #expect(try f.db.query("SELECT invariant || ': ' || subject || ': ' || problem FROM invariant_problems").map { try $0.get(0, as: String.self) }
+            == ["segment: segment rule 6: invalid_config: segment rule 6 names a rep there is not: 'Cy'"])
+    }
+
+    @Test(arguments: Writer.allCases)
+    func aTargetedSequenceWithNoStepsLetsItsLeadsGoOnToTheNext(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        let lead = try f.capture(["email": "vip@acme.com", "consent": 1])
+        try f.db.execute("INSERT INTO lead_tags(lead_id, tag) VALUES (?, 'vip')", [lead])
+        try rules(f, "vips", [("tag", "=", "vip")])
+        try f.db.execute("INSERT INTO nurture_sequences(name, priority, segment) VALUES ('vip-seq', 1, 'vips')")
+        try f.db.execute("UPDATE leads SET stage = 'nurturing' WHERE id = ?", [lead])
+        #expect(try f.text("SELECT q.name FROM nurture_enrollments AS e JOIN nurture_sequences AS q ON q.id = e.sequence_id") == "default")
+    }
+
     @Test func theAPIListsTagsAndReadsSegments() throws {
         let dir = TemporaryDirectory()
         let store = try LeadStore(path: dir.file("segments.db"))

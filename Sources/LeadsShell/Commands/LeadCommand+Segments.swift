@@ -51,7 +51,7 @@ extension LeadCommand {
             try renderLeads(leads, shell, store)
         },
         LeadCommand(name: "list", arguments: "[FIELD=V|FIELD!=V|FIELD>=N|FIELD<=N|FIELD~TEXT ...] [match=any] [sort=-score] [limit=50]",
-                    summary: "live leads that meet every filter (a=x,y: any of them; tag=vip; owner=Ana or none; activities.KIND/DAYS>=N), sorted", arity: 0...Int.max) { shell, store, args in
+                    summary: "live leads that meet every filter (a=x|y: any of them; tag=vip; owner=Ana or none; activities.KIND/DAYS>=N), sorted", arity: 0...Int.max) { shell, store, args in
             var rules: [SegmentRule] = []
             var sort = "-score", limit = 50, matchAll = true
             let custom = try store.customFields()
@@ -88,13 +88,13 @@ extension LeadCommand {
                     if rest.hasPrefix(".") { rule.kind = String(rest.dropFirst()).lowercased() }
                     rule.attribute = "activities"
                 }
-                if op == "=" || op == "!=", value.contains(","), rule.attribute != "activities" {
-                    guard op == "=" else { throw UsageError(argument: index, message: "a list of values goes with =: \(key)=a,b") }
-                    let items = value.split(separator: ",").map { JSONText.quoted($0.trimmingCharacters(in: .whitespaces)) }
+                if op == "=" || op == "!=", value.contains("|"), rule.attribute != "activities" {
+                    guard op == "=" else { throw UsageError(argument: index, message: "a choice of values goes with =: \(key)=a|b") }
+                    let items = value.split(separator: "|", omittingEmptySubsequences: false).map { JSONText.quoted($0.trimmingCharacters(in: .whitespaces)) }
                     rule.op = "in"
                     rule.value = "[" + items.joined(separator: ",") + "]"
                 }
-                if rule.attribute == "owner", let text = rule.value, rule.op != "in", text.lowercased() != "none" {
+                if rule.attribute == "owner", let text = rule.value, rule.op != "in", !text.isEmpty, text.lowercased() != "none" {
                     rule.value = String(try resolveRep(text, store, argument: index).id)
                 }
                 rules.append(rule)
@@ -103,7 +103,7 @@ extension LeadCommand {
             do {
                 leads = try store.leads(matching: rules, matchAll: matchAll, sort: sort, limit: limit)
             } catch let error as LeadError where error.code == "invalid_config" {
-                throw UsageError(argument: nil, message: String(error.message.dropFirst("invalid_config: ".count)), showsUsage: true)
+                throw UsageError(argument: nil, message: error.message.hasPrefix("invalid_config: ") ? String(error.message.dropFirst("invalid_config: ".count)) : error.message, showsUsage: true)
             }
             guard !leads.isEmpty else { shell.out.write("No lead meets \(rules.isEmpty ? "no filter" : "those filters") now.\n"); return }
             try renderLeads(leads, shell, store)

@@ -58,6 +58,7 @@ func card(_ lead: Lead, _ store: LeadStore) throws -> String {
     field("source", [lead.source, lead.campaign].compactMap { $0 }.joined(separator: " / "))
     field("stage", lead.stage.rawValue + (lead.closedAt == nil ? "" : lead.lostReason.map { " (\($0))" } ?? "") + (lead.amount.map { ", amount \($0)" } ?? ""))
     field("consent", lead.consent.map { $0 ? "given (\(lead.consentSource ?? "?"))" : "not given" })
+    field("tags", try store.tags(lead: lead.id).joined(separator: ", "))
     if let id = lead.accountID {
         field("account", try store.account(id: id).map { "\($0.domain) (account \($0.id)\($0.name.map { ", " + $0 } ?? ""))" } ?? "account \(id)")
     }
