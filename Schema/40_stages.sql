@@ -261,7 +261,7 @@ END;
 CREATE TRIGGER stage_counts_before_update_maintained BEFORE UPDATE ON stage_counts
 WHEN NEW.stage IS NOT OLD.stage
   OR CASE WHEN abs(NEW.leads - OLD.leads) = 1 AND NEW.leads >= 0 THEN 0
-          ELSE NEW.leads IS NOT (SELECT count(*) FROM lead_records WHERE stage = NEW.stage) END
+          ELSE NEW.leads IS NOT (SELECT count(*) FROM lead_records WHERE stage = NEW.stage AND merged_into IS NULL) END
 BEGIN
     SELECT RAISE(ABORT, 'maintained: stage_counts is kept by LeadDB (one lead at a time) and cannot be set by hand');
 END;

@@ -152,6 +152,8 @@ BEGIN
     -- The merged lead retired: its owner's load released, its nurture ended, its row a tombstone.
     INSERT INTO _rep_load(lead_id, rep, open, applies) VALUES (NEW.merged_id, NULL, 0, 1);
     INSERT INTO _nurture_end(lead_id, reason, applies) VALUES (NEW.merged_id, 'merged', 1);
+    -- (one person: the funnel counts the kept lead only, 97_reports.sql)
+    UPDATE stage_counts SET leads = leads - 1 WHERE stage = (SELECT stage FROM lead_records WHERE id = NEW.merged_id);
     UPDATE lead_records
        SET email = NULL, first_name = NULL, last_name = NULL, phone = NULL, company = NULL, title = NULL,
            consent = NULL, consent_source = NULL, consent_at = NULL, custom = NULL,
@@ -286,8 +288,12 @@ BEGIN
      WHERE id = (SELECT kept_id FROM merges WHERE id = NEW.merge_id)
        AND email IS NOT (SELECT json_extract(kept_before, '$.email') FROM merges WHERE id = NEW.merge_id);
 
-    -- The merged lead live again, with its values, its owner's load and the leads merged into it before.
+    -- The merged lead live again, with its values, its owner's load, its count in its stage and the
+    -- leads merged into it before.
     DELETE FROM merged_emails WHERE merge_id = NEW.merge_id;
+    INSERT INTO stage_counts(stage, leads)
+    SELECT stage, 1 FROM lead_records WHERE id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id)
+        ON CONFLICT (stage) DO UPDATE SET leads = leads + 1;
     INSERT INTO _rep_load(lead_id, rep, open, applies)
     SELECT l.id, l.owner_id, l.closed_at IS NULL, 1 FROM lead_records AS l WHERE l.id = (SELECT merged_id FROM merges WHERE id = NEW.merge_id);
     INSERT INTO _field_history_by(lead_id, changed_by)

@@ -1,7 +1,8 @@
 -- Reports.
 
 -- The funnel: every stage in order with the leads in it now (erased leads included: their stage is a
--- non-personal fact), its share of all leads, and the leads at this stage or beyond among open stages.
+-- non-personal fact; a lead merged into another is one person, counted once, as the lead it went into:
+-- 89_merges.sql), its share of all leads, and the leads at this stage or beyond among open stages.
 -- Reads stage_counts, kept by the stage rules, so it costs the same for ten leads or a million.
 CREATE VIEW funnel AS
 SELECT s.position, s.name AS stage, s.outcome, coalesce(c.leads, 0) AS leads,

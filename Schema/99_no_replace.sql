@@ -120,7 +120,7 @@ END;
 
 CREATE TRIGGER stage_counts_before_insert_maintained BEFORE INSERT ON stage_counts
 WHEN NOT EXISTS (SELECT 1 FROM stages WHERE name = NEW.stage)
-  OR CASE WHEN NEW.leads IS 1 THEN 0 ELSE NEW.leads IS NOT (SELECT count(*) FROM lead_records WHERE stage = NEW.stage) END
+  OR CASE WHEN NEW.leads IS 1 THEN 0 ELSE NEW.leads IS NOT (SELECT count(*) FROM lead_records WHERE stage = NEW.stage AND merged_into IS NULL) END
 BEGIN
     SELECT RAISE(ABORT, 'maintained: stage_counts is kept by LeadDB (one lead at a time) and cannot be set by hand');
 END;

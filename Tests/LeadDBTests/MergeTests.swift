@@ -58,6 +58,8 @@ import Testing
         #expect(try tomb.get("erased_at", as: String.self) == "2026-11-26T12:00:00.000Z")
         #expect(try f.int("SELECT open_leads FROM reps WHERE id = 1") == 2)
         #expect(try f.int("SELECT count(*) FROM possible_duplicates") == 0)
+        // One person: the funnel counts the kept lead only.
+        #expect(try f.int("SELECT leads FROM funnel WHERE stage = 'new'") == 2)
         // A capture of the merged email lands on the kept lead.
         try f.db.execute("INSERT INTO lead_intake(email, source) VALUES ('A.Na.Schmidt+Expo@gmail.com', 'webinar')")
         #expect(try f.int("SELECT count(*) FROM lead_records") == 3)
@@ -88,6 +90,7 @@ import Testing
         #expect(try f.db.query("SELECT * FROM invariant_problems").isEmpty)
         try f.db.execute("INSERT INTO merge_undos(merge_id, undone_by) VALUES (1, 'Ana')")
         #expect(try state(f, [kept, merged]) == before)
+        #expect(try f.int("SELECT sum(leads) FROM funnel") == 2)
         #expect(try f.text("SELECT undone_at FROM merges WHERE id = 1") == LeadFixture.start)
         #expect(try f.db.query("SELECT * FROM invariant_problems").isEmpty)
         #expect(f.violation { try f.db.execute("INSERT INTO merge_undos(merge_id) VALUES (1)") }?.message

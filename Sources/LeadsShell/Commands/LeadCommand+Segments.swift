@@ -43,12 +43,13 @@ extension LeadCommand {
             }
             let leads: [Lead]
             do {
-                leads = try store.segmentMembers(name, limit: limit)
+                leads = try store.segmentMembers(name.lowercased(), limit: limit)
             } catch let error as LeadError where error.code == "unknown_segment" {
                 throw UsageError(argument: 0, message: error.message, showsUsage: false)
             }
             guard !leads.isEmpty else { shell.out.write("Segment \(name) has no leads now.\n"); return }
             try renderLeads(leads, shell, store)
+            if leads.count == limit { shell.out.write("(the first \(limit), highest score first; segment \(name) \(limit * 4) shows more)\n") }
         },
         LeadCommand(name: "list", arguments: "[FIELD=V|FIELD!=V|FIELD>=N|FIELD<=N|FIELD~TEXT ...] [match=any] [sort=-score] [limit=50]",
                     summary: "live leads that meet every filter (a=x|y: any of them; tag=vip; owner=Ana or none; activities.KIND/DAYS>=N), sorted", arity: 0...Int.max) { shell, store, args in
@@ -107,6 +108,7 @@ extension LeadCommand {
             }
             guard !leads.isEmpty else { shell.out.write("No lead meets \(rules.isEmpty ? "no filter" : "those filters") now.\n"); return }
             try renderLeads(leads, shell, store)
+            if leads.count == limit { shell.out.write("(the first \(limit); limit=\(limit * 4) shows more)\n") }
         },
     ]
 }
