@@ -6,6 +6,7 @@ let package = Package(
     name: "LeadDB",
     products: [
         .library(name: "LeadDB", targets: ["LeadDB"]),
+        .library(name: "LeadCluster", targets: ["LeadCluster"]),
         .executable(name: "leads", targets: ["leads"]),
     ],
     targets: [
@@ -22,6 +23,9 @@ let package = Package(
         // the sources, but SwiftPM watches the target folder's structure through them, so adding,
         // renaming or removing a .sql file re-plans the build and the plugin lists the files again.
         .target(name: "LeadDB", dependencies: ["LeadSQLite"], exclude: ["SQL"], plugins: ["EmbedSQL"]),
+        // A client for a dqlite cluster (its wire protocol over the system's sockets): the same SQL on
+        // replicated nodes. No dqlite library is linked: a machine without dqlite builds and tests as before.
+        .target(name: "LeadCluster", dependencies: ["LeadSQLite", "CSQLite"]),
         // The interactive shell, as a library so tests can drive it.
         .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite"]),
         .executableTarget(name: "leads", dependencies: ["LeadsShell"]),
@@ -35,6 +39,7 @@ let package = Package(
         .target(name: "LeadTestSupport", path: "Tests/Support"),
         .testTarget(name: "LeadSQLiteTests", dependencies: ["LeadSQLite", "LeadTestSupport"]),
         .testTarget(name: "LeadDBTests", dependencies: ["LeadDB", "LeadSQLite", "LeadTestSupport"]),
+        .testTarget(name: "LeadClusterTests", dependencies: ["LeadCluster", "LeadDB", "LeadSQLite", "LeadTestSupport"]),
         // Transcripts and fixtures are read through #filePath, not bundled as resources.
         .testTarget(
             name: "LeadsShellTests", dependencies: ["LeadsShell", "LeadDB", "LeadSQLite", "LeadTestSupport"],

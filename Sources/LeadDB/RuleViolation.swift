@@ -31,13 +31,19 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
 
     /// Recognises a rule's error; nil for any other SQLite error.
     public init?(_ error: SQLiteError) {
-        if error.extendedResultCode == .constraintTrigger {
-            // RAISE(ABORT, 'code: message'): the text as written.
-            guard let code = Self.code(of: error.message) else { return nil }
-            self.init(code: code, message: error.message)
+        self.init(extendedResultCode: Int(error.extendedResultCode.rawValue), message: error.message)
+    }
+
+    /// Recognises a rule's error from SQLite's extended result code and message, as any channel
+    /// carries them (a cluster node's failure response, for one); nil for any other error.
+    public init?(extendedResultCode: Int, message errorMessage: String) {
+        if extendedResultCode == 1811 {
+            // (SQLITE_CONSTRAINT_TRIGGER) RAISE(ABORT, 'code: message'): the text as written.
+            guard let code = Self.code(of: errorMessage) else { return nil }
+            self.init(code: code, message: errorMessage)
             return
         }
-        guard let json = Self.payload(in: error.message),
+        guard let json = Self.payload(in: errorMessage),
             let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
             let code = object["code"] as? String, let message = object["message"] as? String,
             Self.code(of: message) == code

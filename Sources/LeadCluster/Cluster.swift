@@ -1,0 +1,237 @@
+import CSQLite
+import Foundation
+import LeadSQLite
+
+/// A LeadDB database on a dqlite cluster (docs/cluster.md): SQL sent to the cluster's leader over
+/// dqlite's wire protocol, which replicates every write to the nodes before it answers.
+///
+///     let cluster = try Cluster(addresses: ["127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"])
+///     try cluster.execute("INSERT INTO lead_intake(email) VALUES (?)", [.text("ada@example.com")])
+///     let rows = try cluster.query("SELECT id, score FROM leads")
+///
+/// A request the leader refuses because it is no longer the leader is sent again to the new one. A
+/// connection lost after a write was sent leaves its outcome unknown (`ClusterError.unreachable`): the
+/// write may have been committed. Retry a capture with its `capture_key`, which makes the retry a no-op.
+public final class Cluster {
+    /// The nodes asked for the leader, in order.
+    public let addresses: [String]
+    /// The database's name on the cluster (one cluster holds many).
+    public let database: String
+    let timeout: TimeInterval
+    private var connection: ClusterConnection?
+
+    public init(addresses: [String], database: String = "leads", timeout: TimeInterval = 10) throws {
+        guard !addresses.isEmpty else { throw ClusterError.unreachable("no node address given") }
+        self.addresses = addresses
+        self.database = database
+        self.timeout = timeout
+        try connect()
+    }
+
+    /// The leader's address now.
+    public var leader: String? { connection?.address }
+
+    /// Runs one statement that returns no rows; its last insert id and changes.
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> (lastInsertID: Int64, changes: Int64) {
+        try Self.check(sql)
+        let body = try request(type: 8, body: { writer in
+            writer.uint64(0)
+            writer.text(sql)
+            try writer.parameters(arguments)
+        })
+        guard body.type == 6 else { throw ClusterError.protocolError("EXEC_SQL answered with message type \(body.type)") }
+        var reader = WireReader(body.body)
+        return (Int64(bitPattern: try reader.uint64()), Int64(bitPattern: try reader.uint64()))
+    }
+
+    /// Runs one statement that returns rows.
+    public func query(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> [Row] {
+        try Self.check(sql)
+        var response = try request(type: 9, body: { writer in
+            writer.uint64(0)
+            writer.text(sql)
+            try writer.parameters(arguments)
+        })
+        var rows: [Row] = []
+        while true {
+            guard response.type == 7 else { throw ClusterError.protocolError("QUERY_SQL answered with message type \(response.type)") }
+            var reader = WireReader(response.body)
+            let count = Int(try reader.uint64())
+            var columns: [String] = []
+            for _ in 0..<count { columns.append(try reader.text()) }
+            while true {
+                let next = try reader.peekUInt64()
+                if next == 0xFFFF_FFFF_FFFF_FFFF { return rows }
+                if next == 0xEEEE_EEEE_EEEE_EEEE { break }
+                rows.append(Row(columns: columns, values: try reader.row(columns: count)))
+            }
+            // (the next batch follows by itself)
+            response = try receive()
+        }
+    }
+
+    /// Runs a script statement by statement (dqlite binds parameters to the first statement of a text
+    /// and runs only the first of a query). Each is executed; one that gives rows (a SELECT, a write
+    /// with RETURNING, whose changes SQLite makes at its first step) has its rows dropped.
+    public func executeScript(_ script: String) throws {
+        for (index, statement) in Self.statements(in: script).enumerated() {
+            do {
+                try execute(statement)
+            } catch ClusterError.failure(100, _) {
+                // (SQLITE_ROW: it ran, and gave rows that a script has no use for)
+                continue
+            } catch ClusterError.failure(let code, let message) {
+                let line = statement.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") } ?? ""
+                throw ClusterError.failure(code: code, message: "\(message) (statement \(index + 1) of the script: \(line.prefix(80)))")
+            }
+        }
+    }
+
+    /// The statements of a script, each with its `;`, split where SQLite says a statement is complete
+    /// (a trigger's body keeps its own semicolons); comments and blanks alone are no statement.
+    public static func statements(in script: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        for character in script {
+            current.append(character)
+            if character == ";" && sqlite3_complete(current) != 0 {
+                if !isBlank(current) { statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                current = ""
+            }
+        }
+        if !isBlank(current) { statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return statements
+    }
+
+    /// Whether a statement gives rows (a query, EXPLAIN, a PRAGMA that reads, a write with RETURNING).
+    static func returnsRows(_ statement: String) -> Bool {
+        let words = firstWords(statement)
+        guard let first = words.first else { return false }
+        if ["select", "with", "values", "explain"].contains(first) { return true }
+        if first == "pragma" { return !statement.contains("=") }
+        return words.contains("returning")
+    }
+
+    /// PRAGMAs that change how the file is written crash a dqlite 1.11 node (journal_mode, page_size
+    /// and their kin): a cluster connection refuses them.
+    static func check(_ sql: String) throws {
+        for statement in statements(in: sql) {
+            let words = firstWords(statement)
+            guard words.first == "pragma", words.count > 1 else { continue }
+            let name = words[1].split(separator: ".").last.map(String.init) ?? words[1]
+            if ["journal_mode", "page_size", "wal_checkpoint", "locking_mode", "auto_vacuum", "mmap_size", "synchronous",
+                "journal_size_limit", "wal_autocheckpoint", "cache_spill", "temp_store_directory", "writable_schema"].contains(name) {
+                throw ClusterError.refused("refused: PRAGMA \(name) is not sent to a cluster (the nodes keep their files themselves; it can stop a node)")
+            }
+        }
+    }
+
+    private static func isBlank(_ text: String) -> Bool { firstWords(text).isEmpty }
+
+    /// The statement's words, lower-cased, comments skipped (enough to tell its kind).
+    private static func firstWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var iterator = Array(text.unicodeScalars)[...]
+        func flush() { if !word.isEmpty { words.append(word.lowercased()); word = "" } }
+        while let scalar = iterator.first {
+            iterator = iterator.dropFirst()
+            if scalar == "-" && iterator.first == "-" {
+                flush()
+                while let next = iterator.first, next != "\n" { iterator = iterator.dropFirst() }
+            } else if scalar == "/" && iterator.first == "*" {
+                flush()
+                iterator = iterator.dropFirst()
+                while let next = iterator.first, !(next == "*" && iterator.dropFirst().first == "/") { iterator = iterator.dropFirst() }
+                iterator = iterator.dropFirst(2)
+            } else if scalar == "'" || scalar == "\"" {
+                flush()
+                while let next = iterator.first, next != scalar { iterator = iterator.dropFirst() }
+                iterator = iterator.dropFirst()
+            } else if CharacterSet.alphanumerics.contains(scalar) || scalar == "_" || scalar == "." {
+                word.unicodeScalars.append(scalar)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return words
+    }
+
+    // MARK: - Requests
+
+    /// Sends a request to the leader and reads its first response; a FAILURE is thrown. A leader that
+    /// is no longer one refused the request without running it: the new leader is found and asked.
+    private func request(type: UInt8, body: (inout WireWriter) throws -> Void) throws -> (type: UInt8, body: [UInt8]) {
+        var writer = WireWriter()
+        try body(&writer)
+        var attempt = 0
+        while true {
+            attempt += 1
+            if connection == nil { try connect() }
+            guard let connection else { throw ClusterError.unreachable("no leader") }
+            do {
+                try connection.send(type: type, body: writer.bytes)
+                return try receive()
+            } catch let error as ClusterError where error.isNotLeader && attempt < 5 {
+                self.connection = nil
+                Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
+            } catch let error as ClusterError {
+                if case .unreachable = error { self.connection = nil }
+                throw error
+            }
+        }
+    }
+
+    private func receive() throws -> (type: UInt8, body: [UInt8]) {
+        guard let connection else { throw ClusterError.unreachable("no leader") }
+        let response = try connection.receive()
+        if response.type == 0 {
+            var reader = WireReader(response.body)
+            let code = try reader.uint64()
+            throw ClusterError.failure(code: code, message: try reader.text())
+        }
+        return response
+    }
+
+    /// Asks the nodes in turn who leads, connects to the leader and opens the database. Tries for
+    /// `timeout` (an election takes a few seconds).
+    private func connect() throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var lastError: Error = ClusterError.unreachable("no node answered")
+        while Date() < deadline {
+            for address in addresses {
+                do {
+                    let probe = try ClusterConnection(address: address, timeout: min(timeout, 5))
+                    var leader = WireWriter()
+                    leader.uint64(0)
+                    try probe.send(type: 0, body: leader.bytes)
+                    let answer = try probe.receive()
+                    guard answer.type == 1 else { throw ClusterError.protocolError("LEADER answered with message type \(answer.type)") }
+                    var reader = WireReader(answer.body)
+                    _ = try reader.uint64()
+                    let leaderAddress = try reader.text()
+                    guard !leaderAddress.isEmpty else { throw ClusterError.unreachable("\(address) knows no leader yet") }
+                    let target = leaderAddress == address ? probe : try ClusterConnection(address: leaderAddress, timeout: min(timeout, 5))
+                    var open = WireWriter()
+                    open.text(database)
+                    open.uint64(0)
+                    open.text("volatile")
+                    try target.send(type: 3, body: open.bytes)
+                    let opened = try target.receive()
+                    if opened.type == 0 {
+                        var failure = WireReader(opened.body)
+                        throw ClusterError.failure(code: try failure.uint64(), message: try failure.text())
+                    }
+                    connection = target
+                    return
+                } catch {
+                    lastError = error
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw lastError
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import LeadDB
+import LeadSQLite
+import LeadTestSupport
+import Testing
+
+@testable import LeadCluster
+
+/// LeadDB's SQL on a 3-node dqlite cluster (docs/cluster.md), through this client: the same rules
+/// and the same answers as a local file. Runs where Debian's go-dqlite is installed (`.ci/run` installs it).
+@Suite(.enabled(if: ClusterNodes.available, "needs dqlite-demo (Debian's go-dqlite)"), .serialized)
+struct ClusterTests {
+    /// The same work on a file and on the cluster.
+    static let scenario = [
+        "UPDATE settings SET value = '2026-11-24T09:00:00.000Z' WHERE key = 'clock.now'",
+        "INSERT INTO reps(name, capacity) VALUES ('Ana', 10), ('Ben', 10)",
+        "INSERT INTO lead_intake(email, first_name, last_name, company, title, source, capture_key) VALUES ('ada@acme.com', 'Ada', 'Lovelace', 'Acme', 'VP Sales', 'webinar', 'k1')",
+        "INSERT INTO lead_intake(email, first_name, company, source, capture_key) VALUES ('bob@globex.com', 'Bob', 'Globex', 'ads', 'k2')",
+        "INSERT INTO lead_intake(email, first_name, company, source, capture_key) VALUES ('bob@globex.com', 'Bob', 'Globex', 'ads', 'k2')",
+        "INSERT INTO activities(lead_id, kind) VALUES (1, 'demo_request')",
+        "UPDATE leads SET stage = 'contacted' WHERE id = 2",
+        "INSERT INTO tasks(lead_id, kind, due_at, note) VALUES (1, 'call', '2026-11-25T10:00:00.000Z', 'Call Ada')",
+        "INSERT INTO erasures(lead_id) VALUES (2)",
+    ]
+    static let reads = [
+        "SELECT id, email, stage, owner_id, score, erased_at FROM leads ORDER BY id",
+        "SELECT lead_id, kind, points FROM activity_log ORDER BY id",
+        "SELECT kind, lead_id, rep_id FROM outbox ORDER BY id",
+        "SELECT stage, leads FROM funnel",
+        "SELECT count(*) FROM invariant_problems",
+    ]
+
+    @Test func leadDBsRulesGiveTheSameAnswersOnAClusterAsOnAFile() throws {
+        let nodes = try ClusterNodes()
+        defer { nodes.stop() }
+        let cluster = try Cluster(addresses: nodes.addresses.reversed(), database: "leads")
+        #expect(cluster.leader == nodes.addresses[0])
+        for migration in try LeadDatabase.migrations() { try cluster.executeScript(migration.sql) }
+        for file in LeadDatabase.schemaFiles { try cluster.executeScript(file.sql) }
+        let dir = TemporaryDirectory()
+        let local = try Database(path: dir.file("local.db"), plain: true)
+        for migration in try LeadDatabase.migrations() { try local.executeScript(migration.sql) }
+        for file in LeadDatabase.schemaFiles { try local.executeScript(file.sql) }
+        for sql in Self.scenario {
+            try local.execute(sql)
+            try cluster.execute(sql)
+        }
+        for sql in Self.reads {
+            #expect(try cluster.query(sql) == local.query(sql), "\(sql)")
+        }
+        // A refused move arrives with its message whole; nothing is stored.
+        let refusal = "UPDATE leads SET stage = 'customer' WHERE id = 1"
+        #expect(throws: ClusterError.self) { try cluster.execute(refusal) }
+        do { try cluster.execute(refusal) } catch ClusterError.failure(let code, let message) {
+            let violation = RuleViolation(extendedResultCode: Int(code), message: message)
+            let local = #expect(throws: SQLiteError.self) { try local.execute(refusal) }
+            #expect(violation != nil && violation == local.flatMap { RuleViolation($0) })
+            #expect(violation?.message == "invalid_transition: lead 1 cannot move from mql to customer (allowed: contacted, nurturing, sql, disqualified)")
+        }
+        #expect(try cluster.query("SELECT stage FROM leads WHERE id = 1") == local.query("SELECT stage FROM leads WHERE id = 1"))
+        // Parameters of every type, and a result in many batches.
+        try cluster.execute("CREATE TABLE t(i, r, s, b, n)")
+        try cluster.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [.integer(-5), .real(2.5), .text("Zoë 'quoted'"), .blob(Data([0, 1, 255])), .null])
+        #expect(try cluster.query("SELECT * FROM t").first?.values == [.integer(-5), .real(2.5), .text("Zoë 'quoted'"), .blob(Data([0, 1, 255])), .null])
+        #expect(try cluster.query("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) SELECT x, 'row ' || x FROM n").count == 3000)
+        #expect(throws: ClusterError.self) { try cluster.execute("PRAGMA journal_mode = DELETE") }
+        #expect(try cluster.query("SELECT 1").count == 1)
+    }
+}
