@@ -9,9 +9,10 @@ import LeadSQLite
 ///     try cluster.execute("INSERT INTO lead_intake(email) VALUES (?)", [.text("ada@example.com")])
 ///     let rows = try cluster.query("SELECT id, score FROM leads")
 ///
-/// A request the leader refuses because it is no longer the leader is sent again to the new one. A
-/// connection lost after a write was sent leaves its outcome unknown (`ClusterError.unreachable`): the
-/// write may have been committed. Retry a capture with its `capture_key`, which makes the retry a no-op.
+/// A request refused by a node that is not the leader (it ran nothing) is sent again to the leader. A
+/// connection lost after a write was sent, or a leader that lost its office while committing, leaves
+/// the outcome unknown (`ClusterError.outcomeUnknown`): the write may have been committed. Retry a
+/// capture with its `capture_key`, which makes the retry a no-op.
 public final class Cluster {
     /// The nodes asked for the leader, in order.
     public let addresses: [String]
@@ -178,7 +179,7 @@ public final class Cluster {
                 self.connection = nil
                 Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
             } catch let error as ClusterError {
-                if case .unreachable = error { self.connection = nil }
+                if error.outcomeUnknown { self.connection = nil }
                 throw error
             }
         }

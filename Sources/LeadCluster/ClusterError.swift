@@ -21,9 +21,20 @@ public enum ClusterError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    /// The node is not (or no longer) the leader: ask again for the leader and retry.
+    /// The node is not the leader and ran nothing: ask again for the leader and retry.
     public var isNotLeader: Bool {
-        if case .failure(let code, _) = self { return [10250, 10506, 8202, 8458].contains(code) }
+        if case .failure(let code, _) = self { return [10250, 8202].contains(code) }
         return false
+    }
+
+    /// Whether the request may have taken effect though no answer said so: the connection broke after
+    /// it was sent, or the leader lost its office while committing. Retry only what is safe twice (a
+    /// capture with its capture_key).
+    public var outcomeUnknown: Bool {
+        switch self {
+        case .unreachable: true
+        case .failure(let code, _): [10506, 8458].contains(code)
+        default: false
+        }
     }
 }

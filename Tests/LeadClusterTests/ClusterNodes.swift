@@ -13,6 +13,7 @@ final class ClusterNodes {
     let dir = TemporaryDirectory()
     private(set) var addresses: [String] = []
     private var processes: [Process] = []
+    private var arguments: [[String]] = []
 
     init(count: Int = 3) throws {
         let ports = try Self.freePorts(count * 2)
@@ -27,6 +28,7 @@ final class ClusterNodes {
             process.standardError = FileHandle(forWritingAtPath: "/dev/null")
             try process.run()
             processes.append(process)
+            arguments.append(["-d", address, "-a", "127.0.0.1:\(ports[index * 2 + 1])", "-D", folder])
             addresses.append(address)
             // (the first node must lead before the others join it)
             if index == 0 { try Self.waitForPort(address) }
@@ -36,8 +38,23 @@ final class ClusterNodes {
 
     deinit { stop() }
 
-    /// The node at `index`'s process id.
-    func pid(_ index: Int) -> Int32 { processes[index].processIdentifier }
+    /// Kills the node at `index` with SIGKILL (no handover) and waits for it to be gone.
+    func kill(_ index: Int) {
+        Glibc.kill(processes[index].processIdentifier, SIGKILL)
+        processes[index].waitUntilExit()
+    }
+
+    /// Starts the node at `index` again on its data (it rejoins by itself).
+    func restart(_ index: Int) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.demo)
+        process.arguments = arguments[index]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        processes[index] = process
+        try Self.waitForPort(addresses[index])
+    }
 
     func stop() {
         for process in processes where process.isRunning { process.terminate() }
