@@ -29,8 +29,7 @@ extension LeadCommand {
                 let members = customPatch.keys.sorted().map { key in "\(JSONText.quoted(key)):\(customPatch[key]!.map(JSONText.quoted) ?? "null")" }
                 changes.append(("custom", "{" + members.joined(separator: ",") + "}"))
             }
-            let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-            let made = try store.edit(lead.id, changes, by: user.map { "shell (\($0))" } ?? "shell")
+            let made = try store.edit(lead.id, changes, by: shellUser())
             guard !made.isEmpty else { shell.out.write("Nothing changed: lead \(lead.id) has those values already.\n"); return }
             var text = "Edited lead \(lead.id)\(lead.name.map { " (\($0))" } ?? ""):\n"
             for change in made { text += "  \(change.field): \(change.oldValue ?? "-") -> \(change.newValue ?? "-")\n" }

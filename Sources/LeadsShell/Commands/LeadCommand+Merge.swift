@@ -81,12 +81,6 @@ extension LeadCommand {
     ]
 }
 
-/// Who is at the shell, as the history names them.
-func shellUser() -> String {
-    let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-    return user.map { "shell (\($0))" } ?? "shell"
-}
-
 private func reasonText(_ reason: String) -> String {
     switch reason {
     case "email_alias": "one mailbox"
