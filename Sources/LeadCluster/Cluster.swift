@@ -32,11 +32,18 @@ public final class Cluster {
     /// The leader's address now.
     public var leader: String? { connection?.address }
 
+    /// Where the database is: `dqlite://HOST:PORT,HOST:PORT/NAME`.
+    public var location: String { "dqlite://\(addresses.joined(separator: ","))/\(database)" }
+
     /// Runs one statement that returns no rows; its last insert id and changes.
     @discardableResult
     public func execute(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> (lastInsertID: Int64, changes: Int64) {
+        try execute(sql, arguments, holdingTransaction: false)
+    }
+
+    private func execute(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
         try Self.check(sql)
-        let body = try request(type: 8, body: { writer in
+        let body = try request(type: 8, holdingTransaction: holdingTransaction, body: { writer in
             writer.uint64(0)
             writer.text(sql)
             try writer.parameters(arguments)
@@ -48,13 +55,18 @@ public final class Cluster {
 
     /// Runs one statement that returns rows.
     public func query(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> [Row] {
+        let result = try query(sql, arguments, holdingTransaction: false)
+        return result.rows.map { Row(columns: result.columns, values: $0) }
+    }
+
+    private func query(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
         try Self.check(sql)
-        var response = try request(type: 9, body: { writer in
+        var response = try request(type: 9, holdingTransaction: holdingTransaction, body: { writer in
             writer.uint64(0)
             writer.text(sql)
             try writer.parameters(arguments)
         })
-        var rows: [Row] = []
+        var rows: [[DatabaseValue]] = []
         while true {
             guard response.type == 7 else { throw ClusterError.protocolError("QUERY_SQL answered with message type \(response.type)") }
             var reader = WireReader(response.body)
@@ -63,9 +75,9 @@ public final class Cluster {
             for _ in 0..<count { columns.append(try reader.text()) }
             while true {
                 let next = try reader.peekUInt64()
-                if next == 0xFFFF_FFFF_FFFF_FFFF { return rows }
+                if next == 0xFFFF_FFFF_FFFF_FFFF { return (columns, rows) }
                 if next == 0xEEEE_EEEE_EEEE_EEEE { break }
-                rows.append(Row(columns: columns, values: try reader.row(columns: count)))
+                rows.append(try reader.row(columns: count))
             }
             // (the next batch follows by itself)
             response = try receive()
@@ -163,23 +175,30 @@ public final class Cluster {
     // MARK: - Requests
 
     /// Sends a request to the leader and reads its first response; a FAILURE is thrown. A leader that
-    /// is no longer one refused the request without running it: the new leader is found and asked.
-    private func request(type: UInt8, body: (inout WireWriter) throws -> Void) throws -> (type: UInt8, body: [UInt8]) {
+    /// is no longer one refused the request without running it: the new leader is found and asked,
+    /// unless the connection holds a transaction, which does not move to another node: the request
+    /// fails, and the transaction is gone.
+    private func request(type: UInt8, holdingTransaction: Bool, body: (inout WireWriter) throws -> Void) throws -> (type: UInt8, body: [UInt8]) {
         var writer = WireWriter()
         try body(&writer)
         var attempt = 0
         while true {
             attempt += 1
-            if connection == nil { try connect() }
+            if connection == nil {
+                if holdingTransaction {
+                    throw ClusterError.unreachable("the connection that held the transaction was lost; nothing of the transaction was committed")
+                }
+                try connect()
+            }
             guard let connection else { throw ClusterError.unreachable("no leader") }
             do {
                 try connection.send(type: type, body: writer.bytes)
                 return try receive()
-            } catch let error as ClusterError where error.isNotLeader && attempt < 5 {
+            } catch let error as ClusterError where error.isNotLeader && attempt < 5 && !holdingTransaction {
                 self.connection = nil
                 Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
             } catch let error as ClusterError {
-                if error.outcomeUnknown { self.connection = nil }
+                if error.outcomeUnknown || error.isNotLeader { self.connection = nil }
                 throw error
             }
         }
@@ -234,5 +253,32 @@ public final class Cluster {
             Thread.sleep(forTimeInterval: 0.2)
         }
         throw lastError
+    }
+}
+
+/// The cluster as a ``LeadSQLite/RemoteSQL``: `Database(remote: cluster)` puts LeadDB's API, the
+/// migration runner and the shell on it. A node's refusal arrives as a `SQLiteError`, as from a file;
+/// a statement this client refuses arrives as `SQLITE_AUTH`, as from an authorizer. A lost connection,
+/// an answer lost in a failover or a leader that lost its office stays a ``ClusterError``.
+extension Cluster: RemoteSQL {
+    public func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+        try Self.sqliteErrors { try execute(sql, arguments, holdingTransaction: inTransaction) }
+    }
+
+    public func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+        try Self.sqliteErrors { try query(sql, arguments, holdingTransaction: inTransaction) }
+    }
+
+    private static func sqliteErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch ClusterError.refused(let message) {
+            throw SQLiteError(code: 23 /* SQLITE_AUTH */, message: message)
+        } catch let error as ClusterError {
+            if case .failure(let code, let message) = error, !error.isNotLeader, !error.outcomeUnknown {
+                throw SQLiteError(code: Int32(truncatingIfNeeded: code), message: message)
+            }
+            throw error
+        }
     }
 }

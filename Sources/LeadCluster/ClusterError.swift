@@ -1,8 +1,9 @@
 import Foundation
+import LeadSQLite
 
 /// What went wrong talking to a cluster: a node's refusal (its code and message, as SQLite's on a
 /// file), a connection lost or refused, or a message this client cannot read.
-public enum ClusterError: Error, CustomStringConvertible, Equatable {
+public enum ClusterError: RemoteFailure, Equatable {
     /// The node refused the request: SQLite's result code (extended) and message.
     case failure(code: UInt64, message: String)
     /// No node answered, or the connection broke; a write's outcome is then unknown.

@@ -58,6 +58,9 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
     case migration(MigrationError)
     /// Any other SQLite error.
     case database(SQLiteError)
+    /// A database on a cluster could not be reached, or its answer was lost. With `outcomeUnknown`, the
+    /// write may have been committed: retry only what is safe twice (a capture with its capture key).
+    case unavailable(outcomeUnknown: Bool, message: String)
 
     /// Every code the database raises (Schema/README.md, "Errors"; Schema/RULES.md says which rule owns
     /// each). A code with a case of its own arrives as that case; the others arrive as
@@ -102,7 +105,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidSetting(let m): m.hasPrefix("required_setting") ? "required_setting" : "invalid_setting"
         case .rule(let code, _): code
         case .stopped: "stopped"
-        case .migration, .database: nil
+        case .migration, .database, .unavailable: nil
         }
     }
 
@@ -119,6 +122,7 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
             "stopped: \(reason) after \(committed) of \(total) rows; those \(committed) are stored, the rest are not. Run the same rows again to resume: rows already captured are skipped."
         case .migration(let error): error.description
         case .database(let error): error.message
+        case .unavailable(_, let message): message
         }
     }
 
@@ -133,6 +137,8 @@ public enum LeadError: Error, Sendable, Equatable, CustomStringConvertible {
             self = .migration(error)
         } else if let error = error as? SQLiteError {
             self = RuleViolation(error).map(LeadError.init(violation:)) ?? .database(error)
+        } else if let error = error as? any RemoteFailure {
+            self = .unavailable(outcomeUnknown: error.outcomeUnknown, message: error.description)
         } else {
             self = .database(SQLiteError(code: 1, message: "\(error)"))
         }

@@ -269,6 +269,8 @@ extension LeadStore {
         }
         // The old pages are overwritten in the database (secure_delete); the WAL still holds copies
         // until a checkpoint copies it back and truncates it, which waits for readers of older snapshots.
+        // (A cluster's nodes keep their own files and Raft logs: docs/cluster.md, "Erasure".)
+        if try withWriter({ $0.isRemote }) { return ErasureReport(lead: lead, walCleared: false, searchPurged: searchPurged) }
         let deadline = ContinuousClock.now + .seconds(2)
         while true {
             let complete = try withWriter { db -> Bool in

@@ -43,16 +43,7 @@ public final class LeadStore: Sendable {
             let migrator = try LeadDatabase.migrator()
             try migrator.checkOwnership(db)
             try db.enableWAL()
-            switch migration {
-            case .ifNeeded:
-                try migrator.migrate(db)
-            case .never:
-                let status = try migrator.status(db)
-                if !status.isUpToDate {
-                    throw MigrationError.notMigrated(
-                        path: path, pending: status.pending.map(\.fileName), changedSchemaFiles: status.changedSchemaFiles)
-                }
-            }
+            try Self.prepare(db, migrator: migrator, migration: migration)
             writer = Connection(db)
             if path == ":memory:" || path.isEmpty {
                 self.readers = nil
@@ -61,6 +52,42 @@ public final class LeadStore: Sendable {
             }
         } catch {
             throw LeadError(error)
+        }
+    }
+
+    /// Opens (and by default migrates) a database on a cluster, through its client: statements run on
+    /// the cluster's leader, with the same rules and answers as on a file (docs/cluster.md). One
+    /// connection serves reads and writes.
+    ///
+    ///     let store = try LeadStore(remote: Cluster(addresses: ["10.0.0.1:9001", "10.0.0.2:9001", "10.0.0.3:9001"]))
+    ///
+    /// A write whose answer was lost in a failover throws ``LeadError/unavailable(outcomeUnknown:message:)``
+    /// with `outcomeUnknown`: retry a capture with its capture key, which makes the retry a no-op.
+    public init(remote: any RemoteSQL, migration: MigrationPolicy = .ifNeeded) throws {
+        path = remote.location
+        do {
+            let db = try Database(remote: remote)
+            let migrator = try LeadDatabase.migrator()
+            try migrator.checkOwnership(db)
+            try Self.prepare(db, migrator: migrator, migration: migration)
+            writer = Connection(db)
+            readers = nil
+        } catch {
+            throw LeadError(error)
+        }
+    }
+
+    /// Migrates the database, or with `.never` refuses one that is not up to date.
+    private static func prepare(_ db: Database, migrator: Migrator, migration: MigrationPolicy) throws {
+        switch migration {
+        case .ifNeeded:
+            try migrator.migrate(db)
+        case .never:
+            let status = try migrator.status(db)
+            if !status.isUpToDate {
+                throw MigrationError.notMigrated(
+                    path: db.path, pending: status.pending.map(\.fileName), changedSchemaFiles: status.changedSchemaFiles)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 extension Database {
     /// How a transaction takes its locks. See <https://sqlite.org/lang_transaction.html>.
@@ -69,6 +70,8 @@ extension Database {
                 return
             } catch let error as SQLiteError where error.resultCode == .busy && kind != .deferred {
                 if ContinuousClock.now >= deadline { throw error }
+                // (a remote node answers at once, with no busy handler: a pause between tries)
+                if remote != nil { usleep(2_000) }
             }
         }
     }

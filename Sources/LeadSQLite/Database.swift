@@ -12,6 +12,9 @@ import Foundation
 ///
 /// A `Database` is not thread-safe: use it from one thread (or one actor) at a time.
 /// See <https://sqlite.org/c3ref/sqlite3.html>.
+///
+/// A connection can also reach a database elsewhere (``init(remote:mode:)``, a dqlite cluster): the
+/// same methods, with the statements run by the remote node (Database+Remote.swift).
 public final class Database {
     /// How to open the file.
     public enum Mode: Sendable {
@@ -38,6 +41,14 @@ public final class Database {
     private let removeWALFilesOnClose: Bool
     /// The file as this process's registry of open files knows it (see ``OpenFiles``).
     private var fileID: OpenFiles.FileID?
+    /// The remote database whose statements this connection runs; nil for a file. `handle` is then an
+    /// in-memory copy of the remote schema, where statements are prepared to learn their columns,
+    /// parameters and kind (Database+Remote.swift).
+    let remote: (any RemoteSQL)?
+    /// A remote connection opened read-only refuses statements that write.
+    let remoteReadOnly: Bool
+    /// The last insert rowid and changes of the last remote statement, when it answered them.
+    var remoteCounters: (lastInsertID: Int64, changes: Int64)?
 
     /// Opens a connection. `path` may be `:memory:` for a private in-memory database.
     ///
@@ -81,6 +92,8 @@ public final class Database {
         self.handle = pointer
         self.path = path
         self.busyTimeout = busyTimeout
+        self.remote = nil
+        self.remoteReadOnly = false
         if path != ":memory:", !path.isEmpty, !path.hasPrefix("file:") {
             fileID = OpenFiles.FileID(path: path)
             OpenFiles.shared.opened(fileID)
@@ -89,6 +102,24 @@ public final class Database {
         sqlite3_busy_timeout(pointer, busyTimeout)
         // Every stored property is set: if configuring throws, deinit runs and closes the handle once.
         if !plain { try configure(readOnly: mode == .readOnly, wal: wal) }
+    }
+
+    /// A connection whose statements a remote node runs; `handle` holds the copy of its schema
+    /// (``init(remote:mode:)`` in Database+Remote.swift finishes opening it).
+    init(remoteConnection remote: any RemoteSQL, readOnly: Bool) throws {
+        var pointer: OpaquePointer?
+        let code = sqlite3_open_v2(":memory:", &pointer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        guard code == SQLITE_OK, let pointer else {
+            sqlite3_close_v2(pointer)
+            throw SQLiteError(code: code, message: "cannot open \(remote.location): out of memory")
+        }
+        handle = pointer
+        path = remote.location
+        busyTimeout = 5_000
+        removeWALFilesOnClose = false
+        self.remote = remote
+        remoteReadOnly = readOnly
+        sqlite3_extended_result_codes(pointer, 1)
     }
 
     deinit {
@@ -160,7 +191,7 @@ public final class Database {
     /// an exclusive lock, and SQLite does not wait for it through the busy handler: two processes
     /// opening a new file at once (two deploys) retry within the busy timeout instead of failing.
     public func enableWAL() throws {
-        guard path != ":memory:" && !path.isEmpty else { return }
+        guard remote == nil, path != ":memory:" && !path.isEmpty else { return }
         let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeout))
         while true {
             do {
@@ -254,6 +285,7 @@ public final class Database {
             // The line each statement starts on, counted on from the previous statement's.
             var line = 1
             var counted = 0
+            var synced = false
             while offset < buffer.count {
                 let start = Self.skipWhitespaceAndComments(buffer, from: offset)
                 if start >= buffer.count { return }
@@ -267,12 +299,19 @@ public final class Database {
                     sqlite3_prepare_v3(handle, chars + start, Int32(buffer.count - start), 0, &pointer, &tail)
                 }
                 let consumed = tail.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
+                if code != SQLITE_OK, remote != nil, !synced {
+                    // (the remote schema may have changed since the copy was taken: take it again, once)
+                    synced = true
+                    try syncMirror()
+                    continue
+                }
                 guard code == SQLITE_OK else {
                     let text = String(decoding: buffer[start..<max(start, consumed)], as: UTF8.self)
                     var error = self.error(code: code, sql: text.isEmpty ? nil : text)
                     error.line = line
                     throw error
                 }
+                synced = false
                 offset = max(consumed, start + 1)
                 guard let pointer else { continue }
                 let statement = Statement(handle: pointer, database: self, sql: String(cString: sqlite3_sql(pointer)))
@@ -325,6 +364,16 @@ public final class Database {
     public func clearStatementCache() { cache.removeAll() }
 
     private func makeStatement(_ sql: String, flags: UInt32) throws -> Statement {
+        do {
+            return try prepareOnce(sql, flags: flags)
+        } catch let error as SQLiteError where remote != nil && error.resultCode == .error {
+            // (the remote schema may have changed since the copy was taken: take it again, once)
+            try syncMirror()
+            return try prepareOnce(sql, flags: flags)
+        }
+    }
+
+    private func prepareOnce(_ sql: String, flags: UInt32) throws -> Statement {
         var pointer: OpaquePointer?
         var remainder = ""
         let code = sql.withCString { chars in
@@ -352,23 +401,27 @@ public final class Database {
     // MARK: - State
 
     /// The rowid of the last successful INSERT on this connection.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var lastInsertRowID: Int64 {
+        remote == nil ? sqlite3_last_insert_rowid(handle) : remoteCounter("last_insert_rowid()") { $0.lastInsertID }
+    }
     /// Rows changed by the most recent INSERT, UPDATE or DELETE (`sqlite3_changes64`).
-    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    public var changes: Int { Int(remote == nil ? sqlite3_changes64(handle) : remoteCounter("changes()") { $0.changes }) }
     /// Rows changed since the connection opened.
-    public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
-    /// True while a transaction is open.
+    public var totalChanges: Int { Int(remote == nil ? sqlite3_total_changes64(handle) : remoteCounter("total_changes()") { _ in nil }) }
+    /// True while a transaction is open. (On a remote database, the copy of its schema follows the
+    /// transaction statements sent: Database+Remote.swift.)
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` with another busy timeout (how long a statement waits for a lock), then restores
-    /// the connection's own.
+    /// the connection's own. (A remote node keeps its own.)
     public func withBusyTimeout<T>(milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+        if remote != nil { return try body() }
         sqlite3_busy_timeout(handle, milliseconds)
         defer { sqlite3_busy_timeout(handle, busyTimeout) }
         return try body()
     }
     /// True when the connection cannot write (opened read-only).
-    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+    public var isReadOnly: Bool { remote == nil ? sqlite3_db_readonly(handle, "main") == 1 : remoteReadOnly }
 
     /// True when `sql` ends with a complete statement (`sqlite3_complete`), e.g. to know when a
     /// multi-line entry in the shell is finished. See <https://sqlite.org/c3ref/complete.html>.
@@ -389,6 +442,11 @@ public final class Database {
     /// online backup API, a consistent snapshot even while others write.
     /// See <https://sqlite.org/backup.html>.
     public func backup(into destination: Database) throws {
+        if remote != nil || destination.remote != nil {
+            throw SQLiteError(
+                code: SQLITE_MISUSE,
+                message: "a database on a cluster is not copied with SQLite's backup API: each node keeps its own copy (docs/cluster.md)")
+        }
         guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
             throw destination.error(code: sqlite3_errcode(destination.handle), sql: nil)
         }

@@ -12,9 +12,18 @@ public final class Statement {
     /// The statement's SQL, as written.
     public let sql: String
     /// The names of the result columns.
-    public let columnNames: [String]
+    public internal(set) var columnNames: [String]
     /// True when the statement cannot change the database (`sqlite3_stmt_readonly`).
     public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    // A statement of a remote database (Database+Remote.swift) is prepared on the copy of its schema:
+    // its values are kept for the remote node, and its rows arrive whole at the first step.
+    /// The values bound, by parameter index (remote only).
+    var remoteArguments: [DatabaseValue] = []
+    /// The rows the remote node gave, until the statement is reset or done.
+    var remoteRows: [[DatabaseValue]]?
+    /// The current row in `remoteRows`.
+    var remoteRow = -1
 
     init(handle: OpaquePointer, database: Database, sql: String) {
         self.handle = handle
@@ -22,14 +31,18 @@ public final class Statement {
         self.sql = sql
         let count = Int(sqlite3_column_count(handle))
         self.columnNames = (0..<count).map { String(cString: sqlite3_column_name(handle, Int32($0))) }
+        if database.remote != nil {
+            remoteArguments = Array(repeating: .null, count: Int(sqlite3_bind_parameter_count(handle)))
+        }
     }
 
     deinit { sqlite3_finalize(handle) }
 
     /// Binds values to the `?` parameters, in order. A wrong count is an error, not a silent NULL.
     public func bind(_ arguments: [any DatabaseValueConvertible]) throws {
-        sqlite3_reset(handle)
+        reset()
         sqlite3_clear_bindings(handle)
+        for index in remoteArguments.indices { remoteArguments[index] = .null }
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard expected == arguments.count else {
             throw SQLiteError(
@@ -44,8 +57,9 @@ public final class Statement {
 
     /// Binds values to named parameters (`:name`, `@name` or `$name`; give the name with its prefix).
     public func bind(named arguments: [String: any DatabaseValueConvertible]) throws {
-        sqlite3_reset(handle)
+        reset()
         sqlite3_clear_bindings(handle)
+        for index in remoteArguments.indices { remoteArguments[index] = .null }
         for (name, value) in arguments {
             let index = sqlite3_bind_parameter_index(handle, name)
             guard index > 0 else {
@@ -79,11 +93,13 @@ public final class Statement {
             }
         }
         guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
+        if Int(index) <= remoteArguments.count { remoteArguments[Int(index) - 1] = value }
     }
 
     /// Steps once. Returns true when a row is available, false when done; any other outcome throws.
     @discardableResult
     public func step() throws -> Bool {
+        if database.remote != nil { return try database.stepRemote(self) }
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -96,6 +112,10 @@ public final class Statement {
 
     /// Reads the current row's column at `index`.
     public func value(at index: Int32) -> DatabaseValue {
+        if let remoteRows {
+            guard remoteRows.indices.contains(remoteRow), remoteRows[remoteRow].indices.contains(Int(index)) else { return .null }
+            return remoteRows[remoteRow][Int(index)]
+        }
         switch sqlite3_column_type(handle, index) {
         case SQLITE_NULL: return .null
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
@@ -118,7 +138,10 @@ public final class Statement {
     }
 
     /// Resets the statement so it can run again; keeps the bindings.
-    public func reset() { sqlite3_reset(handle) }
+    public func reset() {
+        sqlite3_reset(handle)
+        remoteRows = nil
+    }
 
     /// Deterministic work done by the statement since it was prepared (or since the last
     /// ``resetWork()``), trigger programs included: SQLite runs a trigger inside the statement that fires

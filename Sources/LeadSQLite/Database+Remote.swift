@@ -1,0 +1,190 @@
+import CSQLite
+import Foundation
+
+// A connection to a remote database (a dqlite cluster) with the API of a file's.
+//
+// The remote node runs every statement. To know what a statement is before sending it (whether it gives
+// rows, which parameters it has, whether it writes, where one statement of a script ends), this side
+// keeps an in-memory copy of the remote schema, with no rows, and prepares each statement there. That
+// copy is taken when the connection opens and again whenever a statement does not prepare on it (the
+// schema was changed by another connection). The statements that change the schema or the transaction
+// state are run on the copy too once the node has run them, so the copy follows the transaction the
+// node holds: ``isInTransaction`` reads it, and a rollback takes back the copy's schema changes as the
+// node's.
+//
+// So a statement gets on the remote database what it gets on a file: the same columns, the same
+// parameter checks, the same errors for SQL that does not prepare (from this side's SQLite), and the
+// node's own result and errors otherwise.
+extension Database {
+    /// The statements run on the copy of the schema after the node ran them.
+    private static let mirroredKeywords: Set<String> = ["CREATE", "DROP", "ALTER", "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"]
+
+    /// Opens a connection to a remote database (see ``RemoteSQL``): every statement is run by the
+    /// remote node. With `.readOnly`, a statement that would write is refused here, as a file opened
+    /// read-only refuses it. Foreign keys are on, and `secure_delete` too, as on a file.
+    public convenience init(remote: any RemoteSQL, mode: Mode = .readWriteCreate) throws {
+        try self.init(remoteConnection: remote, readOnly: mode == .readOnly)
+        _ = try remote.execute("PRAGMA foreign_keys = ON", [], inTransaction: false)
+        if mode != .readOnly { _ = try remote.query("PRAGMA secure_delete = ON", [], inTransaction: false) }
+        try syncMirror()
+    }
+
+    /// True for a connection to a remote database (``init(remote:mode:)``).
+    public var isRemote: Bool { remote != nil }
+
+    /// Brings the copy of the remote schema up to date: objects that are gone or differ are dropped,
+    /// missing ones created, inside whatever transaction the copy follows. (Objects SQLite makes itself,
+    /// such as a full-text index's tables, are made by their own statement.)
+    func syncMirror() throws {
+        guard let remote else { return }
+        let wanted = try remote.query(
+            """
+            SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+             ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid
+            """, [], inTransaction: isInTransaction
+        ).rows.map { (type: $0[0].textValue, name: $0[1].textValue, sql: $0[2].textValue) }
+        clearStatementCache()
+        let wantedSQL = Dictionary(wanted.map { ($0.name, $0.sql) }, uniquingKeysWith: { first, _ in first })
+        let rank = ["trigger": 0, "view": 1, "index": 2, "table": 3]
+        let stale = mirrorObjects().filter { wantedSQL[$0.name] != $0.sql }.sorted { rank[$0.type, default: 4] < rank[$1.type, default: 4] }
+        for object in stale {
+            mirrorExec("DROP \(object.type.uppercased()) IF EXISTS \(quoteIdentifier(object.name))")
+        }
+        let present = Set(mirrorObjects().map(\.name))
+        for object in wanted where !present.contains(object.name) {
+            // (a full-text index's own tables already exist once the index is made: that failure is expected)
+            mirrorExec(object.sql)
+        }
+    }
+
+    /// The copy's objects (remote only).
+    private func mirrorObjects() -> [(type: String, name: String, sql: String)] {
+        var objects: [(type: String, name: String, sql: String)] = []
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'", -1, &statement, nil) == SQLITE_OK else {
+            return []
+        }
+        defer { sqlite3_finalize(statement) }
+        while sqlite3_step(statement) == SQLITE_ROW {
+            objects.append((
+                String(cString: sqlite3_column_text(statement, 0)), String(cString: sqlite3_column_text(statement, 1)),
+                String(cString: sqlite3_column_text(statement, 2))))
+        }
+        return objects
+    }
+
+    /// Runs SQL on the copy; true when it ran.
+    @discardableResult
+    private func mirrorExec(_ sql: String) -> Bool {
+        sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK
+    }
+
+    /// Steps a statement of a remote database: its first step sends it to the node and takes all its
+    /// rows; each step then gives the next. Done, it runs again at the next step, as SQLite's do.
+    func stepRemote(_ statement: Statement) throws -> Bool {
+        if statement.remoteRows == nil {
+            statement.remoteRows = try runRemote(statement)
+            statement.remoteRow = -1
+        }
+        statement.remoteRow += 1
+        if statement.remoteRow < statement.remoteRows?.count ?? 0 { return true }
+        statement.remoteRows = nil
+        return false
+    }
+
+    private func runRemote(_ statement: Statement) throws -> [[DatabaseValue]] {
+        guard let remote else { return [] }
+        if remoteReadOnly && sqlite3_stmt_readonly(statement.handle) == 0 {
+            throw SQLiteError(code: SQLITE_READONLY, message: "attempt to write a readonly database", sql: statement.sql)
+        }
+        if let traceBox, let expanded = sqlite3_expanded_sql(statement.handle) {
+            traceBox.handler(String(cString: expanded))
+            sqlite3_free(expanded)
+        }
+        let words = Self.leadingWords(statement.sql)
+        let inTransaction = isInTransaction
+        var rows: [[DatabaseValue]] = []
+        do {
+            if !statement.columnNames.isEmpty {
+                let result = try remote.query(statement.sql, statement.remoteArguments, inTransaction: inTransaction)
+                remoteCounters = nil
+                if result.columns.count != statement.columnNames.count {
+                    // (the copy of the schema is behind: the node's columns are the truth)
+                    statement.columnNames = result.columns
+                }
+                rows = result.rows
+            } else {
+                remoteCounters = try remote.execute(statement.sql, statement.remoteArguments, inTransaction: inTransaction)
+            }
+        } catch let error as SQLiteError {
+            if words.first == "ROLLBACK" && words.dropFirst().first != "TO" && words.dropFirst(2).first != "TO" {
+                // (a rollback that failed because nothing was open leaves nothing open)
+                replay(statement)
+            } else if inTransaction && [.ioError, .full].contains(error.resultCode) {
+                // SQLite rolls a transaction back by itself after these errors.
+                mirrorExec("ROLLBACK")
+            }
+            throw SQLiteError(code: error.extendedResultCode.rawValue, message: error.message, sql: statement.sql, offset: error.offset)
+        } catch {
+            // The connection is gone, and the transaction it held with it.
+            if inTransaction { mirrorExec("ROLLBACK") }
+            throw error
+        }
+        if let first = words.first, Self.mirroredKeywords.contains(first) { replay(statement) }
+        return rows
+    }
+
+    /// Runs a statement the node ran on the copy too. When the copy cannot (it was behind), it is
+    /// brought up to date when a statement next fails to prepare on it.
+    private func replay(_ statement: Statement) {
+        sqlite3_reset(statement.handle)
+        var code = sqlite3_step(statement.handle)
+        while code == SQLITE_ROW { code = sqlite3_step(statement.handle) }
+        sqlite3_reset(statement.handle)
+    }
+
+    /// The rowid or count asked for, from the node's last answer or else from the node.
+    func remoteCounter(_ function: String, _ known: ((lastInsertID: Int64, changes: Int64)) -> Int64?) -> Int64 {
+        if let remoteCounters, let value = known(remoteCounters) { return value }
+        guard let remote else { return 0 }
+        // (a property cannot throw: a node that does not answer gives 0, and the next statement its error)
+        let answer = try? remote.query("SELECT \(function)", [], inTransaction: isInTransaction)
+        if case .integer(let value) = answer?.rows.first?.first { return value }
+        return 0
+    }
+
+    /// The first words of a statement, upper-cased, comments skipped.
+    static func leadingWords(_ sql: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var scalars = Substring(sql).unicodeScalars[...]
+        while let scalar = scalars.first, words.count < 3 {
+            scalars = scalars.dropFirst()
+            if scalar == "-" && scalars.first == "-" {
+                while let next = scalars.first, next != "\n" { scalars = scalars.dropFirst() }
+            } else if scalar == "/" && scalars.first == "*" {
+                scalars = scalars.dropFirst()
+                while let next = scalars.first, !(next == "*" && scalars.dropFirst().first == "/") { scalars = scalars.dropFirst() }
+                scalars = scalars.dropFirst(2)
+            } else if scalar.properties.isAlphabetic || scalar == "_" {
+                word.unicodeScalars.append(scalar)
+                continue
+            }
+            if !word.isEmpty { words.append(word.uppercased()); word = "" }
+        }
+        if !word.isEmpty && words.count < 3 { words.append(word.uppercased()) }
+        return words
+    }
+}
+
+extension DatabaseValue {
+    /// The value as text (for reading the schema).
+    fileprivate var textValue: String {
+        switch self {
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .real(let value): String(value)
+        case .null, .blob: ""
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// A database whose statements run elsewhere: a dqlite cluster's leader, reached through LeadCluster's
+/// client. ``Database/init(remote:mode:)`` puts the same `Database` API on it, so the migration runner,
+/// `LeadStore` and the shell run unchanged (docs/cluster.md).
+///
+/// A node's refusal is thrown as a ``SQLiteError`` with SQLite's extended code and message, as a file
+/// would give it; a lost connection or an unknown outcome is thrown as the client's own error.
+public protocol RemoteSQL: AnyObject {
+    /// Where the database is, for messages: e.g. `cluster 127.0.0.1:9001,127.0.0.1:9002 (database leads)`.
+    var location: String { get }
+
+    /// Runs one statement that gives no rows; its last insert rowid and changes.
+    ///
+    /// `inTransaction` says a transaction is open on this connection: a request the client cannot
+    /// deliver to the node that holds it must fail, never go to another node (where it would run
+    /// outside the transaction).
+    func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64)
+
+    /// Runs one statement that gives rows: the column names and the rows.
+    func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]])
+}
+
+/// A remote database's failure that is not SQL's: no node answered, or the answer was lost.
+public protocol RemoteFailure: Error, CustomStringConvertible {
+    /// Whether the statement may have taken effect though no answer said so. Retry only what is safe
+    /// twice (a capture with its capture key).
+    var outcomeUnknown: Bool { get }
+}
