@@ -27,7 +27,7 @@ let package = Package(
         // replicated nodes. No dqlite library is linked: a machine without dqlite builds and tests as before.
         .target(name: "LeadCluster", dependencies: ["LeadSQLite", "CSQLite"]),
         // The interactive shell, as a library so tests can drive it.
-        .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite"]),
+        .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite", "LeadCluster"]),
         .executableTarget(name: "leads", dependencies: ["LeadsShell"]),
         // Throughput and latency against raw SQLite, in one run: swift run -c release leads-bench
         .executableTarget(name: "leads-bench", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),
@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "LeadTestSupport", path: "Tests/Support"),
         .testTarget(name: "LeadSQLiteTests", dependencies: ["LeadSQLite", "LeadTestSupport"]),
         .testTarget(name: "LeadDBTests", dependencies: ["LeadDB", "LeadSQLite", "LeadTestSupport"]),
-        .testTarget(name: "LeadClusterTests", dependencies: ["LeadCluster", "LeadDB", "LeadSQLite", "LeadTestSupport"]),
+        .testTarget(name: "LeadClusterTests", dependencies: ["LeadCluster", "LeadDB", "LeadSQLite", "LeadsShell", "LeadTestSupport"]),
         // Transcripts and fixtures are read through #filePath, not bundled as resources.
         .testTarget(
             name: "LeadsShellTests", dependencies: ["LeadsShell", "LeadDB", "LeadSQLite", "LeadTestSupport"],

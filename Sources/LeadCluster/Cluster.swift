@@ -19,7 +19,13 @@ public final class Cluster {
     /// The database's name on the cluster (one cluster holds many).
     public let database: String
     let timeout: TimeInterval
-    private var connection: ClusterConnection?
+    private var connection: ClusterConnection? {
+        didSet { prepared = [:] }
+    }
+    /// Statements prepared on the leader's connection, by their SQL: the leader keeps them between
+    /// calls, as a file's connection keeps its statement cache. (A capture's INSERT compiles every
+    /// trigger program into it: prepared afresh at each call, it cost a node about 100 ms.)
+    private var prepared: [String: UInt32] = [:]
 
     public init(addresses: [String], database: String = "leads", timeout: TimeInterval = 10) throws {
         guard !addresses.isEmpty else { throw ClusterError.unreachable("no node address given") }
@@ -38,16 +44,20 @@ public final class Cluster {
     /// Runs one statement that returns no rows; its last insert id and changes.
     @discardableResult
     public func execute(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> (lastInsertID: Int64, changes: Int64) {
-        try execute(sql, arguments, holdingTransaction: false)
+        try execute(sql, arguments, holdingTransaction: false, prepared: false)
     }
 
-    private func execute(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+    /// With `prepared`, the statement is prepared on the leader's connection once and kept there;
+    /// else it is sent as SQL text (the first statement of a text is run).
+    private func execute(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
         try Self.check(sql)
-        let body = try request(type: 8, holdingTransaction: holdingTransaction, body: { writer in
-            writer.uint64(0)
-            writer.text(sql)
-            try writer.parameters(arguments)
-        })
+        let body = prepared
+            ? try runPrepared(sql, arguments, rows: false, holdingTransaction: holdingTransaction)
+            : try request(type: 8, holdingTransaction: holdingTransaction, body: { writer in
+                writer.uint64(0)
+                writer.text(sql)
+                try writer.parameters(arguments)
+            })
         guard body.type == 6 else { throw ClusterError.protocolError("EXEC_SQL answered with message type \(body.type)") }
         var reader = WireReader(body.body)
         return (Int64(bitPattern: try reader.uint64()), Int64(bitPattern: try reader.uint64()))
@@ -55,17 +65,19 @@ public final class Cluster {
 
     /// Runs one statement that returns rows.
     public func query(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> [Row] {
-        let result = try query(sql, arguments, holdingTransaction: false)
+        let result = try query(sql, arguments, holdingTransaction: false, prepared: false)
         return result.rows.map { Row(columns: result.columns, values: $0) }
     }
 
-    private func query(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+    private func query(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
         try Self.check(sql)
-        var response = try request(type: 9, holdingTransaction: holdingTransaction, body: { writer in
-            writer.uint64(0)
-            writer.text(sql)
-            try writer.parameters(arguments)
-        })
+        var response = prepared
+            ? try runPrepared(sql, arguments, rows: true, holdingTransaction: holdingTransaction)
+            : try request(type: 9, holdingTransaction: holdingTransaction, body: { writer in
+                writer.uint64(0)
+                writer.text(sql)
+                try writer.parameters(arguments)
+            })
         var rows: [[DatabaseValue]] = []
         while true {
             guard response.type == 7 else { throw ClusterError.protocolError("QUERY_SQL answered with message type \(response.type)") }
@@ -81,6 +93,45 @@ public final class Cluster {
             }
             // (the next batch follows by itself)
             response = try receive()
+        }
+    }
+
+    /// The cluster's nodes as the leader knows them: id, address and role (0 voter, 1 stand-by, 2 spare).
+    public func nodes() throws -> [(id: UInt64, address: String, role: UInt64)] {
+        let response = try request(type: 16, holdingTransaction: false) { writer in writer.uint64(1) }
+        guard response.type == 3 else { throw ClusterError.protocolError("CLUSTER answered with message type \(response.type)") }
+        var reader = WireReader(response.body)
+        let count = try reader.uint64()
+        return try (0..<count).map { _ in (try reader.uint64(), try reader.text(), try reader.uint64()) }
+    }
+
+    /// Hands the leadership to the node at `address` (dqlite's TRANSFER) and connects to it: reads
+    /// then see that node's own copy of the database, as `leads check` on each node needs. A node
+    /// still catching up with the log is refused the office by the leader: asked again until `timeout`.
+    public func transferLeadership(to address: String) throws {
+        guard let node = try nodes().first(where: { $0.address == address }) else {
+            throw ClusterError.unreachable("\(address) is not a node of the cluster")
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while leader != address {
+            do {
+                let response = try request(type: 17, holdingTransaction: false) { writer in writer.uint64(node.id) }
+                guard response.type == 8 else { throw ClusterError.protocolError("TRANSFER answered with message type \(response.type)") }
+                break
+            } catch ClusterError.failure(let code, let message) {
+                guard Date() < deadline else { throw ClusterError.failure(code: code, message: "\(message) (to \(address))") }
+                connection = nil
+                Thread.sleep(forTimeInterval: 0.5)
+                try connect()
+            }
+        }
+        connection = nil
+        while true {
+            try connect()
+            if leader == address { return }
+            connection = nil
+            guard Date() < deadline else { throw ClusterError.unreachable("\(address) did not become the leader in \(Int(timeout)) s") }
+            Thread.sleep(forTimeInterval: 0.1)
         }
     }
 
@@ -129,6 +180,8 @@ public final class Cluster {
     /// PRAGMAs that change how the file is written crash a dqlite 1.11 node (journal_mode, page_size
     /// and their kin): a cluster connection refuses them.
     static func check(_ sql: String) throws {
+        // (most statements name no PRAGMA at all: no need to split them)
+        guard sql.range(of: "pragma", options: .caseInsensitive) != nil else { return }
         for statement in statements(in: sql) {
             let words = firstWords(statement)
             guard words.first == "pragma", words.count > 1 else { continue }
@@ -174,13 +227,62 @@ public final class Cluster {
 
     // MARK: - Requests
 
-    /// Sends a request to the leader and reads its first response; a FAILURE is thrown. A leader that
-    /// is no longer one refused the request without running it: the new leader is found and asked,
-    /// unless the connection holds a transaction, which does not move to another node: the request
-    /// fails, and the transaction is gone.
+    /// Runs one statement prepared on the leader's connection (prepared there at its first use):
+    /// EXEC (5) or QUERY (6) with the statement's id; the first response.
+    private func runPrepared(_ sql: String, _ arguments: [DatabaseValue], rows: Bool, holdingTransaction: Bool) throws -> (type: UInt8, body: [UInt8]) {
+        var parameters = WireWriter()
+        try parameters.parameters(arguments)
+        return try request(holdingTransaction: holdingTransaction) { connection in
+            if prepared.count >= 512 { try finalizeAll(connection) }
+            let id: UInt32
+            if let known = prepared[sql] {
+                id = known
+            } else {
+                var prepare = WireWriter()
+                prepare.uint64(0)
+                prepare.text(sql)
+                try connection.send(type: 4, body: prepare.bytes)
+                let answer = try receive()
+                guard answer.type == 5 else { throw ClusterError.protocolError("PREPARE answered with message type \(answer.type)") }
+                var reader = WireReader(answer.body)
+                _ = try reader.uint32()
+                id = try reader.uint32()
+                prepared[sql] = id
+            }
+            var run = WireWriter()
+            run.uint32(0)
+            run.uint32(id)
+            try connection.send(type: rows ? 6 : 5, body: run.bytes + parameters.bytes)
+            return try receive()
+        }
+    }
+
+    /// Finalizes every statement prepared on the leader's connection.
+    private func finalizeAll(_ connection: ClusterConnection) throws {
+        for id in prepared.values {
+            var finalize = WireWriter()
+            finalize.uint32(0)
+            finalize.uint32(id)
+            try connection.send(type: 7, body: finalize.bytes)
+            _ = try receive()
+        }
+        prepared = [:]
+    }
+
+    /// Sends a request to the leader and reads its first response; a FAILURE is thrown.
     private func request(type: UInt8, holdingTransaction: Bool, body: (inout WireWriter) throws -> Void) throws -> (type: UInt8, body: [UInt8]) {
         var writer = WireWriter()
         try body(&writer)
+        return try request(holdingTransaction: holdingTransaction) { connection in
+            try connection.send(type: type, body: writer.bytes)
+            return try receive()
+        }
+    }
+
+    /// Runs an exchange with the leader. A leader that is no longer one refused the request without
+    /// running it: the new leader is found and asked, unless the connection holds a transaction, which
+    /// does not move to another node: the request fails, and the transaction is gone.
+    private func request(holdingTransaction: Bool, _ exchange: (ClusterConnection) throws -> (type: UInt8, body: [UInt8])) throws -> (type: UInt8, body: [UInt8]) {
         var attempt = 0
         while true {
             attempt += 1
@@ -192,8 +294,7 @@ public final class Cluster {
             }
             guard let connection else { throw ClusterError.unreachable("no leader") }
             do {
-                try connection.send(type: type, body: writer.bytes)
-                return try receive()
+                return try exchange(connection)
             } catch let error as ClusterError where error.isNotLeader && attempt < 5 && !holdingTransaction {
                 self.connection = nil
                 Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
@@ -262,11 +363,11 @@ public final class Cluster {
 /// an answer lost in a failover or a leader that lost its office stays a ``ClusterError``.
 extension Cluster: RemoteSQL {
     public func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
-        try Self.sqliteErrors { try execute(sql, arguments, holdingTransaction: inTransaction) }
+        try Self.sqliteErrors { try execute(sql, arguments, holdingTransaction: inTransaction, prepared: true) }
     }
 
     public func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
-        try Self.sqliteErrors { try query(sql, arguments, holdingTransaction: inTransaction) }
+        try Self.sqliteErrors { try query(sql, arguments, holdingTransaction: inTransaction, prepared: true) }
     }
 
     private static func sqliteErrors<T>(_ body: () throws -> T) throws -> T {

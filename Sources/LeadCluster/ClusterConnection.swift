@@ -5,7 +5,10 @@ import Glibc
 
 /// One TCP connection to a dqlite node: the handshake, then one request and its responses at a time.
 /// TCP_NODELAY is on and each message goes out in one write (header and body together), so no
-/// request waits for a delayed acknowledgement (about 44 ms each otherwise).
+/// request waits for a delayed acknowledgement (about 44 ms each otherwise). The other way, a node
+/// sends a long result in several messages, each waiting for the acknowledgement of the one before
+/// (Nagle's algorithm on the node's side): TCP_QUICKACK, set again after each read (Linux clears it),
+/// acknowledges at once, so a result of many batches does not wait 40 ms per batch.
 final class ClusterConnection {
     let address: String
     private let socket: Int32
@@ -85,6 +88,8 @@ final class ClusterConnection {
         var bytes = [UInt8](repeating: 0, count: count)
         var received = 0
         while received < count {
+            var on: Int32 = 1
+            setsockopt(socket, Int32(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<Int32>.size))
             let n = bytes[received...].withUnsafeMutableBytes { Glibc.recv(socket, $0.baseAddress, $0.count, 0) }
             if n == 0 { throw ClusterError.unreachable("\(address) closed the connection") }
             if n < 0 {
@@ -92,6 +97,7 @@ final class ClusterConnection {
                 throw ClusterError.unreachable("\(address): \(errno == EAGAIN ? "no answer in time" : String(cString: strerror(errno)))")
             }
             received += n
+            setsockopt(socket, Int32(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<Int32>.size))
         }
         return bytes
     }

@@ -17,8 +17,10 @@ extension LeadDatabase {
     ///     if problems.contains(where: { $0.severity == .error }) { ... }
     public static func check(_ db: Database) throws -> [HealthProblem] {
         let path = db.path
-        let migrate = "leads migrate --db \(path)"
-        let restore = "restore the file from a backup: leads restore BACKUP --db \(path) (docs/reliability.md)"
+        let migrate = "leads migrate \(Database.option(forLocation: path))"
+        let restore = db.isRemote
+            ? "restore the database from a backup (docs/cluster.md)"
+            : "restore the file from a backup: leads restore BACKUP --db \(path) (docs/reliability.md)"
         do {
             var problems: [HealthProblem] = []
             // (a file too damaged to be read through is reported, not thrown)

@@ -29,6 +29,12 @@ extension Database {
         try syncMirror()
     }
 
+    /// The option that names a database on `leads`'s command line: `--db PATH`, or `--cluster
+    /// HOST:PORT,.../NAME` for a location `dqlite://HOST:PORT,.../NAME`.
+    public static func option(forLocation location: String) -> String {
+        location.hasPrefix("dqlite://") ? "--cluster \(location.dropFirst(9))" : "--db \(location)"
+    }
+
     /// True for a connection to a remote database (``init(remote:mode:)``).
     public var isRemote: Bool { remote != nil }
 

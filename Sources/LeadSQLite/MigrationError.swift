@@ -38,7 +38,7 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable, Equatable 
             var parts: [String] = []
             if !pending.isEmpty { parts.append("pending migrations \(pending.joined(separator: ", "))") }
             if !changed.isEmpty { parts.append("changed schema files \(changed.joined(separator: ", "))") }
-            return "\(path) is not up to date (\(parts.joined(separator: "; "))): run `leads migrate --db \(path)`."
+            return "\(path) is not up to date (\(parts.joined(separator: "; "))): run `leads migrate \(Database.option(forLocation: path))`."
         case .missingTables(let path, let tables):
             return "\(path) has lost tables the migrations made (\(tables.joined(separator: ", "))): no migration re-creates a table. Nothing was changed; restore the file from a backup."
         case .invalidFileName(let name):

@@ -6,10 +6,11 @@ import LeadSQLite
 /// `migrate` command. Exit codes: 0 ok, 1 error, 2 usage.
 public enum LeadsCLI {
     public static let usage = """
-        Usage: leads [--db PATH] [OPTIONS] [COMMAND]
+        Usage: leads [--db PATH | --cluster HOST:PORT,...] [OPTIONS] [COMMAND]
 
         LeadDB: an embedded lead database. With no command, opens the interactive shell on the
-        database (./leads.db, or $LEADS_DB, or --db PATH); a new file is set up on first use.
+        database (./leads.db, or $LEADS_DB, or --db PATH, or a database on a dqlite cluster with
+        --cluster or $LEADS_CLUSTER); a new database is set up on first use.
 
         Commands:
           migrate            apply pending migrations and refresh the schema (for deploys);
@@ -26,6 +27,9 @@ public enum LeadsCLI {
 
         Options:
           --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
+          --cluster HOST:PORT[,HOST:PORT...][/NAME]
+                             the database NAME (default leads) on a dqlite cluster, through its nodes
+                             (docs/cluster.md); backup and restore work on files only
           -c COMMAND         run COMMAND (SQL, a lead command or a dot-command) and exit; repeatable
           --bail             stop at the first error
           --csv, --json      print results as CSV or JSON
@@ -36,6 +40,7 @@ public enum LeadsCLI {
 
         Environment:
           LEADS_DB           the database file when --db is not given
+          LEADS_CLUSTER      the cluster when neither --db nor --cluster is given (before LEADS_DB)
           LEADS_HISTORY      the shell's history file (default ~/.leads_history)
           NO_COLOR           no colours in messages
 
@@ -45,6 +50,7 @@ public enum LeadsCLI {
 
     struct Options {
         var dbPath: String?
+        var cluster: String?
         var commands: [String] = []
         var bail = false
         var readOnly = false
@@ -94,6 +100,9 @@ public enum LeadsCLI {
             case "--db", "-db":
                 guard let path = value(argument) else { return usageError("--db needs a path", err) }
                 options.dbPath = path
+            case "--cluster":
+                guard let spec = value(argument) else { return usageError(Location.clusterUsage, err) }
+                options.cluster = spec
             case "-c", "--command":
                 guard let command = value(argument) else { return usageError("-c needs a command", err) }
                 options.commands.append(command)
@@ -116,6 +125,8 @@ public enum LeadsCLI {
             default:
                 if argument.hasPrefix("--db=") {
                     options.dbPath = String(argument.dropFirst(5))
+                } else if argument.hasPrefix("--cluster=") {
+                    options.cluster = String(argument.dropFirst(10))
                 } else if argument.hasPrefix("-") {
                     return usageError("unknown option \(argument)", err)
                 } else {
@@ -127,7 +138,21 @@ public enum LeadsCLI {
         if options.dbPath?.isEmpty == true {
             return usageError("--db needs a path (an empty one would be a temporary database that vanishes on exit)", err)
         }
+        if options.dbPath != nil && options.cluster != nil {
+            return usageError("--db and --cluster name two databases: give one", err)
+        }
         let path = options.dbPath ?? environment["LEADS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "leads.db"
+        // (explicit options first, then $LEADS_CLUSTER, then $LEADS_DB)
+        let clusterSpec = options.cluster ?? (options.dbPath == nil ? environment["LEADS_CLUSTER"].flatMap { $0.isEmpty ? nil : $0 } : nil)
+        let location: Location
+        if let clusterSpec {
+            guard let cluster = Location.cluster(clusterSpec) else {
+                return usageError(Location.clusterUsage + (options.cluster == nil ? " ($LEADS_CLUSTER is \(clusterSpec))" : " (got \(clusterSpec))"), err)
+            }
+            location = cluster
+        } else {
+            location = .file(path)
+        }
 
         switch options.positional.first {
         case nil:
@@ -135,7 +160,7 @@ public enum LeadsCLI {
             // database there would hide it. Only the interactive shell (which says so), migrate, demo
             // and --create make a new file.
             let scripted = !interactive || !options.commands.isEmpty
-            if scripted && !options.create && path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
+            if location.path != nil && scripted && !options.create && path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
                 err.write("leads: error: no database at \(path): check the path, or create it with `leads migrate --db \(path)` (or add --create)\n")
                 return 1
             }
@@ -144,7 +169,7 @@ public enum LeadsCLI {
             // --readonly writes nothing anywhere, the history file included.
             let historyPath = options.readOnly ? "" : environment["LEADS_HISTORY"] ?? environment["HOME"].map { $0 + "/.leads_history" }
             return runShell(
-                path: path, options: options, input: input, out: out, err: err,
+                location: location, options: options, input: input, out: out, err: err,
                 interactive: interactive && options.commands.isEmpty, terminal: terminal,
                 lineEditor: lineEditor ? historyPath.map { $0.isEmpty ? nil : $0 } ?? .some(nil) : nil,
                 historyFile: historyPath.flatMap { $0.isEmpty ? nil : $0 })
@@ -152,16 +177,22 @@ public enum LeadsCLI {
             guard !options.readOnly || options.positional.count == 2 else { return usageError("--readonly writes nothing: migrate changes the database (migrate status and plan only read)", err) }
             guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
             guard !options.backup || options.positional.count == 1 else { return usageError("--backup goes with migrate alone", err) }
+            guard !options.backup || location.path != nil else {
+                return usageError("--backup copies a file: on a cluster, each node keeps its own copy (docs/cluster.md)", err)
+            }
             switch options.positional.dropFirst().first {
-            case nil: return migrate(path: path, backup: options.backup, out: out, err: err)
-            case "status": return migrateStatus(path: path, plan: false, out: out, err: err)
-            case "plan": return migrateStatus(path: path, plan: true, out: out, err: err)
+            case nil: return migrate(location: location, backup: options.backup, out: out, err: err)
+            case "status": return migrateStatus(location: location, plan: false, out: out, err: err)
+            case "plan": return migrateStatus(location: location, plan: true, out: out, err: err)
             case let other?: return usageError("unknown migrate subcommand \(other): use status or plan", err)
             }
         case "backup", "restore":
             guard !(options.readOnly && options.positional[0] == "restore") else { return usageError("--readonly writes nothing: restore replaces the database", err) }
             guard options.positional.count == 2 else {
                 return usageError("\(options.positional[0]) takes one file: leads \(options.positional[0]) FILE [--db PATH]", err)
+            }
+            guard location.path != nil else {
+                return usageError("\(options.positional[0]) works on a file: on a cluster, each node keeps its own copy (docs/cluster.md)", err)
             }
             return options.positional[0] == "backup"
                 ? backup(path: path, to: options.positional[1], out: out, err: err)
@@ -170,10 +201,10 @@ public enum LeadsCLI {
             guard options.positional.count == 1, let file = options.html else {
                 return usageError("report takes --html FILE (the reports one by one are in the shell: report NAME)", err)
             }
-            return htmlReport(path: path, to: file, out: out, err: err)
+            return htmlReport(location: location, to: file, out: out, err: err)
         case "check":
             guard options.positional.count == 1 else { return usageError("check takes no arguments (the file is --db)", err) }
-            return check(path: path, out: out, err: err)
+            return check(location: location, out: out, err: err)
         case "demo":
             // (checked before the file is made: a refused demo leaves nothing behind)
             if let days = options.days, !(1...3_650).contains(days) { return usageError("--days is 1 to 3650", err) }
@@ -182,11 +213,12 @@ public enum LeadsCLI {
             let replaying = options.days != nil || options.leads != nil || options.seed != nil
             if replaying { StopOnSignal.install() }
             defer { if replaying { StopOnSignal.remove() } }
+            let path = location.description
             do {
-                let store = try LeadStore(path: path)
+                let store = try location.path.map { try LeadStore(path: $0) } ?? LeadStore(remote: location.cluster())
                 guard replaying else {
                     let summary = try DemoData.load(into: store)
-                    out.write("Loaded the demo into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. Open it with: leads --db \(path)\n")
+                    out.write("Loaded the demo into \(path): \(summary.reps) reps, \(summary.leads) leads, \(summary.activities) activities. Open it with: leads \(location.option)\n")
                     return 0
                 }
                 let days = options.days ?? 365
@@ -203,7 +235,7 @@ public enum LeadsCLI {
                     return StopOnSignal.exitStatus
                 }
                 out.write("Replayed \(days) day\(days == 1 ? "" : "s") ending now into \(path): \(summary.reps) reps, \(summary.leads) lead\(summary.leads == 1 ? "" : "s"), \(summary.activities) activities. "
-                    + "Try: leads --db \(path) -c 'report sources', or leads report --html report.html --db \(path)\n")
+                    + "Try: leads \(location.option) -c 'report sources', or leads report --html report.html \(location.option)\n")
                 return 0
             } catch {
                 return failure(error, err)
@@ -230,7 +262,17 @@ public enum LeadsCLI {
 
     // MARK: - migrate
 
-    private static func migrate(path: String, backup: Bool, out: OutputSink, err: OutputSink) -> Int32 {
+    private static func migrate(location: Location, backup: Bool, out: OutputSink, err: OutputSink) -> Int32 {
+        guard let path = location.path else {
+            do {
+                let db = try location.open(.readWriteCreate)
+                try LeadDatabase.migrator().checkOwnership(db)
+                out.write(try MigrationText.migrate(db, path: location.description))
+                return 0
+            } catch {
+                return failure(error, err)
+            }
+        }
         do {
             let existed = FileManager.default.fileExists(atPath: path)
             // Whose file it is, before anything is written to it (switching to WAL is a write).
@@ -253,7 +295,16 @@ public enum LeadsCLI {
         }
     }
 
-    private static func migrateStatus(path: String, plan: Bool, out: OutputSink, err: OutputSink) -> Int32 {
+    private static func migrateStatus(location: Location, plan: Bool, out: OutputSink, err: OutputSink) -> Int32 {
+        guard let path = location.path else {
+            do {
+                let status = try LeadDatabase.migrator().status(location.open(.readOnly), thorough: true)
+                out.write(plan ? MigrationText.plan(status, path: location.description) : MigrationText.status(status))
+                return 0
+            } catch {
+                return failure(error, err)
+            }
+        }
         do {
             let exists = FileManager.default.fileExists(atPath: path)
             // Status and plan never create or change the file. A read-write connection that writes
@@ -332,16 +383,19 @@ public enum LeadsCLI {
     // MARK: - report
 
     /// Reads only; writes the page to `file` (replacing it: a report is made again, not kept).
-    private static func htmlReport(path: String, to file: String, out: OutputSink, err: OutputSink) -> Int32 {
-        guard FileManager.default.fileExists(atPath: path) else {
-            err.write("leads: error: no database at \(path)\n")
-            return 1
-        }
-        // (the page never replaces the database or one of its files)
-        let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().standardizedFileURL.path
-        let database = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
-        guard ![database, database + "-wal", database + "-shm", database + "-journal"].contains(target) else {
-            return usageError("report --html takes a new file for the page, not the database or its files", err)
+    private static func htmlReport(location: Location, to file: String, out: OutputSink, err: OutputSink) -> Int32 {
+        let path = location.description
+        if case .file = location {
+            guard FileManager.default.fileExists(atPath: path) else {
+                err.write("leads: error: no database at \(path)\n")
+                return 1
+            }
+            // (the page never replaces the database or one of its files)
+            let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().standardizedFileURL.path
+            let database = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+            guard ![database, database + "-wal", database + "-shm", database + "-journal"].contains(target) else {
+                return usageError("report --html takes a new file for the page, not the database or its files", err)
+            }
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -349,9 +403,9 @@ public enum LeadsCLI {
             return 1
         }
         do {
-            let db = try Database(path: path, mode: .readOnly)
+            let db = try location.open(.readOnly)
             guard try LeadDatabase.migrator().status(db).isUpToDate else {
-                err.write("leads: error: \(path) needs `leads migrate --db \(path)` before its report\n")
+                err.write("leads: error: \(path) needs `leads migrate \(location.option)` before its report\n")
                 return 1
             }
             let page = try HTMLReport.page(db, path: path)
@@ -373,13 +427,14 @@ public enum LeadsCLI {
     // MARK: - check
 
     /// Read-only: the file is never changed, and a missing one is not created.
-    private static func check(path: String, out: OutputSink, err: OutputSink) -> Int32 {
-        guard FileManager.default.fileExists(atPath: path) else {
+    private static func check(location: Location, out: OutputSink, err: OutputSink) -> Int32 {
+        let path = location.description
+        if case .file = location, !FileManager.default.fileExists(atPath: path) {
             err.write("leads: error: no database at \(path)\n")
             return 1
         }
         do {
-            let db = try Database(path: path, mode: .readOnly)
+            let db = try location.open(.readOnly)
             let (text, healthy) = try CheckText.check(db, path: path)
             out.write(text)
             return healthy ? 0 : 1
@@ -392,13 +447,14 @@ public enum LeadsCLI {
 
     /// `lineEditor`: nil for plain input; otherwise the history file to use (or none).
     private static func runShell(
-        path: String, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal,
+        location: Location, options: Options, input: LineSource, out: OutputSink, err: OutputSink, interactive: Bool, terminal: Terminal,
         lineEditor: String?? = nil, historyFile: String? = nil
     ) -> Int32 {
+        let path = location.description
         let db: Database
         do {
             // The journal mode is left alone until the file is known to be LeadDB's (or new).
-            db = try Database(path: path, mode: options.readOnly ? .readOnly : .readWriteCreate, wal: false)
+            db = try location.open(options.readOnly ? .readOnly : .readWriteCreate, wal: false)
         } catch {
             return failure(error, err)
         }
@@ -416,7 +472,7 @@ public enum LeadsCLI {
                 if !status.isUpToDate {
                     let count = status.pending.count
                     let what = count > 0 ? "\(count) pending migration\(count == 1 ? "" : "s")" : "a changed schema"
-                    err.write("warning: \(path) has \(what); run `leads migrate --db \(path)`\(interactive ? " (or .migrate up here)" : "") to apply.\n")
+                    err.write("warning: \(path) has \(what); run `leads migrate \(location.option)`\(interactive ? " (or .migrate up here)" : "") to apply.\n")
                 }
             }
         } catch {

@@ -46,7 +46,7 @@ enum CheckText {
         var problems = try LeadDatabase.check(db)
         if inShell {
             problems = problems.map { problem in
-                var repair = problem.repair.replacingOccurrences(of: "leads migrate --db \(db.path)", with: ".migrate up")
+                var repair = problem.repair.replacingOccurrences(of: "leads migrate \(Database.option(forLocation: db.path))", with: ".migrate up")
                 if db.path != path { repair = repair.replacingOccurrences(of: db.path, with: path) }
                 return HealthProblem(check: problem.check, subject: problem.subject, problem: problem.problem, repair: repair, severity: problem.severity)
             }

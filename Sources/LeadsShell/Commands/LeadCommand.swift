@@ -401,6 +401,10 @@ struct LeadCommand: Sendable {
                 shell.out.write(
                     "Erased lead \(lead.id) in the database and this shell's history, but older pages of the search index may still hold "
                         + "fragments of its terms: ticks rewrite them (SELECT pending FROM lead_search_purge says how many erasures wait).\n")
+            } else if shell.db.isRemote {
+                shell.out.write(
+                    "Erased lead \(lead.id): personal data removed from the database, the search index and this shell's history; the email and phone can no longer be captured. "
+                        + "Each node of the cluster still holds the earlier changes in its Raft log until a snapshot lets it drop them (docs/cluster.md, \"Erasure\").\n")
             } else if report.walCleared {
                 shell.out.write("Erased lead \(lead.id): personal data removed from the database, its WAL, the search index and this shell's history; the email and phone can no longer be captured.\n")
             } else {
