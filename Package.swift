@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "LeadsShell", dependencies: ["LeadDB", "LeadSQLite", "LeadCluster"]),
         .executableTarget(name: "leads", dependencies: ["LeadsShell"]),
         // Throughput and latency against raw SQLite, in one run: swift run -c release leads-bench
-        .executableTarget(name: "leads-bench", dependencies: ["LeadDB", "LeadSQLite", "CSQLite"]),
+        .executableTarget(name: "leads-bench", dependencies: ["LeadDB", "LeadSQLite", "LeadCluster", "CSQLite"]),
 
         // Build-time embedding of Migrations/ and Schema/ into the LeadDB module.
         .executableTarget(name: "embed-sql", path: "Sources/embed-sql"),

@@ -18,10 +18,3 @@ public protocol RemoteSQL: AnyObject {
     /// Runs one statement that gives rows: the column names and the rows.
     func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]])
 }
-
-/// A remote database's failure that is not SQL's: no node answered, or the answer was lost.
-public protocol RemoteFailure: Error, CustomStringConvertible {
-    /// Whether the statement may have taken effect though no answer said so. Retry only what is safe
-    /// twice (a capture with its capture key).
-    var outcomeUnknown: Bool { get }
-}

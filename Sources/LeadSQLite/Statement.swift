@@ -101,7 +101,13 @@ public final class Statement {
     public func step() throws -> Bool {
         if database.remote != nil { return try database.stepRemote(self) }
         switch sqlite3_step(handle) {
-        case SQLITE_ROW: return true
+        case SQLITE_ROW:
+            // SQLite prepares a statement again by itself when another connection changed the schema
+            // (`SELECT *` of a view made again): its columns are then the new ones.
+            if Int(sqlite3_column_count(handle)) != columnNames.count {
+                columnNames = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+            }
+            return true
         case SQLITE_DONE: return false
         case let code:
             let error = database.error(code: code, sql: sql)

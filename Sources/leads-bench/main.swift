@@ -1,6 +1,7 @@
 // leads-bench: measures LeadDB against raw SQLite on this machine, in one run.
 //
 //     swift run -c release leads-bench [--quick] [--leads N] [--activities N] [--dir PATH] [--keep] [--untuned]
+//     swift run -c release leads-bench --cluster HOST:PORT,HOST:PORT,HOST:PORT   (the cluster against a file only)
 //
 // Each measurement inserts the same rows twice: once through LeadDB's contract (lead_intake,
 // activities, with every rule) and once with raw C-API inserts into a bare table with the same unique
@@ -17,6 +18,8 @@ struct Options {
     var batch = 1_000
     /// Keep the files (under --dir) for a look afterwards.
     var keep = false
+    /// Measure a dqlite cluster against a file (ClusterBench.swift), and nothing else.
+    var cluster: [String]?
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -27,9 +30,10 @@ struct Options {
             case "--dir": dir = iterator.next() ?? dir
             case "--batch": batch = Int(iterator.next() ?? "") ?? batch
             case "--keep": keep = true
+            case "--cluster": cluster = (iterator.next() ?? "").split(separator: ",").map(String.init)
             case "--quick": leads = 5_000; activities = 10_000
             default:
-                print("usage: leads-bench [--quick] [--leads N] [--activities N] [--batch N] [--dir PATH] [--keep] [--untuned]")
+                print("usage: leads-bench [--quick] [--leads N] [--activities N] [--batch N] [--dir PATH] [--keep] [--untuned] | --cluster HOST:PORT,...")
                 exit(2)
             }
         }
@@ -58,11 +62,16 @@ let tuning = CommandLine.arguments.contains("--untuned") ? nil : SQLiteProcess.t
 let options = Options(Array(CommandLine.arguments.dropFirst().filter { $0 != "--untuned" }))
 try? FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
 // The files of an earlier run with --keep in the same folder are replaced, never added to.
-let benchFiles = ["raw-leads.db", "raw-activities.db", "leads.db", "bulk.db", "leads-unbounded.db", "floor.db", "api.db", "capi.db", "concurrent.db"]
+let benchFiles = ["raw-leads.db", "raw-activities.db", "leads.db", "bulk.db", "leads-unbounded.db", "floor.db", "api.db", "capi.db", "concurrent.db", "cluster-file.db"]
 for name in benchFiles {
     for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: options.dir + "/" + name + suffix) }
 }
 defer { if !options.keep { try? FileManager.default.removeItem(atPath: options.dir) } }
+if let addresses = options.cluster {
+    try clusterBench(addresses: addresses, dir: options.dir)
+    if !options.keep { try? FileManager.default.removeItem(atPath: options.dir) }
+    exit(0)
+}
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now

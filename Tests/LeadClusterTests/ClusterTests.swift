@@ -80,6 +80,7 @@ struct ClusterTests {
         let store = try LeadStore(remote: cluster)
         try store.write { db in try db.execute("INSERT INTO reps(name, capacity) VALUES ('Ana', 100000), ('Ben', 100000)") }
         var next = 0, unknown = 0, refused = 0
+        var stalls: [TimeInterval] = []
         func capture() throws {
             let key = "k\(next)"
             for _ in 0..<50 {
@@ -98,7 +99,11 @@ struct ClusterTests {
             for _ in 0..<20 { try capture() }
             let leader = try #require(nodes.addresses.firstIndex(of: cluster.leader ?? ""), "round \(round)")
             nodes.kill(leader)
-            for _ in 0..<20 { try capture() }
+            // (how long writes stall: from the kill to the first capture acknowledged after it)
+            let killed = Date()
+            try capture()
+            stalls.append(Date().timeIntervalSince(killed))
+            for _ in 0..<19 { try capture() }
             try nodes.restart(leader)
         }
         let captured = Int64(rounds * 40)
@@ -107,7 +112,10 @@ struct ClusterTests {
         #expect(try cluster.query("SELECT count(*) FROM captures WHERE capture_key LIKE 'k%' AND outcome = 'created'").first?.values == [.integer(captured)])
         #expect(try cluster.query("SELECT count(*) FROM invariant_problems").first?.values == [.integer(0)])
         #expect(try cluster.query("PRAGMA integrity_check").first?.values == [.text("ok")])
-        print("leader kills: \(rounds) rounds, \(next) captures, \(unknown) answers lost in a failover and \(refused) refused by a former leader, all retried")
+        stalls.sort()
+        print(String(
+            format: "leader kills: %d rounds, %d captures, %d answers lost in a failover and %d refused by a former leader, all retried; writes stalled %.1f s (median), %.1f s to %.1f s",
+            rounds, next, unknown, refused, stalls[stalls.count / 2], stalls.first ?? 0, stalls.last ?? 0))
 
         // Every node's own copy: each made the leader in turn (reads go to the leader) and checked as
         // `leads check` checks a file; all hold the same rows.

@@ -15,6 +15,19 @@ import Testing
         #expect(try db.scalar("PRAGMA temp_store", as: Int.self) == 2)  // MEMORY
     }
 
+    /// A cached `SELECT *` of a view another connection made again gives the view's new columns (SQLite
+    /// prepares it again by itself; the statement's column names follow).
+    @Test func aCachedStatementFollowsAViewMadeAgainElsewhere() throws {
+        let dir = TemporaryDirectory()
+        let db = try Database(path: dir.file("a.db"))
+        try db.executeScript("CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2); CREATE VIEW v AS SELECT a FROM t;")
+        #expect(try db.query("SELECT * FROM v").first?.columns == ["a"])
+        let other = try Database(path: dir.file("a.db"), plain: true)
+        try other.executeScript("DROP VIEW v; CREATE VIEW v AS SELECT a, b, a + b AS total FROM t;")
+        let rows = try db.query("SELECT * FROM v")
+        #expect(rows.first?.columns == ["a", "b", "total"] && rows.first?.values == [.integer(1), .integer(2), .integer(3)])
+    }
+
     /// SQLite leaves the -wal and -shm a read-only reader of a WAL file needed; LeadDB removes them,
     /// unless another connection still has the file open, and writes nothing to the file itself.
     /// A cached statement that a rule or constraint refused stays (preparing a capture again costs

@@ -1,0 +1,45 @@
+import LeadSQLite
+
+/// A remote node stood in for by a plain connection to a file: it runs what `Database(remote:)`
+/// sends, as a dqlite node runs it, and can be told to lose its connection.
+final class NodeStandIn: RemoteSQL {
+    let node: Database
+    /// Statements sent, as the node received them.
+    private(set) var received: [String] = []
+    /// The next request fails as a lost connection would.
+    var loseConnection = false
+
+    struct Lost: RemoteFailure {
+        var outcomeUnknown: Bool { true }
+        var description: String { "the connection to the node was lost" }
+    }
+
+    init(path: String) throws { node = try Database(path: path, plain: true) }
+
+    var location: String { "dqlite://stand-in:1/" + node.path }
+
+    func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+        try arrive(sql)
+        try node.execute(sql, arguments)
+        return (node.lastInsertRowID, Int64(node.changes))
+    }
+
+    func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+        try arrive(sql)
+        let statement = try node.prepare(sql)
+        try statement.bind(arguments)
+        var rows: [[DatabaseValue]] = []
+        while try statement.step() { rows.append(statement.row().values) }
+        return (statement.columnNames, rows)
+    }
+
+    private func arrive(_ sql: String) throws {
+        if loseConnection {
+            loseConnection = false
+            // (the node drops what the connection held, as a restarted leader does)
+            if node.isInTransaction { try node.execute("ROLLBACK") }
+            throw Lost()
+        }
+        received.append(sql)
+    }
+}
