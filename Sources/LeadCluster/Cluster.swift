@@ -168,17 +168,9 @@ public final class Cluster {
         return statements
     }
 
-    /// Whether a statement gives rows (a query, EXPLAIN, a PRAGMA that reads, a write with RETURNING).
-    static func returnsRows(_ statement: String) -> Bool {
-        let words = firstWords(statement)
-        guard let first = words.first else { return false }
-        if ["select", "with", "values", "explain"].contains(first) { return true }
-        if first == "pragma" { return !statement.contains("=") }
-        return words.contains("returning")
-    }
-
     /// PRAGMAs that change how the file is written crash a dqlite 1.11 node (journal_mode, page_size
-    /// and their kin): a cluster connection refuses them.
+    /// and their kin): a cluster connection refuses them. (`cache_spill` is kept off: see
+    /// ``configure(_:)``.)
     static func check(_ sql: String) throws {
         // (most statements name no PRAGMA at all: no need to split them)
         guard sql.range(of: "pragma", options: .caseInsensitive) != nil else { return }
@@ -186,9 +178,13 @@ public final class Cluster {
             let words = firstWords(statement)
             guard words.first == "pragma", words.count > 1 else { continue }
             let name = words[1].split(separator: ".").last.map(String.init) ?? words[1]
-            if ["journal_mode", "page_size", "wal_checkpoint", "locking_mode", "auto_vacuum", "mmap_size", "synchronous",
+            // (reading a setting is harmless; setting it is not, and a checkpoint is an action)
+            let sets = words.count > 2 || statement.contains("=") || name == "wal_checkpoint"
+            if sets && ["journal_mode", "page_size", "wal_checkpoint", "locking_mode", "auto_vacuum", "mmap_size", "synchronous",
                 "journal_size_limit", "wal_autocheckpoint", "cache_spill", "temp_store_directory", "writable_schema"].contains(name) {
-                throw ClusterError.refused("refused: PRAGMA \(name) is not sent to a cluster (the nodes keep their files themselves; it can stop a node)")
+                throw ClusterError.refused(
+                    "refused: PRAGMA \(name) is not set on a cluster (each node keeps its files, and the connection's settings, itself: "
+                        + "changed, it can stop a node or fail its transactions)")
             }
         }
     }
@@ -233,7 +229,8 @@ public final class Cluster {
         var parameters = WireWriter()
         try parameters.parameters(arguments)
         return try request(holdingTransaction: holdingTransaction) { connection in
-            if prepared.count >= 512 { try finalizeAll(connection) }
+            // (a prepared capture holds every trigger program: a bound on what the leader keeps)
+            if prepared.count >= 128 { try finalizeAll(connection) }
             let id: UInt32
             if let known = prepared[sql] {
                 id = known
@@ -316,6 +313,26 @@ public final class Cluster {
         return response
     }
 
+    /// Sets up a new connection to the leader as `Database` sets up a file's, again after each failover
+    /// (the settings belong to the connection): foreign keys on; `secure_delete` on, so an erasure
+    /// zeroes the pages it frees; and `cache_spill` off. A transaction that outgrows the page cache
+    /// (about 2 MB: an import chunk of 1,000 leads) would write pages to the WAL before its commit,
+    /// which a dqlite 1.11 node fails with `disk I/O error` (SQLITE_IOERR_SHORT_READ, 522).
+    private static func configure(_ connection: ClusterConnection) throws {
+        for (sql, rows) in [("PRAGMA foreign_keys = ON", false), ("PRAGMA secure_delete = ON", true), ("PRAGMA cache_spill = OFF", false)] {
+            var writer = WireWriter()
+            writer.uint64(0)
+            writer.text(sql)
+            try connection.send(type: rows ? 9 : 8, body: writer.bytes)
+            // (one message each: a RESULT, or ROWS of one row)
+            let answer = try connection.receive()
+            if answer.type == 0 {
+                var failure = WireReader(answer.body)
+                throw ClusterError.failure(code: try failure.uint64(), message: "\(sql): \(try failure.text())")
+            }
+        }
+    }
+
     /// Asks the nodes in turn who leads, connects to the leader and opens the database. Tries for
     /// `timeout` (an election takes a few seconds).
     private func connect() throws {
@@ -345,6 +362,7 @@ public final class Cluster {
                         var failure = WireReader(opened.body)
                         throw ClusterError.failure(code: try failure.uint64(), message: try failure.text())
                     }
+                    try Self.configure(target)
                     connection = target
                     return
                 } catch {
@@ -362,12 +380,12 @@ public final class Cluster {
 /// a statement this client refuses arrives as `SQLITE_AUTH`, as from an authorizer. A lost connection,
 /// an answer lost in a failover or a leader that lost its office stays a ``ClusterError``.
 extension Cluster: RemoteSQL {
-    public func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
-        try Self.sqliteErrors { try execute(sql, arguments, holdingTransaction: inTransaction, prepared: true) }
+    public func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+        try Self.sqliteErrors { try execute(sql, arguments, holdingTransaction: inTransaction, prepared: reused) }
     }
 
-    public func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
-        try Self.sqliteErrors { try query(sql, arguments, holdingTransaction: inTransaction, prepared: true) }
+    public func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+        try Self.sqliteErrors { try query(sql, arguments, holdingTransaction: inTransaction, prepared: reused) }
     }
 
     private static func sqliteErrors<T>(_ body: () throws -> T) throws -> T {

@@ -21,11 +21,9 @@ extension Database {
 
     /// Opens a connection to a remote database (see ``RemoteSQL``): every statement is run by the
     /// remote node. With `.readOnly`, a statement that would write is refused here, as a file opened
-    /// read-only refuses it. Foreign keys are on, and `secure_delete` too, as on a file.
+    /// read-only refuses it.
     public convenience init(remote: any RemoteSQL, mode: Mode = .readWriteCreate) throws {
         try self.init(remoteConnection: remote, readOnly: mode == .readOnly)
-        _ = try remote.execute("PRAGMA foreign_keys = ON", [], inTransaction: false)
-        if mode != .readOnly { _ = try remote.query("PRAGMA secure_delete = ON", [], inTransaction: false) }
         try syncMirror()
     }
 
@@ -47,7 +45,7 @@ extension Database {
             """
             SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
              ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid
-            """, [], inTransaction: isInTransaction
+            """, [], inTransaction: isInTransaction, reused: false
         ).rows.map { (type: $0[0].textValue, name: $0[1].textValue, sql: $0[2].textValue) }
         clearStatementCache()
         let wantedSQL = Dictionary(wanted.map { ($0.name, $0.sql) }, uniquingKeysWith: { first, _ in first })
@@ -112,7 +110,7 @@ extension Database {
         var rows: [[DatabaseValue]] = []
         do {
             if !statement.columnNames.isEmpty {
-                let result = try remote.query(statement.sql, statement.remoteArguments, inTransaction: inTransaction)
+                let result = try remote.query(statement.sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
                 remoteCounters = nil
                 if result.columns.count != statement.columnNames.count {
                     // (the copy of the schema is behind: the node's columns are the truth)
@@ -120,7 +118,7 @@ extension Database {
                 }
                 rows = result.rows
             } else {
-                remoteCounters = try remote.execute(statement.sql, statement.remoteArguments, inTransaction: inTransaction)
+                remoteCounters = try remote.execute(statement.sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
             }
         } catch let error as SQLiteError {
             if words.first == "ROLLBACK" && words.dropFirst().first != "TO" && words.dropFirst(2).first != "TO" {
@@ -154,7 +152,7 @@ extension Database {
         if let remoteCounters, let value = known(remoteCounters) { return value }
         guard let remote else { return 0 }
         // (a property cannot throw: a node that does not answer gives 0, and the next statement its error)
-        let answer = try? remote.query("SELECT \(function)", [], inTransaction: isInTransaction)
+        let answer = try? remote.query("SELECT \(function)", [], inTransaction: isInTransaction, reused: true)
         if case .integer(let value) = answer?.rows.first?.first { return value }
         return 0
     }

@@ -355,6 +355,7 @@ public final class Database {
     func cachedStatement(_ sql: String) throws -> Statement {
         if let statement = cache[sql] { return statement }
         let statement = try makeStatement(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+        statement.isCached = true
         cache[sql] = statement
         return statement
     }

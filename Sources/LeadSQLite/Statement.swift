@@ -24,6 +24,8 @@ public final class Statement {
     var remoteRows: [[DatabaseValue]]?
     /// The current row in `remoteRows`.
     var remoteRow = -1
+    /// Kept in its connection's cache, to be run again.
+    var isCached = false
 
     init(handle: OpaquePointer, database: Database, sql: String) {
         self.handle = handle

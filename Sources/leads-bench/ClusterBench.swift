@@ -16,7 +16,7 @@ func clusterBench(addresses: [String], dir: String) throws {
     let cluster = try LeadStore(remote: Cluster(addresses: addresses, database: name))
     print("LeadDB on a dqlite cluster (\(addresses.joined(separator: ",")), database \(name)) against a local file")
     for store in [file, cluster] {
-        try store.write { db in try db.execute("INSERT INTO reps(name, capacity) VALUES ('Ana', 1000000), ('Ben', 1000000)") }
+        try store.write { db in try db.execute("INSERT INTO reps(name, capacity) VALUES ('Ana', 100000), ('Ben', 100000)") }
     }
     func lead(_ i: Int, _ prefix: String) -> NewLead {
         let row = Generator.row(i)

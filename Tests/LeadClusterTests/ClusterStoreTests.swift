@@ -88,6 +88,19 @@ struct ClusterStoreTests {
         #expect(try LeadStore(remote: Cluster(addresses: nodes.addresses), migration: .never).lead(id: 1)?.stage == .mql)
     }
 
+    /// The second chunk of 1,000 routed captures outgrows the leader's page cache; spilled to the WAL before its
+    /// commit, a dqlite 1.11 node failed it with `disk I/O error`: the client keeps `cache_spill` off.
+    @Test func aLargeTransactionCommitsOnACluster() throws {
+        let nodes = try ClusterNodes()
+        defer { nodes.stop() }
+        let store = try LeadStore(remote: Cluster(addresses: nodes.addresses))
+        try store.write { db in try db.execute("INSERT INTO reps(name, capacity) VALUES ('Ana', 100000), ('Ben', 100000)") }
+        let leads = (0..<2_000).map { NewLead(email: "p\($0)@company\($0 % 97).com", firstName: "Ada", lastName: "Lovelace", company: "Company \($0 % 97)", title: "VP Sales", source: "webinar") }
+        let results = try store.captureMany(leads, chunkSize: 1_000)
+        #expect(results.filter { if case .success(.created) = $0.outcome { true } else { false } }.count == 2_000)
+        #expect(try store.read { db in try db.scalar("SELECT count(*) FROM lead_records WHERE owner_id IS NOT NULL", as: Int.self) } == 2_000)
+    }
+
     /// The work, and what each step answered, as lines to compare.
     static func work(_ store: LeadStore) throws -> [String] {
         var lines: [String] = []

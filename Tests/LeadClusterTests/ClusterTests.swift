@@ -112,6 +112,10 @@ struct ClusterTests {
         #expect(try cluster.query("SELECT count(*) FROM captures WHERE capture_key LIKE 'k%' AND outcome = 'created'").first?.values == [.integer(captured)])
         #expect(try cluster.query("SELECT count(*) FROM invariant_problems").first?.values == [.integer(0)])
         #expect(try cluster.query("PRAGMA integrity_check").first?.values == [.text("ok")])
+        // The connection made again after each failover is set up as the first was.
+        #expect(try store.read { db in
+            [try db.scalar("PRAGMA secure_delete", as: Int.self), try db.scalar("PRAGMA foreign_keys", as: Int.self), try db.scalar("PRAGMA cache_spill", as: Int.self)]
+        } == [1, 1, 0])
         stalls.sort()
         print(String(
             format: "leader kills: %d rounds, %d captures, %d answers lost in a failover and %d refused by a former leader, all retried; writes stalled %.1f s (median), %.1f s to %.1f s",

@@ -80,16 +80,19 @@ import Testing
         let statements = Cluster.statements(in: script)
         #expect(statements.count == 3)
         #expect(statements[1].hasPrefix("CREATE TRIGGER t_ai") && statements[1].hasSuffix("END;"))
-        #expect(Cluster.returnsRows("SELECT 1") && Cluster.returnsRows("  with x AS (SELECT 1) SELECT * FROM x"))
-        #expect(Cluster.returnsRows("INSERT INTO t VALUES (1) RETURNING x") && !Cluster.returnsRows("INSERT INTO t VALUES ('returning')"))
-        #expect(Cluster.returnsRows("PRAGMA foreign_keys") && !Cluster.returnsRows("PRAGMA foreign_keys = ON"))
     }
 
+    /// Setting what a node keeps itself is refused (it can stop a node, or fail its transactions);
+    /// reading it is not.
     @Test func pragmasThatStopANodeAreRefused() throws {
-        #expect(throws: ClusterError.refused("refused: PRAGMA journal_mode is not sent to a cluster (the nodes keep their files themselves; it can stop a node)")) {
-            try Cluster.check("PRAGMA journal_mode = DELETE")
-        }
-        #expect(throws: ClusterError.self) { try Cluster.check("SELECT 1; pragma main.PAGE_SIZE=8192;") }
+        let refusal = "is not set on a cluster (each node keeps its files, and the connection's settings, itself: changed, it can stop a node or fail its transactions)"
+        #expect(throws: ClusterError.refused("refused: PRAGMA journal_mode \(refusal)")) { try Cluster.check("PRAGMA journal_mode = DELETE") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA journal_mode \(refusal)")) { try Cluster.check("PRAGMA journal_mode(MEMORY)") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA page_size \(refusal)")) { try Cluster.check("SELECT 1; pragma main.PAGE_SIZE=8192;") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA cache_spill \(refusal)")) { try Cluster.check("PRAGMA cache_spill = ON") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA wal_checkpoint \(refusal)")) { try Cluster.check("PRAGMA wal_checkpoint") }
         try Cluster.check("PRAGMA foreign_keys")
+        try Cluster.check("PRAGMA journal_mode")
+        try Cluster.check("PRAGMA main.cache_spill")
     }
 }

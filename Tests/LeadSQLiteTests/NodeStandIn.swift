@@ -14,17 +14,23 @@ final class NodeStandIn: RemoteSQL {
         var description: String { "the connection to the node was lost" }
     }
 
-    init(path: String) throws { node = try Database(path: path, plain: true) }
+    /// The node's connection is set up as a client sets up each connection to a node (foreign keys and
+    /// secure_delete on).
+    init(path: String) throws {
+        node = try Database(path: path, plain: true)
+        try node.execute("PRAGMA foreign_keys = ON")
+        _ = try node.query("PRAGMA secure_delete = ON")
+    }
 
     var location: String { "dqlite://stand-in:1/" + node.path }
 
-    func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+    func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
         try arrive(sql)
         try node.execute(sql, arguments)
         return (node.lastInsertRowID, Int64(node.changes))
     }
 
-    func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+    func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
         try arrive(sql)
         let statement = try node.prepare(sql)
         try statement.bind(arguments)

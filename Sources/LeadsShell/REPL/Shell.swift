@@ -183,7 +183,8 @@ public final class Shell: ShellSession {
                 var rows: [[DatabaseValue]] = []
                 let count = Int32(statement.columnNames.count)
                 let started = ContinuousClock.now
-                let changesBefore = db.totalChanges
+                // (asked only when shown: on a cluster, each is a request to the leader)
+                let changesBefore = showChanges ? db.totalChanges : 0
                 while try statement.step() {
                     rows.append((0..<count).map(statement.value(at:)))
                 }
