@@ -47,18 +47,22 @@ public final class Cluster {
         try execute(sql, arguments, holdingTransaction: false, prepared: false)
     }
 
-    /// With `prepared`, the statement is prepared on the leader's connection once and kept there;
-    /// else it is sent as SQL text (the first statement of a text is run).
-    private func execute(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+    /// Sends one statement, for rows or not: with `prepared`, prepared on the leader's connection once
+    /// and kept there; else as SQL text (EXEC_SQL or QUERY_SQL; the first statement of a text is run).
+    /// The first response.
+    private func send(_ sql: String, _ arguments: [DatabaseValue], rows: Bool, holdingTransaction: Bool, prepared: Bool) throws -> (type: UInt8, body: [UInt8]) {
         try Self.check(sql)
-        let body = prepared
-            ? try runPrepared(sql, arguments, rows: false, holdingTransaction: holdingTransaction)
-            : try request(type: 8, holdingTransaction: holdingTransaction, body: { writer in
-                writer.uint64(0)
-                writer.text(sql)
-                try writer.parameters(arguments)
-            })
-        guard body.type == 6 else { throw ClusterError.protocolError("EXEC_SQL answered with message type \(body.type)") }
+        if prepared { return try runPrepared(sql, arguments, rows: rows, holdingTransaction: holdingTransaction) }
+        return try request(type: rows ? 9 : 8, holdingTransaction: holdingTransaction) { writer in
+            writer.uint64(0)
+            writer.text(sql)
+            try writer.parameters(arguments)
+        }
+    }
+
+    private func execute(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+        let body = try send(sql, arguments, rows: false, holdingTransaction: holdingTransaction, prepared: prepared)
+        guard body.type == 6 else { throw ClusterError.protocolError("EXEC answered with message type \(body.type)") }
         var reader = WireReader(body.body)
         return (Int64(bitPattern: try reader.uint64()), Int64(bitPattern: try reader.uint64()))
     }
@@ -70,17 +74,10 @@ public final class Cluster {
     }
 
     private func query(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
-        try Self.check(sql)
-        var response = prepared
-            ? try runPrepared(sql, arguments, rows: true, holdingTransaction: holdingTransaction)
-            : try request(type: 9, holdingTransaction: holdingTransaction, body: { writer in
-                writer.uint64(0)
-                writer.text(sql)
-                try writer.parameters(arguments)
-            })
+        var response = try send(sql, arguments, rows: true, holdingTransaction: holdingTransaction, prepared: prepared)
         var rows: [[DatabaseValue]] = []
         while true {
-            guard response.type == 7 else { throw ClusterError.protocolError("QUERY_SQL answered with message type \(response.type)") }
+            guard response.type == 7 else { throw ClusterError.protocolError("QUERY answered with message type \(response.type)") }
             var reader = WireReader(response.body)
             let count = Int(try reader.uint64())
             var columns: [String] = []
