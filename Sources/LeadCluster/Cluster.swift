@@ -170,15 +170,22 @@ public final class Cluster {
     /// ``configure(_:)``.)
     static func check(_ sql: String) throws {
         // (most statements name no PRAGMA at all: no need to split them)
-        guard sql.range(of: "pragma", options: .caseInsensitive) != nil else { return }
+        guard sql.range(of: "pragma", options: .caseInsensitive) != nil || sql.range(of: "vacuum", options: .caseInsensitive) != nil else { return }
         for statement in statements(in: sql) {
             let words = firstWords(statement)
+            // (VACUUM and VACUUM INTO kill a dqlite 1.11 leader)
+            if words.first == "vacuum" {
+                throw ClusterError.refused("refused: VACUUM is not run on a cluster (each node keeps its files itself: it can stop a node)")
+            }
             guard words.first == "pragma", words.count > 1 else { continue }
             let name = words[1].split(separator: ".").last.map(String.init) ?? words[1]
             // (reading a setting is harmless; setting it is not, and a checkpoint is an action)
             let sets = words.count > 2 || statement.contains("=") || name == "wal_checkpoint"
             if sets && ["journal_mode", "page_size", "wal_checkpoint", "locking_mode", "auto_vacuum", "mmap_size", "synchronous",
-                "journal_size_limit", "wal_autocheckpoint", "cache_spill", "temp_store_directory", "writable_schema"].contains(name) {
+                "journal_size_limit", "wal_autocheckpoint", "cache_spill", "temp_store_directory", "writable_schema",
+                // (count_changes makes a write give rows: stored nothing and crashed the leader; the heap limits are the
+                // node process's own: a low one froze the whole cluster)
+                "count_changes", "hard_heap_limit", "soft_heap_limit"].contains(name) {
                 throw ClusterError.refused(
                     "refused: PRAGMA \(name) is not set on a cluster (each node keeps its files, and the connection's settings, itself: "
                         + "changed, it can stop a node or fail its transactions)")

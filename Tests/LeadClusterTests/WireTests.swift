@@ -91,6 +91,12 @@ import Testing
         #expect(throws: ClusterError.refused("refused: PRAGMA page_size \(refusal)")) { try Cluster.check("SELECT 1; pragma main.PAGE_SIZE=8192;") }
         #expect(throws: ClusterError.refused("refused: PRAGMA cache_spill \(refusal)")) { try Cluster.check("PRAGMA cache_spill = ON") }
         #expect(throws: ClusterError.refused("refused: PRAGMA wal_checkpoint \(refusal)")) { try Cluster.check("PRAGMA wal_checkpoint") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA count_changes \(refusal)")) { try Cluster.check("PRAGMA count_changes = 1") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA hard_heap_limit \(refusal)")) { try Cluster.check("pragma hard_heap_limit=100000") }
+        let vacuum = ClusterError.refused("refused: VACUUM is not run on a cluster (each node keeps its files itself: it can stop a node)")
+        #expect(throws: vacuum) { try Cluster.check("VACUUM") }
+        #expect(throws: vacuum) { try Cluster.check("  vacuum into 'copy.db';") }
+        try Cluster.check("SELECT 'vacuum'")
         try Cluster.check("PRAGMA foreign_keys")
         try Cluster.check("PRAGMA journal_mode")
         try Cluster.check("PRAGMA main.cache_spill")
