@@ -10,19 +10,16 @@ struct WireReader {
 
     var remaining: Int { bytes.count - offset }
 
-    mutating func uint64() throws -> UInt64 {
-        guard remaining >= 8 else { throw ClusterError.protocolError("a message ended in the middle of a word") }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
-        offset += 8
-        return value
-    }
+    mutating func uint64() throws -> UInt64 { try littleEndian(8) }
 
-    mutating func uint32() throws -> UInt32 {
-        guard remaining >= 4 else { throw ClusterError.protocolError("a message ended in the middle of a word") }
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(bytes[offset + index]) << (8 * UInt32(index)) }
-        offset += 4
+    mutating func uint32() throws -> UInt32 { UInt32(try littleEndian(4)) }
+
+    /// The next `count` bytes as a little-endian number.
+    private mutating func littleEndian(_ count: Int) throws -> UInt64 {
+        guard remaining >= count else { throw ClusterError.protocolError("a message ended in the middle of a word") }
+        var value: UInt64 = 0
+        for index in 0..<count { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
+        offset += count
         return value
     }
 
