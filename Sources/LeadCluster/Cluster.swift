@@ -19,6 +19,8 @@ public final class Cluster {
     /// The database's name on the cluster (one cluster holds many).
     public let database: String
     let timeout: TimeInterval
+    /// How long a statement may run on the leader before the client gives up on its answer.
+    let statementTimeout: TimeInterval
     private var connection: ClusterConnection? {
         didSet { prepared = [:] }
     }
@@ -27,11 +29,15 @@ public final class Cluster {
     /// trigger program into it: prepared afresh at each call, it cost a node about 100 ms.)
     private var prepared: [String: UInt32] = [:]
 
-    public init(addresses: [String], database: String = "leads", timeout: TimeInterval = 10) throws {
+    /// `timeout` bounds finding the leader while nodes answer but know none (an election took up to
+    /// 17 s here with both cores loaded); when no node answers at all, the client gives up after 5 s.
+    /// `statementTimeout` bounds how long one statement may run on the leader.
+    public init(addresses: [String], database: String = "leads", timeout: TimeInterval = 30, statementTimeout: TimeInterval = 600) throws {
         guard !addresses.isEmpty else { throw ClusterError.unreachable("no node address given") }
         self.addresses = addresses
         self.database = database
         self.timeout = timeout
+        self.statementTimeout = statementTimeout
         try connect()
     }
 
@@ -309,11 +315,7 @@ public final class Cluster {
     private func receive() throws -> (type: UInt8, body: [UInt8]) {
         guard let connection else { throw ClusterError.unreachable("no leader") }
         let response = try connection.receive()
-        if response.type == 0 {
-            var reader = WireReader(response.body)
-            let code = try reader.uint64()
-            throw ClusterError.failure(code: code, message: try reader.text())
-        }
+        if response.type == 0 { throw try WireReader.failure(response.body) }
         return response
     }
 
@@ -330,22 +332,24 @@ public final class Cluster {
             try connection.send(type: rows ? 9 : 8, body: writer.bytes)
             // (one message each: a RESULT, or ROWS of one row)
             let answer = try connection.receive()
-            if answer.type == 0 {
-                var failure = WireReader(answer.body)
-                throw ClusterError.failure(code: try failure.uint64(), message: "\(sql): \(try failure.text())")
+            if answer.type == 0, case .failure(let code, let message) = try WireReader.failure(answer.body) {
+                throw ClusterError.failure(code: code, message: "\(sql): \(message)")
             }
         }
     }
 
     /// Asks the nodes in turn who leads, connects to the leader and opens the database. Tries for
-    /// `timeout` (an election takes a few seconds).
+    /// `timeout` while some node answers (an election takes seconds), for 5 s while none does.
     private func connect() throws {
-        let deadline = Date().addingTimeInterval(timeout)
+        let start = Date()
+        let deadline = start.addingTimeInterval(timeout)
+        var answered = false
         var lastError: Error = ClusterError.unreachable("no node answered")
-        while Date() < deadline {
+        while Date() < deadline && (answered || Date() < start.addingTimeInterval(min(timeout, 5))) {
             for address in addresses {
                 do {
                     let probe = try ClusterConnection(address: address, timeout: min(timeout, 5))
+                    answered = true
                     var leader = WireWriter()
                     leader.uint64(0)
                     try probe.send(type: 0, body: leader.bytes)
@@ -362,11 +366,9 @@ public final class Cluster {
                     open.text("volatile")
                     try target.send(type: 3, body: open.bytes)
                     let opened = try target.receive()
-                    if opened.type == 0 {
-                        var failure = WireReader(opened.body)
-                        throw ClusterError.failure(code: try failure.uint64(), message: try failure.text())
-                    }
+                    if opened.type == 0 { throw try WireReader.failure(opened.body) }
                     try Self.configure(target)
+                    target.waitForAnswers(upTo: statementTimeout)
                     connection = target
                     return
                 } catch {
@@ -390,6 +392,16 @@ extension Cluster: RemoteSQL {
 
     public func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
         try Self.sqliteErrors { try query(sql, arguments, holdingTransaction: inTransaction, prepared: reused) }
+    }
+
+    public func forgetStatements(inTransaction: Bool) throws {
+        guard !prepared.isEmpty else { return }
+        try Self.sqliteErrors {
+            _ = try request(holdingTransaction: inTransaction) { connection in
+                try finalizeAll(connection)
+                return (8, [])
+            }
+        }
     }
 
     private static func sqliteErrors<T>(_ body: () throws -> T) throws -> T {

@@ -13,7 +13,10 @@ final class ClusterConnection {
     let address: String
     private let socket: Int32
 
-    /// Connects to `host:port` and sends the protocol version. Reads and writes give up after `timeout`.
+    /// Connects to `host:port` and sends the protocol version. Reads and writes give up after `timeout`
+    /// (see ``waitForAnswers(upTo:)``). A peer that stops answering altogether (its machine gone, the
+    /// network cut) is noticed by TCP keepalive probes within about 5 s of silence, however long an
+    /// answer may take.
     init(address: String, timeout: TimeInterval) throws {
         self.address = address
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
@@ -38,6 +41,11 @@ final class ClusterConnection {
                 setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
                 var on: Int32 = 1
                 setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+                setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
+                for (option, value) in [(TCP_KEEPIDLE, 2), (TCP_KEEPINTVL, 1), (TCP_KEEPCNT, 3), (TCP_USER_TIMEOUT, 5_000)] {
+                    var value = Int32(value)
+                    setsockopt(fd, Int32(IPPROTO_TCP), Int32(option), &value, socklen_t(MemoryLayout<Int32>.size))
+                }
                 if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
                     socket = fd
                     var version = WireWriter()
@@ -54,6 +62,13 @@ final class ClusterConnection {
     }
 
     deinit { close(socket) }
+
+    /// How long a read waits for the node: a statement may run long (a report, an import's chunk),
+    /// while a node that is gone is noticed by keepalive.
+    func waitForAnswers(upTo timeout: TimeInterval) {
+        var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+    }
 
     /// Sends one request: the header (body size in words, type, schema 0) and the body, in one write.
     func send(type: UInt8, body: [UInt8]) throws {

@@ -23,6 +23,24 @@ struct WireReader {
         return value
     }
 
+    /// A FAILURE's body: its code and message. A dqlite 1.11 node that fails a query while it writes its
+    /// rows sends what it wrote (column names, rows) before them, in the same body: the code and
+    /// message are therefore read from the end, the message being the last text and starting on a
+    /// word boundary after the code.
+    static func failure(_ body: [UInt8]) throws -> ClusterError {
+        var end = body.count
+        while end > 0 && body[end - 1] == 0 { end -= 1 }
+        var start = end
+        while start > 0 && body[start - 1] != 0 { start -= 1 }
+        if end > start, start >= 8, start % 8 == 0, body.count - start == ((end - start + 1 + 7) & ~7) {
+            var reader = WireReader(Array(body[(start - 8)...]))
+            return .failure(code: try reader.uint64(), message: try reader.text())
+        }
+        // (an empty message)
+        var reader = WireReader(body)
+        return .failure(code: try reader.uint64(), message: try reader.text())
+    }
+
     mutating func int64() throws -> Int64 { Int64(bitPattern: try uint64()) }
 
     mutating func double() throws -> Double { Double(bitPattern: try uint64()) }

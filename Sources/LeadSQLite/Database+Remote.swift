@@ -41,6 +41,7 @@ extension Database {
     /// such as a full-text index's tables, are made by their own statement.)
     func syncMirror() throws {
         guard let remote else { return }
+        remoteSchemaVersion = try nodeSchemaVersion()
         let wanted = try remote.query(
             """
             SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
@@ -59,6 +60,27 @@ extension Database {
             // (a full-text index's own tables already exist once the index is made: that failure is expected)
             mirrorExec(object.sql)
         }
+    }
+
+    /// The node's schema version, read so that the node's connection takes the schema again when another
+    /// connection changed it. (A dqlite 1.11 node names a query's columns before its first step, when
+    /// SQLite has not yet noticed the change: a `SELECT *` of a table or view changed elsewhere gave
+    /// the old columns, their values cut to the old count.)
+    private func nodeSchemaVersion() throws -> Int64? {
+        guard let remote else { return nil }
+        let answer = try remote.query("SELECT schema_version FROM pragma_schema_version", [], inTransaction: isInTransaction, reused: true)
+        if case .integer(let version) = answer.rows.first?.first { return version }
+        return nil
+    }
+
+    /// Whether a statement's columns depend on the schema: it names `*` (not as `count(*)`).
+    static func selectsAll(_ sql: String) -> Bool {
+        var rest = Substring(sql)
+        while let star = rest.firstIndex(of: "*") {
+            rest = rest[rest.index(after: star)...]
+            if rest.first(where: { !$0.isWhitespace }) != ")" { return true }
+        }
+        return false
     }
 
     /// The copy's objects (remote only).
@@ -106,15 +128,55 @@ extension Database {
             sqlite3_free(expanded)
         }
         let words = Self.leadingWords(statement.sql)
+        let ends = ["COMMIT", "END"].contains(words.first) || (words.first == "ROLLBACK" && !words.dropFirst().prefix(2).contains("TO"))
+        if remoteTransactionLost {
+            // (the node no longer holds the transaction: its ROLLBACK is done already; anything else
+            // would run outside it)
+            if ends {
+                remoteTransactionLost = false
+                mirrorExec("ROLLBACK")
+                if words.first == "ROLLBACK" { return [] }
+            }
+            throw SQLiteError(
+                code: SQLITE_ABORT,
+                message: "the transaction was lost with the connection to the node that held it: nothing of it was committed"
+                    + (ends ? "" : "; ROLLBACK ends it"),
+                sql: statement.sql)
+        }
         let inTransaction = isInTransaction
+        // A write that gives rows (RETURNING) is sent as a query, which a dqlite 1.11 node runs outside
+        // any replicated transaction when none is open: it stored nothing and broke the next request.
+        // It gets a transaction of its own.
+        let ownTransaction = !inTransaction && !statement.columnNames.isEmpty && sqlite3_stmt_readonly(statement.handle) == 0
         var rows: [[DatabaseValue]] = []
         do {
             if !statement.columnNames.isEmpty {
-                let result = try remote.query(statement.sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
+                var synced = false
+                if Self.selectsAll(statement.sql), let version = try nodeSchemaVersion(), version != remoteSchemaVersion {
+                    // (the schema changed: the copy follows, the node's statements prepared before are
+                    // dropped (they would give the old columns), and the node's columns are taken below)
+                    try syncMirror()
+                    try remote.forgetStatements(inTransaction: inTransaction)
+                    synced = true
+                }
+                if ownTransaction { _ = try remote.execute("BEGIN IMMEDIATE", [], inTransaction: false, reused: true) }
+                let result: (columns: [String], rows: [[DatabaseValue]])
+                do {
+                    result = try remote.query(statement.sql, statement.remoteArguments, inTransaction: inTransaction || ownTransaction, reused: statement.isCached)
+                    if ownTransaction { _ = try remote.execute("COMMIT", [], inTransaction: true, reused: true) }
+                } catch let error as SQLiteError where ownTransaction {
+                    // (the statement's own error is the caller's; a rollback that fails finds nothing open: the
+                    // error already ended the transaction, or the connection went with it)
+                    do { _ = try remote.execute("ROLLBACK", [], inTransaction: true, reused: true) } catch {}
+                    throw error
+                }
                 remoteCounters = nil
-                if result.columns.count != statement.columnNames.count {
-                    // (the copy of the schema is behind: the node's columns are the truth)
+                if result.columns != statement.columnNames {
+                    // (the copy of the schema is behind, or names an expression otherwise: the node's
+                    // columns are the truth; a different count means the schema changed)
+                    let behind = result.columns.count != statement.columnNames.count
                     statement.columnNames = result.columns
+                    if behind && !synced { try syncMirror() }
                 }
                 rows = result.rows
             } else {
@@ -130,8 +192,11 @@ extension Database {
             }
             throw SQLiteError(code: error.extendedResultCode.rawValue, message: error.message, sql: statement.sql, offset: error.offset)
         } catch {
-            // The connection is gone, and the transaction it held with it.
-            if inTransaction { mirrorExec("ROLLBACK") }
+            // The connection is gone, and the transaction it held with it. A lost COMMIT ended it (its
+            // outcome unknown); else it stays open here, refusing statements, until the caller ends it.
+            if inTransaction {
+                if ends { mirrorExec("ROLLBACK") } else { remoteTransactionLost = true }
+            }
             throw error
         }
         if let first = words.first, Self.mirroredKeywords.contains(first) { replay(statement) }

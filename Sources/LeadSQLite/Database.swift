@@ -49,6 +49,12 @@ public final class Database {
     let remoteReadOnly: Bool
     /// The last insert rowid and changes of the last remote statement, when it answered them.
     var remoteCounters: (lastInsertID: Int64, changes: Int64)?
+    /// The connection that held the remote transaction was lost: the transaction is gone on the node,
+    /// but stays open here, refusing every statement, until the caller's ROLLBACK (or COMMIT, which
+    /// fails) ends it. Statements sent in the meantime would run on the next leader outside it.
+    var remoteTransactionLost = false
+    /// The remote schema's version (`PRAGMA schema_version`) when the copy of it was last taken.
+    var remoteSchemaVersion: Int64?
 
     /// Opens a connection. `path` may be `:memory:` for a private in-memory database.
     ///

@@ -21,4 +21,13 @@ public protocol RemoteSQL: AnyObject {
 
     /// Runs one statement that gives rows: the column names and the rows.
     func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (columns: [String], rows: [[DatabaseValue]])
+
+    /// Drops the statements the node keeps prepared (`reused`): the schema changed, and a statement
+    /// prepared before names the old columns until it runs again.
+    func forgetStatements(inTransaction: Bool) throws
+}
+
+extension RemoteSQL {
+    /// A node that keeps no statements has none to forget.
+    public func forgetStatements(inTransaction: Bool) throws {}
 }

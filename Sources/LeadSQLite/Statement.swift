@@ -26,6 +26,9 @@ public final class Statement {
     var remoteRow = -1
     /// Kept in its connection's cache, to be run again.
     var isCached = false
+    /// How many times SQLite prepared the statement again by itself (schema changes): its columns are
+    /// read again when this grows.
+    private var reprepared: Int32 = 0
 
     init(handle: OpaquePointer, database: Database, sql: String) {
         self.handle = handle
@@ -105,8 +108,12 @@ public final class Statement {
         switch sqlite3_step(handle) {
         case SQLITE_ROW:
             // SQLite prepares a statement again by itself when another connection changed the schema
-            // (`SELECT *` of a view made again): its columns are then the new ones.
-            if Int(sqlite3_column_count(handle)) != columnNames.count {
+            // (`SELECT *` of a view made again, a column added): its columns are then the new ones,
+            // their count or only their names. (A statement prepared before the connection saw the
+            // change is prepared again at its first step.)
+            let count = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
+            if count != reprepared {
+                reprepared = count
                 columnNames = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
             }
             return true

@@ -60,6 +60,20 @@ import Testing
         #expect(try reader.peekUInt64() == 0xFFFF_FFFF_FFFF_FFFF)
     }
 
+    /// A node that fails a query while writing its rows sends the columns (and rows) it wrote before
+    /// the failure's code and message, in one FAILURE: captured from `SELECT 1 AS a, json('{bad') AS bbb`.
+    @Test func aFailureIsReadFromItsEndWhateverCameBeforeIt() throws {
+        let word = { (value: UInt8) in [value] + [UInt8](repeating: 0, count: 7) }
+        let prefixed = word(2) + Array("a".utf8) + [UInt8](repeating: 0, count: 7) + Array("bbb".utf8) + [0, 0, 0, 0, 0]
+            + word(1) + Array("malformed JSON".utf8) + [0, 0]
+        #expect(try WireReader.failure(prefixed) == .failure(code: 1, message: "malformed JSON"))
+        // A plain one, and one with an empty message.
+        let plain = word(19) + Array("UNIQUE constraint failed: t.x".utf8) + [0, 0, 0]
+        #expect(try WireReader.failure(plain) == .failure(code: 19, message: "UNIQUE constraint failed: t.x"))
+        #expect(try WireReader.failure(word(1) + word(0)) == .failure(code: 1, message: ""))
+        #expect(throws: ClusterError.protocolError("a message ended in the middle of a word")) { try WireReader.failure([1, 0]) }
+    }
+
     @Test func aTruncatedMessageIsAnErrorNotACrash() {
         var short = WireReader([1, 2, 3])
         #expect(throws: ClusterError.self) { try short.uint64() }

@@ -26,6 +26,12 @@ import Testing
         try other.executeScript("DROP VIEW v; CREATE VIEW v AS SELECT a, b, a + b AS total FROM t;")
         let rows = try db.query("SELECT * FROM v")
         #expect(rows.first?.columns == ["a", "b", "total"] && rows.first?.values == [.integer(1), .integer(2), .integer(3)])
+        // As many columns under other names; a column added to a table (the first statement after).
+        try other.executeScript("DROP VIEW v; CREATE VIEW v AS SELECT a AS x, b AS y, a - b AS difference FROM t;")
+        #expect(try db.query("SELECT * FROM v").first?.columns == ["x", "y", "difference"])
+        try other.execute("ALTER TABLE t ADD COLUMN c DEFAULT 'new'")
+        let added = try db.query("SELECT * FROM t")
+        #expect(added.first?.columns == ["a", "b", "c"] && added.first?.values == [.integer(1), .integer(2), .text("new")])
     }
 
     /// SQLite leaves the -wal and -shm a read-only reader of a WAL file needed; LeadDB removes them,

@@ -15,7 +15,8 @@ import Testing
         #expect(db.isRemote && db.path == "dqlite://stand-in:1/" + dir.file("node.db"))
         #expect(Database.option(forLocation: db.path) == "--cluster stand-in:1/" + dir.file("node.db"))
         // (the copy of the schema is taken first)
-        #expect(node.received.first?.hasPrefix("SELECT type, name, sql FROM sqlite_schema") == true)
+        #expect(node.received.first == "SELECT schema_version FROM pragma_schema_version")
+        #expect(node.received.dropFirst().first?.hasPrefix("SELECT type, name, sql FROM sqlite_schema") == true)
         try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
         try db.execute("INSERT INTO t(name) VALUES (?), (?)", ["Ada", "Zoë\0nul"])
         #expect(db.lastInsertRowID == 2 && db.changes == 2)
@@ -85,6 +86,36 @@ import Testing
         // (a statement whose columns the copy does not know yet takes the node's)
         let changed = try db.query("SELECT * FROM v")
         #expect(changed.first?.columns == ["a", "b", "product"], "\(changed)")
+        // As many columns, other names: the node's names are the ones given (the cached statement of
+        // `query`, one prepared before the change).
+        let prepared = try db.prepare("SELECT * FROM v")
+        #expect(try prepared.step() && prepared.columnNames == ["a", "b", "product"])
+        prepared.reset()
+        try other.executeScript("DROP VIEW v; CREATE VIEW v AS SELECT a AS first, b AS second, a - b AS difference FROM t;")
+        let renamed = try db.query("SELECT * FROM v")
+        #expect(renamed.first?.columns == ["first", "second", "difference"], "\(renamed)")
+        #expect(try prepared.step() && prepared.columnNames == ["first", "second", "difference"])
+        #expect(prepared.row().values == [.integer(1), .integer(7), .integer(-6)])
+    }
+
+    @Test func aWriteThatGivesRowsRunsInATransactionOfItsOwn() throws {
+        let dir = TemporaryDirectory()
+        let node = try NodeStandIn(path: dir.file("node.db"))
+        let db = try Database(remote: node)
+        try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        let rows = try db.query("INSERT INTO t(name) VALUES ('Ada'), ('Grace') RETURNING id, name")
+        #expect(rows.map(\.values) == [[.integer(1), .text("Ada")], [.integer(2), .text("Grace")]])
+        #expect(Array(node.received.suffix(3)) == ["BEGIN IMMEDIATE", "INSERT INTO t(name) VALUES ('Ada'), ('Grace') RETURNING id, name", "COMMIT"])
+        #expect(try node.node.scalar("SELECT count(*) FROM t", as: Int.self) == 2 && !node.node.isInTransaction)
+        // Refused, it is rolled back and its own error is the one given.
+        let refused = #expect(throws: SQLiteError.self) { try db.query("INSERT INTO t(name) VALUES ('Edsger'), (NULL) RETURNING id") }
+        #expect(refused?.message == "NOT NULL constraint failed: t.name" && node.received.last == "ROLLBACK")
+        #expect(try node.node.scalar("SELECT count(*) FROM t", as: Int.self) == 2 && !node.node.isInTransaction && !db.isInTransaction)
+        // Inside the caller's transaction it is sent as it is; a read is never wrapped.
+        try db.transaction { _ = try db.query("UPDATE t SET name = upper(name) RETURNING name") }
+        #expect(Array(node.received.suffix(3)) == ["BEGIN IMMEDIATE", "UPDATE t SET name = upper(name) RETURNING name", "COMMIT"])
+        _ = try db.query("SELECT name FROM t")
+        #expect(node.received.last == "SELECT name FROM t")
     }
 
     @Test func aReadOnlyConnectionRefusesWritesAndALostConnectionEndsTheTransaction() throws {
@@ -103,8 +134,44 @@ import Testing
         try db.execute("INSERT INTO t VALUES (1)")
         node.loseConnection = true
         #expect(throws: NodeStandIn.Lost.self) { try db.execute("INSERT INTO t VALUES (2)") }
-        // The transaction went with the connection: none is open on either side, nothing was kept.
-        #expect(!db.isInTransaction && !node.node.isInTransaction)
+        // The transaction went with the connection: nothing was kept on the node. Here it stays open,
+        // refusing every statement (they would run on the next leader outside it) until the caller
+        // ends it.
+        #expect(db.isInTransaction && !node.node.isInTransaction)
+        let sent = node.received.count
+        #expect(throws: SQLiteError(code: 4, message: "the transaction was lost with the connection to the node that held it: nothing of it was committed; ROLLBACK ends it", sql: "INSERT INTO t VALUES (3)")) {
+            try db.execute("INSERT INTO t VALUES (3)")
+        }
+        #expect(throws: SQLiteError.self) { try db.query("SELECT count(*) FROM t") }
+        #expect(node.received.count == sent)
+        try db.execute("ROLLBACK")
+        #expect(!db.isInTransaction && node.received.count == sent)
+        #expect(try db.scalar("SELECT count(*) FROM t", as: Int.self) == 0)
+
+        // COMMIT fails, and ends it.
+        try db.execute("BEGIN")
+        try db.execute("INSERT INTO t VALUES (4)")
+        node.loseConnection = true
+        #expect(throws: NodeStandIn.Lost.self) { try db.execute("INSERT INTO t VALUES (5)") }
+        #expect(throws: SQLiteError(code: 4, message: "the transaction was lost with the connection to the node that held it: nothing of it was committed", sql: "COMMIT")) {
+            try db.execute("COMMIT")
+        }
+        #expect(!db.isInTransaction)
+        // A COMMIT whose answer was lost ended the transaction (its outcome unknown): nothing is refused after it.
+        try db.execute("BEGIN")
+        try db.execute("INSERT INTO t VALUES (6)")
+        node.loseConnection = true
+        #expect(throws: NodeStandIn.Lost.self) { try db.execute("COMMIT") }
+        #expect(!db.isInTransaction)
+        // The transaction API rolls back at once: its error is the lost connection's.
+        #expect(throws: NodeStandIn.Lost.self) {
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES (7)")
+                node.loseConnection = true
+                try db.execute("INSERT INTO t VALUES (8)")
+            }
+        }
+        #expect(!db.isInTransaction)
         #expect(try db.scalar("SELECT count(*) FROM t", as: Int.self) == 0)
     }
 
