@@ -39,6 +39,7 @@ public final class Cluster {
         self.timeout = timeout
         self.statementTimeout = statementTimeout
         try connect()
+        if database != Self.namesDatabase { try checkName() }
     }
 
     /// The leader's address now.

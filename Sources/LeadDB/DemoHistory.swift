@@ -110,8 +110,9 @@ public enum DemoHistory {
         try store.tick()
         try store.unfreezeClock()
         finished = true
-        // (the history into the file itself: a copy of it without its -wal holds all of it, the real clock too)
-        try store.withWriter { db in _ = try db.query("PRAGMA wal_checkpoint(TRUNCATE)") }
+        // (the history into the file itself: a copy of it without its -wal holds all of it, the real clock too;
+        // a cluster's nodes keep their files themselves)
+        try store.withWriter { db in if !db.isRemote { _ = try db.query("PRAGMA wal_checkpoint(TRUNCATE)") } }
         let reps = try store.reps().count
         let leads = try store.read { db in try db.scalar("SELECT count(*) FROM lead_records", as: Int.self) ?? 0 }
         return DemoData.Summary(reps: reps, leads: leads, activities: activities + leads)

@@ -164,6 +164,17 @@ public enum LeadsCLI {
                 err.write("leads: error: no database at \(path): check the path, or create it with `leads migrate --db \(path)` (or add --create)\n")
                 return 1
             }
+            if case .cluster(_, let name) = location, scripted && !options.create {
+                // (a cluster makes a database when it is first opened: one without a table is taken as none)
+                do {
+                    if try location.open(.readOnly).scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) == 0 {
+                        err.write("leads: error: no database \(name) on the cluster: check the name, or create it with `leads migrate \(location.option)` (or add --create)\n")
+                        return 1
+                    }
+                } catch {
+                    return failure(error, err)
+                }
+            }
             var terminal = terminal
             if environment["NO_COLOR"].map({ !$0.isEmpty }) ?? false { terminal.colors = false }
             // --readonly writes nothing anywhere, the history file included.
