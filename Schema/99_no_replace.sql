@@ -308,12 +308,6 @@ BEGIN
     INSERT INTO _raise(arg) VALUES (json_array('already_exists: escalation run ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
 END;
 
-CREATE TRIGGER routing_requests_before_update_id_no_replace BEFORE UPDATE OF id ON routing_requests
-WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM routing_requests WHERE id = NEW.id)
-BEGIN
-    INSERT INTO _raise(arg) VALUES (json_array('already_exists: routing request ' || NEW.id || ' exists; a key is not moved onto another row (a replace would delete it)'));
-END;
-
 CREATE TRIGGER nurture_sequences_before_update_name_no_replace BEFORE UPDATE OF name ON nurture_sequences
 WHEN NEW.name IS NOT OLD.name AND EXISTS (SELECT 1 FROM nurture_sequences WHERE name = NEW.name)
 BEGIN

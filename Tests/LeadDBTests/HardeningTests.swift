@@ -306,4 +306,25 @@ import Testing
         #expect(try f.text("SELECT problem FROM rep_problems WHERE id = 1")
             == "no_manager: escalations for rep 1 (Ana) reach nobody: set reps.manager_id or teams.manager_id for team default to an active rep")
     }
+
+    /// ALTER TABLE checks every trigger of the schema again: one that named a column its table does not
+    /// have (an UPDATE OF id on routing_requests) made every rename fail, on any table.
+    @Test(arguments: Writer.allCases)
+    func alterTableWorksOnEveryLeadDBDatabase(writer: Writer) throws {
+        let f = try LeadFixture(writer)
+        try f.db.execute("CREATE TABLE call_notes(lead_id INTEGER, note TEXT)")
+        try f.db.execute("ALTER TABLE call_notes RENAME TO rep_notes")
+        try f.db.execute("ALTER TABLE rep_notes RENAME COLUMN note TO body")
+        try f.db.execute("ALTER TABLE rep_notes ADD COLUMN written_at TEXT")
+        try f.db.execute("ALTER TABLE rep_notes DROP COLUMN written_at")
+        #expect(try f.int("SELECT count(*) FROM pragma_table_info('rep_notes') WHERE name IN ('lead_id', 'body')") == 2)
+        // Every column a trigger names in UPDATE OF is its table's.
+        let strays = try f.db.query("""
+            SELECT t.name FROM sqlite_schema AS t
+             WHERE t.type = 'trigger' AND t.sql LIKE '% UPDATE OF id ON %'
+               AND NOT EXISTS (SELECT 1 FROM pragma_table_info(t.tbl_name) WHERE name = 'id')
+            """)
+        #expect(strays.isEmpty, "\(strays)")
+        try f.checkIntegrity()
+    }
 }
