@@ -448,12 +448,16 @@ public final class Database {
     /// Copies the whole database into `destination` (a new connection's main database) with SQLite's
     /// online backup API, a consistent snapshot even while others write.
     /// See <https://sqlite.org/backup.html>.
+    ///
+    /// A remote database is copied into an empty file from its schema and rows, read in one transaction
+    /// (Database+RemoteCopy.swift). Nothing is copied onto a remote database: its nodes keep their files.
     public func backup(into destination: Database) throws {
-        if remote != nil || destination.remote != nil {
+        if destination.remote != nil {
             throw SQLiteError(
                 code: SQLITE_MISUSE,
-                message: "a database on a cluster is not copied with SQLite's backup API: each node keeps its own copy (docs/cluster.md)")
+                message: "nothing is copied over a database on a cluster: its nodes keep their files themselves (docs/cluster.md)")
         }
+        if remote != nil { return try copyRemote(into: destination) }
         guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
             throw destination.error(code: sqlite3_errcode(destination.handle), sql: nil)
         }

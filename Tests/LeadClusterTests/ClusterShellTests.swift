@@ -50,4 +50,45 @@ struct ClusterShellTests {
             }
         }
     }
+
+    /// What a file has and a cluster's database now has too, or refuses with its reason: a script on a
+    /// database that is not there, a deploy's backup, a backup, a what-if; a name dqlite would take for
+    /// another database's.
+    @Test func backupsWhatIfAndNamesOnACluster() throws {
+        let nodes = try ClusterNodes()
+        defer { nodes.stop() }
+        let dir = TemporaryDirectory()
+        let cluster = nodes.addresses.joined(separator: ",") + "/sales-eu"
+        func leads(_ arguments: [String], _ input: String = "") -> (status: Int32, out: String) {
+            let output = BufferOutput()
+            let status = LeadsCLI.run(arguments: arguments, environment: [:], input: StringInput(input), out: output, err: output, interactive: false)
+            return (status, output.text)
+        }
+        let missing = leads(["--cluster", cluster, "-c", "SELECT 1;"])
+        #expect(missing.status == 1 && missing.out
+            == "leads: error: no database sales-eu on the cluster: check the name, or create it with `leads migrate --cluster \(cluster)` (or add --create)\n")
+        let deploy = leads(["migrate", "--backup", "--cluster", cluster])
+        #expect(deploy.status == 0 && deploy.out.hasPrefix("No backup taken: dqlite://\(cluster) is new.\n"), "\(deploy.out)")
+        let captured = leads(["--cluster", cluster], "capture email=ada@acme.com first=Ada\ncapture email=bob@globex.com\nSELECT count(*) FROM lead_records;\n")
+        #expect(captured.status == 0 && captured.out.hasSuffix("2\n"), "\(captured.out)")
+
+        let backup = leads(["backup", dir.file("sales.db"), "--cluster", cluster])
+        #expect(backup.status == 0 && backup.out.hasPrefix("Backed up dqlite://\(cluster) to \(dir.file("sales.db")): 2 leads, "), "\(backup.out)")
+        #expect(backup.out.hasSuffix(" KiB, integrity ok. `leads --db \(dir.file("sales.db"))` opens it.\n"))
+        let check = leads(["check", "--db", dir.file("sales.db")])
+        #expect(check.status == 0, "\(check.out)")
+        #expect(leads(["--db", dir.file("sales.db"), "-c", "SELECT email FROM lead_records ORDER BY id;"]).out == "ada@acme.com\nbob@globex.com\n")
+
+        // A what-if works on a private copy; the cluster's database is untouched.
+        let whatIf = leads(["--cluster", cluster], ".whatif\nUPDATE lead_records SET company = 'Changed';\nSELECT count(*) FROM lead_records WHERE company = 'Changed';\n.whatif end\nSELECT count(*) FROM lead_records WHERE company = 'Changed';\n")
+        #expect(whatIf.status == 0 && whatIf.out.hasPrefix("What-if: a private copy of dqlite://\(cluster)"), "\(whatIf.out)")
+        #expect(whatIf.out.hasSuffix("2\nBack on dqlite://\(cluster); the what-if copy and everything done in it were discarded.\n0\n"), "\(whatIf.out)")
+
+        // "sales" would open sales-eu's files on a dqlite 1.11 node.
+        let prefix = leads(["--cluster", nodes.addresses.joined(separator: ",") + "/sales", "migrate"])
+        #expect(prefix.status == 1 && prefix.out == "leads: error: refused: a dqlite 1.11 node would open the database sales-eu for the name sales "
+            + "(it finds a database by the beginning of its name, and sales-eu was made first): choose a name that does not begin another's\n")
+        let restore = leads(["restore", dir.file("sales.db"), "--cluster", cluster])
+        #expect(restore.status == 2)
+    }
 }

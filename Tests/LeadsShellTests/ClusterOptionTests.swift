@@ -25,14 +25,10 @@ import Testing
         // An explicit --db wins over $LEADS_CLUSTER (and nothing is asked of the cluster).
         let file = ShellRun(["--db", dir.file("t.db"), "-c", "SELECT 40 + 2;"], environment: ["LEADS_CLUSTER": "127.0.0.1:1"])
         #expect(file.status == 0 && file.out == "42\n")
-        for command in ["backup", "restore"] {
-            let run = ShellRun([command, dir.file("copy.db"), "--cluster", "127.0.0.1:9001"])
-            #expect(run.status == 2)
-            #expect(run.err == "leads: \(command) works on a file: on a cluster, each node keeps its own copy (docs/cluster.md)\nRun 'leads --help' for usage.\n")
-        }
-        let backup = ShellRun(["migrate", "--backup", "--cluster", "127.0.0.1:9001"])
-        #expect(backup.status == 2)
-        #expect(backup.err == "leads: --backup copies a file: on a cluster, each node keeps its own copy (docs/cluster.md)\nRun 'leads --help' for usage.\n")
+        // (a backup of a cluster's database is a file: Tests/LeadClusterTests; nothing is restored over one)
+        let run = ShellRun(["restore", dir.file("copy.db"), "--cluster", "127.0.0.1:9001"])
+        #expect(run.status == 2)
+        #expect(run.err == "leads: restore replaces a file: a cluster's nodes keep their files themselves; open the backup with --db, or copy it into a new database (docs/cluster.md)\nRun 'leads --help' for usage.\n")
         #expect(!FileManager.default.fileExists(atPath: dir.file("copy.db")))
     }
 }

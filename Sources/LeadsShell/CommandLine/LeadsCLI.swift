@@ -188,9 +188,6 @@ public enum LeadsCLI {
             guard !options.readOnly || options.positional.count == 2 else { return usageError("--readonly writes nothing: migrate changes the database (migrate status and plan only read)", err) }
             guard options.positional.count <= 2 else { return usageError("migrate takes at most one subcommand: status or plan", err) }
             guard !options.backup || options.positional.count == 1 else { return usageError("--backup goes with migrate alone", err) }
-            guard !options.backup || location.path != nil else {
-                return usageError("--backup copies a file: on a cluster, each node keeps its own copy (docs/cluster.md)", err)
-            }
             switch options.positional.dropFirst().first {
             case nil: return migrate(location: location, backup: options.backup, out: out, err: err)
             case "status": return migrateStatus(location: location, plan: false, out: out, err: err)
@@ -202,11 +199,11 @@ public enum LeadsCLI {
             guard options.positional.count == 2 else {
                 return usageError("\(options.positional[0]) takes one file: leads \(options.positional[0]) FILE [--db PATH]", err)
             }
-            guard location.path != nil else {
-                return usageError("\(options.positional[0]) works on a file: on a cluster, each node keeps its own copy (docs/cluster.md)", err)
+            guard location.path != nil || options.positional[0] == "backup" else {
+                return usageError("restore replaces a file: a cluster's nodes keep their files themselves; open the backup with --db, or copy it into a new database (docs/cluster.md)", err)
             }
             return options.positional[0] == "backup"
-                ? backup(path: path, to: options.positional[1], out: out, err: err)
+                ? backup(location: location, to: options.positional[1], out: out, err: err)
                 : restore(path: path, from: options.positional[1], out: out, err: err)
         case "report":
             guard options.positional.count == 1, let file = options.html else {
@@ -277,7 +274,18 @@ public enum LeadsCLI {
         guard let path = location.path else {
             do {
                 let db = try location.open(.readWriteCreate)
-                try LeadDatabase.migrator().checkOwnership(db)
+                let migrator = try LeadDatabase.migrator()
+                try migrator.checkOwnership(db)
+                let existed = try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) ?? 0 > 0
+                if case .cluster(_, let name) = location, backup {
+                    if try existed && !migrator.status(db, thorough: true).isUpToDate {
+                        let copy = name + ".before-migrate-" + SQLiteDate.format(Date()).replacingOccurrences(of: ":", with: "") + ".db"
+                        let size = try LeadDatabase.backup(db, to: copy)
+                        out.write("Backed up \(location) to \(copy) (\(size / 1024) KiB, integrity ok); `leads --db \(copy)` opens it.\n")
+                    } else {
+                        out.write("No backup taken: \(existed ? "there is nothing to apply" : "\(location) is new").\n")
+                    }
+                }
                 out.write(try MigrationText.migrate(db, path: location.description))
                 return 0
             } catch {
@@ -346,17 +354,22 @@ public enum LeadsCLI {
 
     // MARK: - backup and restore
 
-    private static func backup(path: String, to copy: String, out: OutputSink, err: OutputSink) -> Int32 {
-        guard FileManager.default.fileExists(atPath: path) else {
+    private static func backup(location: Location, to copy: String, out: OutputSink, err: OutputSink) -> Int32 {
+        if let path = location.path, !FileManager.default.fileExists(atPath: path) {
             err.write("leads: error: no database at \(path)\n")
             return 1
         }
         do {
-            let db = try Database(path: path, mode: .readOnly)
+            let db = try location.open(.readOnly)
+            if location.path == nil, try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) == 0 {
+                err.write("leads: error: no database \(location) (it has no table)\n")
+                return 1
+            }
             try LeadDatabase.migrator().checkOwnership(db)
             let size = try LeadDatabase.backup(db, to: copy)
             let leads = (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) ?? 0
-            out.write("Backed up \(path) to \(copy): \(leads) lead\(leads == 1 ? "" : "s"), \(size / 1024) KiB, integrity ok. Restore it with `leads restore \(copy) --db \(path)`.\n")
+            let back = location.path.map { "Restore it with `leads restore \(copy) --db \($0)`." } ?? "`leads --db \(copy)` opens it."
+            out.write("Backed up \(location) to \(copy): \(leads) lead\(leads == 1 ? "" : "s"), \(size / 1024) KiB, integrity ok. \(back)\n")
             return 0
         } catch {
             return failure(error, err)
