@@ -179,7 +179,7 @@ public final class Cluster {
         // (most statements name no PRAGMA at all: no need to split them)
         guard sql.range(of: "pragma", options: .caseInsensitive) != nil || sql.range(of: "vacuum", options: .caseInsensitive) != nil else { return }
         for statement in statements(in: sql) {
-            let words = firstWords(statement)
+            let words = SQLWords.leading(statement)
             // (VACUUM and VACUUM INTO kill a dqlite 1.11 leader)
             if words.first == "vacuum" {
                 throw ClusterError.refused("refused: VACUUM is not run on a cluster (each node keeps its files itself: it can stop a node)")
@@ -187,7 +187,7 @@ public final class Cluster {
             guard words.first == "pragma", words.count > 1 else { continue }
             let name = words[1].split(separator: ".").last.map(String.init) ?? words[1]
             // (reading a setting is harmless; setting it is not, and a checkpoint is an action)
-            let sets = words.count > 2 || statement.contains("=") || name == "wal_checkpoint"
+            let sets = words.count > 2 || statement.contains("=") || statement.contains("(") || name == "wal_checkpoint"
             if sets && ["journal_mode", "page_size", "wal_checkpoint", "locking_mode", "auto_vacuum", "mmap_size", "synchronous",
                 "journal_size_limit", "wal_autocheckpoint", "cache_spill", "temp_store_directory", "writable_schema",
                 // (count_changes makes a write give rows: stored nothing and crashed the leader; the heap limits are the
@@ -200,37 +200,7 @@ public final class Cluster {
         }
     }
 
-    private static func isBlank(_ text: String) -> Bool { firstWords(text).isEmpty }
-
-    /// The statement's words, lower-cased, comments skipped (enough to tell its kind).
-    private static func firstWords(_ text: String) -> [String] {
-        var words: [String] = []
-        var word = ""
-        var iterator = Array(text.unicodeScalars)[...]
-        func flush() { if !word.isEmpty { words.append(word.lowercased()); word = "" } }
-        while let scalar = iterator.first {
-            iterator = iterator.dropFirst()
-            if scalar == "-" && iterator.first == "-" {
-                flush()
-                while let next = iterator.first, next != "\n" { iterator = iterator.dropFirst() }
-            } else if scalar == "/" && iterator.first == "*" {
-                flush()
-                iterator = iterator.dropFirst()
-                while let next = iterator.first, !(next == "*" && iterator.dropFirst().first == "/") { iterator = iterator.dropFirst() }
-                iterator = iterator.dropFirst(2)
-            } else if scalar == "'" || scalar == "\"" {
-                flush()
-                while let next = iterator.first, next != scalar { iterator = iterator.dropFirst() }
-                iterator = iterator.dropFirst()
-            } else if CharacterSet.alphanumerics.contains(scalar) || scalar == "_" || scalar == "." {
-                word.unicodeScalars.append(scalar)
-            } else {
-                flush()
-            }
-        }
-        flush()
-        return words
-    }
+    private static func isBlank(_ text: String) -> Bool { SQLWords.leading(text, limit: 1).isEmpty }
 
     // MARK: - Requests
 

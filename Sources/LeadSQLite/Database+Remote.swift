@@ -17,7 +17,7 @@ import Foundation
 // node's own result and errors otherwise.
 extension Database {
     /// The statements run on the copy of the schema after the node ran them.
-    private static let mirroredKeywords: Set<String> = ["CREATE", "DROP", "ALTER", "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"]
+    private static let mirroredKeywords: Set<String> = ["create", "drop", "alter", "begin", "commit", "end", "rollback", "savepoint", "release"]
 
     /// Opens a connection to a remote database (see ``RemoteSQL``): every statement is run by the
     /// remote node. With `.readOnly`, a statement that would write is refused here, as a file opened
@@ -127,15 +127,15 @@ extension Database {
             traceBox.handler(String(cString: expanded))
             sqlite3_free(expanded)
         }
-        let words = Self.leadingWords(statement.sql)
-        let ends = ["COMMIT", "END"].contains(words.first) || (words.first == "ROLLBACK" && !words.dropFirst().prefix(2).contains("TO"))
+        let words = SQLWords.leading(statement.sql, limit: 3)
+        let ends = ["commit", "end"].contains(words.first) || (words.first == "rollback" && !words.dropFirst().prefix(2).contains("to"))
         if remoteTransactionLost {
             // (the node no longer holds the transaction: its ROLLBACK is done already; anything else
             // would run outside it)
             if ends {
                 remoteTransactionLost = false
                 mirrorExec("ROLLBACK")
-                if words.first == "ROLLBACK" { return [] }
+                if words.first == "rollback" { return [] }
             }
             throw SQLiteError(
                 code: SQLITE_ABORT,
@@ -183,7 +183,7 @@ extension Database {
                 remoteCounters = try remote.execute(statement.sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
             }
         } catch let error as SQLiteError {
-            if words.first == "ROLLBACK" && words.dropFirst().first != "TO" && words.dropFirst(2).first != "TO" {
+            if words.first == "rollback" && !words.dropFirst().prefix(2).contains("to") {
                 // (a rollback that failed because nothing was open leaves nothing open)
                 replay(statement)
             } else if inTransaction && [.ioError, .full].contains(error.resultCode) {
@@ -220,29 +220,6 @@ extension Database {
         let answer = try? remote.query("SELECT \(function)", [], inTransaction: isInTransaction, reused: true)
         if case .integer(let value) = answer?.rows.first?.first { return value }
         return 0
-    }
-
-    /// The first words of a statement, upper-cased, comments skipped.
-    static func leadingWords(_ sql: String) -> [String] {
-        var words: [String] = []
-        var word = ""
-        var scalars = Substring(sql).unicodeScalars[...]
-        while let scalar = scalars.first, words.count < 3 {
-            scalars = scalars.dropFirst()
-            if scalar == "-" && scalars.first == "-" {
-                while let next = scalars.first, next != "\n" { scalars = scalars.dropFirst() }
-            } else if scalar == "/" && scalars.first == "*" {
-                scalars = scalars.dropFirst()
-                while let next = scalars.first, !(next == "*" && scalars.dropFirst().first == "/") { scalars = scalars.dropFirst() }
-                scalars = scalars.dropFirst(2)
-            } else if scalar.properties.isAlphabetic || scalar == "_" {
-                word.unicodeScalars.append(scalar)
-                continue
-            }
-            if !word.isEmpty { words.append(word.uppercased()); word = "" }
-        }
-        if !word.isEmpty && words.count < 3 { words.append(word.uppercased()) }
-        return words
     }
 }
 

@@ -8,6 +8,9 @@ extension Database {
     ///     db.trace { print("ran:", $0) }
     public func trace(_ handler: ((String) -> Void)?) {
         traceBox = handler.map(TraceBox.init)
+        // (a remote database's statements are traced as they are sent; what runs on the copy of its
+        // schema is this connection's own work)
+        if remote != nil { return }
         guard let box = traceBox else {
             sqlite3_trace_v2(handle, 0, nil, nil)
             return

@@ -27,7 +27,7 @@ struct ClusterShellTests {
             let cluster = nodes.addresses.joined(separator: ",") + "/" + name
             let output = BufferOutput()
             let status = LeadsCLI.run(
-                arguments: ["--cluster", cluster], environment: [:], input: StringInput(input), out: output, err: output, interactive: false)
+                arguments: ["--cluster", cluster, "--create"], environment: [:], input: StringInput(input), out: output, err: output, interactive: false)
             // (what an erasure leaves on a cluster is not what it leaves on a file: the one difference)
             let erasedOnCluster = "personal data removed from the database, the search index and this shell's history; the email and phone can no longer be captured. "
                 + "Each node of the cluster still holds the earlier changes in its Raft log until a snapshot lets it drop them (docs/cluster.md, \"Erasure\")."

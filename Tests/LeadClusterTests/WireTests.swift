@@ -107,6 +107,13 @@ import Testing
         #expect(throws: ClusterError.refused("refused: PRAGMA wal_checkpoint \(refusal)")) { try Cluster.check("PRAGMA wal_checkpoint") }
         #expect(throws: ClusterError.refused("refused: PRAGMA count_changes \(refusal)")) { try Cluster.check("PRAGMA count_changes = 1") }
         #expect(throws: ClusterError.refused("refused: PRAGMA hard_heap_limit \(refusal)")) { try Cluster.check("pragma hard_heap_limit=100000") }
+        // A quoted name, a value in quotes or brackets: the same pragma.
+        #expect(throws: ClusterError.refused("refused: PRAGMA journal_mode \(refusal)")) { try Cluster.check("PRAGMA \"journal_mode\" = DELETE") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA journal_mode \(refusal)")) { try Cluster.check("PRAGMA journal_mode('memory')") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA page_size \(refusal)")) { try Cluster.check("PRAGMA \"main\".[page_size] = 8192") }
+        #expect(throws: ClusterError.refused("refused: PRAGMA synchronous \(refusal)")) { try Cluster.check("/* x */ PRAGMA `synchronous` = 0") }
+        #expect(SQLWords.leading("/* x */ PRAGMA \"journal_\"\"mode\" = 'a b' -- c\n", limit: 5) == ["pragma", "journal_\"mode"])
+        #expect(SQLWords.leading("  rollback  TRANSACTION to sp1", limit: 3) == ["rollback", "transaction", "to"])
         let vacuum = ClusterError.refused("refused: VACUUM is not run on a cluster (each node keeps its files itself: it can stop a node)")
         #expect(throws: vacuum) { try Cluster.check("VACUUM") }
         #expect(throws: vacuum) { try Cluster.check("  vacuum into 'copy.db';") }

@@ -225,6 +225,30 @@ final class RememberingInput: LineSource {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "SELECT 1;\n")
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
     }
+
+    /// Lines typed while a statement runs reach the terminal together; each is the next entry (the
+    /// keys after the first Enter were dropped).
+    @Test func linesTypedAheadAreEachAnEntry() throws {
+        // (a pseudo-terminal: /dev/ptmx, unlocked (TIOCSPTLCK), and its other end by number (TIOCGPTN);
+        // Linux's values, which Swift does not import from their macros)
+        let controller = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0, number: UInt32 = 0
+        try #require(controller >= 0 && ioctl(controller, 0x4004_5431, &unlock) == 0 && ioctl(controller, 0x8004_5430, &number) == 0)
+        let terminal = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        try #require(terminal >= 0)
+        defer { close(terminal) }
+        var drawn = ""
+        let reader = TerminalLineReader(historyPath: nil, isComplete: { $0.hasSuffix(";") || $0.hasPrefix(".") }, complete: { _, _ in [] },
+                                        input: terminal, output: { drawn += $0 })
+        let typed = Array("SELECT 1;\r.tables\rSELECT\r 2;\r".utf8)
+        #expect(typed.withUnsafeBytes { write(controller, $0.baseAddress, $0.count) } == typed.count)
+        #expect(reader.readLine(prompt: "leads> ") == "SELECT 1;")
+        #expect(reader.readLine(prompt: "leads> ") == ".tables")
+        #expect(reader.readLine(prompt: "leads> ") == "SELECT\n 2;")
+        close(controller)
+        #expect(reader.readLine(prompt: "leads> ") == nil)
+        #expect(drawn.contains("leads> SELECT 1;"))
+    }
 }
 
 /// Lines fed one by one; the prompts the shell showed are kept.

@@ -9,18 +9,28 @@ public final class TerminalLineReader: LineSource {
     private var state: LineEditorState
     private let historyPath: String?
     private var decoder = KeyDecoder()
+    /// Keys read after the Enter that ended the last line: lines typed ahead while a statement ran
+    /// arrive together, and each is the next line's.
+    private var typedAhead: [Key] = []
     /// Rows above the cursor that the last drawing used (to move back to its start).
     private var cursorRow = 0
+    /// The terminal read (standard input unless a test gives a pseudo-terminal), and where drawing goes.
+    private let input: Int32
+    private let output: (String) -> Void
 
     /// - Parameters:
     ///   - historyPath: where history is kept (`~/.leads_history` by default); nil keeps none.
     ///   - isComplete: whether an entry is finished when Enter is pressed.
     ///   - complete: completion candidates for the word before the cursor.
+    ///   - input, output: the terminal (standard input and output unless given).
     public init(
         historyPath: String?, isComplete: @escaping (String) -> Bool,
-        complete: @escaping (_ word: String, _ line: String) -> [String]
+        complete: @escaping (_ word: String, _ line: String) -> [String],
+        input: Int32 = 0, output: @escaping (String) -> Void = { FileOutput.standardOutput.write($0) }
     ) {
         self.historyPath = historyPath
+        self.input = input
+        self.output = output
         var history: [String] = []
         if let historyPath, let text = try? String(contentsOfFile: historyPath, encoding: .utf8) {
             history = text.split(separator: "\n").map { Self.unescape(String($0)) }
@@ -47,23 +57,27 @@ public final class TerminalLineReader: LineSource {
 
     public func readLine(prompt: String?) -> String? {
         let prompt = prompt ?? ""
-        guard let saved = RawMode.enable() else { return Swift.readLine() }
-        defer { RawMode.restore(saved) }
+        guard let saved = RawMode.enable(input) else { return input == 0 ? Swift.readLine() : nil }
+        defer { RawMode.restore(saved, input) }
         state.reset()
         cursorRow = 0
         draw(prompt)
         var buffer = [UInt8](repeating: 0, count: 256)
         while true {
-            let count = read(0, &buffer, buffer.count)
-            if count < 0 {
-                if errno == EINTR {
-                    draw(prompt)  // a resize: draw again at the new width
-                    continue
+            if typedAhead.isEmpty {
+                let count = read(input, &buffer, buffer.count)
+                if count < 0 {
+                    if errno == EINTR {
+                        draw(prompt)  // a resize: draw again at the new width
+                        continue
+                    }
+                    return nil
                 }
-                return nil
+                if count == 0 { return nil }
+                typedAhead = decoder.decode(Array(buffer[0..<count]))
             }
-            if count == 0 { return nil }
-            for key in decoder.decode(Array(buffer[0..<count])) {
+            while !typedAhead.isEmpty {
+                let key = typedAhead.removeFirst()
                 switch state.handle(key) {
                 case .edit:
                     draw(prompt)
@@ -162,7 +176,7 @@ public final class TerminalLineReader: LineSource {
         write("\r\n")
     }
 
-    private func write(_ text: String) { FileOutput.standardOutput.write(text) }
+    private func write(_ text: String) { output(text) }
 
     // MARK: - History file
 
