@@ -173,16 +173,20 @@ public final class Cluster {
     }
 
     /// PRAGMAs that change how the file is written crash a dqlite 1.11 node (journal_mode, page_size
-    /// and their kin): a cluster connection refuses them. (`cache_spill` is kept off: see
-    /// ``configure(_:)``.)
+    /// and their kin), as VACUUM does: a cluster connection refuses them, and ATTACH (not replicated).
+    /// (`cache_spill` is kept off: see ``configure(_:)``.)
     static func check(_ sql: String) throws {
         // (most statements name no PRAGMA at all: no need to split them)
-        guard sql.range(of: "pragma", options: .caseInsensitive) != nil || sql.range(of: "vacuum", options: .caseInsensitive) != nil else { return }
+        guard ["pragma", "vacuum", "attach"].contains(where: { sql.range(of: $0, options: .caseInsensitive) != nil }) else { return }
         for statement in statements(in: sql) {
             let words = SQLWords.leading(statement)
             // (VACUUM and VACUUM INTO kill a dqlite 1.11 leader)
             if words.first == "vacuum" {
                 throw ClusterError.refused("refused: VACUUM is not run on a cluster (each node keeps its files itself: it can stop a node)")
+            }
+            // (a node replicates the database it opened: what is written to an attached one stays on that node)
+            if words.first == "attach" {
+                throw ClusterError.refused("refused: ATTACH is not run on a cluster (a node replicates its own database only: an attached one would live on one node)")
             }
             guard words.first == "pragma", words.count > 1 else { continue }
             let name = words[1].split(separator: ".").last.map(String.init) ?? words[1]

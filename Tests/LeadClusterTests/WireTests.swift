@@ -113,6 +113,9 @@ import Testing
         #expect(throws: ClusterError.refused("refused: PRAGMA page_size \(refusal)")) { try Cluster.check("PRAGMA \"main\".[page_size] = 8192") }
         #expect(throws: ClusterError.refused("refused: PRAGMA synchronous \(refusal)")) { try Cluster.check("/* x */ PRAGMA `synchronous` = 0") }
         #expect(SQLWords.leading("/* x */ PRAGMA \"journal_\"\"mode\" = 'a b' -- c\n", limit: 5) == ["pragma", "journal_\"mode"])
+        #expect(throws: ClusterError.refused("refused: ATTACH is not run on a cluster (a node replicates its own database only: an attached one would live on one node)")) {
+            try Cluster.check("attach '/tmp/x.db' AS x")
+        }
         #expect(SQLWords.leading("  rollback  TRANSACTION to sp1", limit: 3) == ["rollback", "transaction", "to"])
         let vacuum = ClusterError.refused("refused: VACUUM is not run on a cluster (each node keeps its files itself: it can stop a node)")
         #expect(throws: vacuum) { try Cluster.check("VACUUM") }

@@ -645,7 +645,7 @@ enum LeadsBinary {
         let copy = dir.file("copy.db")
         let run = ShellRun(["--db", db, "--readonly"], stdin: "VACUUM INTO '\(copy)';\n.import \(csv)\n")
         #expect(run.err.contains("--readonly writes nothing: VACUUM (INTO) would write a file"))
-        #expect(run.err.contains("--readonly writes nothing: .import would store leads; open the file without --readonly"))
+        #expect(run.err.contains("--readonly writes nothing: .import would store leads; open the database without --readonly"))
         #expect(!FileManager.default.fileExists(atPath: copy))
         #expect(!FileManager.default.fileExists(atPath: dir.file("in.rejects.csv")))
     }

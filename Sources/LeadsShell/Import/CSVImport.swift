@@ -25,7 +25,7 @@ final class CSVImport {
     }
 
     func run(path: String, table: String?, options: ImportOptions = ImportOptions()) throws {
-        guard !readOnly else { throw ShellError("--readonly writes nothing: .import would store leads; open the file without --readonly") }
+        guard !readOnly else { throw ShellError("--readonly writes nothing: .import would store leads; open the database without --readonly") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ShellError("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")")
         }
