@@ -120,14 +120,21 @@ extension Database {
 
     private func runRemote(_ statement: Statement) throws -> [[DatabaseValue]] {
         guard let remote else { return [] }
+        var sql = statement.sql
+        let words = SQLWords.leading(statement.sql, limit: 3)
         if remoteReadOnly && sqlite3_stmt_readonly(statement.handle) == 0 {
-            throw SQLiteError(code: SQLITE_READONLY, message: "attempt to write a readonly database", sql: statement.sql)
+            // As a file opened read-only: temporary tables may be written, and a transaction that
+            // would take the write lock is begun as one that reads (it never writes).
+            if words.first == "begin" {
+                sql = "BEGIN"
+            } else if writesMain(statement) {
+                throw SQLiteError(code: SQLITE_READONLY, message: "attempt to write a readonly database", sql: statement.sql)
+            }
         }
         if let traceBox, let expanded = sqlite3_expanded_sql(statement.handle) {
             traceBox.handler(String(cString: expanded))
             sqlite3_free(expanded)
         }
-        let words = SQLWords.leading(statement.sql, limit: 3)
         let ends = ["commit", "end"].contains(words.first) || (words.first == "rollback" && !words.dropFirst().prefix(2).contains("to"))
         if remoteTransactionLost {
             // (the node no longer holds the transaction: its ROLLBACK is done already; anything else
@@ -162,7 +169,7 @@ extension Database {
                 if ownTransaction { _ = try remote.execute("BEGIN IMMEDIATE", [], inTransaction: false, reused: true) }
                 let result: (columns: [String], rows: [[DatabaseValue]])
                 do {
-                    result = try remote.query(statement.sql, statement.remoteArguments, inTransaction: inTransaction || ownTransaction, reused: statement.isCached)
+                    result = try remote.query(sql, statement.remoteArguments, inTransaction: inTransaction || ownTransaction, reused: statement.isCached)
                     if ownTransaction { _ = try remote.execute("COMMIT", [], inTransaction: true, reused: true) }
                 } catch let error as SQLiteError where ownTransaction {
                     // (the statement's own error is the caller's; a rollback that fails finds nothing open: the
@@ -180,7 +187,7 @@ extension Database {
                 }
                 rows = result.rows
             } else {
-                remoteCounters = try remote.execute(statement.sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
+                remoteCounters = try remote.execute(sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
             }
         } catch let error as SQLiteError {
             if words.first == "rollback" && !words.dropFirst().prefix(2).contains("to") {
@@ -201,6 +208,21 @@ extension Database {
         }
         if let first = words.first, Self.mirroredKeywords.contains(first) { replay(statement) }
         return rows
+    }
+
+    /// Whether a statement writes the main database (not only temporary tables): its program opens a
+    /// write transaction on database 0 (`Transaction 0 1`), as its EXPLAIN on the copy shows.
+    private func writesMain(_ statement: Statement) -> Bool {
+        var program: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, "EXPLAIN " + statement.sql, -1, &program, nil) == SQLITE_OK else { return true }
+        defer { sqlite3_finalize(program) }
+        while sqlite3_step(program) == SQLITE_ROW {
+            if let opcode = sqlite3_column_text(program, 1), String(cString: opcode) == "Transaction",
+               sqlite3_column_int(program, 2) == 0, sqlite3_column_int(program, 3) != 0 {
+                return true
+            }
+        }
+        return false
     }
 
     /// Runs a statement the node ran on the copy too. When the copy cannot (it was behind), it is

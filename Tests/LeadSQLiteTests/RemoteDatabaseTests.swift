@@ -128,6 +128,15 @@ import Testing
             try reader.execute("INSERT INTO t VALUES (1)")
         }
         #expect(try reader.scalar("SELECT count(*) FROM t", as: Int.self) == 0)
+        // As a file opened read-only: temporary tables are written; a transaction that would take the
+        // write lock reads only (sent as a plain BEGIN).
+        try reader.executeScript("CREATE TEMP TABLE scratch(x); INSERT INTO scratch VALUES (1), (2);")
+        #expect(try reader.scalar("SELECT sum(x) FROM scratch", as: Int.self) == 3)
+        try reader.execute("BEGIN IMMEDIATE")
+        #expect(node.received.last == "BEGIN" && reader.isInTransaction)
+        #expect(throws: SQLiteError.self) { try reader.execute("UPDATE t SET x = 1") }
+        try reader.execute("ROLLBACK")
+        #expect(throws: SQLiteError.self) { try reader.execute("CREATE TABLE u(x)") }
 
         let db = try Database(remote: node)
         try db.execute("BEGIN IMMEDIATE")

@@ -199,7 +199,8 @@ public final class Shell: ShellSession {
                 }
             }
         } catch let error as SQLiteError {
-            if let message = readOnlyRefusal(error, sql.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            // (the statement refused, when a line held several)
+            if let message = readOnlyRefusal(error, (error.sql ?? sql).trimmingCharacters(in: .whitespacesAndNewlines)) {
                 hadError = true
                 err.write(errorLabel("Error" + (!interactive || source != nil ? " near line \(firstLine)" + (source.map { " of \($0)" } ?? "") : "")) + ": \(message)\n")
             } else {
