@@ -105,18 +105,18 @@ public final class Statement {
     @discardableResult
     public func step() throws -> Bool {
         if database.remote != nil { return try database.stepRemote(self) }
-        switch sqlite3_step(handle) {
-        case SQLITE_ROW:
-            // SQLite prepares a statement again by itself when another connection changed the schema
-            // (`SELECT *` of a view made again, a column added): its columns are then the new ones,
-            // their count or only their names. (A statement prepared before the connection saw the
-            // change is prepared again at its first step.)
-            let count = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
-            if count != reprepared {
-                reprepared = count
-                columnNames = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
-            }
-            return true
+        let code = sqlite3_step(handle)
+        // SQLite prepares a statement again by itself when another connection changed the schema
+        // (`SELECT *` of a view made again, a column added): its columns are then the new ones, their
+        // count or only their names. (A statement prepared before the connection saw the change is
+        // prepared again at its first step, with rows or none.)
+        let count = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if count != reprepared {
+            reprepared = count
+            columnNames = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+        }
+        switch code {
+        case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         case let code:
             let error = database.error(code: code, sql: sql)

@@ -294,3 +294,38 @@ final class PromptRecorder: LineSource {
         #expect(out.text.contains("characters were cut to fit the terminal; .width 0 shows them whole, or try .mode line)"))
     }
 }
+
+/// The shell's results follow a schema another connection changed between two lines: a view made
+/// again with more, fewer or other columns, a column added. (The columns were counted before the first
+/// step, which SQLite's re-preparing changes: rows were cut, or the shell stopped on an index out of range.)
+@Suite struct SchemaChangedElsewhereTests {
+    /// Lines fed one by one, with work done by another connection before some of them.
+    final class Interleaved: LineSource {
+        private var steps: [(before: (() throws -> Void)?, line: String)]
+        init(_ steps: [(before: (() throws -> Void)?, line: String)]) { self.steps = steps }
+        func readLine(prompt: String?) -> String? {
+            guard !steps.isEmpty else { return nil }
+            let step = steps.removeFirst()
+            do { try step.before?() } catch { Issue.record(error) }
+            return step.line
+        }
+    }
+
+    @Test func resultsTakeTheColumnsOfTheSchemaAsItIsNow() throws {
+        let dir = TemporaryDirectory()
+        let db = try Database(path: dir.file("t.db"))
+        try db.executeScript("CREATE TABLE a(x, y); INSERT INTO a VALUES (1, 2); CREATE VIEW v AS SELECT x AS p, y AS q FROM a;")
+        let other = try Database(path: dir.file("t.db"), plain: true)
+        let out = BufferOutput()
+        let shell = Shell(db: db, out: out, err: out, interactive: false)
+        _ = shell.run(Interleaved([
+            (nil, ".headers on"),
+            (nil, "SELECT * FROM v;"),
+            ({ try other.executeScript("DROP VIEW v; CREATE VIEW v AS SELECT x AS p, y AS q, 'new' AS n FROM a;") }, "SELECT * FROM v;"),
+            ({ try other.executeScript("DROP VIEW v; CREATE VIEW v AS SELECT y AS q2 FROM a;") }, "SELECT * FROM v;"),
+            ({ try other.execute("ALTER TABLE a ADD COLUMN z DEFAULT 'z'") }, "SELECT x, * FROM a;"),
+            ({ try other.execute("DELETE FROM a") }, "SELECT * FROM a;"),
+        ]), prompts: false)
+        #expect(out.text == "p|q\n1|2\np|q|n\n1|2|new\nq2\n2\nx|x|y|z\n1|1|2|z\nx|y|z\n")
+    }
+}

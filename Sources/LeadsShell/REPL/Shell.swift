@@ -181,14 +181,15 @@ public final class Shell: ShellSession {
                     throw ShellError("--readonly writes nothing: VACUUM (INTO) would write a file")
                 }
                 var rows: [[DatabaseValue]] = []
-                let count = Int32(statement.columnNames.count)
                 let started = ContinuousClock.now
                 // (asked only when shown: on a cluster, each is a request to the leader)
                 let changesBefore = showChanges ? db.totalChanges : 0
+                // (the columns are read as each row arrives: a schema changed by another connection since the
+                // statement was prepared gives the new ones at the first step)
                 while try statement.step() {
-                    rows.append((0..<count).map(statement.value(at:)))
+                    rows.append(statement.row().values)
                 }
-                if count > 0 { render(ResultSet(columns: statement.columnNames, rows: rows)) }
+                if !statement.columnNames.isEmpty { render(ResultSet(columns: statement.columnNames, rows: rows)) }
                 if showChanges && !statement.isReadOnly {
                     out.write("changes: \(db.changes) (\(db.totalChanges - changesBefore) with the rules' own writes)\n")
                 }
