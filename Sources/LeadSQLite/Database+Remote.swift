@@ -166,10 +166,12 @@ extension Database {
                     try remote.forgetStatements(inTransaction: inTransaction)
                     synced = true
                 }
-                if ownTransaction { _ = try remote.execute("BEGIN IMMEDIATE", [], inTransaction: false, reused: true) }
+                if ownTransaction { _ = try waitingWhileBusy { try remote.execute("BEGIN IMMEDIATE", [], inTransaction: false, reused: true) } }
                 let result: (columns: [String], rows: [[DatabaseValue]])
                 do {
-                    result = try remote.query(sql, statement.remoteArguments, inTransaction: inTransaction || ownTransaction, reused: statement.isCached)
+                    result = try waitingWhileBusy {
+                        try remote.query(sql, statement.remoteArguments, inTransaction: inTransaction || ownTransaction, reused: statement.isCached)
+                    }
                     if ownTransaction { _ = try remote.execute("COMMIT", [], inTransaction: true, reused: true) }
                 } catch let error as SQLiteError where ownTransaction {
                     // (the statement's own error is the caller's; a rollback that fails finds nothing open: the
@@ -187,7 +189,9 @@ extension Database {
                 }
                 rows = result.rows
             } else {
-                remoteCounters = try remote.execute(sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
+                remoteCounters = try waitingWhileBusy {
+                    try remote.execute(sql, statement.remoteArguments, inTransaction: inTransaction, reused: statement.isCached)
+                }
             }
         } catch let error as SQLiteError {
             if words.first == "rollback" && !words.dropFirst().prefix(2).contains("to") {
@@ -208,6 +212,23 @@ extension Database {
         }
         if let first = words.first, Self.mirroredKeywords.contains(first) { replay(statement) }
         return rows
+    }
+
+    /// Runs a request again while the node answers SQLITE_BUSY (another connection holds the write
+    /// lock), for up to ``busyTimeout`` ms, as a file's busy handler waits: a node answers at once. The
+    /// statement did nothing when it was refused so. (Not `SQLITE_BUSY_SNAPSHOT`: a transaction that read
+    /// an older snapshot cannot write, however long it waits.)
+    private func waitingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeout))
+        var pause = 2
+        while true {
+            do {
+                return try body()
+            } catch let error as SQLiteError where error.extendedResultCode.rawValue == SQLITE_BUSY && ContinuousClock.now < deadline {
+                usleep(useconds_t(pause * 1_000))
+                pause = min(pause * 2, 50)
+            }
+        }
     }
 
     /// Whether a statement writes the main database (not only temporary tables): its program opens a

@@ -8,6 +8,8 @@ final class NodeStandIn: RemoteSQL {
     private(set) var received: [String] = []
     /// The next request fails as a lost connection would.
     var loseConnection = false
+    /// The next requests are refused with this code (SQLITE_BUSY: another connection writes), this many.
+    var refusals: (code: Int32, count: Int) = (5, 0)
 
     struct Lost: RemoteFailure {
         var outcomeUnknown: Bool { true }
@@ -45,6 +47,10 @@ final class NodeStandIn: RemoteSQL {
             // (the node drops what the connection held, as a restarted leader does)
             if node.isInTransaction { try node.execute("ROLLBACK") }
             throw Lost()
+        }
+        if refusals.count > 0 {
+            refusals.count -= 1
+            throw SQLiteError(code: refusals.code, message: "database is locked")
         }
         received.append(sql)
     }

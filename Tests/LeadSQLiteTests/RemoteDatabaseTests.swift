@@ -98,6 +98,23 @@ import Testing
         #expect(prepared.row().values == [.integer(1), .integer(7), .integer(-6)])
     }
 
+    /// A node refuses a write at once while another connection holds the write lock: the request is
+    /// sent again, as a file's busy handler waits; one whose snapshot is old is not (it cannot succeed).
+    @Test func aStatementRefusedAsBusyIsSentAgain() throws {
+        let dir = TemporaryDirectory()
+        let node = try NodeStandIn(path: dir.file("node.db"))
+        let db = try Database(remote: node)
+        try db.execute("CREATE TABLE t(x)")
+        node.refusals = (5, 3)
+        try db.execute("INSERT INTO t VALUES (1)")
+        #expect(node.refusals.count == 0 && node.received.last == "INSERT INTO t VALUES (1)")
+        node.refusals = (5, 2)
+        #expect(try db.query("INSERT INTO t VALUES (2) RETURNING x").map(\.values) == [[.integer(2)]])
+        node.refusals = (517, 1)
+        #expect(throws: SQLiteError(code: 517, message: "database is locked", sql: "INSERT INTO t VALUES (3)")) { try db.execute("INSERT INTO t VALUES (3)") }
+        #expect(try node.node.scalar("SELECT count(*) FROM t", as: Int.self) == 2)
+    }
+
     @Test func aWriteThatGivesRowsRunsInATransactionOfItsOwn() throws {
         let dir = TemporaryDirectory()
         let node = try NodeStandIn(path: dir.file("node.db"))
