@@ -15,7 +15,15 @@ public enum ClusterError: RemoteFailure, Equatable {
 
     public var description: String {
         switch self {
-        case .failure(_, let message): message
+        case .failure(let code, let message):
+            if outcomeUnknown {
+                "outcome unknown: the leader lost its office before the write was confirmed (\(message), \(code)); it may be stored: "
+                    + "read it back before sending it again (a capture is safe to send again with its capture key)"
+            } else if isNotLeader {
+                "\(message): the node is no longer the leader, and ran nothing"
+            } else {
+                message
+            }
         case .unreachable(let text): "cluster unreachable: \(text)"
         case .protocolError(let text): "cluster protocol error: \(text)"
         case .refused(let text): text

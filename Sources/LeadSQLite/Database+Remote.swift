@@ -206,7 +206,12 @@ extension Database {
             // The connection is gone, and the transaction it held with it. A lost COMMIT ended it (its
             // outcome unknown); else it stays open here, refusing statements, until the caller ends it.
             if inTransaction {
-                if ends { mirrorExec("ROLLBACK") } else { remoteTransactionLost = true }
+                if ends {
+                    mirrorExec("ROLLBACK")
+                } else {
+                    remoteTransactionLost = true
+                    if let error = error as? any RemoteFailure { throw RemoteTransactionLost(cause: error) }
+                }
             }
             throw error
         }

@@ -74,6 +74,18 @@ import Testing
         #expect(throws: ClusterError.protocolError("a message ended in the middle of a word")) { try WireReader.failure([1, 0]) }
     }
 
+    /// What a node's failures say: a leader that lost its office while committing leaves the outcome
+    /// unknown (dqlite's words for it are "disk I/O error"); a node that is not the leader ran nothing.
+    @Test func failuresSayWhatTheyMeanForTheWrite() {
+        let lost = ClusterError.failure(code: 10506, message: "disk I/O error")
+        #expect(lost.outcomeUnknown && !lost.isNotLeader)
+        #expect(lost.description == "outcome unknown: the leader lost its office before the write was confirmed (disk I/O error, 10506); it may be stored: "
+            + "read it back before sending it again (a capture is safe to send again with its capture key)")
+        let follower = ClusterError.failure(code: 10250, message: "not leader")
+        #expect(follower.isNotLeader && !follower.outcomeUnknown && follower.description == "not leader: the node is no longer the leader, and ran nothing")
+        #expect(ClusterError.failure(code: 19, message: "UNIQUE constraint failed: t.x").description == "UNIQUE constraint failed: t.x")
+    }
+
     @Test func aTruncatedMessageIsAnErrorNotACrash() {
         var short = WireReader([1, 2, 3])
         #expect(throws: ClusterError.self) { try short.uint64() }

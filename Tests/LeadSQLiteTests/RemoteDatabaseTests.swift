@@ -159,7 +159,9 @@ import Testing
         try db.execute("BEGIN IMMEDIATE")
         try db.execute("INSERT INTO t VALUES (1)")
         node.loseConnection = true
-        #expect(throws: NodeStandIn.Lost.self) { try db.execute("INSERT INTO t VALUES (2)") }
+        let lost = #expect(throws: RemoteTransactionLost.self) { try db.execute("INSERT INTO t VALUES (2)") }
+        #expect(lost?.cause is NodeStandIn.Lost && lost?.outcomeUnknown == false)
+        #expect(lost.map { "\($0)" } == "the connection to the node was lost; the transaction was lost with the connection to the node that held it: nothing of it was committed; ROLLBACK ends it")
         // The transaction went with the connection: nothing was kept on the node. Here it stays open,
         // refusing every statement (they would run on the next leader outside it) until the caller
         // ends it.
@@ -178,7 +180,7 @@ import Testing
         try db.execute("BEGIN")
         try db.execute("INSERT INTO t VALUES (4)")
         node.loseConnection = true
-        #expect(throws: NodeStandIn.Lost.self) { try db.execute("INSERT INTO t VALUES (5)") }
+        #expect(throws: RemoteTransactionLost.self) { try db.execute("INSERT INTO t VALUES (5)") }
         #expect(throws: SQLiteError(code: 4, message: "the transaction was lost with the connection to the node that held it: nothing of it was committed", sql: "COMMIT")) {
             try db.execute("COMMIT")
         }
@@ -190,7 +192,7 @@ import Testing
         #expect(throws: NodeStandIn.Lost.self) { try db.execute("COMMIT") }
         #expect(!db.isInTransaction)
         // The transaction API rolls back at once: its error is the lost connection's.
-        #expect(throws: NodeStandIn.Lost.self) {
+        #expect(throws: RemoteTransactionLost.self) {
             try db.transaction {
                 try db.execute("INSERT INTO t VALUES (7)")
                 node.loseConnection = true
