@@ -32,14 +32,20 @@ public final class Cluster {
     /// `timeout` bounds finding the leader while nodes answer but know none (an election took up to
     /// 17 s here with both cores loaded); when no node answers at all, the client gives up after 5 s.
     /// `statementTimeout` bounds how long one statement may run on the leader.
-    public init(addresses: [String], database: String = "leads", timeout: TimeInterval = 30, statementTimeout: TimeInterval = 600) throws {
+    public convenience init(addresses: [String], database: String = "leads", timeout: TimeInterval = 30, statementTimeout: TimeInterval = 600) throws {
+        try self.init(addresses: addresses, database: database, timeout: timeout, statementTimeout: statementTimeout, checkingName: true)
+    }
+
+    /// With `checkingName` false, the database's name is not checked (``namesDatabase`` itself).
+    init(addresses: [String], database: String, timeout: TimeInterval, statementTimeout: TimeInterval, checkingName: Bool) throws {
         guard !addresses.isEmpty else { throw ClusterError.unreachable("no node address given") }
         self.addresses = addresses
         self.database = database
         self.timeout = timeout
         self.statementTimeout = statementTimeout
+        // (the name is checked before the database is opened: opened, it may already be another's)
+        if checkingName { try checkName() }
         try connect()
-        if database != Self.namesDatabase { try checkName() }
     }
 
     /// The leader's address now.
@@ -67,7 +73,7 @@ public final class Cluster {
         }
     }
 
-    private func execute(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+    func execute(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
         let body = try send(sql, arguments, rows: false, holdingTransaction: holdingTransaction, prepared: prepared)
         guard body.type == 6 else { throw ClusterError.protocolError("EXEC answered with message type \(body.type)") }
         var reader = WireReader(body.body)
@@ -80,7 +86,7 @@ public final class Cluster {
         return result.rows.map { Row(columns: result.columns, values: $0) }
     }
 
-    private func query(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+    func query(_ sql: String, _ arguments: [DatabaseValue], holdingTransaction: Bool, prepared: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
         var response = try send(sql, arguments, rows: true, holdingTransaction: holdingTransaction, prepared: prepared)
         var rows: [[DatabaseValue]] = []
         while true {

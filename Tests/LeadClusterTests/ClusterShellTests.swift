@@ -88,6 +88,9 @@ struct ClusterShellTests {
         let prefix = leads(["--cluster", nodes.addresses.joined(separator: ",") + "/sales", "migrate"])
         #expect(prefix.status == 1 && prefix.out == "leads: error: refused: a dqlite 1.11 node would open the database sales-eu for the name sales "
             + "(it finds a database by the beginning of its name, and sales-eu was made first): choose a name that does not begin another's\n")
+        let registry = leads(["--cluster", nodes.addresses.joined(separator: ",") + "/lead", "--create", "-c", "SELECT 1;"])
+        #expect(registry.status == 1 && registry.out == "leads: error: refused: the name lead begins leaddb-names, where this client keeps the names "
+            + "of the cluster's databases (dqlite 1.11 would open that): choose another\n")
         let restore = leads(["restore", dir.file("sales.db"), "--cluster", cluster])
         #expect(restore.status == 2)
     }
