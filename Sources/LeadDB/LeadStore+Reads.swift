@@ -69,6 +69,8 @@ extension LeadStore {
                 ).map(Lead.init(row:))
             }
             // One or two characters: the index's folded text is read row by row (a trigram needs three).
+            // With no digits, the phone is not looked in (instr of NULL is NULL; a NUL as a stand-in is
+            // cut to '' by a cluster's wire format, which every phone contains).
             return try db.query(
                 """
                 SELECT \(Lead.columns) FROM leads WHERE id IN (
@@ -77,7 +79,7 @@ extension LeadStore {
                         OR instr(phone, ?2))
                 ORDER BY score DESC, id LIMIT ?3
                 """,
-                [folded, digits.isEmpty ? "\u{0}" : digits, limit]
+                [folded, digits.isEmpty ? nil : digits, limit]
             ).map(Lead.init(row:))
         }
         if isReadOnly { return try read(search) }

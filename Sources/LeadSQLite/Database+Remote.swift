@@ -44,7 +44,8 @@ extension Database {
         remoteSchemaVersion = try nodeSchemaVersion()
         let wanted = try remote.query(
             """
-            SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+            SELECT type, name, sql FROM sqlite_schema
+             WHERE sql IS NOT NULL AND (name NOT LIKE 'sqlite\\_%' ESCAPE '\\' OR name LIKE 'sqlite\\_stat%' ESCAPE '\\')
              ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid
             """, [], inTransaction: isInTransaction, reused: false
         ).rows.map { (type: $0[0].textValue, name: $0[1].textValue, sql: $0[2].textValue) }
@@ -57,6 +58,11 @@ extension Database {
         }
         let present = Set(mirrorObjects().map(\.name))
         for object in wanted where !present.contains(object.name) {
+            // (ANALYZE's tables are SQLite's to make; their rows are the node's)
+            if object.name.hasPrefix("sqlite_stat") {
+                mirrorExec("ANALYZE sqlite_schema")
+                continue
+            }
             // (a full-text index's own tables already exist once the index is made: that failure is expected)
             mirrorExec(object.sql)
         }

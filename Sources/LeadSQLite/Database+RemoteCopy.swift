@@ -28,11 +28,13 @@ extension Database {
                 for object in objects where object.type == "table" {
                     // (a full-text index's own tables exist once it is made; sqlite_sequence once a table
                     // with AUTOINCREMENT is)
-                    let exists = try destination.scalar("SELECT count(*) FROM sqlite_schema WHERE name = ?", [object.name], as: Int.self) == 1
-                    if !exists { try destination.execute(object.sql) }
+                    if try destination.exists(object.name) { continue }
+                    // (ANALYZE's tables are SQLite's to make)
+                    try destination.execute(object.name.hasPrefix("sqlite_stat") ? "ANALYZE sqlite_schema" : object.sql)
                 }
                 for object in objects where object.type == "table" && !object.sql.uppercased().hasPrefix("CREATE VIRTUAL") {
-                    try copyRows(of: object.name, into: destination)
+                    // (sqlite_stat4 only where SQLite was built with it)
+                    if try destination.exists(object.name) { try copyRows(of: object.name, into: destination) }
                 }
                 for object in objects where object.type != "table" {
                     try destination.execute(object.sql)
@@ -46,24 +48,32 @@ extension Database {
         }
     }
 
+    /// Whether the schema has an object of that name.
+    private func exists(_ name: String) throws -> Bool {
+        try scalar("SELECT count(*) FROM sqlite_schema WHERE name = ?", [name], as: Int.self) == 1
+    }
+
     /// Copies one table's rows, in rowid order and chunks (all at once without rowid), rowids kept.
     private func copyRows(of table: String, into destination: Database) throws {
         let quoted = quoteIdentifier(table)
         // (generated columns are computed again; the destination's schema is the node's)
         let columns = try destination.query("SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid", [table])
             .map { quoteIdentifier(try $0.get(0, as: String.self)) }
-        let withoutRowid = try destination.scalar("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", [table], as: Int.self) == 1
+        // (the rowid by a name no column took: a column may be called rowid)
+        let names = Set(try destination.query("SELECT lower(name) FROM pragma_table_xinfo(?)", [table]).map { try $0.get(0, as: String.self) })
+        let rowid = try destination.scalar("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", [table], as: Int.self) == 1
+            ? nil : ["rowid", "_rowid_", "oid"].first { !names.contains($0) }
         // (a full-text index's tables hold rows made with it: the copied ones replace them)
         try destination.execute("DELETE FROM \(quoted)")
         let list = columns.joined(separator: ", ")
-        let insert = "INSERT INTO \(quoted)(\(withoutRowid ? "" : "rowid, ")\(list)) VALUES (\(Array(repeating: "?", count: columns.count + (withoutRowid ? 0 : 1)).joined(separator: ", ")))"
-        if withoutRowid {
+        let insert = "INSERT INTO \(quoted)(\(rowid.map { "\($0), " } ?? "")\(list)) VALUES (\(Array(repeating: "?", count: columns.count + (rowid == nil ? 0 : 1)).joined(separator: ", ")))"
+        guard let rowid else {
             for row in try query("SELECT \(list) FROM \(quoted)") { try destination.execute(insert, row.values) }
             return
         }
         var after = Int64.min
         while true {
-            let rows = try query("SELECT rowid, \(list) FROM \(quoted) WHERE rowid > ? ORDER BY rowid LIMIT \(Self.copyChunk)", [after])
+            let rows = try query("SELECT \(rowid), \(list) FROM \(quoted) WHERE \(rowid) > ? ORDER BY \(rowid) LIMIT \(Self.copyChunk)", [after])
             for row in rows { try destination.execute(insert, row.values) }
             guard rows.count == Self.copyChunk, case .integer(let last)? = rows.last?.values.first else { return }
             after = last

@@ -84,6 +84,7 @@ struct ClusterStoreTests {
         #expect(onCluster == onFile)
         #expect(onCluster.contains("refused: invalid_transition: lead 1 cannot move from mql to customer (allowed: contacted, nurturing, sql, disqualified)"))
         #expect(onCluster.contains("lead 1 mql 55.0 owner 1"))
+        #expect(onCluster.contains("find zq: [], find ov: [1], find 79: [1]"), "\(onCluster)")
         // Opened again without migrating: up to date.
         #expect(try LeadStore(remote: Cluster(addresses: nodes.addresses), migration: .never).lead(id: 1)?.stage == .mql)
     }
@@ -145,7 +146,7 @@ struct ClusterStoreTests {
         var lines: [String] = []
         try store.freezeClock(at: Date(timeIntervalSince1970: 1_795_510_800))  // 2026-11-24T09:00:00Z
         try store.write { db in try db.execute("INSERT INTO reps(name, capacity) VALUES ('Ana', 10), ('Ben', 10)") }
-        let ada = try store.capture(NewLead(email: "ada@acme.com", firstName: "Ada", lastName: "Lovelace", company: "Acme", title: "VP Sales", source: "webinar", captureKey: "k1"))
+        let ada = try store.capture(NewLead(email: "ada@acme.com", firstName: "Ada", lastName: "Lovelace", phone: "+44 20 7946 0000", company: "Acme", title: "VP Sales", source: "webinar", captureKey: "k1"))
         let bob = try store.capture(NewLead(email: "bob@globex.com", firstName: "Bob", company: "Globex", source: "ads", captureKey: "k2"))
         let again = try store.capture(NewLead(email: "bob@globex.com", firstName: "Bob", company: "Globex", source: "ads", captureKey: "k2"))
         lines += ["\(ada.outcome) \(ada.lead.id)", "\(bob.outcome) \(bob.lead.id)", "\(again.outcome) \(again.lead.id)"]
@@ -171,6 +172,8 @@ struct ClusterStoreTests {
         lines.append("erased \(erased.lead) search purged \(erased.searchPurged)")
         lines += try store.funnel().map { "\($0)" }
         lines.append("find: \(try store.find("Lovelace").map(\.id))")
+        // (one or two characters are looked for row by row; no digits, no phone)
+        lines.append("find zq: \(try store.find("zq").map(\.id)), find ov: \(try store.find("ov").map(\.id)), find 79: \(try store.find("79").map(\.id))")
         lines += try store.read { db in try db.query("SELECT * FROM invariant_problems").map { "\($0)" } }
         return lines
     }

@@ -228,8 +228,17 @@ import Testing
             PRAGMA application_id = 1280262980;
             """)
         for row in 0..<2_500 { try db.execute("INSERT INTO notes(body) VALUES (?)", [row]) }
+        // A column called rowid (the rowid is read as _rowid_), and ANALYZE's table.
+        try db.executeScript("""
+            CREATE TABLE rid(rowid TEXT, a);
+            INSERT INTO rid WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2500) SELECT 'r' || i, i FROM c;
+            ANALYZE;
+            """)
+        #expect(try db.scalar("SELECT count(*) FROM sqlite_stat1", as: Int.self) ?? 0 > 0)
         let copy = try Database(path: dir.file("copy.db"))
         try db.backup(into: copy)
+        #expect(try copy.query("SELECT _rowid_, * FROM rid ORDER BY 1") == node.node.query("SELECT _rowid_, * FROM rid ORDER BY 1"))
+        #expect(try copy.query("SELECT * FROM sqlite_stat1 ORDER BY 1, 2") == node.node.query("SELECT * FROM sqlite_stat1 ORDER BY 1, 2"))
         for table in ["people", "tags", "notes", "log", "sqlite_sequence", "initials"] {
             let rows = "SELECT \(table == "tags" ? "" : table == "initials" ? "" : "rowid, ")* FROM \(table) ORDER BY 1, 2"
             #expect(try copy.query(rows) == node.node.query(rows), "\(table)")
