@@ -36,7 +36,11 @@ struct WireReader {
             var reader = WireReader(Array(body[(start - 8)...]))
             return .failure(code: try reader.uint64(), message: try reader.text())
         }
-        // (an empty message)
+        // An empty message: the code, then a word of zeros, at the end.
+        if body.count >= 16, body.suffix(8).allSatisfy({ $0 == 0 }) {
+            var reader = WireReader(Array(body.suffix(16)))
+            return .failure(code: try reader.uint64(), message: "")
+        }
         var reader = WireReader(body)
         return .failure(code: try reader.uint64(), message: try reader.text())
     }

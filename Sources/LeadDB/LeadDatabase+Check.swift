@@ -21,6 +21,8 @@ extension LeadDatabase {
         let restore = db.isRemote
             ? "restore the database from a backup (docs/cluster.md)"
             : "restore the file from a backup: leads restore BACKUP --db \(path) (docs/reliability.md)"
+        // (what a problem of the whole database is reported on)
+        let whole = db.isRemote ? "database" : "file"
         do {
             var problems: [HealthProblem] = []
             // (a file too damaged to be read through is reported, not thrown)
@@ -28,16 +30,16 @@ extension LeadDatabase {
             do {
                 integrity = try db.query("PRAGMA integrity_check").compactMap { String.fromDatabaseValue($0[0]) }
             } catch let error as SQLiteError {
-                return [HealthProblem(check: "integrity", subject: "file", problem: error.message, repair: restore)]
+                return [HealthProblem(check: "integrity", subject: whole, problem: error.message, repair: restore)]
             }
             if integrity != ["ok"] {
-                problems += integrity.map { HealthProblem(check: "integrity", subject: "file", problem: $0, repair: restore) }
+                problems += integrity.map { HealthProblem(check: "integrity", subject: whole, problem: $0, repair: restore) }
                 // A damaged file is not read further: what it holds cannot be trusted.
                 return problems
             }
-            // An empty file (a new one, or one cut to nothing) is no LeadDB database yet.
+            // An empty file (a new one, or one cut to nothing; a cluster's database no one made) is no LeadDB database yet.
             if try db.scalar("SELECT count(*) FROM sqlite_schema", as: Int.self) == 0 {
-                return [HealthProblem(check: "migrations", subject: "file", problem: "empty: no LeadDB database yet", repair: migrate)]
+                return [HealthProblem(check: "migrations", subject: whole, problem: "empty: no LeadDB database yet", repair: migrate)]
             }
             for row in try db.query("PRAGMA foreign_key_check") {
                 let table: String = try row.get(0), parent: String = try row.get(2)
@@ -49,12 +51,12 @@ extension LeadDatabase {
             let status = try migrator().status(db, thorough: true)
             if !status.pending.isEmpty {
                 problems.append(HealthProblem(
-                    check: "migrations", subject: "file",
+                    check: "migrations", subject: whole,
                     problem: "\(status.pending.count) pending: \(status.pending.map(\.fileName).joined(separator: ", "))", repair: migrate))
             }
             if !status.changedSchemaFiles.isEmpty {
                 problems.append(HealthProblem(
-                    check: "schema", subject: "file",
+                    check: "schema", subject: whole,
                     problem: "made by other versions of \(status.changedSchemaFiles.joined(separator: ", "))", repair: migrate))
             }
             // (when schema files changed, their new and changed objects are the other version's, not drift)
@@ -79,7 +81,7 @@ extension LeadDatabase {
                 try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'invariant_problems'", as: Int.self) == 1
             else {
                 problems.append(HealthProblem(
-                    check: "invariants", subject: "file", problem: "not checked: invariant_problems is not this version's", repair: migrate))
+                    check: "invariants", subject: whole, problem: "not checked: invariant_problems is not this version's", repair: migrate))
                 return problems
             }
             // The search index: SQLite reads its structure before any statement that names it (an
@@ -96,7 +98,7 @@ extension LeadDatabase {
                     problem: "cannot be read" + (levels.map { $0 > 2000 ? " (\($0) levels; SQLite 3.40 reads at most 2,000)" : "" } ?? ""),
                     repair: Self.searchIndexReset))
                 problems.append(HealthProblem(
-                    check: "invariants", subject: "file", problem: "not checked: the search index cannot be read", repair: Self.searchIndexReset))
+                    check: "invariants", subject: whole, problem: "not checked: the search index cannot be read", repair: Self.searchIndexReset))
                 return problems
             }
             // (one statement: the invariants are read from one snapshot even while others write)

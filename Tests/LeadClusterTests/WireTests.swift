@@ -71,6 +71,11 @@ import Testing
         let plain = word(19) + Array("UNIQUE constraint failed: t.x".utf8) + [0, 0, 0]
         #expect(try WireReader.failure(plain) == .failure(code: 19, message: "UNIQUE constraint failed: t.x"))
         #expect(try WireReader.failure(word(1) + word(0)) == .failure(code: 1, message: ""))
+        // RAISE(ABORT, '') in a query: the column's name, then the code and an empty message.
+        let emptyAfterColumns = word(1) + Array("my column".utf8) + [0, 0, 0, 0, 0, 0, 0] + word(19) + word(0)
+        #expect(try WireReader.failure(emptyAfterColumns) == .failure(code: 19, message: ""))
+        // A message of exactly a word's length ends with a word of zeros too.
+        #expect(try WireReader.failure(word(1) + Array("8 chars!".utf8) + word(0)) == .failure(code: 1, message: "8 chars!"))
         #expect(throws: ClusterError.protocolError("a message ended in the middle of a word")) { try WireReader.failure([1, 0]) }
     }
 

@@ -14,13 +14,14 @@ public enum LeadsCLI {
 
         Commands:
           migrate            apply pending migrations and refresh the schema (for deploys);
-                             --backup first copies the file beside it when there is anything to apply
+                             --backup first copies the database to a file beside it (on a cluster: in
+                             this folder) when there is anything to apply
           migrate status     list applied and pending migrations, with dates
           migrate plan       show what `leads migrate` would do, changing nothing
-          check              check the file: integrity, schema, the rules' invariants (exit 1 on a problem)
+          check              check the database: integrity, schema, the rules' invariants (exit 1 on a problem)
           report --html FILE write the manager's reports as one self-contained HTML page
           backup FILE        copy the database to a new FILE, consistent while others write
-          restore FILE       replace the database with the backup FILE (checked first), in one transaction
+          restore FILE       replace the database file with the backup FILE (checked first), in one transaction
           demo               fill a new database with realistic sample data; with --days N --leads N --seed N,
                              a history of N days ending now replayed through the rules (given any of
                              them: 365 days, 5,000 leads, seed 1 for the others)
@@ -29,7 +30,7 @@ public enum LeadsCLI {
           --db PATH          the database file (default: $LEADS_DB, else ./leads.db)
           --cluster HOST:PORT[,HOST:PORT...][/NAME]
                              the database NAME (default leads) on a dqlite cluster, through its nodes
-                             (docs/cluster.md); backup and restore work on files only
+                             (docs/cluster.md); restore works on files only
           -c COMMAND         run COMMAND (SQL, a lead command or a dot-command) and exit; repeatable
           --bail             stop at the first error
           --csv, --json      print results as CSV or JSON
@@ -367,7 +368,8 @@ public enum LeadsCLI {
             }
             try LeadDatabase.migrator().checkOwnership(db)
             let size = try LeadDatabase.backup(db, to: copy)
-            let leads = (try? db.scalar("SELECT count(*) FROM lead_records", as: Int.self)) ?? 0
+            // (counted in the copy: others may have written since it was taken)
+            let leads = (try? Database(path: copy, mode: .readOnly, wal: false).scalar("SELECT count(*) FROM lead_records", as: Int.self)) ?? 0
             let back = location.path.map { "Restore it with `leads restore \(copy) --db \($0)`." } ?? "`leads --db \(copy)` opens it."
             out.write("Backed up \(location) to \(copy): \(leads) lead\(leads == 1 ? "" : "s"), \(size / 1024) KiB, integrity ok. \(back)\n")
             return 0
