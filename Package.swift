@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(name: "embed-sql", path: "Sources/embed-sql"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
 
-        .target(name: "LeadTestSupport", path: "Tests/Support"),
+        .target(name: "LeadTestSupport", dependencies: ["LeadSQLite"], path: "Tests/Support"),
         .testTarget(name: "LeadSQLiteTests", dependencies: ["LeadSQLite", "LeadTestSupport"]),
         .testTarget(name: "LeadDBTests", dependencies: ["LeadDB", "LeadSQLite", "LeadTestSupport"]),
         .testTarget(name: "LeadClusterTests", dependencies: ["LeadCluster", "LeadDB", "LeadSQLite", "LeadsShell", "LeadTestSupport"]),

@@ -56,7 +56,13 @@ extension LeadStore {
                 }
                 results += chunk
             } catch {
-                let reason = (error as? SQLiteError).map { $0.resultCode == .interrupt ? "interrupted" : $0.message } ?? "\(error)"
+                var reason = (error as? SQLiteError).map { $0.resultCode == .interrupt ? "interrupted" : $0.message } ?? "\(error)"
+                var unknown = (error as? any RemoteFailure)?.outcomeUnknown == true
+                if case LeadError.unavailable(true, _) = error { unknown = true }
+                if unknown {
+                    // (the chunk's COMMIT was sent and its answer lost: it may be stored)
+                    reason += "; the answer for rows \(start + 1) to \(end) was lost: they may be stored too"
+                }
                 throw LeadError.stopped(committed: start, total: leads.count, reason: reason)
             }
             start = end

@@ -161,3 +161,26 @@ final class Flag: @unchecked Sendable {
     var value: Bool { lock.withLock { isSet } }
     func set() { lock.withLock { isSet = true } }
 }
+
+/// A bulk capture on a remote database whose COMMIT's answer is lost: the chunk may be stored, and the
+/// stop says so; running the rows again finishes without doubling any.
+@Suite struct LostAnswerTests {
+    @Test func aChunkWhoseCommitWasNotAnsweredIsSaidToBeMaybeStored() throws {
+        let dir = TemporaryDirectory()
+        let node = try NodeStandIn(path: dir.file("node.db"))
+        let store = try LeadStore(remote: node)
+        let rows = (0..<1_200).map { NewLead(email: "p\($0)@example.com", source: "import") }
+        node.commitsBeforeALostAnswer = 1
+        let stop = #expect(throws: LeadError.self) { try store.captureMany(rows, chunkSize: 500) }
+        guard case .stopped(let committed, let total, let reason)? = stop else {
+            Issue.record("expected the bulk capture to stop, got \(stop.map { "\($0)" } ?? "no error")")
+            return
+        }
+        #expect(committed == 500 && total == 1_200)
+        #expect(reason == "the connection to the node was lost; the answer for rows 501 to 1000 was lost: they may be stored too")
+        #expect(try node.node.scalar("SELECT count(*) FROM lead_records", as: Int.self) == 1_000)
+        let again = try store.captureMany(rows, chunkSize: 500)
+        #expect(again.filter { if case .success(.alreadyCaptured) = $0.outcome { true } else { false } }.count == 1_000)
+        #expect(try node.node.scalar("SELECT count(*) FROM lead_records", as: Int.self) == 1_200)
+    }
+}

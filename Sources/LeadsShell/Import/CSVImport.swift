@@ -174,11 +174,18 @@ final class CSVImport {
 
         let progress = ProgressBar(total: leads.count, out: err, enabled: progress)
         let results: [CaptureRowResult]
+        // (inside the session's own transaction, nothing is stored before its COMMIT)
+        let inTransaction = db.isInTransaction
         do {
             defer { progress.finish() }
             results = try store.captureMany(leads, chunkSize: 500) { done, _ in progress.update(done) }
         } catch LeadError.stopped(let committed, let total, let reason) {
             // Ctrl-C, a full disk: say what is stored and how to go on.
+            if inTransaction {
+                throw ShellError(
+                    "\(path): stopped (\(reason)) after \(committed) of \(total) rows; those \(committed) are part of the open transaction, "
+                        + "stored only if it commits. Run the same .import again to resume: rows already imported are skipped.")
+            }
             throw ShellError(
                 "\(path): stopped (\(reason)) after \(committed) of \(total) rows; those \(committed) are stored. "
                     + "Run the same .import again to resume: rows already imported are skipped.")

@@ -2,37 +2,47 @@ import LeadSQLite
 
 /// A remote node stood in for by a plain connection to a file: it runs what `Database(remote:)`
 /// sends, as a dqlite node runs it, and can be told to lose its connection.
-final class NodeStandIn: RemoteSQL {
-    let node: Database
+public final class NodeStandIn: RemoteSQL {
+    public let node: Database
     /// Statements sent, as the node received them.
-    private(set) var received: [String] = []
+    public private(set) var received: [String] = []
     /// The next request fails as a lost connection would.
-    var loseConnection = false
+    public var loseConnection = false
+    /// COMMITs answered before the answer of the next one is lost (it is committed): nil, none is.
+    public var commitsBeforeALostAnswer: Int?
     /// The next requests are refused with this code (SQLITE_BUSY: another connection writes), this many.
-    var refusals: (code: Int32, count: Int) = (5, 0)
+    public var refusals: (code: Int32, count: Int) = (5, 0)
 
-    struct Lost: RemoteFailure {
-        var outcomeUnknown: Bool { true }
-        var description: String { "the connection to the node was lost" }
+    public struct Lost: RemoteFailure {
+        public var outcomeUnknown: Bool { true }
+        public var description: String { "the connection to the node was lost" }
+        public init() {}
     }
 
     /// The node's connection is set up as a client sets up each connection to a node (foreign keys and
     /// secure_delete on).
-    init(path: String) throws {
+    public init(path: String) throws {
         node = try Database(path: path, plain: true)
         try node.execute("PRAGMA foreign_keys = ON")
         _ = try node.query("PRAGMA secure_delete = ON")
     }
 
-    var location: String { "dqlite://stand-in:1/" + node.path }
+    public var location: String { "dqlite://stand-in:1/" + node.path }
 
-    func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
+    public func execute(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (lastInsertID: Int64, changes: Int64) {
         try arrive(sql)
         try node.execute(sql, arguments)
+        if sql == "COMMIT", let count = commitsBeforeALostAnswer {
+            commitsBeforeALostAnswer = count - 1
+            if count == 0 {
+                commitsBeforeALostAnswer = nil
+                throw Lost()
+            }
+        }
         return (node.lastInsertRowID, Int64(node.changes))
     }
 
-    func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+    public func query(_ sql: String, _ arguments: [DatabaseValue], inTransaction: Bool, reused: Bool) throws -> (columns: [String], rows: [[DatabaseValue]]) {
         try arrive(sql)
         let statement = try node.prepare(sql)
         try statement.bind(arguments)
