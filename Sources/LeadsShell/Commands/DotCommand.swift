@@ -234,9 +234,13 @@ struct DotCommand: Sendable {
             guard shell.whatIf == nil else { throw UsageError(argument: nil, message: "already in a what-if: .whatif end leaves it") }
             // A private copy (readable by its owner only), made with the backup API: a consistent snapshot.
             let copy = NSTemporaryDirectory() + "/leads-whatif-\(UUID().uuidString).db"
-            let db = try Database(path: copy)
+            // (a cluster's database is copied row by row, which takes seconds: there the name is removed
+            // before anything is copied; a file's pages come in one step of the backup API, whose copy of
+            // a WAL file's header needs the copy in WAL mode until then)
+            let remote = shell.db.isRemote
+            let db = try Database(path: copy, wal: !remote)
             do {
-                try shell.db.backup(into: db)
+                if !remote { try shell.db.backup(into: db) }
                 // The copy holds personal data: it must vanish even if the shell is killed. With the journal
                 // in memory and the file locked for good, SQLite never opens it by name again, so its name
                 // is removed at once; the data lives in the open file until the connection closes.
@@ -251,6 +255,7 @@ struct DotCommand: Sendable {
             for suffix in ["", "-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: copy + suffix) {
                 try FileManager.default.removeItem(atPath: copy + suffix)
             }
+            if remote { try shell.db.backup(into: db) }
             let shared = shell.path
             shell.whatIf = (shell.db, shared, shell.store, copy)
             shell.db = db
