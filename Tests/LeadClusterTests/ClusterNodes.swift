@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import LeadCluster
 import LeadTestSupport
 
 /// Three dqlite-demo nodes on 127.0.0.1 (Debian's go-dqlite; `.ci/run` installs it), started for a test
@@ -54,6 +55,16 @@ final class ClusterNodes {
         try process.run()
         processes[index] = process
         try Self.waitForPort(addresses[index])
+    }
+
+    /// Waits until the cluster counts every node as a voter: a node that joins is promoted after a while,
+    /// and with the leader killed before, the others cannot elect a new one.
+    func waitForVoters(_ cluster: Cluster) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while try cluster.nodes().filter({ $0.role == 0 }).count < addresses.count {
+            guard Date() < deadline else { throw ClusterError.unreachable("the nodes were not all voters after 60 s") }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
     }
 
     func stop() {

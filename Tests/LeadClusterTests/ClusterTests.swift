@@ -95,6 +95,8 @@ struct ClusterTests {
             }
             throw ClusterError.unreachable("capture \(key) was not acknowledged in 50 tries")
         }
+        // (two voters must remain to elect a leader)
+        try nodes.waitForVoters(cluster)
         for round in 0..<rounds {
             for _ in 0..<20 { try capture() }
             let leader = try #require(nodes.addresses.firstIndex(of: cluster.leader ?? ""), "round \(round)")
