@@ -43,9 +43,10 @@ public final class Cluster {
         self.database = database
         self.timeout = timeout
         self.statementTimeout = statementTimeout
-        // (the name is checked before the database is opened: opened, it may already be another's)
-        if checkingName { try checkName() }
+        // (the name is checked and recorded before the database is opened, and a new one again after)
+        let names = checkingName ? try checkName() : nil
         try connect()
+        if let names { try checkNewName(names) }
     }
 
     /// The leader's address now.
@@ -195,9 +196,11 @@ public final class Cluster {
                 throw ClusterError.refused("refused: ATTACH is not run on a cluster (a node replicates its own database only: an attached one would live on one node)")
             }
             guard words.first == "pragma", words.count > 1 else { continue }
-            let name = words[1].split(separator: ".").last.map(String.init) ?? words[1]
+            // (the name, whatever stands around the dot of a schema: `main . journal_mode`, `main/**/.x`)
+            let parts = words.dropFirst().flatMap { $0.split(separator: ".").map(String.init) }
+            let name = parts.count > 1 && ["main", "temp"].contains(parts[0]) ? parts[1] : parts.first ?? ""
             // (reading a setting is harmless; setting it is not, and a checkpoint is an action)
-            let sets = words.count > 2 || statement.contains("=") || statement.contains("(") || name == "wal_checkpoint"
+            let sets = parts.count > (parts.first == name ? 1 : 2) || statement.contains("=") || statement.contains("(") || name == "wal_checkpoint"
             if sets && ["journal_mode", "page_size", "wal_checkpoint", "locking_mode", "auto_vacuum", "mmap_size", "synchronous",
                 "journal_size_limit", "wal_autocheckpoint", "cache_spill", "temp_store_directory", "writable_schema",
                 // (count_changes makes a write give rows: stored nothing and crashed the leader; the heap limits are the

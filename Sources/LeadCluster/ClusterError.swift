@@ -30,6 +30,14 @@ public enum ClusterError: RemoteFailure, Equatable {
         }
     }
 
+    /// The description of a leader that lost its office says what it means for the write.
+    public var saysTheOutcome: Bool { outcomeUnknown && !isUnreachable }
+
+    private var isUnreachable: Bool {
+        if case .unreachable = self { return true }
+        return false
+    }
+
     /// The node is not the leader and ran nothing: ask again for the leader and retry.
     public var isNotLeader: Bool {
         if case .failure(let code, _) = self { return [10250, 8202].contains(code) }

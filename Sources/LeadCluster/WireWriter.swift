@@ -40,6 +40,10 @@ struct WireWriter {
     mutating func parameters(_ values: [DatabaseValue]) throws {
         guard !values.isEmpty else { return }
         guard values.count <= 255 else { throw ClusterError.protocolError("a statement takes at most 255 parameters on a cluster; got \(values.count)") }
+        // (dqlite's text ends at its first NUL: the rest would be cut, silently)
+        if let index = values.firstIndex(where: { if case .text(let text) = $0 { text.utf8.contains(0) } else { false } }) {
+            throw ClusterError.refused("refused: parameter \(index + 1) is text holding a NUL byte, which a cluster cannot carry (it would be cut there): send it as a blob")
+        }
         bytes.append(UInt8(values.count))
         for value in values {
             switch value {

@@ -60,7 +60,9 @@ extension LeadStore {
                 var unknown = (error as? any RemoteFailure)?.outcomeUnknown == true
                 if case LeadError.unavailable(true, _) = error { unknown = true }
                 if unknown {
-                    // (the chunk's COMMIT was sent and its answer lost: it may be stored)
+                    // (the chunk's COMMIT was sent and its answer lost: it may be stored; running the rows
+                    // again is the way on, which the general advice does not say)
+                    reason = reason.replacingOccurrences(of: "; " + RemoteWriteUnknown.advice, with: "")
                     reason += "; the answer for rows \(start + 1) to \(end) was lost: they may be stored too"
                 }
                 throw LeadError.stopped(committed: start, total: leads.count, reason: reason)

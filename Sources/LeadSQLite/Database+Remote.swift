@@ -206,23 +206,54 @@ extension Database {
             } else if inTransaction && [.ioError, .full].contains(error.resultCode) {
                 // SQLite rolls a transaction back by itself after these errors.
                 mirrorExec("ROLLBACK")
+            } else if inTransaction && !ends && nodeRolledBack(remote) {
+                // (OR ROLLBACK, ON CONFLICT ROLLBACK, RAISE(ROLLBACK) end the transaction, as on a file)
+                mirrorExec("ROLLBACK")
             }
             throw SQLiteError(code: error.extendedResultCode.rawValue, message: error.message, sql: statement.sql, offset: error.offset)
         } catch {
-            // The connection is gone, and the transaction it held with it. A lost COMMIT ended it (its
-            // outcome unknown); else it stays open here, refusing statements, until the caller ends it.
+            // The connection is gone, and the transaction it held with it. A lost COMMIT (or the RELEASE
+            // of the outermost savepoint) ended it, its outcome unknown unless the node refused it; else
+            // it stays open here, refusing statements, until the caller ends it.
             if inTransaction {
-                if ends {
+                var ended = ends
+                if words.first == "release" {
+                    replay(statement)
+                    ended = sqlite3_get_autocommit(handle) != 0
+                }
+                if ended {
                     mirrorExec("ROLLBACK")
+                    if let error = error as? any RemoteFailure, !error.outcomeUnknown { throw RemoteTransactionLost(cause: error, ended: true) }
+                    if let error = error as? any RemoteFailure, !error.saysTheOutcome { throw RemoteWriteUnknown(cause: error) }
                 } else {
                     remoteTransactionLost = true
                     if let error = error as? any RemoteFailure { throw RemoteTransactionLost(cause: error) }
                 }
+            } else if let error = error as? any RemoteFailure, error.outcomeUnknown, !error.saysTheOutcome, sqlite3_stmt_readonly(statement.handle) == 0 {
+                throw RemoteWriteUnknown(cause: error)
             }
             throw error
         }
         if let first = words.first, Self.mirroredKeywords.contains(first) { replay(statement) }
         return rows
+    }
+
+    /// Whether the node's transaction ended with the statement that failed in it: asked by beginning
+    /// one, which fails while one is open. (One begun so is rolled back at once.) A node that does not
+    /// answer is taken to hold it still: the next statement finds the connection lost.
+    private func nodeRolledBack(_ remote: any RemoteSQL) -> Bool {
+        do {
+            _ = try remote.execute("BEGIN", [], inTransaction: true, reused: true)
+        } catch {
+            return false
+        }
+        do {
+            _ = try remote.execute("ROLLBACK", [], inTransaction: true, reused: true)
+        } catch {
+            // (then the node holds the transaction just begun, and the copy still follows one)
+            return false
+        }
+        return true
     }
 
     /// Runs a request again while the node answers SQLITE_BUSY (another connection holds the write

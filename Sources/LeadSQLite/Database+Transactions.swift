@@ -28,6 +28,10 @@ extension Database {
         let result: T
         do {
             result = try body()
+        } catch let lost as RemoteTransactionLost {
+            // (this transaction's own rollback ends it: the caller has nothing to roll back)
+            rollbackQuietly()
+            throw RemoteTransactionLost(cause: lost.cause, ended: true)
         } catch {
             rollbackQuietly()
             throw error

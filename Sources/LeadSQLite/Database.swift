@@ -53,6 +53,10 @@ public final class Database {
     /// but stays open here, refusing every statement, until the caller's ROLLBACK (or COMMIT, which
     /// fails) ends it. Statements sent in the meantime would run on the next leader outside it.
     var remoteTransactionLost = false
+
+    /// True when the remote node that held this connection's transaction was lost: the transaction is
+    /// gone there and stays open here, refusing statements, until ROLLBACK.
+    public var isTransactionLost: Bool { remoteTransactionLost }
     /// The remote schema's version (`PRAGMA schema_version`) when the copy of it was last taken.
     var remoteSchemaVersion: Int64?
 

@@ -91,6 +91,14 @@ import Testing
         #expect(ClusterError.failure(code: 19, message: "UNIQUE constraint failed: t.x").description == "UNIQUE constraint failed: t.x")
     }
 
+    @Test func textHoldingANulIsRefusedNotCut() throws {
+        var writer = WireWriter()
+        #expect(throws: ClusterError.refused("refused: parameter 2 is text holding a NUL byte, which a cluster cannot carry (it would be cut there): send it as a blob")) {
+            try writer.parameters([.text("ok"), .text("Ab\0cd")])
+        }
+        try writer.parameters([.blob(Data([0x41, 0, 0x42]))])
+    }
+
     @Test func aTruncatedMessageIsAnErrorNotACrash() {
         var short = WireReader([1, 2, 3])
         #expect(throws: ClusterError.self) { try short.uint64() }
@@ -129,6 +137,10 @@ import Testing
         #expect(throws: ClusterError.refused("refused: PRAGMA journal_mode \(refusal)")) { try Cluster.check("PRAGMA journal_mode('memory')") }
         #expect(throws: ClusterError.refused("refused: PRAGMA page_size \(refusal)")) { try Cluster.check("PRAGMA \"main\".[page_size] = 8192") }
         #expect(throws: ClusterError.refused("refused: PRAGMA synchronous \(refusal)")) { try Cluster.check("/* x */ PRAGMA `synchronous` = 0") }
+        for spaced in ["PRAGMA main . journal_mode = delete", "PRAGMA main. journal_mode=delete", "PRAGMA main/**/./**/journal_mode=0", "pragma temp .journal_mode (off)"] {
+            #expect(throws: ClusterError.refused("refused: PRAGMA journal_mode \(refusal)")) { try Cluster.check(spaced) }
+        }
+        try Cluster.check("PRAGMA main . journal_mode")
         #expect(SQLWords.leading("/* x */ PRAGMA \"journal_\"\"mode\" = 'a b' -- c\n", limit: 5) == ["pragma", "journal_\"mode"])
         #expect(throws: ClusterError.refused("refused: ATTACH is not run on a cluster (a node replicates its own database only: an attached one would live on one node)")) {
             try Cluster.check("attach '/tmp/x.db' AS x")

@@ -115,6 +115,55 @@ import Testing
         #expect(try node.node.scalar("SELECT count(*) FROM t", as: Int.self) == 2)
     }
 
+    /// A statement that ends the node's transaction as it fails (OR ROLLBACK, RAISE(ROLLBACK)) ends it
+    /// here too, as on a file: what follows runs on its own, and COMMIT finds nothing open.
+    @Test func aConflictThatRollsBackEndsTheTransactionHereToo() throws {
+        let dir = TemporaryDirectory()
+        let node = try NodeStandIn(path: dir.file("node.db"))
+        let db = try Database(remote: node)
+        try db.executeScript("CREATE TABLE u(a UNIQUE); CREATE TABLE log(x);")
+        try db.execute("BEGIN")
+        try db.execute("INSERT INTO u VALUES (1)")
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT OR ROLLBACK INTO u VALUES (1)") }
+        #expect(!db.isInTransaction && !node.node.isInTransaction)
+        #expect(try db.query("INSERT INTO log VALUES ('kept') RETURNING x").map(\.values) == [[.text("kept")]])
+        #expect(try node.node.scalar("SELECT count(*) FROM log", as: Int.self) == 1 && node.node.scalar("SELECT count(*) FROM u", as: Int.self) == 0)
+        // A refusal that leaves the transaction open leaves it open.
+        try db.execute("BEGIN")
+        try db.execute("INSERT INTO u VALUES (2)")
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO u VALUES (2)") }
+        #expect(db.isInTransaction && node.node.isInTransaction)
+        try db.execute("COMMIT")
+        #expect(try node.node.scalar("SELECT count(*) FROM u", as: Int.self) == 1)
+    }
+
+    /// The RELEASE of the outermost savepoint commits: lost, it ends the transaction with an unknown
+    /// outcome, as a lost COMMIT does; an inner one's loss leaves the transaction lost.
+    @Test func aLostReleaseOfTheOutermostSavepointIsALostCommit() throws {
+        let dir = TemporaryDirectory()
+        let node = try NodeStandIn(path: dir.file("node.db"))
+        let db = try Database(remote: node)
+        try db.execute("CREATE TABLE t(x)")
+        try db.execute("SAVEPOINT a")
+        try db.execute("INSERT INTO t VALUES (1)")
+        node.loseConnection = true
+        let lost = #expect(throws: RemoteWriteUnknown.self) { try db.execute("RELEASE a") }
+        #expect(lost.map { "\($0)" } == "the connection to the node was lost; outcome unknown: the write may be stored: read it back before sending it again "
+            + "(a capture is safe to send again with its capture key)")
+        #expect(!db.isInTransaction && !db.isTransactionLost)
+        try db.execute("SAVEPOINT a")
+        try db.execute("SAVEPOINT b")
+        node.loseConnection = true
+        #expect(throws: RemoteTransactionLost.self) { try db.execute("RELEASE b") }
+        #expect(db.isInTransaction && db.isTransactionLost)
+        try db.execute("ROLLBACK")
+        // Outside a transaction, a write whose answer was lost says so; a read does not.
+        node.loseConnection = true
+        #expect(throws: RemoteWriteUnknown.self) { try db.execute("INSERT INTO t VALUES (2)") }
+        node.loseConnection = true
+        #expect(throws: NodeStandIn.Lost.self) { try db.query("SELECT count(*) FROM t") }
+    }
+
     @Test func aWriteThatGivesRowsRunsInATransactionOfItsOwn() throws {
         let dir = TemporaryDirectory()
         let node = try NodeStandIn(path: dir.file("node.db"))
@@ -189,7 +238,7 @@ import Testing
         try db.execute("BEGIN")
         try db.execute("INSERT INTO t VALUES (6)")
         node.loseConnection = true
-        #expect(throws: NodeStandIn.Lost.self) { try db.execute("COMMIT") }
+        #expect(throws: RemoteWriteUnknown.self) { try db.execute("COMMIT") }
         #expect(!db.isInTransaction)
         // The transaction API rolls back at once: its error is the lost connection's.
         #expect(throws: RemoteTransactionLost.self) {

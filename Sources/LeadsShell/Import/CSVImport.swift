@@ -181,6 +181,11 @@ final class CSVImport {
             results = try store.captureMany(leads, chunkSize: 500) { done, _ in progress.update(done) }
         } catch LeadError.stopped(let committed, let total, let reason) {
             // Ctrl-C, a full disk: say what is stored and how to go on.
+            if inTransaction && db.isTransactionLost {
+                throw ShellError(
+                    "\(path): stopped (\(reason)) after \(committed) of \(total) rows; none of them is stored. "
+                        + "ROLLBACK, then run the same .import again.")
+            }
             if inTransaction {
                 throw ShellError(
                     "\(path): stopped (\(reason)) after \(committed) of \(total) rows; those \(committed) are part of the open transaction, "
